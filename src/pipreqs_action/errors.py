@@ -1,0 +1,35 @@
+"""One exception tree, so every front door can turn a failure into a one-line message.
+
+* PipreqsActionError          anything we expect and can explain to a user
+  x SettingsError             a bad option, input or request value (exit 2 / HTTP 400)
+  x SourceError               the code to check could not be had (clone, API, path)
+  x RequirementsError         a requirements file could not be read at all
+  x MappingError              the import-name data could not be loaded
+  x IssueError                GitHub refused or failed an issue operation
+"""
+
+from __future__ import annotations
+
+
+class PipreqsActionError(Exception):
+    """Base class: the message is meant for the user, one line, no traceback."""
+
+
+class SettingsError(PipreqsActionError, ValueError):
+    """A value given by the user is unusable; the message names the option or input."""
+
+
+class SourceError(PipreqsActionError):
+    """The repository or path to check could not be obtained."""
+
+
+class RequirementsError(PipreqsActionError):
+    """A requirements file could not be read at all (missing, unreadable)."""
+
+
+class MappingError(PipreqsActionError):
+    """The import-name <-> distribution data could not be loaded."""
+
+
+class IssueError(PipreqsActionError):
+    """GitHub refused or failed an operation on the tracking issue."""

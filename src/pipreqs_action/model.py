@@ -1,0 +1,157 @@
+"""Typed values passed between the pipeline stages.
+
+Every stage takes and returns these frozen values, so stages stay pure and testable in isolation:
+``scan`` -> ``ScanResult``, ``declared`` -> ``Declared``, ``compare`` -> ``Report``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in the checked tree: a POSIX path relative to the scanned root and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRef:
+    """One third-party import found in the code.
+
+    ``module`` is the module as written (``google.cloud`` in ``from google.cloud import storage``);
+    ``names`` are the names a ``from`` import brings in (empty for ``import x``), needed because for
+    namespace packages the distribution is only known from the full dotted path.
+    """
+
+    module: str
+    location: Location
+    names: tuple[str, ...] = ()
+    optional: bool = False  # inside try/except ImportError or ModuleNotFoundError
+    type_only: bool = False  # under `if TYPE_CHECKING:`
+    dynamic: bool = False  # importlib.import_module("x") / __import__("x")
+
+    @property
+    def root(self) -> str:
+        return self.module.partition(".")[0]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Skipped:
+    """A file (or requirements line) we could not read, with why; the run goes on without it."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
+
+    imports: tuple[ImportRef, ...]
+    skipped: tuple[Skipped, ...] = ()
+    files_scanned: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One declared distribution.
+
+    ``key`` is the PEP 503 normalised name used for matching; ``line`` is the line as written, so a
+    suggested requirements.txt can keep the user's own pins, markers and comments-free text.
+    """
+
+    name: str
+    key: str
+    location: Location
+    line: str
+    specifier: str = ""
+    extras: tuple[str, ...] = ()
+    marker: str = ""
+    url: str = ""
+    editable: bool = False
+    name_guessed: bool = False  # name inferred from a URL without #egg=
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """Everything the project declares: requirements files (with includes) or pyproject dependencies."""
+
+    requirements: tuple[Requirement, ...]
+    sources: tuple[str, ...] = ()  # files read, relative to the root, in reading order
+    optional_groups: tuple[tuple[str, tuple[Requirement, ...]], ...] = ()  # pyproject optional-dependencies
+    problems: tuple[Skipped, ...] = ()  # malformed lines: path "requirements.txt:12", reason
+    constraints: tuple[Requirement, ...] = ()  # -c files: pin versions, declare nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Which distribution provides an import: the one to write, and others when truly ambiguous."""
+
+    package: str
+    candidates: tuple[str, ...] = ()
+    known: bool = True  # False: no data names a distribution; `package` is a guess from the import name
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """PRA001: imported, provided by nothing declared."""
+
+    code: ClassVar[str] = "PRA001"
+    template: ClassVar[str] = "'{package}' is imported but not declared"
+
+    package: str
+    imports: tuple[str, ...]
+    locations: tuple[Location, ...]
+    optional: bool = False
+    candidates: tuple[str, ...] = ()
+    known: bool = True
+    version: str = ""
+
+    @property
+    def message(self) -> str:
+        return self.template.format(package=self.package)
+
+
+@dataclass(frozen=True, slots=True)
+class Unused:
+    """PRA002: declared, but provides nothing the code imports (often fine: servers, drivers, plugins)."""
+
+    code: ClassVar[str] = "PRA002"
+    template: ClassVar[str] = "'{package}' is declared but never imported"
+
+    package: str
+    location: Location | None = None
+
+    @property
+    def message(self) -> str:
+        return self.template.format(package=self.package)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The engine's whole answer. Renderers and front doors read it; nothing mutates it."""
+
+    missing: tuple[Missing, ...]
+    unused: tuple[Unused, ...]
+    skipped: tuple[Skipped, ...]
+    requirements: str  # the suggested requirements.txt text
+    declared_sources: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    files_scanned: int = 0
+    extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
+
+    @property
+    def required_missing(self) -> tuple[Missing, ...]:
+        return tuple(m for m in self.missing if not m.optional)
+
+    @property
+    def in_sync(self) -> bool:
+        """In sync when nothing the code needs at run time is undeclared; unused and optional never break it."""
+        return not self.required_missing
