@@ -1,0 +1,80 @@
+"""Maintain the import-name data in ``src/pipreqs_action/data/``: a developer's tool, never run by the product.
+
+    python scripts/refresh_import_index.py popular TOP.csv    # rewrite data/popular.txt from a download ranking
+    python scripts/refresh_import_index.py audit [--limit N]  # where our suggestion is not the most used provider
+
+``popular`` reads a CSV or TSV with a header: a ``project`` or ``name`` column, and either a rank column (any
+header containing ``rank``; blank rows are skipped) or a ``download_count`` column. ``audit`` lists, most
+downloaded first, the top-level modules of popular distributions for which ``suggest`` names another
+distribution than the most downloaded provider: each line is a candidate for ``data/import_names.json`` (or a
+case where the most downloaded provider is not the right answer, like ``py`` provided by ``pytest``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pipreqs_action.mapping import ImportNames, load_import_names, normalise
+
+DATA = Path(__file__).resolve().parent.parent / "src" / "pipreqs_action" / "data"
+HEADER = "# PyPI projects by downloads in one recent month, most downloaded first; PEP 503 names. See README.md."
+
+
+def ranked_names(path: Path) -> list[str]:
+    """Normalised project names, most downloaded first, from a CSV/TSV ranking."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        tabs = "\t" in handle.readline()
+        handle.seek(0)  # TSV summaries hold stray quotes: read tabs literally
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if tabs else csv.DictReader(handle)
+        rows = list(reader)
+    fields = list(rows[0]) if rows else []
+    name = next(field for field in fields if field in ("project", "name"))
+    rank = next((field for field in fields if "rank" in field), None)
+    if rank:
+        ranked = sorted((int(row[rank]), row[name]) for row in rows if row[rank].strip())
+    else:
+        ranked = sorted((-int(row["download_count"]), row[name]) for row in rows)
+    return list(dict.fromkeys(normalise(project) for _, project in ranked))
+
+
+def write_popular(names: Iterable[str]) -> Path:
+    target = DATA / "popular.txt"
+    target.write_text("\n".join((HEADER, *names)) + "\n", encoding="utf-8")
+    return target
+
+
+def audit(names: ImportNames, popular: Sequence[str]) -> Iterable[str]:
+    """Yield one tab-separated line per module whose suggestion differs from its most downloaded provider."""
+    best: dict[str, tuple[int, str]] = {}
+    for rank, project in enumerate(popular, start=1):
+        for path in names.provides(project):
+            if "." not in path and path not in best:
+                best[path] = (rank, project)
+    for path, (rank, project) in sorted(best.items(), key=lambda item: item[1]):
+        suggestion = names.suggest(path)
+        if normalise(suggestion.package) != project:
+            yield f"{rank}\t{path}\t{project}\t{suggestion.package}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("popular").add_argument("ranking", type=Path)
+    commands.add_parser("audit").add_argument("--limit", type=int, default=200)
+    args = parser.parse_args(argv)
+    if args.command == "popular":
+        print(write_popular(ranked_names(args.ranking)))
+        return 0
+    popular = (DATA / "popular.txt").read_text("utf-8").split("\n")
+    lines = audit(load_import_names(), [line for line in popular if line and not line.startswith("#")])
+    for _, line in zip(range(args.limit), lines, strict=False):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

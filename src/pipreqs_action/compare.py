@@ -1,0 +1,120 @@
+"""The ``compare`` stage: what the code imports against what the project declares, as a typed report.
+
+An import is satisfied when any declared distribution provides it (``PyYAML`` provides ``yaml``), whatever the
+names look like; only otherwise is it missing, under the distribution a correct requirements.txt would name.
+Imports that cannot break the application at run time (guarded by ``except ImportError``, under
+``if TYPE_CHECKING:``, or made only by test code) are still reported, flagged ``optional``, and never make the
+project out of sync on their own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from packaging.utils import canonicalize_name
+
+from pipreqs_action.mapping import ImportNames
+from pipreqs_action.model import Declared, ImportRef, Missing, Report, Requirement, ScanResult, Suggestion, Unused
+from pipreqs_action.scan import is_test_path
+from pipreqs_action.versions import Mode, format_requirement
+
+
+def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
+    """Find the missing and the unused distributions; versions and the suggested file come later."""
+    providers = _providers(declared, names)
+    used: set[str] = set()
+    unsatisfied: dict[str, list[ImportRef]] = defaultdict(list)
+    for ref in scan.imports:
+        for path in names.import_paths(ref):
+            keys = [key for key, provided in providers.items() if names.satisfies(provided, path)]
+            if keys:
+                used.update(keys)
+            else:
+                unsatisfied[path].append(ref)
+    missing = _missing(unsatisfied, names, providers.keys(), used)
+    unused = _unused(declared.requirements, used)
+    return Report(
+        missing=missing,
+        unused=unused,
+        skipped=tuple(sorted((*scan.skipped, *declared.problems))),
+        requirements="",
+        declared_sources=declared.sources,
+        files_scanned=scan.files_scanned,
+    )
+
+
+def _providers(declared: Declared, names: ImportNames) -> dict[str, frozenset[str]]:
+    """Import paths each declared distribution provides; optional groups count as declared."""
+    requirements = [*declared.requirements, *(req for _, group in declared.optional_groups for req in group)]
+    return {req.key: names.provides(req.name) for req in requirements}
+
+
+def _missing(
+    unsatisfied: Mapping[str, list[ImportRef]],
+    names: ImportNames,
+    declared_keys: Iterable[str],
+    used: set[str],
+) -> tuple[Missing, ...]:
+    declared = set(declared_keys)
+    by_package: dict[str, list[tuple[str, ImportRef]]] = defaultdict(list)
+    suggestions: dict[str, Suggestion] = {}
+    for path, refs in unsatisfied.items():
+        suggestion = names.suggest(path)
+        keys = {canonicalize_name(name) for name in (suggestion.package, *suggestion.candidates)}
+        if keys & declared:  # declared under the suggested name even though no data links the two
+            used.update(keys & declared)
+            continue
+        package_key = canonicalize_name(suggestion.package)
+        suggestions[package_key] = suggestion
+        by_package[package_key].extend((path, ref) for ref in refs)
+    found = [_one_missing(suggestions[key], refs) for key, refs in by_package.items()]
+    return tuple(sorted(found, key=lambda item: item.package.lower()))
+
+
+def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) -> Missing:
+    required = any(_needed_at_run_time(ref) for _, ref in refs)
+    return Missing(
+        package=suggestion.package,
+        imports=tuple(sorted({path for path, _ in refs})),
+        locations=tuple(sorted({ref.location for _, ref in refs})),
+        optional=not required,
+        candidates=suggestion.candidates,
+        known=suggestion.known,
+    )
+
+
+def _needed_at_run_time(ref: ImportRef) -> bool:
+    return not (ref.optional or ref.type_only or is_test_path(ref.location.path))
+
+
+def _unused(requirements: Sequence[Requirement], used: set[str]) -> tuple[Unused, ...]:
+    seen: dict[str, Unused] = {}
+    for req in requirements:
+        if req.key not in used and req.key not in seen:
+            seen[req.key] = Unused(package=req.name, location=req.location)
+    return tuple(sorted(seen.values(), key=lambda item: item.package.lower()))
+
+
+def with_requirements(report: Report, declared: Declared, versions: Mapping[str, str], mode: Mode) -> Report:
+    """Attach versions to the missing packages and the suggested requirements.txt text.
+
+    The user's own lines are kept exactly as written (a declared pin is never "corrected" because PyPI has a
+    newer release); the missing packages needed at run time are appended, one line each.
+    """
+    missing = tuple(
+        dataclasses.replace(item, version=versions.get(canonicalize_name(item.package), "")) for item in report.missing
+    )
+    lines = list(dict.fromkeys(req.line for req in declared.requirements))
+    lines += [format_requirement(item.package, item.version or None, mode) for item in missing if not item.optional]
+    return dataclasses.replace(report, missing=missing, requirements="".join(f"{line}\n" for line in lines))
+
+
+def exit_status(report: Report, fail_on: str) -> int:
+    """0 in sync, 1 out of sync by the user's measure: `missing` (needed at run time), `any`, or `never`."""
+    if fail_on == "never":
+        return 0
+    if fail_on == "any":
+        return int(bool(report.missing or report.unused))
+    return int(not report.in_sync)

@@ -1,0 +1,190 @@
+"""The ``render`` stage: one Report as text, markdown or JSON. Pure and deterministic.
+
+No timestamps and everything sorted, so the same findings always give the same string: the Action compares
+strings to decide whether the issue needs an edit, and tests can compare whole outputs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote
+
+from pipreqs_action.model import Location, Missing, Report
+
+Format = Literal["text", "markdown", "json"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
+_MAX_LOCATIONS = 5  # per package in text and tables; the JSON has them all
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where the checked code lives on GitHub, so findings can link to the importing lines at that commit."""
+
+    server_url: str
+    repository: str
+    commit: str
+
+    def line(self, location: Location) -> str:
+        path = quote(location.path)
+        return f"{self.server_url.rstrip('/')}/{self.repository}/blob/{self.commit}/{path}#L{location.line}"
+
+
+def render(report: Report, fmt: Format, links: Links | None = None) -> str:
+    renderers: dict[str, Callable[[], str]] = {
+        "text": lambda: to_text(report),
+        "markdown": lambda: to_markdown(report, links),
+        "json": lambda: to_json(report),
+    }
+    return renderers[fmt]()
+
+
+def headline(report: Report) -> str:
+    required = len(report.required_missing)
+    optional = len(report.missing) - required
+    if report.in_sync:
+        extra = f" ({optional} optional import{'s' * (optional != 1)} not declared)" if optional else ""
+        return f"requirements.txt is in sync with the code{extra}."
+    return f"requirements.txt is missing {required} package{'s' * (required != 1)} the code imports."
+
+
+# --- JSON ----------------------------------------------------------------------------------------------------------
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    """The stable machine-readable contract (documented in the README); fields are only ever added."""
+    return {
+        "in_sync": report.in_sync,
+        "missing": [_missing_dict(item) for item in report.missing],
+        "unused": [
+            {"package": item.package, "location": _location_dict(item.location) if item.location else None}
+            for item in report.unused
+        ],
+        "skipped": [{"path": item.path, "reason": item.reason} for item in report.skipped],
+        "requirements": report.requirements,
+        "declared_in": list(report.declared_sources),
+        "files_scanned": report.files_scanned,
+        "warnings": list(report.warnings),
+    }
+
+
+def _missing_dict(item: Missing) -> dict[str, Any]:
+    return {
+        "package": item.package,
+        "imports": list(item.imports),
+        "locations": [_location_dict(location) for location in item.locations],
+        "optional": item.optional,
+        "candidates": list(item.candidates),
+        "known": item.known,
+        "version": item.version or None,
+    }
+
+
+def _location_dict(location: Location) -> dict[str, Any]:
+    return {"path": location.path, "line": location.line}
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(as_dict(report), indent=2, sort_keys=False) + "\n"
+
+
+# --- text ----------------------------------------------------------------------------------------------------------
+
+
+def to_text(report: Report) -> str:
+    out = [headline(report), f"Scanned {report.files_scanned} files; declared in: {_declared_in(report)}."]
+    required, optional = report.required_missing, [item for item in report.missing if item.optional]
+    if required:
+        out += ["", "Missing (imported, not declared):", *_text_rows(required)]
+    if optional:
+        out += ["", "Optional (guarded, type-checking or test-only imports):", *_text_rows(optional)]
+    if report.unused:
+        out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
+        out += [f"  {item.package:<28} {item.location or ''}".rstrip() for item in report.unused]
+    if report.skipped:
+        out += ["", "Skipped (could not be read as Python):"]
+        out += [f"  {item.path}: {item.reason}" for item in report.skipped]
+    if report.warnings:
+        out += ["", *(f"warning: {warning}" for warning in report.warnings)]
+    if required:
+        out += ["", "Suggested requirements.txt:", *(f"  {line}" for line in report.requirements.splitlines())]
+    return "\n".join(out) + "\n"
+
+
+def _text_rows(items: Iterable[Missing]) -> list[str]:
+    rows = []
+    for item in items:
+        where = ", ".join(str(location) for location in item.locations[:_MAX_LOCATIONS])
+        more = f" (+{len(item.locations) - _MAX_LOCATIONS} more)" if len(item.locations) > _MAX_LOCATIONS else ""
+        rows.append(f"  {item.package:<28} {', '.join(item.imports):<24} {where}{more}")
+        if item.candidates:
+            rows.append(f"  {'':<28} ambiguous: could also be {', '.join(item.candidates)}")
+        if not item.known:
+            rows.append(f"  {'':<28} no known distribution provides this; check the name on PyPI")
+    return rows
+
+
+def _declared_in(report: Report) -> str:
+    return ", ".join(report.declared_sources) or "nothing (no requirements file found)"
+
+
+# --- markdown ------------------------------------------------------------------------------------------------------
+
+
+def to_markdown(report: Report, links: Links | None = None) -> str:
+    """The job summary and the body of the tracking issue."""
+    icon = ":white_check_mark:" if report.in_sync else ":warning:"
+    out = [f"### {icon} {_escape(headline(report))}", ""]
+    out += [f"Scanned {report.files_scanned} files; declared in: {_escape(_declared_in(report))}.", ""]
+    required, optional = report.required_missing, [item for item in report.missing if item.optional]
+    if required:
+        out += ["#### Missing from requirements.txt", "", *_md_table(required, links), ""]
+        out += ["Add these lines to requirements.txt:", "", "```text", *_added_lines(report), "```", ""]
+    if optional:
+        out += ["#### Optional imports not declared", ""]
+        out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests.", ""]
+        out += [*_md_table(optional, links), ""]
+    if report.unused:
+        out += ["#### Declared but never imported", ""]
+        out += ["Often fine: web servers, database drivers and plugins are used without an import.", ""]
+        out += [f"- `{item.package}`" + (f" ({item.location})" if item.location else "") for item in report.unused]
+        out += [""]
+    if report.skipped:
+        out += ["<details><summary>Skipped files</summary>", ""]
+        out += [f"- `{item.path}`: {_escape(item.reason)}" for item in report.skipped]
+        out += ["", "</details>", ""]
+    out += [f"> {_escape(warning)}" for warning in report.warnings]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
+    rows = ["| Package | Imported as | Where |", "| --- | --- | --- |"]
+    for item in items:
+        where = ", ".join(_md_location(location, links) for location in item.locations[:_MAX_LOCATIONS])
+        if len(item.locations) > _MAX_LOCATIONS:
+            where += f" and {len(item.locations) - _MAX_LOCATIONS} more"
+        package = f"`{item.package}`"
+        if item.candidates:
+            package += " (or " + ", ".join(f"`{name}`" for name in item.candidates) + ")"
+        if not item.known:
+            package += " (unknown on PyPI data: check the name)"
+        rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |")
+    return rows
+
+
+def _md_location(location: Location, links: Links | None) -> str:
+    text = f"`{location}`"
+    return f"[{text}]({links.line(location)})" if links else text
+
+
+def _added_lines(report: Report) -> list[str]:
+    """The suggested file ends with one line per package missing at run time (see compare.with_requirements)."""
+    count = len(report.required_missing)
+    return report.requirements.splitlines()[-count:] if count else []
+
+
+def _escape(text: str) -> str:
+    """Keep user-controlled text (paths, reasons) from turning into markdown or HTML."""
+    return text.replace("<", "&lt;").replace(">", "&gt;")
