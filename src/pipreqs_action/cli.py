@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 from pipreqs_action import __version__
 from pipreqs_action.errors import PipreqsActionError
+from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES
 from pipreqs_action.render import FORMATS, render
 from pipreqs_action.settings import FAIL_ON, engine_settings
-from pipreqs_action.versions import DEFAULT_INDEX_URL, MODES
 
 
 def _parser() -> argparse.ArgumentParser:

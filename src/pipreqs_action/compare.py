@@ -17,8 +17,8 @@ from packaging.utils import canonicalize_name
 
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Missing, Report, Requirement, ScanResult, Suggestion, Unused
+from pipreqs_action.pins import Mode, format_requirement
 from pipreqs_action.scan import is_test_path
-from pipreqs_action.versions import Mode, format_requirement
 
 
 def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
@@ -118,3 +118,31 @@ def exit_status(report: Report, fail_on: str) -> int:
     if fail_on == "any":
         return int(bool(report.missing or report.unused))
     return int(not report.in_sync)
+
+
+def compare_inferred(inferred: Declared, declared: Declared, names: ImportNames) -> Report:
+    """Compare a requirements list generated elsewhere (a pipreqs HTTP API) with what the project declares.
+
+    There are no import locations here; a generated distribution counts as declared when the project declares
+    it by any spelling, or declares another distribution providing the same modules (opencv-python vs
+    opencv-python-headless).
+    """
+    providers = _providers(declared, names)
+    used: set[str] = set()
+    missing: dict[str, Missing] = {}
+    for req in inferred.requirements:
+        paths = sorted(names.provides(req.name))
+        keys = {req.key} & providers.keys() or {
+            key for key, provided in providers.items() for path in paths if names.satisfies(provided, path)
+        }
+        if keys:
+            used.update(keys)
+        elif req.key not in missing:
+            missing[req.key] = Missing(package=names.canonical(req.name), imports=tuple(paths), locations=())
+    return Report(
+        missing=tuple(sorted(missing.values(), key=lambda item: item.package.lower())),
+        unused=_unused(declared.requirements, used),
+        skipped=tuple(sorted(declared.problems)),
+        requirements="",
+        declared_sources=declared.sources,
+    )

@@ -189,7 +189,8 @@ class _FastScan:
 
     def _lines_with(self, word: str) -> list[int]:
         """0-based numbers of the lines containing ``word`` (a C-speed search, then offsets to line numbers)."""
-        text, found, line, last = self.text, [], 0, 0
+        text, line, last = self.text, 0, 0
+        found: list[int] = []
         position = text.find(word)
         while position != -1:
             line += text.count("\n", last, position)

@@ -6,23 +6,45 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import dataclasses
+import tempfile
+from pathlib import Path
 
-from pipreqs_action.compare import compare, exit_status, with_requirements
+from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared import read_declared
 from pipreqs_action.mapping import load_import_names
-from pipreqs_action.model import Report
+from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
 from pipreqs_action.settings import Settings
-from pipreqs_action.versions import latest_versions
 
-__all__ = ["exit_status", "run"]
+__all__ = ["exit_status", "run", "run_inferred"]
 
 
 def run(settings: Settings) -> Report:
+    """Check the tree at ``settings.path``: what its code imports against what it declares."""
     scanned = scan(settings.path, exclude=settings.exclude, full_parse=settings.full_parse)
     declared = read_declared(settings.path, settings.requirements)
     report = compare(scanned, declared, load_import_names(settings.overrides))
-    wanted = [] if settings.mode == "no-pin" else [item.package for item in report.required_missing if item.known]
-    lookup = latest_versions(wanted, index_url=settings.index_url, offline=settings.offline)
+    return _finish(report, declared, settings)
+
+
+def run_inferred(settings: Settings, generated_requirements: str) -> Report:
+    """Check ``settings.path``'s declarations against requirements generated elsewhere (a pipreqs HTTP API)."""
+    with tempfile.TemporaryDirectory(prefix="pipreqs-action-api-") as tmp:
+        generated = Path(tmp) / "generated-requirements.txt"
+        generated.write_text(generated_requirements, "utf-8")
+        inferred = read_declared(Path(tmp), [generated])
+    declared = read_declared(settings.path, settings.requirements)
+    report = compare_inferred(inferred, declared, load_import_names(settings.overrides))
+    return _finish(report, declared, settings)
+
+
+def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
+    """Versions for the lines to add (only when asked to pin and allowed online), then the suggested file."""
+    wanted = [item.package for item in report.required_missing if item.known]
+    if settings.mode == "no-pin" or settings.offline or not wanted:
+        return with_requirements(report, declared, {}, settings.mode)
+    from pipreqs_action.versions import latest_versions  # requests is slow to import; offline runs never need it
+
+    lookup = latest_versions(wanted, index_url=settings.index_url)
     report = with_requirements(report, declared, lookup.versions, settings.mode)
     return dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))

@@ -26,9 +26,10 @@ class Links:
     server_url: str
     repository: str
     commit: str
+    prefix: str = ""  # where the checked path sits in the repository ("" for its root)
 
     def line(self, location: Location) -> str:
-        path = quote(location.path)
+        path = quote(f"{self.prefix.strip('/')}/{location.path}" if self.prefix.strip("/.") else location.path)
         return f"{self.server_url.rstrip('/')}/{self.repository}/blob/{self.commit}/{path}#L{location.line}"
 
 
@@ -188,3 +189,32 @@ def _added_lines(report: Report) -> list[str]:
 def _escape(text: str) -> str:
     """Keep user-controlled text (paths, reasons) from turning into markdown or HTML."""
     return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- the tracking issue --------------------------------------------------------------------------------------------
+
+_ISSUE_FOOTER = """\
+---
+<details><summary>How to fix, configure or silence this check</summary>
+
+- **Fix:** add the lines above to `requirements.txt` (or to `pyproject.toml`) and push. The next run closes
+  this issue by itself.
+- **A name is wrong?** The check maps imports to distributions without installing anything; if it picked the
+  wrong distribution, declare the right one: any declared distribution that provides the import satisfies it.
+- **Configure** the `pipreqs-action` step: `path`, `requirements`, `exclude` (paths to leave out),
+  `fail-on` (`missing`, `any` or `never`), `issue-labels`, `issue-title`.
+- **Silence:** set `create-issue: 'false'` on the step, or remove the step.
+
+Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or only in tests never keep this issue open.
+</details>
+"""
+
+
+def issue_body(report: Report, links: Links | None = None) -> str:
+    """The tracking issue's body: the report, then how to act on it (the marker is added by ``issue``)."""
+    return f"{to_markdown(report, links)}\n{_ISSUE_FOOTER}"
+
+
+def close_comment(report: Report, commit: str) -> str:
+    at = f" as of {commit[:12]}" if commit else ""
+    return f"requirements.txt now declares every package the code imports{at}. Closing. :tada:"

@@ -7,15 +7,16 @@ the code never re-checks. Only ``action.py`` hands ``os.environ`` in; nothing el
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal, cast
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 from pipreqs_action.errors import SettingsError
+from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES, Mode
 from pipreqs_action.render import FORMATS, Format
-from pipreqs_action.versions import DEFAULT_INDEX_URL, MODES, Mode
 
 FailOn = Literal["missing", "any", "never"]
 FAIL_ON: tuple[FailOn, ...] = ("missing", "any", "never")
@@ -58,7 +59,8 @@ def choice(name: str, value: str, allowed: Iterable[str]) -> str:
 def http_url(name: str, value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"{name}: expected an http(s) URL, got {value!r}")
+        # never echo the value: it may carry credentials (https://user:token@host)
+        raise SettingsError(f"{name}: expected an http(s) URL with a host name")
     return value.rstrip("/")
 
 
@@ -102,3 +104,105 @@ def engine_settings(
         full_parse=full_parse,
         overrides=parse_overrides("map", overrides),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSettings:
+    """The Action's inputs and the runner's environment, read and checked once (see action.yml)."""
+
+    workspace: Path
+    path: str  # relative to the checked tree
+    requirements: tuple[str, ...]
+    exclude: tuple[str, ...]
+    mode: Mode
+    fail_on: FailOn
+    index_url: str
+    repository: str  # another repository to check ("" = the workspace)
+    ref: str
+    api_url: str
+    create_issue: bool
+    close_when_fixed: bool
+    issue_title: str
+    issue_labels: tuple[str, ...]
+    issue_repository: str
+    dry_run: bool
+    github_repository: str
+    sha: str
+    server_url: str
+    github_api_url: str
+    event_name: str
+    output_file: str
+    summary_file: str
+    token: str = field(default="", repr=False)
+
+    @classmethod
+    def from_action_env(cls, get_input: Callable[[str], str], env: Mapping[str, str]) -> ActionSettings:
+        """``get_input`` reads ``INPUT_<NAME>`` (hyphens kept); ``env`` is the runner's environment."""
+        event = read_event(env.get("GITHUB_EVENT_PATH", ""))
+        inputs = event.get("inputs")
+        dispatched: dict[str, Any] = inputs if isinstance(inputs, dict) else {}  # workflow_dispatch inputs
+        repository = get_input("repository") or str(dispatched.get("repository") or "").strip()
+        github_repository = env.get("GITHUB_REPOSITORY", "")
+        return cls(
+            workspace=Path(env.get("GITHUB_WORKSPACE") or "."),
+            path=relative_path("path", get_input("path") or "."),
+            requirements=requirement_inputs(get_input("requirements")),
+            exclude=tuple(split_list(get_input("exclude"))),
+            mode=cast(Mode, choice("mode", get_input("mode") or "pin", MODES)),
+            fail_on=cast(FailOn, choice("fail-on", get_input("fail-on") or "never", FAIL_ON)),
+            index_url=http_url("index-url", get_input("index-url") or DEFAULT_INDEX_URL),
+            repository=repository,
+            ref=get_input("ref") or (str(dispatched.get("ref") or "").strip() if repository else ""),
+            api_url=http_url("api-url", get_input("api-url")) if get_input("api-url") else "",
+            create_issue=parse_bool("create-issue", get_input("create-issue") or "true"),
+            close_when_fixed=parse_bool("close-when-fixed", get_input("close-when-fixed") or "true"),
+            issue_title=get_input("issue-title") or "requirements.txt is out of sync with the code",
+            issue_labels=tuple(split_list(get_input("issue-labels") or "dependencies")),
+            issue_repository=get_input("issue-repository") or github_repository,
+            dry_run=parse_bool("dry-run", get_input("dry-run") or "false"),
+            github_repository=github_repository,
+            sha=env.get("GITHUB_SHA", ""),
+            server_url=http_url("GITHUB_SERVER_URL", env.get("GITHUB_SERVER_URL") or "https://github.com"),
+            github_api_url=http_url("GITHUB_API_URL", env.get("GITHUB_API_URL") or "https://api.github.com"),
+            event_name=env.get("GITHUB_EVENT_NAME", ""),
+            output_file=env.get("GITHUB_OUTPUT", ""),
+            summary_file=env.get("GITHUB_STEP_SUMMARY", ""),
+            token=get_input("github-token"),
+        )
+
+    @property
+    def wants_issue(self) -> bool:
+        return self.create_issue or self.close_when_fixed
+
+
+def read_event(event_path: str) -> dict[str, Any]:
+    """The webhook payload that triggered the run (push, workflow_dispatch, {"schedule": ...}); {} if none."""
+    if not event_path:
+        return {}
+    try:
+        data = json.loads(Path(event_path).read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise SettingsError(f"GITHUB_EVENT_PATH: {event_path} is not a readable JSON file ({error})") from None
+    return data if isinstance(data, dict) else {}
+
+
+def split_list(value: str) -> list[str]:
+    """A list input: one item per line or comma-separated, blanks dropped."""
+    return [item.strip() for line in value.splitlines() for item in line.split(",") if item.strip()]
+
+
+def relative_path(name: str, value: str) -> str:
+    """A path inside the checked tree: absolute paths and `..` would let an input read outside it."""
+    pure = PurePosixPath(value.strip())
+    if pure.is_absolute() or ".." in pure.parts:
+        raise SettingsError(f"{name}: {value!r} must be a path inside the repository")
+    return str(pure)
+
+
+def requirement_inputs(value: str) -> tuple[str, ...]:
+    """The `requirements` input; its default (requirements.txt) means "find the declarations": requirements.txt,
+    else pyproject.toml, so a project without requirements.txt is not an error."""
+    items = tuple(relative_path("requirements", item) for item in split_list(value))
+    return () if items in ((), ("requirements.txt",)) else items

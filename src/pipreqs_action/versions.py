@@ -15,7 +15,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Literal, get_args
 from urllib.parse import quote, unquote, urlsplit
 
 import requests
@@ -29,17 +28,14 @@ from urllib3.util.retry import Retry
 
 from pipreqs_action import __version__
 from pipreqs_action.errors import SettingsError
+from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES, Mode, format_requirement
 
 __all__ = ["DEFAULT_INDEX_URL", "MODES", "Mode", "VersionLookup", "format_requirement", "latest_versions"]
 
 log = logging.getLogger(__name__)
 
-Mode = Literal["pin", "compat", "gt", "no-pin"]
-MODES: tuple[str, ...] = get_args(Mode)
-DEFAULT_INDEX_URL = "https://pypi.org/pypi"
 USER_AGENT = f"pipreqs-action/{__version__} {requests.utils.default_user_agent()}"
 
-_OPERATORS: Mapping[str, str] = {"pin": "==", "compat": "~=", "gt": ">="}
 _DEADLINE_FACTOR = 2.0  # the whole batch gets this many per-request timeouts, however many names
 _MAX_BODY = 64 * 1024 * 1024  # the largest projects' JSON (boto3, ...) is tens of MB; a bigger answer is hostile
 _CHUNK = 256 * 1024
@@ -81,32 +77,6 @@ class _BadAnswer(Exception):
 
 class _Abandoned(Exception):
     """The batch deadline passed while this answer was still arriving."""
-
-
-def format_requirement(name: str, version: str | None, mode: Mode) -> str:
-    """One requirements.txt line; always valid PEP 508, so a strange version degrades to the bare name."""
-    if mode not in MODES:
-        raise SettingsError(f"version mode: expected one of {', '.join(MODES)}, got {mode!r}")
-    if not version or mode == "no-pin":
-        return name
-    try:
-        parsed = Version(version)
-    except InvalidVersion:
-        log.debug("not pinning %s: %r is not a PEP 440 version", name, version)
-        return name
-    return f"{name}{_OPERATORS[mode]}{_specifier_version(parsed, mode)}"
-
-
-def _specifier_version(version: Version, mode: Mode) -> str:
-    """PEP 440 allows a local label only with ``==`` and needs two release segments for ``~=``."""
-    if mode == "pin":
-        return str(version)
-    text = version.public
-    if mode == "compat" and len(version.release) == 1:
-        epoch = f"{version.epoch}!" if version.epoch else ""
-        release = str(version.release[0])
-        text = f"{epoch}{release}.0{text[len(epoch) + len(release) :]}"
-    return text
 
 
 def latest_versions(

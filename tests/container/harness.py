@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 log = logging.getLogger("container.harness")
 
 RUNNER_UID = RUNNER_GID = 1001  # the `runner` user of GitHub's hosted Ubuntu images
@@ -237,6 +239,79 @@ def github_env(
         "ACTIONS_RUNTIME_URL": "http://127.0.0.1:9/runtime/",  # nothing listens: the action must not need it
         "ACTIONS_RUNTIME_TOKEN": "fake-runtime-token",
     }
+
+
+# --- action.yml: inputs, args and env as the runner evaluates them ---------------------------------------------------
+
+_EXPRESSION = re.compile(r"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """The parts of action.yml the runner uses to start a Docker action."""
+
+    inputs: Mapping[str, str | None]  # name -> default (None: no default)
+    outputs: tuple[str, ...]
+    image: str
+    entrypoint: str | None
+    args: tuple[str, ...]
+    env: Mapping[str, str]
+
+
+def _text(value: object) -> str:
+    """YAML scalars as the runner sees them: booleans lower-case, everything else its string form."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def load_action(path: Path) -> ActionSpec:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    runs = data.get("runs") or {}
+    if runs.get("using") != "docker":
+        raise HarnessError(f"{path}: runs.using is {runs.get('using')!r}, not docker")
+    inputs = {
+        name: None if (spec or {}).get("default") is None else _text(spec["default"])
+        for name, spec in (data.get("inputs") or {}).items()
+    }
+    return ActionSpec(
+        inputs=inputs, outputs=tuple(data.get("outputs") or ()), image=str(runs.get("image", "")),
+        entrypoint=runs.get("entrypoint"), args=tuple(_text(a) for a in runs.get("args") or ()),
+        env={str(k): _text(v) for k, v in (runs.get("env") or {}).items()},
+    )  # fmt: skip
+
+
+def evaluate(text: str, context: Mapping[str, str]) -> str:
+    """``${{ name }}`` expressions from ``context`` (``github.token``, ``inputs.path``); anything else is an error."""
+
+    def value(match: re.Match[str]) -> str:
+        if match[1] not in context:
+            raise HarnessError(f"cannot evaluate {match[0]!r}: the harness knows {sorted(context)}")
+        return context[match[1]]
+
+    return _EXPRESSION.sub(value, text)
+
+
+def input_env(spec: ActionSpec, with_: Mapping[str, str], context: Mapping[str, str]) -> dict[str, str]:
+    """``INPUT_<NAME>`` for every declared input, as the runner sets them: ``with:`` value, else the evaluated
+    default, else empty; spaces become underscores, hyphens stay. An undeclared ``with:`` key is an error here
+    (the runner only warns), so a test cannot pass an input the action never reads."""
+    unknown = sorted(set(with_) - set(spec.inputs))
+    if unknown:
+        raise HarnessError(f"inputs not declared in action.yml: {', '.join(unknown)}")
+    env = {}
+    for name, default in spec.inputs.items():
+        value = with_[name] if name in with_ else evaluate(default or "", context)
+        env[f"INPUT_{name.replace(' ', '_').upper()}"] = value
+    return env
+
+
+def action_step(
+    spec: ActionSpec, with_: Mapping[str, str], context: Mapping[str, str]
+) -> tuple[dict[str, str], str | None, tuple[str, ...]]:
+    """Environment, entrypoint and args of the step, with ``inputs.*`` and ``github.*`` evaluated."""
+    inputs = input_env(spec, with_, context)
+    scope = {**context, **{f"inputs.{name}": inputs[f"INPUT_{name.replace(' ', '_').upper()}"] for name in spec.inputs}}
+    env = {**inputs, **{name: evaluate(value, scope) for name, value in spec.env.items()}}
+    return env, spec.entrypoint, tuple(evaluate(arg, scope) for arg in spec.args)
 
 
 # --- the runner's file commands and workflow commands -------------------------------------------------------------

@@ -240,6 +240,8 @@ def slim_tree(rootfs: Path) -> None:
     _remove_files(rootfs / "var/log", "*")
     _remove_children(rootfs / "dev")  # the engine provides /dev, /etc/hosts, /etc/hostname and /etc/resolv.conf
     _remove_children(rootfs / "tmp")
+    for rel in ("var/lib/apt/lists/partial", "var/cache/apt/archives/partial"):  # apt expects them
+        (rootfs / rel).mkdir(parents=True, exist_ok=True)
     for rel in ("etc/hostname", "etc/resolv.conf", "etc/hosts"):
         (rootfs / rel).unlink(missing_ok=True)
     (rootfs / "etc/machine-id").write_text("")

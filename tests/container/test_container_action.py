@@ -4,6 +4,10 @@ Run through ``python tests/container/run_container_test.py``, which builds the i
 PIPREQS_ACTION_CONTAINER_IMAGE. ``test_runner_contract`` starts the image with ``probe.py`` in place of the
 action to check what a step gets: user, working directory, mounts, environment (hyphenated input names too),
 an untouched workspace owned by uid 1001 that git refuses until told it is safe, host loopback.
+
+The scenarios run the real action (inputs from action.yml, as the runner derives them) on a sample project for
+push, schedule and workflow_dispatch events against the fake GitHub on 127.0.0.1, and check what a workflow
+sees: exit code, outputs (declared ones only), step summary, the tracking issue, nothing leaked or left behind.
 """
 
 from __future__ import annotations
@@ -20,18 +24,27 @@ import pytest
 from harness import (
     IMAGE_ENV,
     RUNNER_UID,
+    ActionSpec,
     ContainerRun,
     Engine,
+    action_step,
     engine_from_env,
     git,
     github_env,
+    load_action,
     make_workspace,
     run_action_container,
 )
 from tests.events import event_payload
+from tests.fakegithub import FakeGitHub
 
 PROBE = Path(__file__).with_name("probe.py")
+ACTION_YML = Path(__file__).resolve().parents[2] / "action.yml"
 METRICS_ENV = "PIPREQS_ACTION_CONTAINER_METRICS"
+STUBBED_ENV = "PIPREQS_ACTION_CONTAINER_STUBBED"
+MARKER = "<!-- pipreqs-action -->"  # the tracking issue's hidden marker (pipreqs_action.issue.MARKER)
+# `with:` of the workflow step in every scenario; names must be inputs of action.yml (the harness checks).
+WITH = {"fail-on": "never"}
 REPOSITORY = "octo/repo"
 TOKEN = "ghs_containerTestToken0000000000000000"  # a fake, in GitHub's token shape
 SAMPLE = {
@@ -146,3 +159,77 @@ def test_runner_contract(image: str, engine: Engine, sample_tree: Path, tmp_path
     assert TOKEN not in seen  # values travel in the environment only
     assert not_runner_owned(workspace) == []  # before git status, which may rewrite .git/index as root
     assert git("-c", f"safe.directory={workspace}", "status", "--porcelain", cwd=workspace) == ""
+
+
+# --- the real action ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def action() -> ActionSpec:
+    if os.environ.get(STUBBED_ENV):
+        pytest.skip(f"smoke build: the image has stand-ins for {os.environ[STUBBED_ENV]}, not the action")
+    if not ACTION_YML.is_file():
+        pytest.fail(f"{ACTION_YML} is missing: the scenarios run the action as action.yml declares it")
+    return load_action(ACTION_YML)
+
+
+def run_action(
+    event_name: str, with_: dict[str, str], *, image: str, engine: Engine, action: ActionSpec, workspace: Path,
+    sample_tree: Path, fake: FakeGitHub,
+) -> ContainerRun:  # fmt: skip
+    """One workflow step `uses: ./` on a checkout of the sample, on the given event."""
+    ref = "refs/heads/main"
+    sha = make_workspace(sample_tree, workspace, repository=REPOSITORY)
+    event = event_payload(event_name, repository=REPOSITORY, ref=ref, sha=sha)
+    context = github_env(
+        event_name=event_name, repository=REPOSITORY, sha=sha, ref=ref, api_url=fake.api_url, server_url=fake.web_url
+    )
+    step_env, entrypoint, args = action_step(action, with_, {"github.token": fake.token})
+    run = run_action_container(
+        image, workspace, {**context, **step_env}, event, engine=engine, entrypoint=entrypoint, args=args
+    )
+    record(f"action on {event_name}{' (dry-run)' if with_.get('dry-run') == 'true' else ''}", run)
+    return run
+
+
+def assert_clean_step(run: ContainerRun, action: ActionSpec, workspace: Path, token: str) -> None:
+    """What holds for every run: declared outputs only, no secret anywhere, the checkout left as it was."""
+    assert set(run.outputs) <= set(action.outputs), f"outputs not declared in action.yml: {run.outputs.keys()}"
+    assert len(run.summary.encode()) <= 128 * 1024  # the runner refuses a bigger step summary
+    assert token not in run.stdout + run.stderr + run.summary + json.dumps(run.outputs)
+    assert not_runner_owned(workspace) == []
+    assert git("-c", f"safe.directory={workspace}", "status", "--porcelain", cwd=workspace) == ""
+
+
+@pytest.mark.parametrize("event_name", ["push", "schedule", "workflow_dispatch"])
+def test_action_reports_the_missing_package(
+    event_name: str, image: str, engine: Engine, action: ActionSpec, sample_tree: Path, tmp_path: Path,
+    fake_github: FakeGitHub,
+) -> None:  # fmt: skip
+    workspace = tmp_path / "workspace"
+    run = run_action(
+        event_name, WITH, image=image, engine=engine, action=action, workspace=workspace, sample_tree=sample_tree,
+        fake=fake_github,
+    )  # fmt: skip
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert any("PyYAML" in value for value in run.outputs.values()), run.outputs
+    assert "PyYAML" in run.summary
+    assert_clean_step(run, action, workspace, fake_github.token)
+    ours = [issue for issue in fake_github.issues(REPOSITORY) if MARKER in (issue.body or "")]
+    assert [(issue.state, "PyYAML" in (issue.body or "")) for issue in ours] == [("open", True)]
+
+
+def test_dry_run_writes_nothing_to_github(
+    image: str, engine: Engine, action: ActionSpec, sample_tree: Path, tmp_path: Path, fake_github: FakeGitHub
+) -> None:
+    workspace = tmp_path / "workspace"
+    run = run_action(
+        "push", {**WITH, "dry-run": "true"}, image=image, engine=engine, action=action, workspace=workspace,
+        sample_tree=sample_tree, fake=fake_github,
+    )  # fmt: skip
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "PyYAML" in run.summary
+    assert fake_github.writes() == []
+    assert_clean_step(run, action, workspace, fake_github.token)

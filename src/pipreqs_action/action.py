@@ -1,0 +1,144 @@
+"""The GitHub Action front door: runner environment in; summary, annotations, outputs and one issue out.
+
+Order matters: the report reaches the job summary and the step outputs before the issue is touched, so a
+token without `issues: write` still leaves the user with the whole result and one clear error line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath
+from typing import Literal
+from urllib.parse import urlsplit
+
+from actions_toolkit import core
+
+from pipreqs_action import issue as issue_module
+from pipreqs_action import pipeline, render, runner, source
+from pipreqs_action.errors import IssueError, PipreqsActionError
+from pipreqs_action.model import Report
+from pipreqs_action.settings import ActionSettings, engine_settings
+
+_MAX_ANNOTATIONS = 50  # GitHub shows 10 per step and 50 per job; more only adds noise to the log
+_ANNOTATION_TITLE = "Missing from requirements.txt: {package}"
+
+
+def main(env: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if env is None else env
+    try:
+        settings = ActionSettings.from_action_env(core.get_input, environ)
+    except PipreqsActionError as error:
+        core.error(str(error))
+        return 1
+    if settings.token:
+        core.set_secret(settings.token)
+    try:
+        with _checkout(settings) as checkout:
+            report = _check(settings, checkout)
+    except Exception as error:  # a strange repository must end in one line, never a traceback
+        message = str(error) if isinstance(error, PipreqsActionError) else f"internal error: {error!r}"
+        core.error(message)
+        runner.append_summary(settings.summary_file, f"### :x: pipreqs-action could not run\n\n{message}\n")
+        return 1
+    links = _links(settings, checkout)
+    runner.append_summary(settings.summary_file, render.to_markdown(report, links))
+    if not settings.repository:
+        _annotate(report, settings.path)
+    outcome = _issue(settings, report, links, checkout.commit or settings.sha)
+    core.set_output("issue-number", str(outcome.number or "") if outcome else "")
+    core.set_output("issue-url", (outcome.url or "") if outcome else "")
+    core.info(render.to_text(report))
+    return 1 if outcome is False else pipeline.exit_status(report, settings.fail_on)
+
+
+@contextlib.contextmanager
+def _checkout(settings: ActionSettings) -> Iterator[source.Checkout]:
+    """The tree to check: the workspace, or a shallow clone of `repository` (the workflow's token only goes to
+    the workflow's own GitHub host)."""
+    if not settings.repository or settings.api_url:
+        yield source.workspace(settings.workspace)
+        return
+    server_host = urlsplit(settings.server_url).netloc.lower()  # the runner's own GitHub (GHES may be http)
+    http_hosts = frozenset({server_host}) if settings.server_url.startswith("http://") else frozenset()
+    repo = source.parse_repository(settings.repository, server_url=settings.server_url, allow_http_hosts=http_hosts)
+    token = settings.token if repo.host.lower() == server_host else None
+    with source.clone(repo, settings.ref or None, token=token) as checkout:
+        yield checkout
+
+
+def _check(settings: ActionSettings, checkout: source.Checkout) -> Report:
+    engine = engine_settings(
+        path=checkout.root / settings.path,
+        requirements=[checkout.root / settings.path / item for item in settings.requirements],
+        exclude=settings.exclude,
+        mode=settings.mode,
+        fail_on=settings.fail_on,
+        index_url=settings.index_url,
+    )
+    if settings.api_url:
+        code_url = f"{settings.server_url}/{settings.repository or settings.github_repository}"
+        generated = source.fetch_requirements_from_api(settings.api_url, code_url)
+        report = pipeline.run_inferred(engine, generated)
+    else:
+        report = pipeline.run(engine)
+    core.set_output("in-sync", "true" if report.in_sync else "false")
+    data = render.as_dict(report)
+    core.set_output("missing", json.dumps(data["missing"]))
+    core.set_output("unused", json.dumps(data["unused"]))
+    core.set_output("requirements", report.requirements)
+    core.set_output("report", json.dumps(data))
+    return report
+
+
+def _links(settings: ActionSettings, checkout: source.Checkout) -> render.Links | None:
+    repository = checkout.repository or settings.github_repository
+    commit = checkout.commit or settings.sha
+    if not repository or not commit:
+        return None
+    return render.Links(settings.server_url, repository, commit, prefix=settings.path)
+
+
+def _annotate(report: Report, path: str) -> None:
+    """A warning at each importing line of a package missing at run time, in the runner's own format."""
+    shown = 0
+    for item in report.required_missing:
+        for location in item.locations:
+            if shown == _MAX_ANNOTATIONS:
+                return
+            file = str(PurePosixPath(path) / location.path) if path not in ("", ".") else location.path
+            title = _ANNOTATION_TITLE.format(package=item.package)
+            runner.annotate("warning", item.message, title=title, file=file, line=location.line)
+            shown += 1
+
+
+def _issue(
+    settings: ActionSettings, report: Report, links: render.Links | None, commit: str
+) -> issue_module.IssueOutcome | Literal[False] | None:
+    """Sync the one tracking issue: its outcome, None when not asked, False (after one error line) if refused."""
+    if not settings.wants_issue or (report.in_sync and not settings.close_when_fixed):
+        return None
+    try:
+        gh = issue_module.connect(settings.token, settings.github_api_url)
+        outcome = issue_module.sync_issue(
+            gh,
+            issue_module.IssueSettings(
+                repository=settings.issue_repository,
+                title=settings.issue_title,
+                labels=settings.issue_labels,
+                create=settings.create_issue,
+                close_when_fixed=settings.close_when_fixed,
+                dry_run=settings.dry_run,
+            ),
+            in_sync=report.in_sync,
+            body=render.issue_body(report, links),
+            close_comment=render.close_comment(report, commit),
+        )
+    except IssueError as error:
+        core.error(str(error))
+        return False
+    number = f" #{outcome.number}" if outcome.number else ""
+    core.info(f"tracking issue: {outcome.action}{number} {outcome.message}".rstrip())
+    return outcome
