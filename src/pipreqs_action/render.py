@@ -100,7 +100,7 @@ def to_text(report: Report) -> str:
     if required:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
     if optional:
-        out += ["", "Optional (guarded, type-checking or test-only imports):", *_text_rows(optional)]
+        out += ["", "Optional (guarded, type-checking, test, docs or setup.py imports):", *_text_rows(optional)]
     if report.unused:
         out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
         out += [f"  {item.package:<28} {item.location or ''}".rstrip() for item in report.unused]
@@ -145,7 +145,7 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += ["Add these lines to requirements.txt:", "", "```text", *_added_lines(report), "```", ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
-        out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests.", ""]
+        out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests, docs or setup.py.", ""]
         out += [*_md_table(optional, links), ""]
     if report.unused:
         out += ["#### Declared but never imported", ""]
@@ -205,7 +205,8 @@ _ISSUE_FOOTER = """\
   `fail-on` (`missing`, `any` or `never`), `issue-labels`, `issue-title`.
 - **Silence:** set `create-issue: 'false'` on the step, or remove the step.
 
-Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or only in tests never keep this issue open.
+Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by tests, docs or setup.py never
+keep this issue open.
 </details>
 """
 

@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 from pipreqs_action import files, imports
 from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped
 
-_TEST_FILE_NAMES = ("conftest.py",)
+_DEV_FILE_NAMES = frozenset({"conftest.py", "setup.py", "noxfile.py", "fabfile.py"})
+_DEV_DIRS = frozenset({"tests", "test", "testing", "docs"})
 
 
 def scan(root: Path, *, exclude: Sequence[str] = (), full_parse: bool = False) -> ScanResult:
@@ -115,12 +116,12 @@ def standard_library() -> frozenset[str]:
 
 
 def is_test_path(path: str) -> bool:
-    """Test code: its imports are needed to run the tests, not the application."""
+    """Tests, packaging and docs tooling: their imports (pytest, setuptools, sphinx) are not the app's."""
     pure = PurePosixPath(path)
     name = pure.name
     return (
-        name in _TEST_FILE_NAMES
+        name in _DEV_FILE_NAMES
         or name.startswith("test_")
         or name.endswith("_test.py")
-        or any(part in ("tests", "test", "testing") for part in pure.parts[:-1])
+        or any(part in _DEV_DIRS for part in pure.parts[:-1])
     )
