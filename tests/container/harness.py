@@ -131,7 +131,7 @@ def build_image(
     engine: Engine, context: Path, tag: str, *, dockerfile: Path | None = None, no_cache: bool = False,
     timeout: float = 1800,
 ) -> Build:  # fmt: skip
-    """Build like the runner (``build -t tag -f Dockerfile dir``); the base must already be local."""
+    """Build like the runner (``build -t tag -f Dockerfile dir``); with podman the base must already be local."""
     args = ["build", "-t", tag, "-f", str(dockerfile or context / "Dockerfile")]
     if engine.name == "podman":
         args += ["--pull=never", "--format=docker"]  # docker's image format, like `docker build`
@@ -400,6 +400,15 @@ class ContainerRun:
     commands: tuple[WorkflowCommand, ...]
     seconds: float
 
+    def log(self) -> str:
+        """The step's log as a workflow shows it, less ``::add-mask::`` lines, which the runner consumes."""
+        lines = (self.stdout + self.stderr).splitlines()
+        return "\n".join(line for line in lines if not line.strip().startswith("::add-mask::"))
+
+    def masked(self) -> tuple[str, ...]:
+        """Values the step asked the runner to mask."""
+        return tuple(command.message for command in self.commands if command.name == "add-mask")
+
     def annotations(self, level: str) -> list[WorkflowCommand]:
         """``error`` / ``warning`` / ``notice`` annotations the step printed."""
         return [command for command in self.commands if command.name == level]
@@ -494,11 +503,17 @@ def _read_back(temp: _RunnerTemp) -> dict[str, str]:
 
 
 def run_action_container(
-    image: str, workspace: Path, env: Mapping[str, str], event: Mapping[str, Any], *, engine: Engine,
+    image: str, workspace: Path, env: Mapping[str, str], event: Mapping[str, Any], *, engine: Engine | None = None,
     entrypoint: str | None = None, args: Sequence[str] = (), network: str = "host",
     home_files: Mapping[str, str] | None = None, timeout: float = 600,
 ) -> ContainerRun:  # fmt: skip
-    """Run one container step as GitHub's runner does and read back what the workflow would see."""
+    """Run one container step as GitHub's runner does and read back what the workflow would see.
+
+    ``env`` holds the step's variables (GITHUB_*, INPUT_*; see ``github_env`` and ``action_step``); the runner's
+    own paths (HOME, GITHUB_WORKSPACE, GITHUB_EVENT_PATH, GITHUB_OUTPUT, ...) are set here and win. ``engine``
+    defaults to the one run_container_test.py chose (``engine_from_env``).
+    """
+    engine = engine or engine_from_env()
     with _runner_temp(event, home_files or {}) as temp:
         container_env = _container_env(env, temp)
         name = _container_name(image)
@@ -516,6 +531,7 @@ def run_action_container(
             subprocess.run(engine.command("rm", "-f", name), env={**os.environ, **engine.env}, check=False)
             raise HarnessError(f"container {name} ran over {timeout:.0f} s") from exc
         seconds = time.monotonic() - started
+        log.info("%s: exit %d after %.2f s", name, proc.returncode, seconds)
         files = _read_back(temp)
     return ContainerRun(
         argv=tuple(argv), returncode=proc.returncode, stdout=proc.stdout, stderr=proc.stderr,

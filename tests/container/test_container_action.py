@@ -24,6 +24,7 @@ import pytest
 from harness import (
     IMAGE_ENV,
     RUNNER_UID,
+    STEP_SUMMARY_LIMIT,
     ActionSpec,
     ContainerRun,
     Engine,
@@ -37,14 +38,14 @@ from harness import (
 )
 from tests.events import event_payload
 from tests.fakegithub import FakeGitHub
+from tests.pypi_stub import PyPIStub
 
 PROBE = Path(__file__).with_name("probe.py")
 ACTION_YML = Path(__file__).resolve().parents[2] / "action.yml"
 METRICS_ENV = "PIPREQS_ACTION_CONTAINER_METRICS"
 STUBBED_ENV = "PIPREQS_ACTION_CONTAINER_STUBBED"
 MARKER = "<!-- pipreqs-action -->"  # the tracking issue's hidden marker (pipreqs_action.issue.MARKER)
-# `with:` of the workflow step in every scenario; names must be inputs of action.yml (the harness checks).
-WITH = {"fail-on": "never"}
+PYYAML = "6.0.1"  # the release the PyPI stand-in offers, so the suggested line is known
 REPOSITORY = "octo/repo"
 TOKEN = "ghs_containerTestToken0000000000000000"  # a fake, in GitHub's token shape
 SAMPLE = {
@@ -173,11 +174,21 @@ def action() -> ActionSpec:
     return load_action(ACTION_YML)
 
 
+@pytest.fixture
+def index_url() -> Iterator[str]:
+    """PyPI's JSON API on 127.0.0.1 (the action looks up versions for the lines it suggests)."""
+    with PyPIStub() as pypi:
+        pypi.add_project("PyYAML", ["5.4.1", PYYAML])
+        pypi.add_project("requests", ["2.31.0"])
+        pypi.add_project("Flask", ["3.0.0"])
+        yield pypi.url
+
+
 def run_action(
     event_name: str, with_: dict[str, str], *, image: str, engine: Engine, action: ActionSpec, workspace: Path,
     sample_tree: Path, fake: FakeGitHub,
 ) -> ContainerRun:  # fmt: skip
-    """One workflow step `uses: ./` on a checkout of the sample, on the given event."""
+    """One workflow step `uses: ./` with `with_` on a checkout of the sample, on the given event."""
     ref = "refs/heads/main"
     sha = make_workspace(sample_tree, workspace, repository=REPOSITORY)
     event = event_payload(event_name, repository=REPOSITORY, ref=ref, sha=sha)
@@ -192,44 +203,66 @@ def run_action(
     return run
 
 
+def packages(output: str) -> list[str]:
+    """Package names of the `missing` / `unused` outputs (JSON lists)."""
+    return sorted(item["package"] if isinstance(item, dict) else str(item) for item in json.loads(output))
+
+
 def assert_clean_step(run: ContainerRun, action: ActionSpec, workspace: Path, token: str) -> None:
     """What holds for every run: declared outputs only, no secret anywhere, the checkout left as it was."""
-    assert set(run.outputs) <= set(action.outputs), f"outputs not declared in action.yml: {run.outputs.keys()}"
-    assert len(run.summary.encode()) <= 128 * 1024  # the runner refuses a bigger step summary
-    assert token not in run.stdout + run.stderr + run.summary + json.dumps(run.outputs)
+    assert set(run.outputs) <= set(action.outputs), f"outputs not declared in action.yml: {sorted(run.outputs)}"
+    assert len(run.summary.encode()) <= STEP_SUMMARY_LIMIT  # the runner refuses a bigger step summary
+    assert token in run.masked()  # registered as a secret before anything could print it
+    assert token not in run.log() + run.summary + json.dumps(run.outputs)
     assert not_runner_owned(workspace) == []
     assert git("-c", f"safe.directory={workspace}", "status", "--porcelain", cwd=workspace) == ""
+
+
+def assert_reported_pyyaml(run: ContainerRun) -> None:
+    assert run.returncode == 0, run.stdout + run.stderr  # fail-on defaults to never: the issue is the signal
+    assert run.outputs["in-sync"] == "false"
+    assert packages(run.outputs["missing"]) == ["PyYAML"]
+    assert [name.lower() for name in packages(run.outputs["unused"])] == ["flask"]
+    assert f"PyYAML=={PYYAML}" in run.outputs["requirements"].splitlines()
+    assert json.loads(run.outputs["report"])  # the whole report, as JSON
+    assert "PyYAML" in run.summary
+    warnings = [
+        (c.properties.get("file"), c.properties.get("line"), c.properties.get("title"))
+        for c in run.annotations("warning")
+    ]
+    assert warnings == [("app.py", "2", "Missing from requirements.txt: PyYAML")]  # `import yaml` is line 2
 
 
 @pytest.mark.parametrize("event_name", ["push", "schedule", "workflow_dispatch"])
 def test_action_reports_the_missing_package(
     event_name: str, image: str, engine: Engine, action: ActionSpec, sample_tree: Path, tmp_path: Path,
-    fake_github: FakeGitHub,
+    fake_github: FakeGitHub, index_url: str,
 ) -> None:  # fmt: skip
     workspace = tmp_path / "workspace"
     run = run_action(
-        event_name, WITH, image=image, engine=engine, action=action, workspace=workspace, sample_tree=sample_tree,
-        fake=fake_github,
-    )  # fmt: skip
-
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert any("PyYAML" in value for value in run.outputs.values()), run.outputs
-    assert "PyYAML" in run.summary
-    assert_clean_step(run, action, workspace, fake_github.token)
-    ours = [issue for issue in fake_github.issues(REPOSITORY) if MARKER in (issue.body or "")]
-    assert [(issue.state, "PyYAML" in (issue.body or "")) for issue in ours] == [("open", True)]
-
-
-def test_dry_run_writes_nothing_to_github(
-    image: str, engine: Engine, action: ActionSpec, sample_tree: Path, tmp_path: Path, fake_github: FakeGitHub
-) -> None:
-    workspace = tmp_path / "workspace"
-    run = run_action(
-        "push", {**WITH, "dry-run": "true"}, image=image, engine=engine, action=action, workspace=workspace,
+        event_name, {"index-url": index_url}, image=image, engine=engine, action=action, workspace=workspace,
         sample_tree=sample_tree, fake=fake_github,
     )  # fmt: skip
 
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "PyYAML" in run.summary
+    assert_reported_pyyaml(run)
+    assert_clean_step(run, action, workspace, fake_github.token)
+    ours = [issue for issue in fake_github.issues(REPOSITORY) if MARKER in (issue.body or "")]
+    assert [(str(issue.number), issue.state, "PyYAML" in (issue.body or "")) for issue in ours] == [
+        (run.outputs["issue-number"], "open", True)
+    ]
+    assert run.outputs["issue-url"].endswith(f"/{REPOSITORY}/issues/{run.outputs['issue-number']}")
+
+
+def test_dry_run_writes_nothing_to_github(
+    image: str, engine: Engine, action: ActionSpec, sample_tree: Path, tmp_path: Path, fake_github: FakeGitHub,
+    index_url: str,
+) -> None:  # fmt: skip
+    workspace = tmp_path / "workspace"
+    run = run_action(
+        "push", {"index-url": index_url, "dry-run": "true"}, image=image, engine=engine, action=action,
+        workspace=workspace, sample_tree=sample_tree, fake=fake_github,
+    )  # fmt: skip
+
+    assert_reported_pyyaml(run)
     assert fake_github.writes() == []
     assert_clean_step(run, action, workspace, fake_github.token)
