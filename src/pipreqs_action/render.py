@@ -7,6 +7,7 @@ strings to decide whether the issue needs an edit, and tests can compare whole o
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -95,7 +96,7 @@ def to_json(report: Report) -> str:
 
 
 def to_text(report: Report) -> str:
-    out = [headline(report), f"Scanned {report.files_scanned} files; declared in: {_declared_in(report)}."]
+    out = [headline(report), f"{_scanned(report)}; declared in: {_declared_in(report)}."]
     required, optional = report.required_missing, [item for item in report.missing if item.optional]
     if required:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
@@ -111,7 +112,13 @@ def to_text(report: Report) -> str:
         out += ["", *(f"warning: {warning}" for warning in report.warnings)]
     if required:
         out += ["", "Suggested requirements.txt:", *(f"  {line}" for line in report.requirements.splitlines())]
-    return "\n".join(out) + "\n"
+    return "".join(f"{_one_line(line)}\n" for line in out)
+
+
+def _one_line(text: str) -> str:
+    """A line break in a file name must not start a line of its own: in a workflow log that line could be read
+    as a runner command (``::error::``), anywhere else it could pass for one of ours."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _text_rows(items: Iterable[Missing]) -> list[str]:
@@ -127,6 +134,10 @@ def _text_rows(items: Iterable[Missing]) -> list[str]:
     return rows
 
 
+def _scanned(report: Report) -> str:
+    return f"Scanned {report.files_scanned} file{'s' * (report.files_scanned != 1)}"
+
+
 def _declared_in(report: Report) -> str:
     return ", ".join(report.declared_sources) or "nothing (no requirements file found)"
 
@@ -138,7 +149,7 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     """The job summary and the body of the tracking issue."""
     icon = ":white_check_mark:" if report.in_sync else ":warning:"
     out = [f"### {icon} {_escape(headline(report))}", ""]
-    out += [f"Scanned {report.files_scanned} files; declared in: {_escape(_declared_in(report))}.", ""]
+    out += [f"{_scanned(report)}; declared in: {_escape(_declared_in(report))}.", ""]
     required, optional = report.required_missing, [item for item in report.missing if item.optional]
     if required:
         out += ["#### Missing from requirements.txt", "", *_md_table(required, links), ""]
@@ -150,11 +161,14 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     if report.unused:
         out += ["#### Declared but never imported", ""]
         out += ["Often fine: web servers, database drivers and plugins are used without an import.", ""]
-        out += [f"- `{item.package}`" + (f" ({item.location})" if item.location else "") for item in report.unused]
+        out += [
+            f"- `{item.package}`" + (f" ({_escape(str(item.location))})" if item.location else "")
+            for item in report.unused
+        ]
         out += [""]
     if report.skipped:
         out += ["<details><summary>Skipped files</summary>", ""]
-        out += [f"- `{item.path}`: {_escape(item.reason)}" for item in report.skipped]
+        out += [f"- {_code(item.path)}: {_escape(item.reason)}" for item in report.skipped]
         out += ["", "</details>", ""]
     out += [f"> {_escape(warning)}" for warning in report.warnings]
     return "\n".join(out).rstrip() + "\n"
@@ -176,7 +190,7 @@ def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
 
 
 def _md_location(location: Location, links: Links | None) -> str:
-    text = f"`{location}`"
+    text = _code(str(location), in_table=True)
     return f"[{text}]({links.line(location)})" if links else text
 
 
@@ -186,9 +200,26 @@ def _added_lines(report: Report) -> list[str]:
     return report.requirements.splitlines()[-count:] if count else []
 
 
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~])")
+_BACKTICKS = re.compile(r"`+")
+
+
 def _escape(text: str) -> str:
-    """Keep user-controlled text (paths, reasons) from turning into markdown or HTML."""
+    """Keep user-controlled text (reasons quote requirements lines, labels are file names) from turning into
+    markdown or HTML: no line breaks, no links, emphasis, code spans or table cells, no tags."""
+    text = _MARKDOWN_SYNTAX.sub(r"\\\1", " ".join(text.splitlines()))
     return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _code(text: str, *, in_table: bool = False) -> str:
+    """A code span that a file name cannot break out of (CommonMark: a longer backtick fence, padded when the
+    text itself starts or ends with a backtick); line breaks shown as escapes; pipes escaped inside tables."""
+    text = _one_line(text)
+    if in_table:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 # --- the tracking issue --------------------------------------------------------------------------------------------
