@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pipreqs_action import __version__
 from pipreqs_action.errors import PipreqsActionError
@@ -84,7 +85,7 @@ def _check(args: argparse.Namespace) -> int:
 
     settings = engine_settings(
         path=args.path,
-        requirements=args.requirements,
+        requirements=[Path(item).absolute() for item in args.requirements],  # relative to the cwd, as users expect
         exclude=args.exclude,
         mode=args.mode,
         fail_on=args.fail_on,

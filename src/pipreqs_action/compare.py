@@ -97,18 +97,24 @@ def _unused(requirements: Sequence[Requirement], used: set[str]) -> tuple[Unused
     return tuple(sorted(seen.values(), key=lambda item: item.package.lower()))
 
 
-def with_requirements(report: Report, declared: Declared, versions: Mapping[str, str], mode: Mode) -> Report:
+def with_requirements(
+    report: Report, declared: Declared, versions: Mapping[str, str], mode: Mode, base_text: str | None = None
+) -> Report:
     """Attach versions to the missing packages and the suggested requirements.txt text.
 
-    The user's own lines are kept exactly as written (a declared pin is never "corrected" because PyPI has a
-    newer release); the missing packages needed at run time are appended, one line each.
+    The user's file is kept exactly as written (comments, ``-r``/``-c`` lines, and pins: a declared pin is never
+    "corrected" because PyPI has a newer release) and the packages missing at run time are appended, one line
+    each. Without a requirements file (``base_text`` None) the declared requirements are listed first.
     """
     missing = tuple(
         dataclasses.replace(item, version=versions.get(canonicalize_name(item.package), "")) for item in report.missing
     )
-    lines = list(dict.fromkeys(req.line for req in declared.requirements))
-    lines += [format_requirement(item.package, item.version or None, mode) for item in missing if not item.optional]
-    return dataclasses.replace(report, missing=missing, requirements="".join(f"{line}\n" for line in lines))
+    added = [format_requirement(item.package, item.version or None, mode) for item in missing if not item.optional]
+    if base_text is None:
+        kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))
+    else:
+        kept = base_text if not base_text or base_text.endswith("\n") else base_text + "\n"
+    return dataclasses.replace(report, missing=missing, requirements=kept + "".join(f"{line}\n" for line in added))
 
 
 def exit_status(report: Report, fail_on: str) -> int:

@@ -198,6 +198,14 @@ def _present(path: Path) -> bool:
     return True
 
 
+def read_text(path: Path) -> str:
+    """A requirements file's text, decoded as ``read_declared`` decodes it (for rewriting it with additions)."""
+    try:
+        return _decode(path.read_bytes())
+    except (OSError, _Unreadable) as exc:
+        raise RequirementsError(f"requirements: {path.name}: {exc}") from None
+
+
 def _decode(data: bytes) -> str:
     """UTF-8 unless a BOM says otherwise: pip would use the locale's encoding, which differs between machines."""
     codec = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")

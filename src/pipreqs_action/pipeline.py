@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
-from pipreqs_action.declared import read_declared
+from pipreqs_action.declared import read_declared, read_text
 from pipreqs_action.mapping import load_import_names
 from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
@@ -40,11 +40,20 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
 
 def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
     """Versions for the lines to add (only when asked to pin and allowed online), then the suggested file."""
+    base = _requirements_file_text(settings.path, declared)
     wanted = [item.package for item in report.required_missing if item.known]
     if settings.mode == "no-pin" or settings.offline or not wanted:
-        return with_requirements(report, declared, {}, settings.mode)
+        return with_requirements(report, declared, {}, settings.mode, base)
     from pipreqs_action.versions import latest_versions  # requests is slow to import; offline runs never need it
 
     lookup = latest_versions(wanted, index_url=settings.index_url)
-    report = with_requirements(report, declared, lookup.versions, settings.mode)
+    report = with_requirements(report, declared, lookup.versions, settings.mode, base)
     return dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
+
+
+def _requirements_file_text(root: Path, declared: Declared) -> str | None:
+    """The first requirements file as written, to suggest it back with additions; None for pyproject-only."""
+    if not declared.sources or declared.sources[0].endswith(".toml"):
+        return None
+    first = Path(declared.sources[0])
+    return read_text(first if first.is_absolute() else root / first)

@@ -290,9 +290,11 @@ def test_included_files_declare_and_constraint_files_only_pin(capsys, validator)
     assert set(report["declared_in"]) == files
     constrained = declared_names(root / "requirements" / "constraints.txt")
     assert {item["package"] for item in report["missing"]} == set(constrained)  # pinned, yet not declared
-    included = declared_names(root / "requirements" / "base.txt") + declared_names(root / "requirements" / "common.txt")
-    suggested = [Requirement(line).name for line in report["requirements"].splitlines()]
-    assert set(included) <= set(suggested)
+    # the suggested file is the top file as written (its -r and -c lines keep the includes) plus the additions
+    top = (root / "requirements.txt").read_text("utf-8")
+    assert report["requirements"].startswith(top)
+    added = [Requirement(line).name for line in report["requirements"][len(top) :].splitlines()]
+    assert added == [item["package"] for item in report["missing"] if not item["optional"]]
 
 
 def test_a_utf16_requirements_file_is_read(capsys, validator):
@@ -304,7 +306,8 @@ def test_a_utf16_requirements_file_is_read(capsys, validator):
     assert report["skipped"] == []
     assert report["declared_in"] == ["requirements.txt"]
     assert report["unused"] == []
-    assert [Requirement(line).name for line in report["requirements"].splitlines()][: len(names)] == names
+    assert report["requirements"].startswith(data.decode("utf-16").lstrip("\ufeff"))  # kept as written
+    assert names
 
 
 def test_an_empty_requirements_file_makes_every_inferred_package_missing(capsys, validator):
@@ -539,3 +542,15 @@ def test_versions_are_looked_up_under_the_canonical_name(index, capsys, validato
     check_json(capsys, validator, root, "--index-url", index.url)
     asked = {path.split("/")[-2] for path in index.paths}
     assert asked == {canonicalize_name(name) for name in required_packages(expectations(root))}
+
+
+def test_a_requirements_option_is_relative_to_the_current_directory(capsys, validator, tmp_path, monkeypatch):
+    app = tmp_path / "proj"
+    app.mkdir()
+    (app / "main.py").write_text("import yaml\nimport requests\n", "utf-8")
+    (app / "deps.txt").write_text("PyYAML\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, report = offline(capsys, validator, Path("proj"), "--requirements", "proj/deps.txt")
+    assert code == 1
+    assert [item["package"] for item in report["missing"]] == ["requests"]
+    assert report["requirements"] == "PyYAML\nrequests\n"
