@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "debug", False) else logging.WARNING,
+        level=logging.DEBUG
+        if getattr(args, "debug", False)
+        else (logging.INFO if args.command == "serve" else logging.WARNING),
         format="pipreqs-action: %(levelname)s: %(message)s",
     )
     try:
