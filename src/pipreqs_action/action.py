@@ -18,7 +18,7 @@ from actions_toolkit import core
 
 from pipreqs_action import issue as issue_module
 from pipreqs_action import pipeline, render, runner, source
-from pipreqs_action.errors import IssueError, PipreqsActionError
+from pipreqs_action.errors import IssueError, PipreqsActionError, SettingsError
 from pipreqs_action.model import Report
 from pipreqs_action.settings import ActionSettings, engine_settings
 
@@ -27,14 +27,22 @@ _ANNOTATION_TITLE = "Missing from requirements.txt: {package}"
 
 
 def main(env: Mapping[str, str] | None = None) -> int:
+    """Run one step; ``env`` (default ``os.environ``) is the whole runner environment, inputs included."""
     environ = os.environ if env is None else env
-    try:
-        settings = ActionSettings.from_action_env(core.get_input, environ)
-    except PipreqsActionError as error:
-        core.error(str(error))
-        return 1
-    if settings.token:
-        core.set_secret(settings.token)
+    get_input = runner.input_reader(environ)
+    token = get_input("github-token")
+    if token:  # first, before anything could echo it
+        core.set_secret(token)
+    with runner.logging_to_runner("pipreqs_action", debug=environ.get("RUNNER_DEBUG") == "1"):
+        try:
+            settings = ActionSettings.from_action_env(get_input, environ)
+        except PipreqsActionError as error:
+            core.error(str(error))
+            return 1
+        return _run(settings)
+
+
+def _run(settings: ActionSettings) -> int:
     try:
         with _checkout(settings) as checkout:
             report = _check(settings, checkout)
@@ -48,9 +56,9 @@ def main(env: Mapping[str, str] | None = None) -> int:
     if not settings.repository:
         _annotate(report, settings.path)
     outcome = _issue(settings, report, links, checkout.commit or settings.sha)
-    core.set_output("issue-number", str(outcome.number or "") if outcome else "")
-    core.set_output("issue-url", (outcome.url or "") if outcome else "")
-    core.info(render.to_text(report))
+    runner.set_output(settings.output_file, "issue-number", str(outcome.number or "") if outcome else "")
+    runner.set_output(settings.output_file, "issue-url", (outcome.url or "") if outcome else "")
+    runner.log_untrusted(render.to_text(report))  # file names of the checked tree: no command may hide in them
     return 1 if outcome is False else pipeline.exit_status(report, settings.fail_on)
 
 
@@ -61,9 +69,12 @@ def _checkout(settings: ActionSettings) -> Iterator[source.Checkout]:
     if not settings.repository or settings.api_url:
         yield source.workspace(settings.workspace)
         return
-    server_host = urlsplit(settings.server_url).netloc.lower()  # the runner's own GitHub (GHES may be http)
-    http_hosts = frozenset({server_host}) if settings.server_url.startswith("http://") else frozenset()
+    server = urlsplit(settings.server_url)  # the runner's own GitHub (GHES may be http, on any port)
+    server_host = server.netloc.lower()
+    http_hosts = frozenset({server.hostname or ""}) if server.scheme == "http" else frozenset()
     repo = source.parse_repository(settings.repository, server_url=settings.server_url, allow_http_hosts=http_hosts)
+    if repo.url.startswith("http://") and repo.host.lower() != server_host:  # same host name, another port
+        raise SettingsError(f"repository: http:// is refused for {repo.host}; use https")
     token = settings.token if repo.host.lower() == server_host else None
     with source.clone(repo, settings.ref or None, token=token) as checkout:
         yield checkout
@@ -79,18 +90,28 @@ def _check(settings: ActionSettings, checkout: source.Checkout) -> Report:
         index_url=settings.index_url,
     )
     if settings.api_url:
-        code_url = f"{settings.server_url}/{settings.repository or settings.github_repository}"
+        code_url = _code_url(settings)
         generated = source.fetch_requirements_from_api(settings.api_url, code_url)
         report = pipeline.run_inferred(engine, generated)
     else:
         report = pipeline.run(engine)
-    core.set_output("in-sync", "true" if report.in_sync else "false")
     data = render.as_dict(report)
-    core.set_output("missing", json.dumps(data["missing"]))
-    core.set_output("unused", json.dumps(data["unused"]))
-    core.set_output("requirements", report.requirements)
-    core.set_output("report", json.dumps(data))
+    outputs = {
+        "in-sync": "true" if report.in_sync else "false",
+        "missing": json.dumps(data["missing"]),
+        "unused": json.dumps(data["unused"]),
+        "requirements": report.requirements,
+        "report": json.dumps(data),
+    }
+    for name, value in outputs.items():
+        runner.set_output(settings.output_file, name, value)
     return report
+
+
+def _code_url(settings: ActionSettings) -> str:
+    """What the pipreqs API is asked about: `repository` as given when it is a URL, else a repository here."""
+    repository = settings.repository or settings.github_repository
+    return repository if "://" in repository else f"{settings.server_url}/{repository}"
 
 
 def _links(settings: ActionSettings, checkout: source.Checkout) -> render.Links | None:
@@ -98,7 +119,16 @@ def _links(settings: ActionSettings, checkout: source.Checkout) -> render.Links 
     commit = checkout.commit or settings.sha
     if not repository or not commit:
         return None
-    return render.Links(settings.server_url, repository, commit, prefix=settings.path)
+    return render.Links(_web_url(settings, checkout), repository, commit, prefix=settings.path)
+
+
+def _web_url(settings: ActionSettings, checkout: source.Checkout) -> str:
+    """Links go to the host the code came from: a `repository` URL names its own (clone checked it has no
+    credentials), anything else lives on the runner's GitHub."""
+    if checkout.repository and "://" in settings.repository:
+        parts = urlsplit(settings.repository)
+        return f"{parts.scheme}://{parts.netloc}"
+    return settings.server_url
 
 
 def _annotate(report: Report, path: str) -> None:

@@ -107,7 +107,7 @@ def to_text(report: Report) -> str:
         out += [f"  {item.package:<28} {item.location or ''}".rstrip() for item in report.unused]
     if report.skipped:
         out += ["", "Skipped (could not be read as Python):"]
-        out += [f"  {item.path}: {item.reason}" for item in report.skipped]
+        out += [f"  - {item.path}: {item.reason}" for item in report.skipped]  # a line starting "::" is a command
     if report.warnings:
         out += ["", *(f"warning: {warning}" for warning in report.warnings)]
     if required:
