@@ -29,6 +29,7 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 # A statement that starts on this line: optional one-line header or `x = 1;` before it, then `import`/`from`.
 _STATEMENT_START = re.compile(r"(?P<head>[^#'\"\n]*?[:;])?[ \t]*(?P<stmt>from[ \t]+\.*[\w.]*[ \t]+import\b|import\b)")
 _HEADER_KEYWORD = re.compile(r"(?:try|except|finally|else|elif|if|with|for|while|def|class|async|match|case)\b")
+_IMPORT_KEYWORD = re.compile(r"\bimport\b")
 _DYNAMIC_CALL = re.compile(r"""(?:__import__|import_module)\(\s*(?P<q>['"])(?P<name>[\w.]+)(?P=q)""")
 # Python 2 only constructs, checked only on lines found by a literal search (cheap), then confirmed by ast.
 _PY2_PATTERNS = (  # each starts with a literal, so the regex engine searches fast
@@ -63,22 +64,16 @@ class RawImport:
 
 def extract(text: str, *, full: bool = False) -> list[RawImport]:
     """All absolute imports in ``text``; ``full`` forces an exact ``ast`` parse of the whole text."""
-    if full or _needs_full_parse(text):
+    if full or _has_conflict_markers(text):
         return _from_full_parse(text)
-    found = _FastScan(text).run()
+    scan = _FastScan(text)
+    found = None if scan.looks_like_python2() else scan.run()
     return _from_full_parse(text) if found is None else found
 
 
-def _needs_full_parse(text: str) -> bool:
-    """Conflict markers and Python 2 code must be confirmed by a real parse (they make the file unusable)."""
-    if any(marker in text for marker in _CONFLICT_MARKERS) or text.startswith(("<<<<<<< ", ">>>>>>> ")):
-        return True
-    for pattern in _PY2_PATTERNS:
-        for match in pattern.finditer(text):
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            if text[line_start : match.start()].strip() in ("", "try:", "else:"):
-                return True
-    return False
+def _has_conflict_markers(text: str) -> bool:
+    """Conflict markers make the file unusable; a real parse confirms it and says where."""
+    return any(marker in text for marker in _CONFLICT_MARKERS) or text.startswith(("<<<<<<< ", ">>>>>>> "))
 
 
 # --- exact path -------------------------------------------------------------------------------------------------
@@ -170,6 +165,25 @@ class _FastScan:
         self.string_lines = _string_line_ranges(text)  # sorted (first, last) 0-based line ranges inside strings
         self._blocks: list[tuple[int, int, bool, bool]] | None = None
 
+    def looks_like_python2(self) -> bool:
+        """A Python 2 statement starting a line of code (not of a docstring) must be confirmed by a real parse.
+
+        Docstrings often hold prose like "print the result", which the patterns match; skipping lines inside
+        multi-line strings keeps such files on the fast path (a sixth of sympy's extraction time otherwise).
+        """
+        text = self.text
+        for pattern in _PY2_PATTERNS:
+            line, last = 0, 0
+            for match in pattern.finditer(text):
+                line_start = text.rfind("\n", 0, match.start()) + 1
+                if text[line_start : match.start()].strip() not in ("", "try:", "else:"):
+                    continue
+                line += text.count("\n", last, line_start)
+                last = line_start
+                if not self._inside_string(line):
+                    return True
+        return False
+
     def run(self) -> list[RawImport] | None:
         statements: dict[int, int] = {}  # 0-based line -> column where the statement starts
         dynamic: list[RawImport] = []
@@ -180,12 +194,28 @@ class _FastScan:
             if "__import__(" in line or "import_module(" in line:
                 dynamic.extend(self._dynamic(index, line))
             if index > 0 and self.lines[index - 1].rstrip().endswith("\\"):
-                return None  # a statement continued from the line above: rare, let the full parse handle it
+                if self._continues_an_import(index):
+                    return None  # an import continued from the line above: rare, let the full parse handle it
+                continue
             column = _statement_column(line)
             if column is not None:
                 statements[index] = column
         parsed = self._parse(statements)
         return None if parsed is None else parsed + dynamic
+
+    def _continues_an_import(self, index: int) -> bool:
+        """Whether the backslash-continued logical line ending at ``index`` may hold an import.
+
+        Only the keyword outside strings and comments counts: names like ``import_path = \\`` are common in
+        real code and must not send the whole file to the full parse. Anything unclear says yes.
+        """
+        first = index
+        while first > 0 and self.lines[first - 1].rstrip().endswith("\\"):
+            first -= 1
+        joined = "\n".join(self.lines[first : index + 1])
+        if any(sign in joined for sign in ('"""', "'''", "__import__(", "import_module(")):
+            return True
+        return _IMPORT_KEYWORD.search(_TOKEN.sub(" ", joined)) is not None
 
     def _lines_with(self, word: str) -> list[int]:
         """0-based numbers of the lines containing ``word`` (a C-speed search, then offsets to line numbers)."""

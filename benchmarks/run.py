@@ -1,0 +1,363 @@
+"""Whole-process speed and memory of ``pipreqs-action check`` next to pipreqs and deptry, on one real tree.
+
+    python benchmarks/run.py TREE                # any directory, for example an unpacked sdist
+    python benchmarks/run.py --fetch-sympy       # pip-download the sympy 1.14.0 sdist once, then measure it
+
+Every number is a whole process, started fresh the way a user or CI starts it, so interpreter start-up,
+imports and output count. Each run happens inside a small wrapper process whose ``RUSAGE_CHILDREN`` peak is
+that run's alone (the peak of the largest process the tool started, not the sum of a pool's workers).
+It prints figures and checks one fact, never asserts timings: this is not a test (machines differ).
+
+Beside the timings it shows that the fast import scan finds exactly the import names of a full ``ast``
+parse of every file we scan (not timed), that a virtualenv inside the checked tree costs us nothing while
+pipreqs reads it, and how long a small app takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_APP = REPO / "examples" / "sample-app"
+SYMPY = "sympy==1.14.0"
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pipreqs-action-bench"
+MIB = 1024 * 1024
+
+# Runs one command and reports its own children's usage: a fresh process per run, so peaks do not carry over.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime  # KiB on Linux; CPU of the tool and its helpers
+tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_kib": peak, "rc": done.returncode, "tail": tail[0][:200]}))
+"""
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One command line to time; ``ok`` says which exit codes mean it did its job (deptry exits 1 on findings)."""
+
+    name: str
+    argv: tuple[str, ...]
+    ok: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Median wall time and the highest peak over the runs, or why the tool failed."""
+
+    tool: str
+    seconds: float | None
+    cpu: float | None
+    peak_mib: float | None
+    runs: int
+    error: str = ""
+
+
+# --------------------------------------------------------------------------------------------- tools
+
+
+def _executable(name: str) -> str | None:
+    """Prefer the tool installed beside this interpreter (the project's venv), then PATH."""
+    local = Path(sys.executable).parent / name
+    return str(local) if local.exists() else shutil.which(name)
+
+
+def tools(tree: Path) -> list[Tool]:
+    """The three commands, each as its users run it to list a tree's third-party imports."""
+    found: list[Tool] = []
+    ours = _executable("pipreqs-action")
+    if ours:
+        argv = (ours, "check", str(tree), "--offline", "--mode", "no-pin", "--format", "json", "--fail-on", "never")
+        found.append(Tool("pipreqs-action", argv, frozenset({0})))
+    pipreqs = _executable("pipreqs")
+    if pipreqs:
+        found.append(
+            Tool("pipreqs", (pipreqs, "--print", "--mode", "no-pin", "--use-local", str(tree)), frozenset({0}))
+        )
+    deptry = _executable("deptry")
+    if deptry:
+        found.append(Tool("deptry", (deptry, "--no-ansi", str(tree)), frozenset({0, 1})))
+    return found
+
+
+def versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("pipreqs-action", "pipreqs", "deptry"):
+        try:
+            found.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} not installed")
+    return ", ".join(found)
+
+
+# --------------------------------------------------------------------------------------------- measuring
+
+
+def run_once(tool: Tool, env: dict[str, str]) -> dict[str, object]:
+    """One whole-process run inside a fresh wrapper; the wrapper's own start-up is not timed."""
+    wrapper = subprocess.run(
+        [sys.executable, "-I", "-c", _WRAPPER, *tool.argv], capture_output=True, text=True, check=False, env=env
+    )
+    if wrapper.returncode != 0:
+        return {"rc": -1, "tail": wrapper.stderr.strip()[-200:]}
+    sample: dict[str, object] = json.loads(wrapper.stdout)
+    return sample
+
+
+def bytecode_env(cache: Path) -> dict[str, str]:
+    """Byte-code caching on, into a private directory: installed tools run from .pyc files, and so should we.
+
+    A development shell often sets PYTHONDONTWRITEBYTECODE, which would make every run of an editable
+    install compile its own sources again (tens of milliseconds); the image byte-compiles at build time.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(cache / "pycache")
+    return env
+
+
+def measure(tools: Sequence[Tool], runs: int, env: dict[str, str]) -> list[Result]:
+    """One untimed warm-up run each (byte code, page cache), then ``runs`` rounds taking the tools in turn.
+
+    Taking turns spreads any background load over all tools instead of one. A tool that fails once is
+    reported with its last stderr line and not run again.
+    """
+    samples: dict[str, list[dict[str, object]]] = {tool.name: [] for tool in tools}
+    errors: dict[str, str] = {}
+    for round_number in range(runs + 1):
+        for tool in tools:
+            if tool.name in errors:
+                continue
+            sample = run_once(tool, env)
+            if sample["rc"] not in tool.ok:
+                errors[tool.name] = f"exit {sample['rc']}: {sample['tail']}"
+            elif round_number:
+                samples[tool.name].append(sample)
+    return [_result(tool.name, samples[tool.name], errors.get(tool.name, "")) for tool in tools]
+
+
+def _result(name: str, samples: list[dict[str, object]], error: str) -> Result:
+    if error:
+        return Result(name, None, None, None, len(samples), error)
+    seconds = statistics.median(float(sample["seconds"]) for sample in samples)  # type: ignore[arg-type]
+    cpu = statistics.median(float(sample["cpu"]) for sample in samples)  # type: ignore[arg-type]
+    peak = max(float(sample["peak_kib"]) for sample in samples) / 1024  # type: ignore[arg-type]
+    return Result(name, seconds, cpu, peak, len(samples))
+
+
+def _ratio(result: Result, other: Result | None) -> str:
+    if result.seconds is None or other is None or not other.seconds:
+        return "-"
+    return f"{result.seconds / other.seconds:.2f}x"
+
+
+def table(title: str, results: Sequence[Result]) -> str:
+    """A plain text table: tool, median seconds, peak MiB, and the ratios to deptry and to pipreqs."""
+    by_name = {result.tool: result for result in results}
+    header = f"{'median s':>10}{'cpu s':>8}{'peak MiB':>10}{'vs deptry':>11}{'vs pipreqs':>12}  runs"
+    lines = [title, f"  {'tool':<16}{header}"]
+    for result in results:
+        if result.seconds is None or result.cpu is None or result.peak_mib is None:
+            lines.append(f"  {result.tool:<16}{'failed':>10}  {result.error}")
+            continue
+        deptry, pipreqs = _ratio(result, by_name.get("deptry")), _ratio(result, by_name.get("pipreqs"))
+        figures = f"{result.seconds:>10.3f}{result.cpu:>8.3f}{result.peak_mib:>10.1f}{deptry:>11}{pipreqs:>12}"
+        lines.append(f"  {result.tool:<16}{figures}  {result.runs}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------- import names
+
+
+def _reference_roots(text: str) -> set[str] | None:
+    """Top-level names of every absolute import in a full ``ast`` parse, or None when Python rejects the text."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module.partition(".")[0])
+    return names
+
+
+def _difference(label: str, ours: set[str], reference: set[str]) -> str:
+    if ours == reference:
+        return f"  {label}: MATCH ({len(ours)} names)"
+    return f"  {label}: DIFFER (only ours: {sorted(ours - reference)}; only ast: {sorted(reference - ours)})"
+
+
+def check_names(tree: Path) -> str:
+    """Our default (fast) scan against a plain ``ast`` walk of the same files (same discovery, same skips).
+
+    Two views: every top-level name per file (the fast path itself), and the third-party names that
+    ``scan`` reports, against the ast names passed through the same stdlib and local-module filter.
+    """
+    from pipreqs_action import files, imports, scan
+
+    paths, _ = files.discover(tree)
+    local, stdlib = scan.LocalModules(paths), scan.standard_library()
+    ours_all: set[str] = set()
+    reference_all: set[str] = set()
+    reference_third: set[str] = set()
+    rejected: set[str] = set()
+    for rel in paths:
+        source = files.read_source(tree, rel)
+        if not isinstance(source, files.SourceText):
+            continue
+        reference = _reference_roots(source.text)
+        if reference is None:
+            rejected.add(rel)
+            continue
+        reference_all |= {f"{rel}:{name}" for name in reference}
+        reference_third |= {
+            n for n in reference if n != "__future__" and n not in stdlib and not local.is_local(rel, n)
+        }
+        fast = imports.extract(source.text)
+        ours_all |= {f"{rel}:{raw.module.partition('.')[0]}" for raw in fast if not raw.dynamic}
+    scanned = {ref.root for ref in scan.scan(tree).imports if not ref.dynamic and ref.location.path not in rejected}
+    return "\n".join(
+        [
+            f"import names ({len(paths)} files, {len(rejected)} rejected by ast.parse and left out):",
+            _difference("per file, all top-level names", ours_all, reference_all),
+            _difference("third-party names from scan()", scanned, reference_third),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------------------------- trees
+
+
+def fetch_sympy(cache: Path) -> Path:
+    """The sympy sdist, downloaded with pip (PyPI only) into ``cache`` once and unpacked there."""
+    tree = cache / "sympy-1.14.0"
+    if tree.is_dir():
+        return tree
+    cache.mkdir(parents=True, exist_ok=True)
+    download = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", SYMPY, "-d", str(cache)]
+    subprocess.run([*download, "--quiet"], check=True)
+    with tarfile.open(cache / "sympy-1.14.0.tar.gz") as archive:
+        archive.extractall(cache, filter="data")
+    return tree
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Hard links make a 300 MB environment in a moment; a copy where the file system refuses them."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def app_with_venv(workdir: Path) -> tuple[Path, Path, int]:
+    """sample-app twice: bare, and with a real ``.venv`` holding this environment's site-packages."""
+    bare, with_venv = workdir / "bare", workdir / "with-venv"
+    for copy in (bare, with_venv):
+        shutil.copytree(SAMPLE_APP, copy)
+        (copy / "legacy.py").unlink()  # Python 2 code: pipreqs stops at it, and then shows no .venv cost
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(with_venv / ".venv")], check=True)
+    site = Path(sysconfig.get_paths()["purelib"])
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    target = with_venv / ".venv" / "lib" / version / "site-packages"
+    shutil.copytree(site, target, symlinks=True, dirs_exist_ok=True, copy_function=_link_or_copy)
+    return bare, with_venv, sum(1 for _ in _python_files(target))
+
+
+def _python_files(root: Path) -> Iterator[Path]:
+    for directory, _, names in os.walk(root):
+        yield from (Path(directory, name) for name in names if name.endswith(".py"))
+
+
+# --------------------------------------------------------------------------------------------- sections
+
+
+def large_tree_section(tree: Path, runs: int, env: dict[str, str]) -> str:
+    count = sum(1 for _ in _python_files(tree))
+    size = sum(path.stat().st_size for path in _python_files(tree)) / 1e6
+    title = f"{tree.name}: {count} .py files, {size:.1f} MB, median of {runs}"
+    return table(title, measure(tools(tree), runs, env))
+
+
+def venv_section(runs: int, env: dict[str, str]) -> str:
+    """pipreqs reads a ``.venv`` (it skips only ``venv`` and ``env``); we and deptry prune it unread."""
+    with tempfile.TemporaryDirectory(prefix="pipreqs-action-bench-") as tmp:
+        bare, with_venv, inside = app_with_venv(Path(tmp))
+        before = measure(tools(bare), runs, env)
+        after = measure(tools(with_venv), runs, env)
+    return "\n".join(
+        [
+            table(f"sample-app without legacy.py (pipreqs cannot parse it), median of {runs}", before),
+            table(f"the same with a .venv of {inside} .py files inside, median of {runs}", after),
+            "  cost of the .venv (with / without): " + ", ".join(_venv_costs(before, after)),
+        ]
+    )
+
+
+def _venv_costs(before: Sequence[Result], after: Sequence[Result]) -> list[str]:
+    costs = []
+    for bare, loaded in zip(before, after, strict=True):
+        if bare.seconds and loaded.seconds:
+            costs.append(f"{bare.tool} {loaded.seconds / bare.seconds:.2f}x")
+        else:
+            costs.append(f"{bare.tool} -")
+    return costs
+
+
+def small_app_section(runs: int, env: dict[str, str]) -> str:
+    return table(f"small app (examples/sample-app), median of {runs}", measure(tools(SAMPLE_APP), runs, env))
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else None)
+    parser.add_argument("tree", nargs="?", type=Path, help="directory to scan (for example an unpacked sdist)")
+    parser.add_argument("--fetch-sympy", action="store_true", help=f"pip-download {SYMPY}'s sdist and use it")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"download cache (default {DEFAULT_CACHE})")
+    parser.add_argument("--runs", type=int, default=3, help="runs per tool on the large tree (default 3)")
+    parser.add_argument("--small-runs", type=int, default=10, help="runs per tool on the small app (default 10)")
+    parser.add_argument("--skip-names", action="store_true", help="leave out the import-name check (a full parse)")
+    parser.add_argument("--skip-venv", action="store_true", help="leave out the .venv case")
+    parser.add_argument("--skip-small", action="store_true", help="leave out the small app")
+    args = parser.parse_args(argv)
+    if args.tree is None and not args.fetch_sympy:
+        parser.error("give a TREE or --fetch-sympy")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments(argv)
+    tree: Path = fetch_sympy(args.cache) if args.fetch_sympy else args.tree.resolve()
+    env = bytecode_env(args.cache)
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; {versions()}", flush=True)
+    print(large_tree_section(tree, args.runs, env), flush=True)
+    if not args.skip_names:
+        print(check_names(tree), flush=True)
+    if not args.skip_venv:
+        print(venv_section(args.runs, env), flush=True)
+    if not args.skip_small:
+        print(small_app_section(args.small_runs, env), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
