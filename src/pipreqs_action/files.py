@@ -378,7 +378,13 @@ def _take_symlink(walk: _Walk, entry: os.DirEntry[str], rel: str, ignores: Ignor
         return
     if not is_dir and _ignored(walk, rel, ignores):
         return
-    target = os.path.realpath(entry.path)
+    try:
+        target = os.path.realpath(entry.path, strict=True)
+    except OSError as error:  # a link to itself, a cycle of links, or a dangling link
+        if error.errno == errno.ELOOP:
+            walk.skipped.append(Skipped(rel, SYMLINK_LOOP))
+            return
+        target = os.path.realpath(entry.path)  # dangling: judged by where it points
     if not _inside(walk.root, target):
         walk.skipped.append(Skipped(rel, OUTSIDE_ROOT))
         return

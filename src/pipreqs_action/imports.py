@@ -23,14 +23,14 @@ from dataclasses import dataclass
 _CATCHES_IMPORT_ERROR = re.compile(
     r"except\s*(?::|\*?\s*\(?[^:]*\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b)"
 )
-_TYPE_CHECKING_IF = re.compile(r"(?:el)?if\s+(?:typing\s*\.\s*)?TYPE_CHECKING\s*:")
+_TYPE_CHECKING_IF = re.compile(r"(?:el)?if\s+(?:\w+\s*\.\s*)?TYPE_CHECKING\s*:")  # typing., t., or bare
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 # A statement that starts on this line: optional one-line header or `x = 1;` before it, then `import`/`from`.
 _STATEMENT_START = re.compile(r"(?P<head>[^#'\"\n]*?[:;])?[ \t]*(?P<stmt>from[ \t]+\.*[\w.]*[ \t]+import\b|import\b)")
 _HEADER_KEYWORD = re.compile(r"(?:try|except|finally|else|elif|if|with|for|while|def|class|async|match|case)\b")
 _IMPORT_KEYWORD = re.compile(r"\bimport\b")
-_DYNAMIC_CALL = re.compile(r"""(?:__import__|import_module)\(\s*(?P<q>['"])(?P<name>[\w.]+)(?P=q)""")
+_DYNAMIC_CALL = re.compile(r"""(?<!\w)(?:__import__|import_module)\(\s*(?P<q>['"])(?P<name>[\w.]+)(?P=q)""")
 # Python 2 only constructs, checked only on lines found by a literal search (cheap), then confirmed by ast.
 _PY2_PATTERNS = (  # each starts with a literal, so the regex engine searches fast
     re.compile(r"print[ \t]+(?:[\"'\w]|>>)"),
@@ -300,7 +300,8 @@ class _FastScan:
             headers = sorted(set().union(*found))
             for index in headers:
                 stripped = self.lines[index].strip()
-                if not stripped.endswith(":") or not _HEADER_KEYWORD.match(stripped) or self._inside_string(index):
+                code = stripped.partition("#")[0].rstrip() if "'" not in stripped and '"' not in stripped else stripped
+                if not code.endswith(":") or not _HEADER_KEYWORD.match(code) or self._inside_string(index):
                     continue
                 optional, type_only = self._header_flags(index, _indent(self.lines[index]))
                 if optional or type_only:

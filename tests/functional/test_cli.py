@@ -256,10 +256,6 @@ def test_each_kind_of_bad_file_is_skipped_with_its_reason_and_the_run_goes_on(tm
     assert code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="files.py drops a file symlink loop silently: _drop_duplicate_links sees it as a link to itself",
-)
 def test_a_file_symlink_loop_is_reported_as_skipped(tmp_path, capsys, validator):
     root = copy_project("clean", tmp_path)
     (root / "loop_a.py").symlink_to("loop_b.py")

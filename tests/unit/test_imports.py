@@ -238,3 +238,24 @@ def test_a_long_line_with_strings_before_an_import_is_read() -> None:
     """Regression: nested quantifiers in the string pattern once made lines like this take forever."""
     line = 'x = "a " ; import real  # don\'t ' + "a" * 20_000 + "\n"
     assert [item.module for item in both(line)] == ["real"]
+
+
+def test_aliased_type_checking_and_headers_with_comments() -> None:
+    found = both(
+        """\
+        import typing as t
+        if t.TYPE_CHECKING:
+            import aliased_type_only
+        try:
+            import guarded_with_comment
+        except ImportError:  # an old Python
+            guarded_with_comment = None
+        loader = self._conditional_import_module("not_a_dynamic_import")
+        """
+    )
+    flags = {item.module: (item.optional, item.type_only, item.dynamic) for item in found}
+    assert flags == {
+        "typing": (False, False, False),
+        "aliased_type_only": (False, True, False),
+        "guarded_with_comment": (True, False, False),
+    }
