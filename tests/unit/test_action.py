@@ -382,7 +382,7 @@ def test_file_names_from_the_tree_cannot_issue_workflow_commands(tmp_path, capsy
     (step.workspace / "::warning::nb.ipynb").write_text("{not json")
     step = run(step, capsys)
 
-    assert "  ::add-mask::x.py: " in step.out and "  ::warning::nb.ipynb: " in step.out  # printed, as text
+    assert "  - ::add-mask::x.py: " in step.out and "  - ::warning::nb.ipynb: " in step.out  # printed, as text
     names = [c.name for c in step.commands]
     assert names[:4] == ["warning", "warning", "warning", "stop-commands"] and len(names) == 5
     assert step.commands[4].name == step.commands[3].message  # resumed with the token, nothing in between
