@@ -26,8 +26,8 @@ _CATCHES_IMPORT_ERROR = re.compile(
 _TYPE_CHECKING_IF = re.compile(r"(?:el)?if\s+(?:\w+\s*\.\s*)?TYPE_CHECKING\s*:")  # typing., t., or bare
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
-# A statement that starts on this line: optional one-line header or `x = 1;` before it, then `import`/`from`.
-_STATEMENT_START = re.compile(r"(?P<head>[^#'\"\n]*?[:;])?[ \t]*(?P<stmt>from[ \t]+\.*[\w.]*[ \t]+import\b|import\b)")
+# A statement starting on this line: at its start, or after a one-line header or `x = 1;` (head is tried last: `??`).
+_STATEMENT_START = re.compile(r"(?P<head>[^#'\"\n]*?[:;])??[ \t]*(?P<stmt>from[ \t]+\.*[\w.]*[ \t]+import\b|import\b)")
 _HEADER_KEYWORD = re.compile(r"(?:try|except|finally|else|elif|if|with|for|while|def|class|async|match|case)\b")
 _IMPORT_KEYWORD = re.compile(r"\bimport\b")
 _DYNAMIC_CALL = re.compile(r"""(?<!\w)(?:__import__|import_module)\(\s*(?P<q>['"])(?P<name>[\w.]+)(?P=q)""")

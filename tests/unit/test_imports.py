@@ -259,3 +259,8 @@ def test_aliased_type_checking_and_headers_with_comments() -> None:
         "aliased_type_only": (False, True, False),
         "guarded_with_comment": (True, False, False),
     }
+
+
+def test_several_statements_on_one_line_are_all_found() -> None:
+    found = both("import first; import second\nfrom __future__ import annotations; import third\n")
+    assert [item.module for item in found] == ["first", "second", "__future__", "third"]
