@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator, Mapping
-from pathlib import PurePosixPath
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -138,7 +137,7 @@ def _annotate(report: Report, path: str) -> None:
         for location in item.locations:
             if shown == _MAX_ANNOTATIONS:
                 return
-            file = str(PurePosixPath(path) / location.path) if path not in ("", ".") else location.path
+            file = render.repository_path(path, location.path)
             title = _ANNOTATION_TITLE.format(package=item.package)
             runner.annotate("warning", item.message, title=title, file=file, line=location.line)
             shown += 1
@@ -152,20 +151,21 @@ def _issue(
         return None
     try:
         gh = issue_module.connect(settings.token, settings.github_api_url)
-        outcome = issue_module.sync_issue(
-            gh,
-            issue_module.IssueSettings(
-                repository=settings.issue_repository,
-                title=settings.issue_title,
-                labels=settings.issue_labels,
-                create=settings.create_issue,
-                close_when_fixed=settings.close_when_fixed,
-                dry_run=settings.dry_run,
-            ),
-            in_sync=report.in_sync,
-            body=render.issue_body(report, links),
-            close_comment=render.close_comment(report, commit),
-        )
+        with contextlib.closing(gh):
+            outcome = issue_module.sync_issue(
+                gh,
+                issue_module.IssueSettings(
+                    repository=settings.issue_repository,
+                    title=settings.issue_title,
+                    labels=settings.issue_labels,
+                    create=settings.create_issue,
+                    close_when_fixed=settings.close_when_fixed,
+                    dry_run=settings.dry_run,
+                ),
+                in_sync=report.in_sync,
+                body=render.issue_body(report, links),
+                close_comment=render.close_comment(commit),
+            )
     except IssueError as error:
         core.error(str(error))
         return False

@@ -30,8 +30,14 @@ class Links:
     prefix: str = ""  # where the checked path sits in the repository ("" for its root)
 
     def line(self, location: Location) -> str:
-        path = quote(f"{self.prefix.strip('/')}/{location.path}" if self.prefix.strip("/.") else location.path)
+        path = quote(repository_path(self.prefix, location.path))
         return f"{self.server_url.rstrip('/')}/{self.repository}/blob/{self.commit}/{path}#L{location.line}"
+
+
+def repository_path(prefix: str, path: str) -> str:
+    """Where a file of the checked folder ``prefix`` sits in the repository (links and annotations alike)."""
+    folder = prefix.strip("/")
+    return f"{folder}/{path}" if folder.strip(".") else path
 
 
 def render(report: Report, fmt: Format, links: Links | None = None) -> str:
@@ -247,6 +253,6 @@ def issue_body(report: Report, links: Links | None = None) -> str:
     return f"{to_markdown(report, links)}\n{_ISSUE_FOOTER}"
 
 
-def close_comment(report: Report, commit: str) -> str:
+def close_comment(commit: str) -> str:
     at = f" as of {commit[:12]}" if commit else ""
     return f"requirements.txt now declares every package the code imports{at}. Closing. :tada:"

@@ -242,9 +242,9 @@ def test_the_issue_body_is_the_summary_then_how_to_act() -> None:
 
 
 def test_the_closing_comment_names_the_commit_briefly() -> None:
-    assert LINKS.commit[:12] in close_comment(report(), LINKS.commit)
-    assert LINKS.commit[:13] not in close_comment(report(), LINKS.commit)
-    assert " as of " not in close_comment(report(), "")
+    assert LINKS.commit[:12] in close_comment(LINKS.commit)
+    assert LINKS.commit[:13] not in close_comment(LINKS.commit)
+    assert " as of " not in close_comment("")
 
 
 def test_the_url_path_is_quoted_for_any_file_name() -> None:
