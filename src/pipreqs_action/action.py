@@ -1,37 +1,46 @@
 """The GitHub Action front door: runner environment in; summary, annotations, outputs and one issue out.
 
-Order matters: the report reaches the job summary and the step outputs before the issue is touched, so a
-token without `issues: write` still leaves the user with the whole result and one clear error line.
+Order matters: the report reaches the log, the job summary and the step outputs before GitHub is written to, so
+a token without `issues: write` still leaves the user with the whole result and one clear line. Only runs on the
+default branch (push, schedule, dispatch) touch the issue; every other event only reports (see ``trigger``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 from collections.abc import Iterator, Mapping
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from actions_toolkit import core
 
 from pipreqs_action import issue as issue_module
-from pipreqs_action import pipeline, render, runner, source
-from pipreqs_action.errors import IssueError, PipreqsActionError, SettingsError
-from pipreqs_action.model import Report
+from pipreqs_action import pipeline, render, runner, source, trigger
+from pipreqs_action.errors import IssueError, NoPythonFilesError, PipreqsActionError, SettingsError, SourceError
+from pipreqs_action.model import Location, Missing, Report
 from pipreqs_action.settings import ActionSettings, engine_settings
 
-_MAX_ANNOTATIONS = 50  # GitHub shows 10 per step and 50 per job; more only adds noise to the log
 _ANNOTATION_TITLE = "Missing from requirements.txt: {package}"
+_NEW_TITLE = "New in this pull request, missing from requirements.txt: {package}"
+_READ_ONLY = (
+    "this run's token is read-only by GitHub's design (pull requests from forks and runs Dependabot triggers "
+    "never get write access, whatever `permissions:` says)"
+)
+_SUMMARY_CUT = "_The summary was cut to fit GitHub's 1 MiB limit for a step summary; the `report` output has more._"
+_OUTPUT_CUT = "the report was cut to fit GitHub's 1 MB limit for outputs: {what} left out"
+_MAX_UNANNOTATED = 500  # importing lines listed in the summary beyond the annotations
 
 
 def main(env: Mapping[str, str] | None = None) -> int:
     """Run one step; ``env`` (default ``os.environ``) is the whole runner environment, inputs included."""
     environ = os.environ if env is None else env
     get_input = runner.input_reader(environ)
-    token = get_input("github-token")
-    if token:  # first, before anything could echo it
-        core.set_secret(token)
+    for secret in {get_input("github-token"), get_input("repository-token")} - {""}:
+        core.set_secret(secret)  # first, before anything could echo it
     with runner.logging_to_runner("pipreqs_action", debug=environ.get("RUNNER_DEBUG") == "1"):
         try:
             settings = ActionSettings.from_action_env(get_input, environ)
@@ -42,29 +51,44 @@ def main(env: Mapping[str, str] | None = None) -> int:
 
 
 def _run(settings: ActionSettings) -> int:
+    event = trigger.classify(
+        settings.event_name,
+        settings.event,
+        settings.github_ref,
+        issue_branch=settings.issue_branch,
+        actor=settings.actor,
+    )
     try:
         with _checkout(settings) as checkout:
             report = _check(settings, checkout)
+            prefix = _repository_prefix(settings, checkout)
     except Exception as error:  # a strange repository must end in one line, never a traceback
         message = str(error) if isinstance(error, PipreqsActionError) else f"internal error: {error!r}"
         core.error(message)
         runner.append_summary(settings.summary_file, f"### :x: pipreqs-action could not run\n\n{message}\n")
         return 1
-    links = _links(settings, checkout)
-    runner.append_summary(settings.summary_file, render.to_markdown(report, links))
-    if not settings.repository:
-        _annotate(report, settings.path)
-    outcome = _issue(settings, report, links, checkout.commit or settings.sha)
+    links = _links(settings, checkout, prefix)
+    issue_settings = _issue_settings(settings, checkout)
+    new = _new_in_pull_request(settings, event, report, issue_settings)
+    core.info(_verdict(report, new))
+    unannotated = _annotate(report, prefix, new) if not settings.repository else ()
+    summary = render.to_markdown(report, links, new) + _unannotated_section(unannotated, links)
+    runner.append_summary(settings.summary_file, runner.fit_text(summary, runner.MAX_SUMMARY_BYTES, _SUMMARY_CUT))
+    _set_outputs(settings, report)
+    with runner.group("Report"):
+        runner.log_untrusted(render.to_text(report))  # file names of the checked tree: no command may hide in them
+    outcome = _issue(settings, event, report, links, checkout.commit or settings.sha, issue_settings)
+    if settings.pr_comment and event.pull_request is not None:
+        _pr_comment(settings, event, issue_settings, render.to_markdown(report, links, new))
     runner.set_output(settings.output_file, "issue-number", str(outcome.number or "") if outcome else "")
     runner.set_output(settings.output_file, "issue-url", (outcome.url or "") if outcome else "")
-    runner.log_untrusted(render.to_text(report))  # file names of the checked tree: no command may hide in them
     return 1 if outcome is False else pipeline.exit_status(report, settings.fail_on)
 
 
 @contextlib.contextmanager
 def _checkout(settings: ActionSettings) -> Iterator[source.Checkout]:
-    """The tree to check: the workspace, or a shallow clone of `repository` (the workflow's token only goes to
-    the workflow's own GitHub host)."""
+    """The tree to check: the workspace, or a shallow clone of `repository` (a token only goes to the workflow's
+    own GitHub host)."""
     if not settings.repository or settings.api_url:
         yield source.workspace(settings.workspace)
         return
@@ -74,9 +98,22 @@ def _checkout(settings: ActionSettings) -> Iterator[source.Checkout]:
     repo = source.parse_repository(settings.repository, server_url=settings.server_url, allow_http_hosts=http_hosts)
     if repo.url.startswith("http://") and repo.host.lower() != server_host:  # same host name, another port
         raise SettingsError(f"repository: http:// is refused for {repo.host}; use https")
-    token = settings.token if repo.host.lower() == server_host else None
-    with source.clone(repo, settings.ref or None, token=token) as checkout:
-        yield checkout
+    token = (settings.repository_token or settings.token) if repo.host.lower() == server_host else None
+    try:
+        with source.clone(repo, settings.ref or None, token=token) as checkout:
+            yield checkout
+    except SourceError as error:
+        raise SourceError(f"{error}{_reach_hint(settings, repo.slug, str(error))}") from None
+
+
+def _reach_hint(settings: ActionSettings, slug: str, message: str) -> str:
+    """The real cause of most "not found" clones: the workflow's token reaches only the workflow's repository."""
+    if "not accessible" not in message or slug.lower() == settings.github_repository.lower():
+        return ""
+    return (
+        f". The workflow's GITHUB_TOKEN can read only {settings.github_repository}: if {slug} is private, pass a "
+        "token that can read it (a fine-grained token with contents: read) as `repository-token`"
+    )
 
 
 def _check(settings: ActionSettings, checkout: source.Checkout) -> Report:
@@ -89,22 +126,43 @@ def _check(settings: ActionSettings, checkout: source.Checkout) -> Report:
         index_url=settings.index_url,
     )
     if settings.api_url:
-        code_url = _code_url(settings)
-        generated = source.fetch_requirements_from_api(settings.api_url, code_url)
-        report = pipeline.run_inferred(engine, generated)
-    else:
-        report = pipeline.run(engine)
-    data = render.as_dict(report)
+        generated = source.fetch_requirements_from_api(settings.api_url, _code_url(settings))
+        return pipeline.run_inferred(engine, generated)
+    report = pipeline.run(engine)
+    if report.files_scanned == 0 and not report.skipped:  # "in sync" here would close a real issue
+        hint = "is `path` right?" if settings.repository else "did the job run actions/checkout?"
+        raise NoPythonFilesError(f"no Python files under path '{settings.path}': {hint}")
+    return report
+
+
+def _set_outputs(settings: ActionSettings, report: Report) -> None:
+    data = _fit_report(render.as_dict(report))
     outputs = {
         "in-sync": "true" if report.in_sync else "false",
         "missing": json.dumps(data["missing"]),
         "unused": json.dumps(data["unused"]),
-        "requirements": report.requirements,
+        "requirements": runner.fit_text(report.requirements, 100_000, "# cut to fit GitHub's limit for outputs"),
         "report": json.dumps(data),
     }
     for name, value in outputs.items():
         runner.set_output(settings.output_file, name, value)
-    return report
+
+
+def _fit_report(data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON report within GitHub's output limit (it is sent twice: `report`, and `missing` + `unused`):
+    skipped files go first, then locations beyond five per package; a warning in the report says what went."""
+    budget = (runner.MAX_OUTPUT_BYTES - 150_000) // 2
+    if len(json.dumps(data).encode("utf-8")) <= budget:
+        return data
+    data = {**data, "warnings": [*data["warnings"], _OUTPUT_CUT.format(what=f"{len(data['skipped'])} skipped files")]}
+    data["skipped"] = []
+    if len(json.dumps(data).encode("utf-8")) <= budget:
+        return data
+    data["missing"] = [{**item, "locations": item["locations"][:5]} for item in data["missing"]]
+    data["warnings"].append(_OUTPUT_CUT.format(what="importing lines beyond five per package"))
+    while len(json.dumps(data).encode("utf-8")) > budget and data["unused"]:
+        data["unused"] = data["unused"][: len(data["unused"]) // 2]
+    return data
 
 
 def _code_url(settings: ActionSettings) -> str:
@@ -113,12 +171,27 @@ def _code_url(settings: ActionSettings) -> str:
     return repository if "://" in repository else f"{settings.server_url}/{repository}"
 
 
-def _links(settings: ActionSettings, checkout: source.Checkout) -> render.Links | None:
+def _repository_prefix(settings: ActionSettings, checkout: source.Checkout) -> str:
+    """Where the checked folder sits in its repository. actions/checkout with `path: sub` puts the repository in
+    a subfolder of the workspace: annotations and links want paths from the repository's root, not the
+    workspace's, so the nearest folder holding `.git` at or above the checked folder is that root."""
+    if settings.repository:
+        return settings.path
+    folder = checkout.root / settings.path
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return Path(os.path.relpath(folder, candidate)).as_posix()
+        if candidate == checkout.root:
+            break
+    return settings.path
+
+
+def _links(settings: ActionSettings, checkout: source.Checkout, prefix: str) -> render.Links | None:
     repository = checkout.repository or settings.github_repository
     commit = checkout.commit or settings.sha
     if not repository or not commit:
         return None
-    return render.Links(_web_url(settings, checkout), repository, commit, prefix=settings.path)
+    return render.Links(_web_url(settings, checkout), repository, commit, prefix=prefix)
 
 
 def _web_url(settings: ActionSettings, checkout: source.Checkout) -> str:
@@ -130,45 +203,125 @@ def _web_url(settings: ActionSettings, checkout: source.Checkout) -> str:
     return settings.server_url
 
 
-def _annotate(report: Report, path: str) -> None:
-    """A warning at each importing line of a package missing at run time, in the runner's own format."""
-    shown = 0
-    for item in report.required_missing:
-        for location in item.locations:
-            if shown == _MAX_ANNOTATIONS:
-                return
-            file = render.repository_path(path, location.path)
-            title = _ANNOTATION_TITLE.format(package=item.package)
-            runner.annotate("warning", item.message, title=title, file=file, line=location.line)
-            shown += 1
+def _verdict(report: Report, new: frozenset[str]) -> str:
+    """The log's first line: the result in one sentence (the details follow in a folded group)."""
+    extra = f" ({len(new)} new in this pull request)" if new else ""
+    return f"{render.headline(report).removesuffix('.')}{extra}."
+
+
+def _annotate(report: Report, prefix: str, new: frozenset[str]) -> tuple[tuple[Missing, Location], ...]:
+    """Warnings at the importing lines of packages missing at run time, within GitHub's 10 per step: one per
+    package first (new ones first), then further lines in turn. Returns the lines left for the summary."""
+    ordered = sorted(report.required_missing, key=lambda item: item.package not in new)
+    rounds = max((len(item.locations) for item in ordered), default=0)
+    places = [(item, item.locations[n]) for n in range(rounds) for item in ordered if n < len(item.locations)]
+    for item, location in places[: runner.MAX_WARNINGS]:
+        title = (_NEW_TITLE if item.package in new else _ANNOTATION_TITLE).format(package=item.package)
+        file = render.repository_path(prefix, location.path)
+        runner.annotate("warning", item.message, title=title, file=file, line=location.line)
+    return tuple(places[runner.MAX_WARNINGS :])
+
+
+def _unannotated_section(places: tuple[tuple[Missing, Location], ...], links: render.Links | None) -> str:
+    """Importing lines beyond GitHub's annotation limit, so none is lost."""
+    if not places:
+        return ""
+    rows = [f"- `{item.package}`: {_place(location, links)}" for item, location in places[:_MAX_UNANNOTATED]]
+    if len(places) > _MAX_UNANNOTATED:
+        rows.append(f"- and {len(places) - _MAX_UNANNOTATED} more (see the `report` output)")
+    head = f"<details><summary>{len(places)} more importing lines (GitHub shows {runner.MAX_WARNINGS} annotations)"
+    return "\n".join(["", f"{head}</summary>", "", *rows, "", "</details>", ""])
+
+
+def _place(location: Location, links: render.Links | None) -> str:
+    text = render.code_span(str(location))
+    return f"[{text}]({links.line(location)})" if links else text
+
+
+def _issue_settings(settings: ActionSettings, checkout: source.Checkout) -> issue_module.IssueSettings:
+    checked = (checkout.repository or settings.repository or settings.github_repository).lower()
+    key = issue_module.issue_key(settings.issue_key or "\0".join((checked, settings.path, *settings.requirements)))
+    return issue_module.IssueSettings(
+        repository=settings.issue_repository,
+        title=settings.issue_title,
+        labels=settings.issue_labels,
+        create=settings.create_issue,
+        close_when_fixed=settings.close_when_fixed,
+        dry_run=settings.dry_run,
+        key=key,
+    )
+
+
+def _new_in_pull_request(
+    settings: ActionSettings, event: trigger.Trigger, report: Report, issue_settings: issue_module.IssueSettings
+) -> frozenset[str]:
+    """Packages a pull request makes missing: those the open tracking issue (the default branch's state) does not
+    list already. Only read; when the issue cannot be read, nothing is marked."""
+    if event.pull_request is None or report.in_sync or not settings.token:
+        return frozenset()
+    try:
+        gh = issue_module.connect(settings.token, settings.github_api_url)
+        with contextlib.closing(gh):
+            known = {name.lower() for name in issue_module.known_missing(gh, issue_settings)}
+    except IssueError as error:
+        core.info(f"new packages not marked: the tracking issue could not be read ({error})")
+        return frozenset()
+    return frozenset(item.package for item in report.required_missing if item.package.lower() not in known)
 
 
 def _issue(
-    settings: ActionSettings, report: Report, links: render.Links | None, commit: str
+    settings: ActionSettings,
+    event: trigger.Trigger,
+    report: Report,
+    links: render.Links | None,
+    commit: str,
+    issue_settings: issue_module.IssueSettings,
 ) -> issue_module.IssueOutcome | Literal[False] | None:
-    """Sync the one tracking issue: its outcome, None when not asked, False (after one error line) if refused."""
+    """Sync the one tracking issue: its outcome, None when not asked or not this run's business, False (after one
+    error line) if refused."""
     if not settings.wants_issue or (report.in_sync and not settings.close_when_fixed):
+        return None
+    if not event.syncs_issue:
+        core.info(f"tracking issue left alone: {event.reason}")
         return None
     try:
         gh = issue_module.connect(settings.token, settings.github_api_url)
         with contextlib.closing(gh):
             outcome = issue_module.sync_issue(
                 gh,
-                issue_module.IssueSettings(
-                    repository=settings.issue_repository,
-                    title=settings.issue_title,
-                    labels=settings.issue_labels,
-                    create=settings.create_issue,
-                    close_when_fixed=settings.close_when_fixed,
-                    dry_run=settings.dry_run,
-                ),
+                issue_settings,
                 in_sync=report.in_sync,
                 body=render.issue_body(report, links),
                 close_comment=render.close_comment(commit),
+                missing=tuple(item.package for item in report.required_missing),
             )
+    except issue_module.IssueRefused as error:
+        if not event.read_only:
+            core.error(str(error))
+            return False
+        core.warning(f"tracking issue left alone: {_READ_ONLY}")
+        return None
     except IssueError as error:
         core.error(str(error))
         return False
-    number = f" #{outcome.number}" if outcome.number else ""
-    core.info(f"tracking issue: {outcome.action}{number} {outcome.message}".rstrip())
+    core.info(f"tracking issue: {outcome.message}")
     return outcome
+
+
+def _pr_comment(
+    settings: ActionSettings, event: trigger.Trigger, issue_settings: issue_module.IssueSettings, body: str
+) -> None:
+    """The opt-in comment on the pull request; a refusal is a warning, never a failed step."""
+    assert event.pull_request is not None
+    where = dataclasses.replace(issue_settings, repository=settings.github_repository)
+    try:
+        gh = issue_module.connect(settings.token, settings.github_api_url)
+        with contextlib.closing(gh):
+            outcome = issue_module.sync_pr_comment(gh, where, event.pull_request, body)
+    except issue_module.IssueRefused as error:
+        core.warning(f"pull request comment left out: {_READ_ONLY}" if event.read_only else str(error))
+        return
+    except IssueError as error:
+        core.warning(f"pull request comment left out: {error}")
+        return
+    core.info(f"pull request comment: {outcome.message}")

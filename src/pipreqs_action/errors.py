@@ -23,6 +23,10 @@ class SourceError(PipreqsActionError):
     """The repository or path to check could not be obtained."""
 
 
+class NoPythonFilesError(SourceError):
+    """Nothing to check: reporting "in sync" on an empty tree would close a real issue."""
+
+
 class RequirementsError(PipreqsActionError):
     """A requirements file could not be read at all (missing, unreadable)."""
 

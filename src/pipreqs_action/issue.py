@@ -1,8 +1,11 @@
 """Keep one GitHub issue in step with the report: open it, update it, reopen it, close it when fixed.
 
 This is the only module that talks to GitHub (through PyGithub), so its failure modes stay in one place.
-The issue is found by listing the repository's issues and looking for a hidden marker in the body, never
-through the search API (search is eventually consistent and rate-limited far harder).
+The issue is found by listing the repository's issues with our label and looking for a hidden marker in the
+body, never through the search API (search is eventually consistent and rate-limited far harder). The marker
+carries a key (the checked repository, path and requirements files, or the `issue-key` input), so two steps
+checking two projects keep two issues; an issue with the old bare marker is adopted once (its body and labels
+are rewritten), so upgrading does not open a second issue.
 
 Writes are never retried blindly: a create that timed out or got a 5xx may well have been made, so the
 issues are listed again and an issue carrying the marker is adopted instead of opening a second one. Two
@@ -13,6 +16,7 @@ closed as duplicates of it.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import logging
 import math
 import re
@@ -21,7 +25,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import github
 import requests
@@ -34,7 +38,12 @@ from urllib3.util.retry import Retry
 
 from pipreqs_action.errors import IssueError
 
-MARKER = "<!-- pipreqs-action -->"
+MARKER = "<!-- pipreqs-action -->"  # the bare marker of older versions: such an issue is adopted once
+LEGACY_LABEL = "dependencies"  # the label older versions gave their issue by default
+DEFAULT_LABEL = "pipreqs-action"
+_MISSING_LINE = re.compile(r"^<!-- pipreqs-action missing: ([A-Za-z0-9._, -]*) -->$", re.MULTILINE)
+_TABLE_PACKAGE = re.compile(r"^\| `([A-Za-z0-9._-]+)`", re.MULTILINE)
+_PACKAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 MAX_ISSUE_BODY = 65_536
 MAX_RATE_LIMIT_WAIT = 60.0
 USER_AGENT = "pipreqs-action"
@@ -56,10 +65,15 @@ class IssueSettings:
 
     repository: str  # "owner/name"
     title: str = "requirements.txt is out of sync with the code"
-    labels: tuple[str, ...] = ("dependencies",)
+    labels: tuple[str, ...] = (DEFAULT_LABEL,)
     create: bool = True  # False: update, reopen or close an existing issue, never open a new one
     close_when_fixed: bool = True
     dry_run: bool = False
+    key: str = ""  # see issue_key(); "" keeps the bare marker
+
+    @property
+    def marker(self) -> str:
+        return marker(self.key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,14 @@ class _Plan:
     issue: Issue | None = None
     duplicates: tuple[Issue, ...] = ()
     reason: str = ""
+
+
+class IssueRefused(IssueError):
+    """GitHub answered 403 (not a rate limit): the token may not do this here. Front doors decide how loud."""
+
+    def __init__(self, message: str, *, permission: str) -> None:
+        super().__init__(message)
+        self.permission = permission
 
 
 class _Uncertain(Exception):
@@ -133,30 +155,93 @@ def connect(
         raise IssueError(f"unusable GitHub API URL {api_url!r}: {exc!r}") from None
 
 
+def issue_key(*parts: str) -> str:
+    """A short stable key for what a step checks (repository, path, requirements files): hex, safe in a comment."""
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def marker(key: str) -> str:
+    """The hidden first line of our issue; with a key, one step's issue is told from another step's."""
+    return f"<!-- pipreqs-action key={_safe_key(key)} -->" if key else MARKER
+
+
+def pr_marker(key: str) -> str:
+    """The hidden first line of our comment on a pull request."""
+    return f"<!-- pipreqs-action pr-comment key={_safe_key(key)} -->" if key else "<!-- pipreqs-action pr-comment -->"
+
+
+def _safe_key(key: str) -> str:
+    """A key as given by issue_key(), else hashed: user text never lands inside an HTML comment."""
+    return key if re.fullmatch("[0-9a-f]{16}", key) else issue_key(key)
+
+
 def sync_issue(
-    gh: github.Github, settings: IssueSettings, *, in_sync: bool, body: str, close_comment: str
+    gh: github.Github,
+    settings: IssueSettings,
+    *,
+    in_sync: bool,
+    body: str,
+    close_comment: str,
+    missing: tuple[str, ...] = (),
 ) -> IssueOutcome:
-    """Bring the tracking issue in line with the report; raises only IssueError, with a one-line message."""
-    if not _REPOSITORY.fullmatch(settings.repository):
-        raise IssueError(f"issue repository {settings.repository!r} is not of the form owner/name")
-    tracker = _Tracker(gh, settings)
+    """Bring the tracking issue in line with the report; raises only IssueError, with a one-line message.
+
+    ``missing`` (the packages missing at run time) is kept in a hidden line, for pull request runs to tell the
+    packages a PR introduces from those already missing on the default branch (``known_missing``).
+    """
+    body = fit_body(body, settings.marker, missing)
+    return _guarded(settings.repository, lambda: _Tracker(gh, settings).run(in_sync, body, _fit(close_comment)))
+
+
+def known_missing(gh: github.Github, settings: IssueSettings) -> frozenset[str]:
+    """The packages the open tracking issue lists as missing (empty when no issue is open); only reads."""
+
+    def read() -> frozenset[str]:
+        opened = _Tracker(gh, settings).open_ours()
+        return listed_missing(opened[0].body or "") if opened else frozenset()
+
+    return _guarded(settings.repository, read)
+
+
+def sync_pr_comment(gh: github.Github, settings: IssueSettings, number: int, body: str) -> IssueOutcome:
+    """Keep one marked comment on pull request ``number``: created once, then edited when the report changes."""
+    text = _fit(f"{pr_marker(settings.key)}\n{body.strip()}")
+    return _guarded(
+        settings.repository, lambda: _Tracker(gh, settings, permission="pull-requests").comment(number, text)
+    )
+
+
+def _guarded(repository: str, work: Callable[[], _T]) -> _T:
+    if not _REPOSITORY.fullmatch(repository):
+        raise IssueError(f"issue repository {repository!r} is not of the form owner/name")
     try:
-        return tracker.run(in_sync=in_sync, body=fit_body(body), close_comment=_fit(close_comment))
+        return work()
     except IssueError:
         raise
     except Exception as exc:  # the promise to front doors: one line, never a traceback
         _log.debug("unexpected failure while syncing the issue", exc_info=True)
         detail = " ".join(repr(exc).split())[:300]
-        raise IssueError(f"unexpected error while updating the issue in {settings.repository}: {detail}") from exc
+        raise IssueError(f"unexpected error while updating the issue in {repository}: {detail}") from exc
 
 
-def fit_body(body: str) -> str:
+def listed_missing(body: str) -> frozenset[str]:
+    """The missing packages an issue body names: its hidden line, else (older bodies) the first table's rows."""
+    line = _MISSING_LINE.search(body)
+    if line:
+        return frozenset(name.strip() for name in line.group(1).split(",") if name.strip())
+    section = body.partition("#### Missing from requirements.txt")[2].partition("####")[0]
+    return frozenset(_TABLE_PACKAGE.findall(section))
+
+
+def fit_body(body: str, mark: str = MARKER, missing: tuple[str, ...] = ()) -> str:
     """The issue body: marker first, then the report, cut at a line boundary to fit GitHub's limit."""
-    text = body.replace(MARKER, "").strip("\n")
-    full = f"{MARKER}\n{text}"
+    names = [name for name in missing if _PACKAGE.fullmatch(name)]
+    head = f"{mark}\n<!-- pipreqs-action missing: {', '.join(names)} -->" if names else mark
+    text = body.replace(mark, "").replace(MARKER, "").strip("\n")
+    full = f"{head}\n{text}"
     if len(full) <= MAX_ISSUE_BODY:
         return full
-    return f"{MARKER}\n{_cut(text, MAX_ISSUE_BODY - len(MARKER) - 1 - len(TRUNCATED_NOTE))}{TRUNCATED_NOTE}"
+    return f"{head}\n{_cut(text, MAX_ISSUE_BODY - len(head) - 1 - len(TRUNCATED_NOTE))}{TRUNCATED_NOTE}"
 
 
 def _fit(text: str) -> str:
@@ -181,16 +266,17 @@ def _normalise(text: str | None) -> str:
 class _Tracker:
     """One sync of one issue: list, decide, act (or describe, in a dry run)."""
 
-    def __init__(self, gh: github.Github, settings: IssueSettings) -> None:
+    def __init__(self, gh: github.Github, settings: IssueSettings, *, permission: str = "issues") -> None:
         self.gh = gh
         self.settings = settings
+        self.permission = permission  # what a 403 asks the workflow to grant
         self._repo: Repository | None = None
 
     @property
     def where(self) -> str:
         return self.settings.repository
 
-    def run(self, *, in_sync: bool, body: str, close_comment: str) -> IssueOutcome:
+    def run(self, in_sync: bool, body: str, close_comment: str) -> IssueOutcome:
         ours = self._ours()
         plan = _plan_in_sync(ours, self.settings) if in_sync else _plan_out_of_sync(ours, body, self.settings)
         if self.settings.dry_run:
@@ -205,19 +291,67 @@ class _Tracker:
         return self._repo
 
     def _ours(self) -> list[Issue]:
-        """Our issues (marker in the body, not pull requests), lowest number first."""
+        """Our issues (our marker in the body, not pull requests), lowest number first; listed by our label, so
+        the cost follows the number of our issues, not the repository's.
+
+        With a key and none of ours found, the lowest open issue with the old bare marker (under our label or
+        the old default label) is adopted: its next edit gives it the keyed marker and our label.
+        """
+        mark, label = self.settings.marker, self.settings.labels[:1]
+        found = self._marked(list(label), "all", (mark, MARKER))
+        ours = [i for i in found if mark in (i.body or "")]
+        if ours or mark == MARKER:
+            return ours
+        legacy = [i for i in found if i.state == "open"]
+        if not legacy and LEGACY_LABEL not in (name.lower() for name in label):
+            legacy = self._marked([LEGACY_LABEL], "open", (MARKER,))
+        return legacy[:1]
+
+    def _marked(self, labels: list[str], state: str, marks: tuple[str, ...]) -> list[Issue]:
         repo = self.repo()
-        label = self.settings.labels[:1]
 
         def listing() -> list[Issue]:
-            found = repo.get_issues(state="all", labels=list(label)) if label else repo.get_issues(state="all")
+            found = repo.get_issues(state=state, labels=labels) if labels else repo.get_issues(state=state)
             # Marker first: only marked items pay for the look-up of `pull_request` PyGithub makes on demand.
-            return [i for i in found if MARKER in (i.body or "") and i.pull_request is None]
+            return [i for i in found if any(m in (i.body or "") for m in marks) and i.pull_request is None]
 
         return sorted(self._call("listing issues", listing), key=lambda i: i.number)
 
-    def _open_ours(self) -> list[Issue]:
+    def open_ours(self) -> list[Issue]:
         return [i for i in self._ours() if i.state == "open"]
+
+    def _open_ours(self) -> list[Issue]:
+        return self.open_ours()
+
+    def _labels_for(self, issue: Issue) -> list[str] | None:
+        """All labels the issue should carry, when ours are missing (an adopted issue); else None: no change."""
+        have = [label.name for label in issue.labels]
+        lowered = {name.lower() for name in have}
+        wanted = [name for name in self.settings.labels if name.lower() not in lowered]
+        return have + wanted if wanted else None
+
+    def comment(self, number: int, body: str) -> IssueOutcome:
+        """Create or edit the one marked comment on issue or pull request ``number``."""
+        repo, mark = self.repo(), body.partition("\n")[0]
+        where = self._call(f"reading pull request #{number}", lambda: repo.get_issue(number))
+
+        def find() -> list[Any]:
+            return [c for c in where.get_comments() if (c.body or "").startswith(mark)]
+
+        found = self._call(f"listing comments of #{number}", find)
+        if self.settings.dry_run:
+            verb = "would update" if found else "would add"
+            return IssueOutcome("dry-run", number, where.html_url, f"{verb} the comment on pull request #{number}")
+        if not found:
+            made = self._call(f"commenting on pull request #{number}", lambda: where.create_comment(body), write=True)
+            return IssueOutcome("created", number, made.html_url, f"commented on pull request #{number}")
+        mine = found[0]
+        if _normalise(mine.body) == _normalise(body):
+            return IssueOutcome(
+                "unchanged", number, mine.html_url, f"the comment on pull request #{number} is up to date"
+            )
+        self._call(f"updating the comment on pull request #{number}", lambda: mine.edit(body), write=True)
+        return IssueOutcome("updated", number, mine.html_url, f"updated the comment on pull request #{number}")
 
     # -- writing ---------------------------------------------------------------------------------------
 
@@ -234,10 +368,12 @@ class _Tracker:
         note = self._close_duplicates(issue, plan.duplicates)
         if plan.step == "unchanged":
             return IssueOutcome("unchanged", issue.number, issue.html_url, f"issue #{issue.number} is up to date{note}")
+        labels = self._labels_for(issue)
+        extra: dict[str, Any] = {"labels": labels} if labels is not None else {}
         if plan.step == "update":
-            self._call(f"updating issue #{issue.number}", lambda: issue.edit(body=body), write=True)
+            self._call(f"updating issue #{issue.number}", lambda: issue.edit(body=body, **extra), write=True)
             return IssueOutcome("updated", issue.number, issue.html_url, f"updated issue #{issue.number}{note}")
-        self._call(f"reopening issue #{issue.number}", lambda: issue.edit(state="open", body=body), write=True)
+        self._call(f"reopening issue #{issue.number}", lambda: issue.edit(state="open", body=body, **extra), write=True)
         return IssueOutcome("reopened", issue.number, issue.html_url, f"reopened issue #{issue.number}")
 
     def _create(self, body: str) -> IssueOutcome:
@@ -322,10 +458,12 @@ class _Tracker:
                 f"{wait:.0f} s): try again later"
             )
         if status == 403:
-            verb = "write" if write else "read"
-            return IssueError(
-                f"GitHub refused to {verb} issues in {where} ({status} {message}): "
-                "give the workflow `permissions: issues: write`"
+            verb, what = ("write", "issues") if self.permission == "issues" else ("comment on", "pull requests")
+            verb = verb if write else "read"
+            return IssueRefused(
+                f"GitHub refused to {verb} {what} in {where} ({status} {message}): "
+                f"give the workflow `permissions: {self.permission}: write`",
+                permission=self.permission,
             )
         if status == 404:
             return IssueError(

@@ -31,7 +31,8 @@ class Links:
 
     def line(self, location: Location) -> str:
         path = quote(repository_path(self.prefix, location.path))
-        return f"{self.server_url.rstrip('/')}/{self.repository}/blob/{self.commit}/{path}#L{location.line}"
+        plain = "?plain=1" if path.endswith(".ipynb") else ""  # GitHub renders notebooks: #L<n> needs the source view
+        return f"{self.server_url.rstrip('/')}/{self.repository}/blob/{self.commit}/{path}{plain}#L{location.line}"
 
 
 def repository_path(prefix: str, path: str) -> str:
@@ -151,14 +152,14 @@ def _declared_in(report: Report) -> str:
 # --- markdown ------------------------------------------------------------------------------------------------------
 
 
-def to_markdown(report: Report, links: Links | None = None) -> str:
-    """The job summary and the body of the tracking issue."""
+def to_markdown(report: Report, links: Links | None = None, new: frozenset[str] = frozenset()) -> str:
+    """The job summary and the body of the tracking issue; ``new``: packages a pull request introduces."""
     icon = ":white_check_mark:" if report.in_sync else ":warning:"
     out = [f"### {icon} {_escape(headline(report))}", ""]
     out += [f"{_scanned(report)}; declared in: {_escape(_declared_in(report))}.", ""]
     required, optional = report.required_missing, [item for item in report.missing if item.optional]
     if required:
-        out += ["#### Missing from requirements.txt", "", *_md_table(required, links), ""]
+        out += ["#### Missing from requirements.txt", "", *_md_table(required, links, new), ""]
         out += ["Add these lines to requirements.txt:", "", "```text", *_added_lines(report), "```", ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
@@ -180,7 +181,7 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
+def _md_table(items: Iterable[Missing], links: Links | None, new: frozenset[str] = frozenset()) -> list[str]:
     rows = ["| Package | Imported as | Where |", "| --- | --- | --- |"]
     for item in items:
         where = ", ".join(_md_location(location, links) for location in item.locations[:_MAX_LOCATIONS])
@@ -191,6 +192,8 @@ def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
             package += " (or " + ", ".join(f"`{name}`" for name in item.candidates) + ")"
         if not item.known:
             package += " (unknown on PyPI data: check the name)"
+        if item.package in new:
+            package += " **new in this pull request**"
         rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |")
     return rows
 
@@ -215,6 +218,11 @@ def _escape(text: str) -> str:
     markdown or HTML: no line breaks, no links, emphasis, code spans or table cells, no tags."""
     text = _MARKDOWN_SYNTAX.sub(r"\\\1", " ".join(text.splitlines()))
     return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code_span(text: str) -> str:
+    """Untrusted text (a file name) as an inline code span it cannot break out of."""
+    return _code(text, in_table=True)
 
 
 def _code(text: str, *, in_table: bool = False) -> str:

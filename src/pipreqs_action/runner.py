@@ -8,6 +8,8 @@
   @actions/core's order (title, file, line, endLine, col, endColumn), so the line is byte-for-byte the same.
 - The job summary: actions-toolkit has no summary support; the runner reads markdown appended to the file
   named by GITHUB_STEP_SUMMARY.
+- Limits: the runner drops a step summary over 1 MiB (with an error) and caps outputs near 1 MB; ``fit_text``
+  cuts at a line boundary and says so, instead of losing everything.
 - Untrusted text: the runner reads a workflow command from any log line (stdout or stderr) that starts with
   ``::`` once leading blanks are gone, so text holding names from the checked repository (a file called
   ``::error::x.py``) is printed with commands stopped, and log records become escaped commands.
@@ -28,6 +30,9 @@ from actions_toolkit.command import issue_command
 from actions_toolkit.file_command import prepare_key_value_message
 
 _ORDER = ("title", "file", "line", "endLine", "col", "endColumn")
+MAX_SUMMARY_BYTES = 1024 * 1024  # GitHub's limit for one step's summary
+MAX_OUTPUT_BYTES = 1_000_000  # GitHub's limit for a job's outputs (all of them together)
+MAX_WARNINGS = 10  # GitHub keeps 10 warning annotations per step (and 50 per job)
 
 
 def input_reader(env: Mapping[str, str]) -> Callable[[str], str]:
@@ -58,6 +63,27 @@ def append_summary(summary_file: str, markdown: str) -> None:
     if summary_file:
         with Path(summary_file).open("a", encoding="utf-8") as summary:
             summary.write(markdown if markdown.endswith("\n") else markdown + "\n")
+
+
+def fit_text(text: str, limit: int, note: str) -> str:
+    """``text`` if it fits in ``limit`` UTF-8 bytes, else its first whole lines and ``note`` on a line of its own."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    room = max(limit - len(note.encode("utf-8")) - 2, 0)
+    head = data[:room].decode("utf-8", "ignore")
+    cut = head.rfind("\n")
+    return f"{head[: cut + 1] if cut >= 0 else ''}\n{note}\n"
+
+
+@contextlib.contextmanager
+def group(title: str) -> Iterator[None]:
+    """A folded section of the log (``::group::``); the title must be our own text, never the tree's."""
+    core.start_group(title)
+    try:
+        yield
+    finally:
+        core.end_group()
 
 
 def log_untrusted(text: str) -> None:

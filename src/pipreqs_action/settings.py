@@ -20,6 +20,7 @@ from pipreqs_action.render import FORMATS, Format
 
 FailOn = Literal["missing", "any", "never"]
 FAIL_ON: tuple[FailOn, ...] = ("missing", "any", "never")
+DEFAULT_LABEL = "pipreqs-action"  # distinctive: Dependabot's `dependencies` label is on hundreds of its PRs
 _TRUE, _FALSE = ("true", "yes", "1", "on"), ("false", "no", "0", "off", "")
 
 
@@ -134,14 +135,21 @@ class ActionSettings:
     output_file: str
     summary_file: str
     token: str = field(default="", repr=False)
+    github_ref: str = ""  # GITHUB_REF: the branch or tag the run is on
+    actor: str = ""  # GITHUB_ACTOR: dependabot[bot] runs get a read-only token
+    event: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the webhook payload
+    issue_branch: str = ""  # the branch whose runs keep the issue ("" = the repository's default branch)
+    issue_key: str = ""  # what tells this step's issue from other steps' ("" = repository, path, requirements)
+    pr_comment: bool = False
+    repository_token: str = field(default="", repr=False)  # for cloning `repository` (github-token: the issue)
 
     @classmethod
     def from_action_env(cls, get_input: Callable[[str], str], env: Mapping[str, str]) -> ActionSettings:
         """``get_input`` reads ``INPUT_<NAME>`` (hyphens kept); ``env`` is the runner's environment."""
+        # Only declared inputs count: a workflow_dispatch input named `repository` reaches the Action only when
+        # the workflow passes it (`repository: ${{ inputs.repository }}`), never straight from the event.
         event = read_event(env.get("GITHUB_EVENT_PATH", ""))
-        inputs = event.get("inputs")
-        dispatched: dict[str, Any] = inputs if isinstance(inputs, dict) else {}  # workflow_dispatch inputs
-        repository = get_input("repository") or str(dispatched.get("repository") or "").strip()
+        repository = get_input("repository")
         github_repository = env.get("GITHUB_REPOSITORY", "")
         return cls(
             workspace=Path(env.get("GITHUB_WORKSPACE") or "."),
@@ -152,12 +160,12 @@ class ActionSettings:
             fail_on=cast(FailOn, choice("fail-on", get_input("fail-on") or "never", FAIL_ON)),
             index_url=http_url("index-url", get_input("index-url") or DEFAULT_INDEX_URL),
             repository=repository,
-            ref=get_input("ref") or (str(dispatched.get("ref") or "").strip() if repository else ""),
+            ref=get_input("ref") if repository else "",
             api_url=http_url("api-url", get_input("api-url")) if get_input("api-url") else "",
             create_issue=parse_bool("create-issue", get_input("create-issue") or "true"),
             close_when_fixed=parse_bool("close-when-fixed", get_input("close-when-fixed") or "true"),
             issue_title=get_input("issue-title") or "requirements.txt is out of sync with the code",
-            issue_labels=tuple(split_list(get_input("issue-labels") or "dependencies")),
+            issue_labels=tuple(split_list(get_input("issue-labels") or DEFAULT_LABEL)),
             issue_repository=get_input("issue-repository") or github_repository,
             dry_run=parse_bool("dry-run", get_input("dry-run") or "false"),
             github_repository=github_repository,
@@ -168,6 +176,13 @@ class ActionSettings:
             output_file=env.get("GITHUB_OUTPUT", ""),
             summary_file=env.get("GITHUB_STEP_SUMMARY", ""),
             token=get_input("github-token"),
+            github_ref=env.get("GITHUB_REF", ""),
+            actor=env.get("GITHUB_ACTOR", ""),
+            event=event,
+            issue_branch=get_input("issue-branch").removeprefix("refs/heads/"),
+            issue_key=get_input("issue-key"),
+            pr_comment=parse_bool("pr-comment", get_input("pr-comment") or "false"),
+            repository_token=get_input("repository-token"),
         )
 
     @property

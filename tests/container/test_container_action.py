@@ -44,7 +44,7 @@ PROBE = Path(__file__).with_name("probe.py")
 ACTION_YML = Path(__file__).resolve().parents[2] / "action.yml"
 METRICS_ENV = "PIPREQS_ACTION_CONTAINER_METRICS"
 STUBBED_ENV = "PIPREQS_ACTION_CONTAINER_STUBBED"
-MARKER = "<!-- pipreqs-action -->"  # the tracking issue's hidden marker (pipreqs_action.issue.MARKER)
+MARKER = "<!-- pipreqs-action key="  # the tracking issue's hidden, keyed marker (pipreqs_action.issue.marker)
 PYYAML = "6.0.1"  # the release the PyPI stand-in offers, so the suggested line is known
 REPOSITORY = "octo/repo"
 TOKEN = "ghs_containerTestToken0000000000000000"  # a fake, in GitHub's token shape
@@ -191,7 +191,7 @@ def run_action(
     """One workflow step `uses: ./` with `with_` on a checkout of the sample, on the given event."""
     ref = "refs/heads/main"
     sha = make_workspace(sample_tree, workspace, repository=REPOSITORY)
-    event = event_payload(event_name, repository=REPOSITORY, ref=ref, sha=sha)
+    event = event_payload(event_name, repository=REPOSITORY, ref=ref, sha=sha, default_branch="main")  # issue runs
     context = github_env(
         event_name=event_name, repository=REPOSITORY, sha=sha, ref=ref, api_url=fake.api_url, server_url=fake.web_url
     )

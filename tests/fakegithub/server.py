@@ -111,6 +111,8 @@ _ROUTES = [
     ("PATCH", "/repos/<owner>/<repo>/issues/<int:issue_number>", "update_issue"),
     ("GET", "/repos/<owner>/<repo>/issues/<int:issue_number>/comments", "list_comments"),
     ("POST", "/repos/<owner>/<repo>/issues/<int:issue_number>/comments", "create_comment"),
+    ("GET", "/repos/<owner>/<repo>/issues/comments/<int:comment_id>", "get_comment"),
+    ("PATCH", "/repos/<owner>/<repo>/issues/comments/<int:comment_id>", "update_comment"),
     ("GET", "/repos/<owner>/<repo>/labels", "list_labels"),
     ("POST", "/repos/<owner>/<repo>/labels", "create_label"),
     ("GET", "/repos/<owner>/<repo>/labels/<name>", "get_label"),
@@ -531,6 +533,30 @@ class FakeGitHub:
             rendered = render.comment(self.validator, self._urls, repo, comment)
         return _Reply(201, rendered, {"Location": rendered["url"]})
 
+    def _comment(self, repo: Repo, comment_id: int) -> Comment:
+        found = next((c for c in repo.comments if c.id == comment_id), None)
+        if found is None:
+            raise HttpError(404, "Not Found")
+        return found
+
+    def _h_get_comment(self, call: _Call) -> _Reply:
+        repo = self._repo(call, issues=True)
+        with self.store.lock:
+            comment = self._comment(repo, call.params["comment_id"])
+            return _Reply(200, render.comment(self.validator, self._urls, repo, comment))
+
+    def _h_update_comment(self, call: _Call) -> _Reply:
+        repo = self._repo(call, write=True, issues=True)
+        body = str((call.body or {}).get("body", ""))
+        if not body.strip():
+            raise HttpError(422, "Validation Failed", errors=[_missing("IssueComment", "body")])
+        if len(body) > MAX_BODY:
+            raise HttpError(422, "Validation Failed", errors=[_too_long("IssueComment", "body", MAX_BODY)])
+        with self.store.lock:
+            comment = self._comment(repo, call.params["comment_id"])
+            comment.body, comment.updated_at = body, self.store.now()
+            return _Reply(200, render.comment(self.validator, self._urls, repo, comment))
+
     def _h_list_labels(self, call: _Call) -> _Reply:
         repo = self._repo(call)
         with self.store.lock:
@@ -580,8 +606,9 @@ class FakeGitHub:
 
 
 def _filter_issues(issues: Iterable[Issue], args: dict[str, str]) -> list[Issue]:
-    """GitHub's list filters: state (default open), labels (all of them), since, sort and direction."""
+    """GitHub's list filters: state (default open), labels (all of them), creator, since, sort and direction."""
     state = args.get("state", "open")
+    creator = args.get("creator", "").lower()
     wanted = {x.strip().lower() for x in args.get("labels", "").split(",") if x.strip()}
     since = args.get("since")
     chosen = [
@@ -590,6 +617,7 @@ def _filter_issues(issues: Iterable[Issue], args: dict[str, str]) -> list[Issue]
         if state in ("all", i.state)
         and wanted <= {x.lower() for x in i.labels}
         and (since is None or (render.timestamp(i.updated_at) or "") >= since)
+        and (not creator or i.user.lower() == creator)
     ]
     sort = args.get("sort", "created")
     key: Callable[[Issue], Any] = {

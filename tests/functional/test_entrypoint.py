@@ -32,10 +32,10 @@ from typing import Any
 import pytest
 import yaml
 
-from pipreqs_action.issue import MARKER
+from pipreqs_action.issue import MARKER, fit_body, issue_key, marker
 from pipreqs_action.mapping import INDEX_ENV
 from pipreqs_action.model import Missing
-from tests.events import actions_env, event_payload, schedule_event
+from tests.events import actions_env, event_payload, pull_request_payload, schedule_event
 from tests.fakegithub.server import FakeGitHub
 from tests.git_server import GitServer, basic_auth, git
 from tests.pypi_stub import PyPIStub
@@ -257,7 +257,8 @@ def _check_first_run(step: Step, fake: FakeGitHub, runner: Runner, sha: str, loc
     assert outputs["requirements"] == report["requirements"] == PROJECT["requirements.txt"] + "PyYAML\n"
     [issue] = fake.issues(REPO)
     assert (outputs["issue-number"], outputs["issue-url"]) == (str(issue.number), f"{fake.web_url}/{REPO}/issues/1")
-    assert issue.title == ACTION["inputs"]["issue-title"]["default"] and issue.body.startswith(MARKER)
+    assert issue.title == ACTION["inputs"]["issue-title"]["default"] and issue.body.startswith(MARKER[:-4] + " key=")
+    assert issue.labels == [ACTION["inputs"]["issue-labels"]["default"]] == ["pipreqs-action"]
 
     assert step.summary.startswith("### :warning: ")
     for where in locations:
@@ -374,15 +375,14 @@ def github_git(fake_github: FakeGitHub) -> Iterator[GitServer]:
         yield server
 
 
-@pytest.mark.parametrize("where", ["input", "event"])
 def test_workflow_dispatch_checks_another_repository(
-    workspace_runner: Runner, fake_github: FakeGitHub, github_git: GitServer, where: str
+    workspace_runner: Runner, fake_github: FakeGitHub, github_git: GitServer
 ) -> None:
     lib = github_git.create_repo("someone/lib", LIB, tags={"v1": 0})
     os.lchown(workspace_runner.workspace, RUNNER_UID, RUNNER_GID)  # no checkout step: empty, still the runner's
     payload = event_payload("workflow_dispatch", repository=REPO, ref="refs/heads/main")
     payload["inputs"] = {"repository": "someone/lib", "ref": "main"}
-    inputs = {"mode": "no-pin"} | ({"repository": "someone/lib", "ref": "main"} if where == "input" else {})
+    inputs = {"mode": "no-pin", "repository": "someone/lib", "ref": "main"}  # as README's example passes them
     env = workspace_runner.env(
         "workflow_dispatch", payload, sha="0" * 40, server=github_git.base_url, api=fake_github.api_url, inputs=inputs
     )
@@ -397,3 +397,172 @@ def test_workflow_dispatch_checks_another_repository(
     assert step.git_calls and all(github_git.host in call for call in step.git_calls if " fetch " in f" {call} ")
     assert_no_git_in(step, workspace_runner.workspace)
     assert list(workspace_runner.workspace.iterdir()) == []
+
+
+# --- which events keep the issue, and which only report (issue 9) -----------------------------------------------
+
+FIXED = {"requirements.txt": PROJECT["requirements.txt"] + "PyYAML\n"}
+LABEL = ACTION["inputs"]["issue-labels"]["default"]
+
+
+def seed_issue(fake: FakeGitHub, missing: tuple[str, ...] = ("PyYAML",), *, path: str = ".") -> int:
+    """An open tracking issue of this workflow's step, as a push run on the default branch left it."""
+    body = fit_body("### :warning: requirements.txt is missing packages", marker(issue_key(REPO, path)), missing)
+    return fake.add_issue(REPO, "requirements.txt is out of sync with the code", body, labels=[LABEL])
+
+
+def report_only_events() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Real payloads of every event that must leave the issue alone (default branch: main)."""
+    fork = "someone/fork"
+    return {
+        "pull_request": ("pull_request", pull_request_payload(REPO, 2)),
+        "fork pull_request": ("pull_request", pull_request_payload(REPO, 2, head_repository=fork)),
+        "dependabot pull_request": ("pull_request", pull_request_payload(REPO, 2, author="dependabot[bot]")),
+        # GitHub sends pull_request_target the pull_request payload; the token may write, the rule is the same
+        "pull_request_target": ("pull_request_target", pull_request_payload(REPO, 2, head_repository=fork)),
+        "merge_group": ("merge_group", event_payload("merge_group", repository=REPO, default_branch="main")),
+        "tag push": ("push", event_payload("tag_push", repository=REPO, default_branch="main")),
+        "push to a feature branch": (
+            "push",
+            event_payload("push", repository=REPO, ref="refs/heads/feature", default_branch="main"),
+        ),
+        "dispatch on a feature branch": (
+            "workflow_dispatch",
+            event_payload("workflow_dispatch", repository=REPO, ref="refs/heads/feature", default_branch="main"),
+        ),
+        "release": ("release", event_payload("release", repository=REPO, default_branch="main")),
+    }
+
+
+def run_event(runner: Runner, fake: FakeGitHub, event: str, payload: dict[str, Any], **inputs: str) -> Step:
+    sha = runner.checkout({})
+    return runner.run(
+        runner.env(
+            event, payload, sha=sha, server="https://github.com", api=fake.api_url, inputs={"mode": "no-pin", **inputs}
+        )
+    )
+
+
+@pytest.mark.parametrize("case", list(report_only_events()))
+def test_other_events_only_report_and_leave_the_issue_alone(
+    workspace_runner: Runner, fake_github: FakeGitHub, case: str
+) -> None:
+    event, payload = report_only_events()[case]
+    number = seed_issue(fake_github)
+    workspace_runner.checkout(PROJECT | FIXED)  # the PR fixes requirements.txt: the default branch is still broken
+    step = run_event(workspace_runner, fake_github, event, payload)
+
+    assert step.code == 0 and step.outputs["in-sync"] == "true" and ":white_check_mark:" in step.summary
+    [why] = [line for line in step.out.splitlines() if line.startswith("tracking issue left alone: ")]
+    assert event in why or "only reports" in why
+    assert fake_github.writes() == [] and fake_github.issue(REPO, number).state == "open"
+    assert (step.outputs["issue-number"], step.outputs["issue-url"]) == ("", "")
+    assert step.lines("::error") == step.lines("::warning") == []
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("never", 0), ("missing", 1)])
+def test_on_a_pull_request_the_exit_status_follows_fail_on_alone(
+    workspace_runner: Runner, fake_github: FakeGitHub, fail_on: str, code: int
+) -> None:
+    workspace_runner.checkout(PROJECT)
+    step = run_event(
+        workspace_runner, fake_github, "pull_request", pull_request_payload(REPO, 2), **{"fail-on": fail_on}
+    )
+
+    assert step.code == code and step.lines("::error") == [] and fake_github.writes() == []
+    assert step.outputs["in-sync"] == "false" and len(step.lines("::warning")) == 2
+
+
+def test_the_issue_branch_input_names_the_branch_that_keeps_the_issue(
+    workspace_runner: Runner, fake_github: FakeGitHub
+) -> None:
+    workspace_runner.checkout(PROJECT)
+    payload = event_payload("push", repository=REPO, ref="refs/heads/release", default_branch="main")
+    step = run_event(workspace_runner, fake_github, "push", payload, **{"issue-branch": "release"})
+
+    [issue] = fake_github.issues(REPO)
+    assert step.outputs["issue-number"] == str(issue.number) and issue.state == "open"
+
+
+def test_a_pull_request_marks_the_packages_it_makes_missing_and_keeps_one_comment(
+    workspace_runner: Runner, fake_github: FakeGitHub
+) -> None:
+    tracking = seed_issue(fake_github, ("PyYAML",))  # the default branch already misses PyYAML
+    pull = fake_github.add_issue(REPO, "Add a TOML reader", "", pull_request=True)
+    workspace_runner.checkout(PROJECT | {"pkg/conf.py": "import toml\n"})
+    payload = pull_request_payload(REPO, pull)
+    step = run_event(workspace_runner, fake_github, "pull_request", payload, **{"pr-comment": "true"})
+
+    assert (
+        step.out.splitlines()[1]
+        == "requirements.txt is missing 2 packages the code imports (1 new in this pull request)."
+    )
+    assert "| `toml` **new in this pull request** |" in step.summary and "| `PyYAML` |" in step.summary
+    titles = {c.properties["title"] for c in step.commands if c.name == "warning"}
+    assert titles == {"New in this pull request, missing from requirements.txt: toml", TITLE.format(package="PyYAML")}
+    [comment] = fake_github.comments(REPO, pull)
+    assert (
+        comment.body.startswith("<!-- pipreqs-action pr-comment key=")
+        and "**new in this pull request**" in comment.body
+    )
+    assert fake_github.comments(REPO, tracking) == [] and fake_github.issue(REPO, tracking).body.count("toml") == 0
+    next_push = run_event(workspace_runner, fake_github, "pull_request", payload, **{"pr-comment": "true"})
+    [again] = fake_github.comments(REPO, pull)  # the next push to the PR (a new commit) edits the same comment
+    assert again.id == comment.id and again.body != comment.body
+    assert f"pull request comment: updated the comment on pull request #{pull}" in next_push.out.splitlines()
+
+
+@pytest.mark.parametrize("author", ["fork", "dependabot[bot]"])
+def test_a_read_only_token_is_a_warning_and_fail_on_never_holds(
+    tmp_path: Path, fake_github: FakeGitHub, author: str
+) -> None:
+    """GitHub gives fork and Dependabot pull requests a read-only token, whatever `permissions:` says."""
+    fake_github.add_token("ghs_readOnlyPullRequestToken", write=False)
+    runner = Runner(tmp_path / "github", "ghs_readOnlyPullRequestToken")
+    pull = fake_github.add_issue(REPO, "Bump things", "", pull_request=True)
+    payload = (
+        pull_request_payload(REPO, pull, head_repository="someone/fork")
+        if author == "fork"
+        else pull_request_payload(REPO, pull, author=author)
+    )
+    runner.checkout(PROJECT)
+    step = run_event(runner, fake_github, "pull_request", payload, **{"pr-comment": "true"})
+
+    assert step.code == 0 and step.lines("::error") == []
+    [warning] = [c for c in step.commands if c.name == "warning" and "file" not in c.properties]
+    assert "read-only by GitHub's design" in warning.message and "pull request comment" in warning.message
+    assert [r.status for r in fake_github.writes()] == [403] and fake_github.comments(REPO) == []
+
+
+# --- an empty or wrong workspace never touches the issue ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "path"), [({}, "."), ({"tools/build.py": "import yaml\n", "srv/api/README": "x"}, "srv/api")]
+)
+def test_no_python_files_is_an_error_and_the_issue_stays(
+    workspace_runner: Runner, fake_github: FakeGitHub, files: dict[str, str], path: str
+) -> None:
+    number = seed_issue(fake_github, path=path)
+    workspace_runner.checkout(files)
+    step = run_event(workspace_runner, fake_github, "push", event_payload("push", repository=REPO), path=path)
+
+    assert step.code == 1
+    [error] = step.lines("::error")
+    assert error == f"::error::no Python files under path '{path}': did the job run actions/checkout?"
+    assert fake_github.requests == [] and fake_github.issue(REPO, number).state == "open"
+
+
+# --- the log: a verdict first, details folded, each thing said once ------------------------------------------------
+
+
+def test_the_log_starts_with_a_verdict_and_folds_the_details(workspace_runner: Runner, fake_github: FakeGitHub) -> None:
+    workspace_runner.checkout(PROJECT)
+    step = run_event(workspace_runner, fake_github, "push", event_payload("push", repository=REPO))
+
+    lines = step.out.splitlines()
+    assert lines[0].startswith("::add-mask::")
+    assert lines[1] == "requirements.txt is missing 1 package the code imports."
+    start, end = lines.index("::group::Report"), lines.index("::endgroup::")
+    assert start < end and all(not line.startswith("::warning") for line in lines[start:end])
+    assert lines[end + 1 :] == ["tracking issue: created issue #1"]

@@ -21,7 +21,8 @@ from tests.git_server import GitServer, basic_auth
 from tests.pypi_stub import PyPIStub
 from tests.unit.test_runner import Command, parse_file_commands, runner_commands
 
-from pipreqs_action import action, issue, source
+from pipreqs_action import action, issue, runner, source
+from pipreqs_action import issue as issue_module
 from pipreqs_action.issue import MARKER
 
 REPO = "octo/repo"
@@ -136,7 +137,7 @@ def test_push_reports_in_outputs_summary_annotations_and_one_issue(tmp_path, fak
         str(made.number),
         f"{fake_github.web_url}/{REPO}/issues/1",
     )
-    assert made.body.startswith(MARKER) and made.labels == ["dependencies"]
+    assert made.body.startswith("<!-- pipreqs-action key=") and made.labels == ["pipreqs-action"]
     assert f"https://github.com/{REPO}/blob/{SHA}/pkg/util.py#L3" in step.summary
     assert f"https://github.com/{REPO}/blob/{SHA}/pkg/util.py#L3" in made.body
 
@@ -289,11 +290,20 @@ def test_workflow_dispatch_checks_the_repository_input_at_its_ref(tmp_path, fake
     assert fake_github.writes() == []
 
 
-def test_workflow_dispatch_reads_the_repository_from_the_event(tmp_path, fake_github, private_git, capsys) -> None:
-    lib = private_git.create_repo("someone/lib", LIB_HISTORY, tags={"v1": 0})
+def test_dispatch_inputs_reach_the_action_only_through_its_inputs(tmp_path, fake_github, private_git, capsys) -> None:
+    private_git.create_repo("someone/lib", LIB_HISTORY, tags={"v1": 0})
     step = run(
         dispatched(tmp_path, fake_github, private_git, base_inputs(fake_github), {"repository": "someone/lib"}), capsys
     )
+
+    assert step.code == 0 and private_git.state.paths == []  # the event's `repository` input is not ours
+    assert [m["package"] for m in json.loads(step.outputs["missing"])] == ["PyYAML"]  # the workspace was checked
+
+
+def test_another_repository_is_checked_when_the_workflow_passes_it(tmp_path, fake_github, private_git, capsys) -> None:
+    lib = private_git.create_repo("someone/lib", LIB_HISTORY, tags={"v1": 0})
+    inputs = base_inputs(fake_github, repository="someone/lib")
+    step = run(dispatched(tmp_path, fake_github, private_git, inputs, {"repository": "someone/lib"}), capsys)
 
     assert step.code == 0
     assert [m["package"] for m in json.loads(step.outputs["missing"])] == ["toml"]
@@ -384,8 +394,8 @@ def test_file_names_from_the_tree_cannot_issue_workflow_commands(tmp_path, capsy
 
     assert "  - ::add-mask::x.py: " in step.out and "  - ::warning::nb.ipynb: " in step.out  # printed, as text
     names = [c.name for c in step.commands]
-    assert names[:4] == ["warning", "warning", "warning", "stop-commands"] and len(names) == 5
-    assert step.commands[4].name == step.commands[3].message  # resumed with the token, nothing in between
+    assert names == ["warning", "warning", "warning", "group", "stop-commands", names[5], "endgroup"]
+    assert step.commands[5].name == step.commands[4].message  # resumed with the token, nothing in between
     assert {c.properties["file"] for c in step.annotations("warning")} == {"app.py", "pkg/util.py", hostile}
 
 
@@ -394,3 +404,172 @@ def test_the_action_leaves_the_workspace_as_it_found_it(tmp_path, capsys) -> Non
     before = sorted((str(p), p.stat().st_mtime_ns) for p in step.workspace.rglob("*"))
     run(step, capsys)
     assert sorted((str(p), p.stat().st_mtime_ns) for p in step.workspace.rglob("*")) == before
+
+
+# --- one issue per project: the keyed marker ----------------------------------------------------------------------
+
+MONOREPO = {
+    "api/app.py": "import yaml\n",
+    "api/requirements.txt": "requests\n",
+    "web/app.py": "import toml\n",
+    "web/requirements.txt": "requests\n",
+}
+
+
+def test_two_steps_with_different_paths_keep_two_issues(tmp_path, fake_github, capsys) -> None:
+    for _ in range(2):  # and the second round changes nothing
+        for path in ("api", "web"):
+            run(make_step(tmp_path, fake_github, base_inputs(fake_github, path=path), files=MONOREPO), capsys)
+
+    issues = fake_github.issues(REPO)
+    assert [(i.number, i.state) for i in issues] == [(1, "open"), (2, "open")]
+    assert ["`PyYAML`" in (i.body or "") for i in issues] == [True, False]
+    assert ["`toml`" in (i.body or "") for i in issues] == [False, True]
+    assert issues[0].body.partition("\n")[0] != issues[1].body.partition("\n")[0]
+
+
+def test_the_issue_key_input_lets_steps_share_or_split_an_issue(tmp_path, fake_github, capsys) -> None:
+    for path in ("api", "web"):
+        inputs = base_inputs(fake_github, path=path, **{"issue-key": "monorepo"})
+        run(make_step(tmp_path, fake_github, inputs, files=MONOREPO), capsys)
+
+    [issue] = fake_github.issues(REPO)  # one issue, last written by the `web` step
+    assert "`toml`" in (issue.body or "") and issue.body.startswith(
+        issue_module.marker(issue_module.issue_key("monorepo"))
+    )
+
+
+def test_checking_another_repository_keeps_its_own_issue(tmp_path, fake_github, private_git, capsys) -> None:
+    private_git.create_repo("someone/lib", LIB_HISTORY, tags={"v1": 0})
+    run(make_step(tmp_path, fake_github, base_inputs(fake_github)), capsys)  # the workflow's own repository
+    other = base_inputs(fake_github, repository="someone/lib")
+    run(dispatched(tmp_path, fake_github, private_git, other, {}), capsys)
+    run(
+        make_step(tmp_path, fake_github, base_inputs(fake_github), files={"requirements.txt": "requests\nPyYAML\n"}),
+        capsys,
+    )
+
+    own, lib = fake_github.issues(REPO)
+    assert (own.state, "PyYAML" in (own.body or "")) == ("closed", True)  # its own fix closes only its own issue
+    assert (lib.state, "`toml`" in (lib.body or "")) == ("open", True)
+
+
+def test_an_issue_with_the_old_bare_marker_is_adopted_once(tmp_path, fake_github, capsys) -> None:
+    old = fake_github.add_issue(
+        REPO, "requirements.txt is out of sync with the code", f"{MARKER}\nold", labels=["dependencies"]
+    )
+    fake_github.add_issue(REPO, "Bump requests", f"{MARKER}\nnot ours", labels=["dependencies"], pull_request=True)
+    first = run(make_step(tmp_path, fake_github, base_inputs(fake_github)), capsys)
+    fake_github.clear_requests()
+    again = run(make_step(tmp_path, fake_github, base_inputs(fake_github)), capsys)
+
+    adopted = fake_github.issue(REPO, old)
+    assert len([i for i in fake_github.issues(REPO) if not i.pull_request]) == 1
+    assert first.outputs["issue-number"] == again.outputs["issue-number"] == str(old)
+    assert adopted.body.startswith("<!-- pipreqs-action key=") and adopted.labels == ["dependencies", "pipreqs-action"]
+    assert fake_github.writes() == []  # found by its new marker and label: nothing left to adopt
+    assert [r.query.get("labels") for r in fake_github.requests if r.path.endswith("/issues")] == ["pipreqs-action"]
+
+
+def test_listing_asks_for_our_label_only(tmp_path, fake_github, capsys) -> None:
+    for n in range(30):
+        fake_github.add_issue(REPO, f"Bump dependency {n}", "", labels=["dependencies"], pull_request=True)
+    run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"issue-labels": "deps-check"})), capsys)
+    fake_github.clear_requests()
+    run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"issue-labels": "deps-check"})), capsys)
+
+    listings = [r for r in fake_github.requests if r.method == "GET" and r.path.endswith("/issues")]
+    assert [r.query["labels"] for r in listings] == ["deps-check"]
+
+
+# --- GitHub's limits ----------------------------------------------------------------------------------------------
+
+
+def test_ten_warnings_at_most_spread_over_packages_the_rest_in_the_summary(tmp_path, capsys) -> None:
+    files = {f"m{n}.py": "import yaml\nimport toml\nimport attr\n" for n in range(6)}
+    step = run(make_step(tmp_path, None, {"mode": "no-pin", **NO_ISSUE}, files=files), capsys)
+
+    warnings = step.annotations("warning")
+    packages = [w.properties["title"].rpartition(" ")[2] for w in warnings]
+    assert len(warnings) == 10 and sorted(packages[:3]) == ["PyYAML", "attrs", "toml"]
+    assert [packages.count(p) for p in packages[:3]] == [4, 3, 3]  # then a second line of each, in turn
+    report = json.loads(step.outputs["report"])
+    total = sum(len(m["locations"]) for m in report["missing"])
+    assert f"{total - 10} more importing lines" in step.summary
+    shown = {(w.properties["file"], int(w.properties["line"])) for w in warnings}
+    listed = {(loc["path"], loc["line"]) for m in report["missing"] for loc in m["locations"]} - shown
+    assert all(f"/blob/{SHA}/{path}#L{line})" in step.summary for path, line in listed)
+
+
+def test_a_summary_over_the_limit_is_cut_at_a_line_with_a_note(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(runner, "MAX_SUMMARY_BYTES", 2_000)
+    files = {f"bad/{'x' * 60}_{n}.py": "print 'python 2'\n" for n in range(60)}
+    step = run(make_step(tmp_path, None, {"mode": "no-pin", **NO_ISSUE}, files=files), capsys)
+
+    summary = step.summary.encode("utf-8")
+    assert len(summary) <= 2_000 and step.summary.endswith(
+        "1 MiB limit for a step summary; the `report` output has more._\n"
+    )
+    assert len(json.loads(step.outputs["report"])["skipped"]) == 60  # the outputs still hold everything
+
+
+def test_outputs_over_the_limit_drop_skipped_files_first_and_say_so(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(runner, "MAX_OUTPUT_BYTES", 160_000)
+    files = {f"bad/{'x' * 60}_{n}.py": "print 'python 2'\n" for n in range(200)}
+    step = run(make_step(tmp_path, None, {"mode": "no-pin", **NO_ISSUE}, files=files), capsys)
+
+    report = json.loads(step.outputs["report"])
+    assert report["skipped"] == [] and report["missing"][0]["package"] == "PyYAML"
+    assert "200 skipped files left out" in report["warnings"][-1]
+    assert sum(len(value.encode()) for value in step.outputs.values()) <= 160_000
+    assert "200 files" not in step.summary and len(step.summary) > 10_000  # the summary keeps them
+
+
+# --- where the code sits: checkout path, notebooks, tokens -----------------------------------------------------------
+
+
+def test_a_checkout_into_a_subfolder_keeps_annotations_and_links_repository_relative(tmp_path, capsys) -> None:
+    files = {f"src/{rel}": text for rel, text in OUT_OF_SYNC.items()} | {"src/requirements.txt": REQUIREMENTS}
+    step = make_step(tmp_path, None, {"path": "src", "mode": "no-pin", **NO_ISSUE}, files=files)
+    (step.workspace / "src" / ".git").mkdir()  # actions/checkout with `path: src`
+    step = run(step, capsys)
+
+    assert {w.properties["file"] for w in step.annotations("warning")} == {"app.py", "pkg/util.py"}
+    assert f"/{REPO}/blob/{SHA}/pkg/util.py#L3" in step.summary and "/src/pkg" not in step.summary
+
+
+def test_notebook_links_point_at_the_source_line(tmp_path, capsys) -> None:
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": ["import seaborn\n"]}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    files = {"nb/explore.ipynb": json.dumps(notebook, indent=1)}
+    step = run(make_step(tmp_path, None, {"mode": "no-pin", **NO_ISSUE}, files=files), capsys)
+
+    [line] = [
+        loc["line"] for m in json.loads(step.outputs["missing"]) if m["package"] == "seaborn" for loc in m["locations"]
+    ]
+    assert f"/blob/{SHA}/nb/explore.ipynb?plain=1#L{line})" in step.summary
+    assert json.dumps(notebook, indent=1).splitlines()[line - 1].strip().startswith('"import seaborn')
+
+
+def test_the_repository_token_clones_and_the_github_token_keeps_the_issue(tmp_path, fake_github, capsys) -> None:
+    with GitServer(token="ghp_cloneOnly") as server:
+        server.create_repo("someone/lib", LIB_HISTORY)
+        inputs = base_inputs(fake_github, repository="someone/lib", **{"repository-token": "ghp_cloneOnly"})
+        step = run(dispatched(tmp_path, fake_github, server, inputs, {}), capsys)
+        assert set(server.state.authorizations) == {basic_auth("ghp_cloneOnly")}
+    assert step.code == 0 and fake_github.issues(REPO)[0].state == "open"
+    assert step.out.count("ghp_cloneOnly") == 1 and "::add-mask::ghp_cloneOnly" in step.out
+
+
+def test_a_private_repository_out_of_reach_names_the_real_cause(tmp_path, fake_github, capsys) -> None:
+    with GitServer(token="ghp_onlyThisOneReads") as server:
+        server.create_repo("someone/private", LIB_HISTORY)
+        step = run(
+            dispatched(tmp_path, fake_github, server, base_inputs(fake_github, repository="someone/private"), {}),
+            capsys,
+        )
+
+    assert step.code == 1
+    [error] = step.annotations("error")
+    assert "GITHUB_TOKEN can read only octo/repo" in error.message and "`repository-token`" in error.message
+    assert fake_github.writes() == []

@@ -218,6 +218,49 @@ def test_read_only_token_gets_githubs_403(fake_github):
     assert call(fake_github, "GET", ISSUES, token="ghs_ro").status_code == 200
 
 
+@pytest.mark.parametrize("kind", ["comment on a pull request", "edit a comment", "edit an issue"])
+def test_every_write_of_a_read_only_token_is_refused_with_githubs_body(fake_github, kind):
+    """A fork's or Dependabot's pull request run: reads work, every write is GitHub's 403."""
+    fake_github.add_token("ghs_ro", write=False)
+    pull = fake_github.add_issue(REPO, "Bump", "", pull_request=True)
+    made = call(fake_github, "POST", f"{ISSUES}/{pull}/comments", json={"body": "first"}).json()
+    method, path, docs = {
+        "comment on a pull request": ("POST", f"{ISSUES}/{pull}/comments", "issues/comments#create-an-issue-comment"),
+        "edit a comment": ("PATCH", f"{ISSUES}/comments/{made['id']}", "issues/comments#update-an-issue-comment"),
+        "edit an issue": ("PATCH", f"{ISSUES}/{pull}", "issues/issues#update-an-issue"),
+    }[kind]
+
+    answer = call(fake_github, method, path, token="ghs_ro", json={"body": "changed"})
+
+    assert answer.status_code == 403
+    assert answer.json() == {
+        "message": "Resource not accessible by integration",
+        "documentation_url": f"https://docs.github.com/rest/{docs}",
+        "status": "403",
+    }
+    assert call(fake_github, "GET", f"{ISSUES}/comments/{made['id']}", token="ghs_ro").json()["body"] == "first"
+
+
+def test_a_comment_is_edited_in_place(fake_github):
+    number = fake_github.add_issue(REPO, "t", "b")
+    made = call(fake_github, "POST", f"{ISSUES}/{number}/comments", json={"body": "one"}).json()
+
+    edited = call(fake_github, "PATCH", f"{ISSUES}/comments/{made['id']}", json={"body": "two"})
+
+    assert edited.status_code == 200 and edited.json()["id"] == made["id"] and edited.json()["body"] == "two"
+    assert [c.body for c in fake_github.comments(REPO, number)] == ["two"]
+    assert call(fake_github, "PATCH", f"{ISSUES}/comments/999999", json={"body": "x"}).status_code == 404
+
+
+def test_issues_can_be_listed_by_creator(fake_github):
+    fake_github.add_issue(REPO, "mine", "", user="github-actions[bot]")
+    fake_github.add_issue(REPO, "theirs", "", user="octocat")
+
+    answer = call(fake_github, "GET", ISSUES, params={"creator": "github-actions[bot]"})
+
+    assert [item["title"] for item in answer.json()] == ["mine"]
+
+
 def test_private_repository_is_404_for_a_token_without_access(fake_github):
     fake_github.add_repo("octo/private", private=True)
     fake_github.add_token("ghs_other", repos=[REPO])

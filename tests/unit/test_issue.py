@@ -12,6 +12,7 @@ from tests.fakegithub.plugin import DEFAULT_REPO as REPO
 
 from pipreqs_action.errors import IssueError
 from pipreqs_action.issue import (
+    DEFAULT_LABEL,
     MARKER,
     MAX_ISSUE_BODY,
     IssueOutcome,
@@ -43,7 +44,7 @@ def run(
 
 
 def seed(fake: FakeGitHub, body: str = REPORT, **options) -> int:
-    options.setdefault("labels", ["dependencies"])
+    options.setdefault("labels", [DEFAULT_LABEL])
     return fake.add_issue(REPO, "requirements.txt is out of sync with the code", fit_body(body), **options)
 
 
@@ -62,7 +63,7 @@ def test_creates_the_issue_with_marker_title_and_labels(fake_github):
     assert "created issue #1" in outcome.message
     assert issue.title == "requirements.txt is out of sync with the code"
     assert issue.body == f"{MARKER}\n{REPORT.strip()}"
-    assert issue.labels == ["dependencies"] and issue.state == "open"
+    assert issue.labels == [DEFAULT_LABEL] and issue.state == "open"
     assert [(r.method, r.path) for r in fake_github.writes()] == [("POST", ISSUES_PATH)]
 
 
@@ -85,7 +86,7 @@ def test_same_report_makes_no_write_request(fake_github):
 
 
 def test_line_endings_and_trailing_blanks_are_not_a_change(fake_github):
-    fake_github.add_issue(REPO, "t", fit_body(REPORT).replace("\n", "\r\n") + "\r\n\r\n", labels=["dependencies"])
+    fake_github.add_issue(REPO, "t", fit_body(REPORT).replace("\n", "\r\n") + "\r\n\r\n", labels=[DEFAULT_LABEL])
 
     assert run(fake_github).action == "unchanged"
     assert fake_github.writes() == []
@@ -159,7 +160,7 @@ def test_create_off_opens_nothing_but_still_updates(fake_github):
 
 
 def test_pull_requests_carrying_the_marker_are_ignored(fake_github):
-    pr = fake_github.add_issue(REPO, "docs", fit_body(REPORT), labels=["dependencies"], pull_request=True)
+    pr = fake_github.add_issue(REPO, "docs", fit_body(REPORT), labels=[DEFAULT_LABEL], pull_request=True)
 
     outcome = run(fake_github)
 
@@ -170,9 +171,7 @@ def test_pull_requests_carrying_the_marker_are_ignored(fake_github):
 
 
 def test_issue_without_marker_is_not_ours(fake_github):
-    other = fake_github.add_issue(
-        REPO, "requirements.txt is out of sync with the code", REPORT, labels=["dependencies"]
-    )
+    other = fake_github.add_issue(REPO, "requirements.txt is out of sync with the code", REPORT, labels=[DEFAULT_LABEL])
 
     outcome = run(fake_github)
 
@@ -217,7 +216,7 @@ def other_run_creates(fake: FakeGitHub) -> None:
         REPO,
         "requirements.txt is out of sync with the code",
         fit_body(REPORT),
-        labels=["dependencies"],
+        labels=[DEFAULT_LABEL],
         user="other-run",
     )
 
@@ -451,7 +450,7 @@ def test_the_token_never_reaches_the_logs(fake_github, caplog):
 def test_our_issue_on_the_second_page_is_found(fake_github):
     ours = seed(fake_github)  # oldest: listed last, newest first
     for n in range(150):
-        fake_github.add_issue(REPO, f"unrelated {n}", f"body {n}", labels=["dependencies"])
+        fake_github.add_issue(REPO, f"unrelated {n}", f"body {n}", labels=[DEFAULT_LABEL])
 
     outcome = run(fake_github, body=NEW_REPORT)
 

@@ -136,7 +136,8 @@ def test_action_defaults_report_without_failing_the_workflow() -> None:
     assert settings.close_when_fixed is True
     assert settings.dry_run is False
     assert settings.issue_repository == "octo/app"
-    assert settings.issue_labels == ("dependencies",)
+    assert settings.issue_labels == ("pipreqs-action",)  # not Dependabot's `dependencies`
+    assert (settings.issue_key, settings.issue_branch, settings.pr_comment) == ("", "", False)
     assert settings.workspace == Path("/github/workspace")
 
 
@@ -186,17 +187,36 @@ def test_the_default_requirements_input_means_find_the_declarations(value, expec
     assert requirement_inputs(value) == expected
 
 
-def test_a_dispatched_run_reads_repository_and_ref_from_the_event(tmp_path) -> None:
+def test_dispatch_inputs_in_the_event_are_never_read(tmp_path) -> None:
+    """Only declared inputs count: a workflow passes `repository: ${{ inputs.repository }}` explicitly."""
     event = tmp_path / "event.json"
     event.write_text(json.dumps({"inputs": {"repository": "octo/other", "ref": "v2"}}), "utf-8")
-    settings = action(GITHUB_EVENT_PATH=str(event))
-    assert (settings.repository, settings.ref) == ("octo/other", "v2")
+    assert (action(GITHUB_EVENT_PATH=str(event)).repository, action(GITHUB_EVENT_PATH=str(event)).ref) == ("", "")
+    given = action({"repository": "octo/lib", "ref": "main"}, GITHUB_EVENT_PATH=str(event))
+    assert (given.repository, given.ref) == ("octo/lib", "main")
 
 
-def test_the_ref_input_beats_the_event(tmp_path) -> None:
+def test_the_ref_input_means_nothing_without_repository() -> None:
+    assert action({"ref": "main"}).ref == ""
+
+
+def test_the_runner_context_and_new_inputs_are_read(tmp_path) -> None:
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"inputs": {"repository": "octo/other", "ref": "v2"}}), "utf-8")
-    assert action({"ref": "main"}, GITHUB_EVENT_PATH=str(event)).ref == "main"
+    event.write_text(json.dumps({"repository": {"default_branch": "trunk"}}), "utf-8")
+    inputs = {
+        "issue-branch": "refs/heads/release",
+        "issue-key": "api",
+        "pr-comment": "true",
+        "repository-token": SECRET,
+    }
+    settings = action(inputs, GITHUB_EVENT_PATH=str(event), GITHUB_REF="refs/heads/x", GITHUB_ACTOR="dependabot[bot]")
+    assert (settings.github_ref, settings.actor, settings.event) == (
+        "refs/heads/x",
+        "dependabot[bot]",
+        {"repository": {"default_branch": "trunk"}},
+    )
+    assert (settings.issue_branch, settings.issue_key, settings.pr_comment) == ("release", "api", True)
+    assert settings.repository_token == SECRET and SECRET not in repr(settings)
 
 
 def test_an_unreadable_event_names_the_variable(tmp_path) -> None:
