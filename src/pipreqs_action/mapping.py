@@ -646,6 +646,22 @@ class ImportNames:
                 return found
         return self._namespace_suggestion(path) if namespace else self._module_suggestion(path)
 
+    def source_of(self, import_path: str) -> str:
+        """Which source ``suggest`` answers ``import_path`` from: ``override``, ``curated``, ``pipreqs``,
+        ``pigar`` (the module index and its rules) or ``none`` (the import name itself); for ``explain``."""
+        namespace = _root_of(import_path) in NAMESPACE_ROOTS
+        path = import_path if namespace else _root_of(import_path)
+        shortest = 2 if namespace else 1
+        tables = (
+            ("override", self._overrides, 1),
+            ("curated", self._curated, shortest),
+            ("pipreqs", self._pipreqs, shortest),
+        )
+        for name, table, depth in tables:
+            if self._from_table(table, path, shortest=depth, canonical=False):
+                return name
+        return "pigar" if self.suggest(import_path).known else "none"
+
     def _from_table(self, table: _Table, path: str, *, shortest: int, canonical: bool) -> Suggestion | None:
         for prefix in _prefixes(path, shortest=shortest):
             for candidate in dict.fromkeys((prefix, _unversioned(prefix))):

@@ -146,6 +146,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
     extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
+    config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:
