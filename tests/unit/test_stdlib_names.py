@@ -6,11 +6,41 @@ import pytest
 
 from pipreqs_action.stdlib_names import TYPING_AND_INTERNAL, is_standard_library, standard_library
 
-PYTHON2_NAMES = """
-urlparse Queue ConfigParser StringIO cPickle urllib2 httplib HTMLParser Tkinter __builtin__ cStringIO commands md5
-sets thread dummy_thread SocketServer SimpleHTTPServer BaseHTTPServer Cookie cookielib htmlentitydefs xmlrpclib
-anydbm dbhash whichdb UserDict copy_reg repr tkMessageBox tkFileDialog robotparser _winreg
-""".split()
+PYTHON2_NAMES = [
+    "urlparse",
+    "Queue",
+    "ConfigParser",
+    "StringIO",
+    "cPickle",
+    "urllib2",
+    "httplib",
+    "HTMLParser",
+    "Tkinter",
+    "__builtin__",
+    "cStringIO",
+    "commands",
+    "md5",
+    "sets",
+    "thread",
+    "dummy_thread",
+    "SocketServer",
+    "SimpleHTTPServer",
+    "BaseHTTPServer",
+    "Cookie",
+    "cookielib",
+    "htmlentitydefs",
+    "xmlrpclib",
+    "anydbm",
+    "dbhash",
+    "whichdb",
+    "UserDict",
+    "copy_reg",
+    "repr",
+    "tkMessageBox",
+    "tkFileDialog",
+    "robotparser",
+    "_winreg",
+]
 NEWER_NAMES = ["annotationlib", "tomllib", "zoneinfo", "graphlib", "_interpreters", "_typeshed"]
 REMOVED_SINCE = ["imp", "asynchat", "asyncore", "distutils", "smtpd", "cgi", "telnetlib", "imghdr"]
 NEVER_STANDARD = ["typing_extensions", "requests", "yaml", "numpy", "six", "attr", "lib"]
