@@ -17,7 +17,7 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 _EXPECT = re.compile(
-    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|ignored)\b(?P<rest>[^\"\\]*)"
+    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored)\b(?P<rest>[^\"\\]*)"
 )
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
@@ -112,6 +112,6 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
             assert set(item.candidates) <= set(found["candidates"]), (name, found["candidates"])
     reported_lines = {(loc["path"], loc["line"]) for item in report["missing"] for loc in item["locations"]}
     for item in expected:
-        if item.verdict in ("declared", "local", "ignored"):
+        if item.verdict in ("declared", "local", "stdlib", "ignored"):
             assert (item.path, item.line) not in reported_lines, f"{item.path}:{item.line} {item.module} reported"
     assert report["in_sync"] == (not required_packages(expected))
