@@ -167,6 +167,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
     extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
+    config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
     unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false
 
     @property

@@ -80,6 +80,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "declared_in": list(report.declared_sources),
         "files_scanned": report.files_scanned,
         "warnings": list(report.warnings),
+        "config": report.config_file or None,
         "unresolved": [_unresolved_dict(item) for item in report.unresolved],
     }
 
@@ -117,6 +118,8 @@ def to_json(report: Report) -> str:
 
 def to_text(report: Report) -> str:
     out = [headline(report), f"{_scanned(report)}; declared in: {_declared_in(report)}."]
+    if report.config_file:
+        out.append(f"Configuration: {report.config_file}.")
     required, optional = report.required_missing, [item for item in report.missing if item.optional]
     if required:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
@@ -127,7 +130,8 @@ def to_text(report: Report) -> str:
         out += _text_unresolved(report.unresolved)
     if report.unused:
         out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
-        out += [f"  {item.package:<28} {item.location or ''}".rstrip() for item in report.unused]
+        width = max([28, *(len(item.package) for item in report.unused)])
+        out += [f"  {item.package:<{width}} {item.location or ''}".rstrip() for item in report.unused]
     if report.skipped:
         out += ["", "Skipped (could not be read as Python):"]
         out += [f"  - {item.path}: {item.reason}" for item in report.skipped]  # a line starting "::" is a command
@@ -145,15 +149,19 @@ def _one_line(text: str) -> str:
 
 
 def _text_rows(items: Iterable[Missing]) -> list[str]:
+    """Columns as wide as the longest name in them (at least the usual 28 and 24), so long names stay aligned."""
+    listed = list(items)
+    width = max([28, *(len(item.package) for item in listed)])
+    imports_width = max([24, *(len(", ".join(item.imports)) for item in listed)])
     rows = []
-    for item in items:
+    for item in listed:
         where = ", ".join(str(location) for location in item.locations[:_MAX_LOCATIONS])
         more = f" (+{len(item.locations) - _MAX_LOCATIONS} more)" if len(item.locations) > _MAX_LOCATIONS else ""
-        rows.append(f"  {item.package:<28} {', '.join(item.imports):<24} {where}{more}")
+        rows.append(f"  {item.package:<{width}} {', '.join(item.imports):<{imports_width}} {where}{more}".rstrip())
         if item.candidates:
-            rows.append(f"  {'':<28} ambiguous: could also be {', '.join(item.candidates)}")
+            rows.append(f"  {'':<{width}} ambiguous: could also be {', '.join(item.candidates)}")
         if not item.known:
-            rows.append(f"  {'':<28} no known distribution provides this; check the name on PyPI")
+            rows.append(f"  {'':<{width}} no known distribution provides this; check the name on PyPI")
     return rows
 
 
@@ -182,6 +190,8 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     icon = ":white_check_mark:" if report.in_sync else ":warning:"
     out = [f"### {icon} {_escape(headline(report))}", ""]
     out += [f"{_scanned(report)}; declared in: {_escape(_declared_in(report))}.", ""]
+    if report.config_file:
+        out += [f"Configuration: {_code(report.config_file)}.", ""]
     required, optional = report.required_missing, [item for item in report.missing if item.optional]
     if required:
         out += ["#### Missing from requirements.txt", "", *_md_table(required, links), ""]
@@ -277,10 +287,21 @@ _ISSUE_FOOTER = """\
 - **Fix:** add the lines above to `requirements.txt` (or to `pyproject.toml`) and push. The next run closes
   this issue by itself.
 - **A name is wrong?** The check maps imports to distributions without installing anything; if it picked the
-  wrong distribution, declare the right one: any declared distribution that provides the import satisfies it.
-- **Configure** the `pipreqs-action` step: `path`, `requirements`, `exclude` (paths to leave out),
-  `fail-on` (`missing`, `any` or `never`), `issue-labels`, `issue-title`.
-- **Silence:** set `create-issue: 'false'` on the step, or remove the step.
+  wrong distribution, declare the right one: any declared distribution that provides the import satisfies it,
+  or map it in `pyproject.toml` (`pipreqs-action explain IMPORT` says why it chose that name):
+
+  ```toml
+  [tool.pipreqs-action]
+  map = { cv2 = "opencv-python-headless" }   # import = distribution
+  ignore-missing = ["internal_tool"]         # never reported missing
+  ignore-unused = ["gunicorn"]               # never reported unused
+  first-party = ["acme_shared"]              # the project's own code
+  ```
+- **Silence one import:** end its line with `# pipreqs-action: ignore` (`# deptry: ignore` works too).
+- **Configure** the `pipreqs-action` step: `ignore` (names, one per line or comma-separated), `map`
+  (`IMPORT=DIST` lines), `path`, `requirements`, `exclude` (paths to leave out), `fail-on` (`missing`, `any` or
+  `never`), `issue-labels`, `issue-title`.
+- **Silence the check:** set `create-issue: 'false'` on the step, or remove the step.
 
 Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by tests, docs or setup.py never
 keep this issue open.

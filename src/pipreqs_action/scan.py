@@ -41,8 +41,19 @@ MAX_PROCESSES = 8
 FileResult = tuple[list[ImportRef], Skipped | None]
 
 
-def scan(root: Path, *, exclude: Sequence[str] = (), full_parse: bool = False) -> ScanResult:
-    """Read every Python file under ``root`` (never importing or running it) and keep third-party imports."""
+def scan(
+    root: Path,
+    *,
+    exclude: Sequence[str] = (),
+    full_parse: bool = False,
+    secondary: Sequence[str] = (),
+    app: Sequence[str] = (),
+) -> ScanResult:
+    """Read every Python file under ``root`` (never importing or running it) and keep third-party imports.
+
+    ``secondary`` and ``app`` are the project's path patterns for non-app and app code (accepted here; the rule
+    that reads them belongs to the scan's own classification).
+    """
     paths, skipped = files.discover(root, exclude)
     reader = _Reader(root, LocalModules(paths), standard_library(), full_parse)
     found: list[ImportRef] = []

@@ -30,7 +30,7 @@ from pipreqs_action.model import Suggestion
 from pipreqs_action.name_tables import NameTable, popularity
 from pipreqs_action.namespaces import NAMESPACE_ROOTS, is_namespace, normalise, prefixes, root_of, unversioned
 
-__all__ = ["MAX_CANDIDATES", "Sources", "suggest"]
+__all__ = ["MAX_CANDIDATES", "Sources", "suggest", "suggestion_source"]
 
 MAX_CANDIDATES = 5
 CROWDED = 10  # distributions shipping one top-level name: from here on the name is generic (see _crowded)
@@ -67,6 +67,22 @@ def suggest(sources: Sources, import_path: str) -> Suggestion:
         )
     found = _from_table(sources, sources.pipreqs, path, shortest=1, canonical=True) or _module_suggestion(sources, path)
     return found if not found.known or _owned(sources, path, found) else Suggestion(package=path, known=False)
+
+
+def suggestion_source(sources: Sources, import_path: str, *, known: bool) -> str:
+    """Which rule ``suggest`` answered by, for ``pipreqs-action explain``: ``override``, ``curated`` or
+    ``pipreqs`` (rule 1), ``pigar`` (rules 2-5, pigar's module index) or ``none`` (rule 6); ``known`` is the
+    suggestion's own flag."""
+    if not known:  # also a generic name a table named but nobody owns (rule 6)
+        return "none"
+    namespace = root_of(import_path) in NAMESPACE_ROOTS
+    path = import_path if namespace else root_of(import_path)
+    shortest = 2 if namespace else 1
+    tables = (("override", sources.overrides, 1), ("curated", sources.curated, shortest))
+    for name, table, depth in (*tables, ("pipreqs", sources.pipreqs, shortest)):
+        if _from_table(sources, table, path, shortest=depth, canonical=False):
+            return name
+    return "pigar"
 
 
 def _from_table(sources: Sources, table: NameTable, path: str, *, shortest: int, canonical: bool) -> Suggestion | None:
