@@ -83,3 +83,11 @@ def test_json_lists_unresolved_imports_apart_from_missing() -> None:
             "optional": False,
         }
     ]
+
+
+def test_an_ignored_name_leaves_the_unresolved_list_too() -> None:
+    from pipreqs_action.config import ProjectConfig
+    from pipreqs_action.filters import apply_config
+
+    report = apply_config(unresolved_report(), ProjectConfig(ignore_missing=("settings",)))
+    assert report.unresolved == ()
