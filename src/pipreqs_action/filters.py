@@ -40,8 +40,13 @@ def apply_config(report: Report, config: ProjectConfig) -> Report:
         report,
         missing=tuple(item for item in report.missing if not _ignored_missing(item, missing_keys)),
         unused=tuple(item for item in report.unused if canonicalize_name(item.package) not in unused_keys),
+        unresolved=tuple(item for item in report.unresolved if not _ignored_path(item.module, missing_keys)),
         config_file=config.source,
     )
+
+
+def _ignored_path(path: str, keys: frozenset[str]) -> bool:
+    return canonicalize_name(path) in keys or canonicalize_name(path.partition(".")[0]) in keys
 
 
 def _keys(names: Iterable[str]) -> frozenset[str]:

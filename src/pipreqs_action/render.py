@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from pipreqs_action.model import Location, Missing, Report
+from pipreqs_action.model import Location, Missing, Report, Unresolved
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 _MAX_LOCATIONS = 5  # per package in text and tables; the JSON has them all
+UNRESOLVED_HINT = "map one with --map IMPORT=DIST, or list it in first-party if it is the project's own code"
+_MD_UNRESOLVED_NOTE = (
+    "No data names a distribution for these, so they are never an alarm. Map one with `--map IMPORT=DIST` (or"
+    " `map` in `[tool.pipreqs-action]`), or list it in `first-party` there if it is the project's own code."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,15 @@ def as_dict(report: Report) -> dict[str, Any]:
         "files_scanned": report.files_scanned,
         "warnings": list(report.warnings),
         "config": report.config_file or None,
+        "unresolved": [_unresolved_dict(item) for item in report.unresolved],
+    }
+
+
+def _unresolved_dict(item: Unresolved) -> dict[str, Any]:
+    return {
+        "import": item.module,
+        "locations": [_location_dict(location) for location in item.locations],
+        "optional": item.optional,
     }
 
 
@@ -111,6 +125,9 @@ def to_text(report: Report) -> str:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
     if optional:
         out += ["", "Optional (guarded, type-checking, test, docs or setup.py imports):", *_text_rows(optional)]
+    if report.unresolved:
+        out += ["", f"Unresolved imports (no data names a distribution; {UNRESOLVED_HINT}):"]
+        out += _text_unresolved(report.unresolved)
     if report.unused:
         out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
         width = max([28, *(len(item.package) for item in report.unused)])
@@ -148,6 +165,15 @@ def _text_rows(items: Iterable[Missing]) -> list[str]:
     return rows
 
 
+def _text_unresolved(items: Iterable[Unresolved]) -> list[str]:
+    rows = []
+    for item in items:
+        where = ", ".join(str(location) for location in item.locations[:_MAX_LOCATIONS])
+        more = f" (+{len(item.locations) - _MAX_LOCATIONS} more)" if len(item.locations) > _MAX_LOCATIONS else ""
+        rows.append(f"  {item.module:<28} {where}{more}")
+    return rows
+
+
 def _scanned(report: Report) -> str:
     return f"Scanned {report.files_scanned} file{'s' * (report.files_scanned != 1)}"
 
@@ -174,6 +200,10 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += ["#### Optional imports not declared", ""]
         out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests, docs or setup.py.", ""]
         out += [*_md_table(optional, links), ""]
+    if report.unresolved:
+        out += ["#### Unresolved imports", ""]
+        out += [_MD_UNRESOLVED_NOTE, ""]
+        out += [*_md_unresolved(report.unresolved, links), ""]
     if report.unused:
         out += ["#### Declared but never imported", ""]
         out += ["Often fine: web servers, database drivers and plugins are used without an import.", ""]
@@ -202,6 +232,16 @@ def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
         if not item.known:
             package += " (unknown on PyPI data: check the name)"
         rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |")
+    return rows
+
+
+def _md_unresolved(items: Iterable[Unresolved], links: Links | None) -> list[str]:
+    rows = ["| Import | Where |", "| --- | --- |"]
+    for item in items:
+        where = ", ".join(_md_location(location, links) for location in item.locations[:_MAX_LOCATIONS])
+        if len(item.locations) > _MAX_LOCATIONS:
+            where += f" and {len(item.locations) - _MAX_LOCATIONS} more"
+        rows.append(f"| `{item.module}` | {where} |")
     return rows
 
 

@@ -88,6 +88,7 @@ def test_json_is_the_report_as_a_dict_in_the_documented_order() -> None:
         "files_scanned",
         "warnings",
         "config",
+        "unresolved",
     ]
     assert [item["package"] for item in data["missing"]] == [item.package for item in FULL.missing]
     first = data["missing"][1]
