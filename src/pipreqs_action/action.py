@@ -60,7 +60,7 @@ def _run(settings: ActionSettings) -> int:
     )
     try:
         with _checkout(settings) as checkout:
-            report = _check(settings, checkout)
+            report, fail_on = _check(settings, checkout)
             prefix = _repository_prefix(settings, checkout)
     except Exception as error:  # a strange repository must end in one line, never a traceback
         message = str(error) if isinstance(error, PipreqsActionError) else f"internal error: {error!r}"
@@ -82,7 +82,7 @@ def _run(settings: ActionSettings) -> int:
         _pr_comment(settings, event, issue_settings, render.to_markdown(report, links, new))
     runner.set_output(settings.output_file, "issue-number", str(outcome.number or "") if outcome else "")
     runner.set_output(settings.output_file, "issue-url", (outcome.url or "") if outcome else "")
-    return 1 if outcome is False else pipeline.exit_status(report, settings.fail_on)
+    return 1 if outcome is False else pipeline.exit_status(report, fail_on)
 
 
 @contextlib.contextmanager
@@ -116,23 +116,27 @@ def _reach_hint(settings: ActionSettings, slug: str, message: str) -> str:
     )
 
 
-def _check(settings: ActionSettings, checkout: source.Checkout) -> Report:
+def _check(settings: ActionSettings, checkout: source.Checkout) -> tuple[Report, str]:
+    """The report, and the fail-on that applies (the input, else the project's configuration, else never)."""
     engine = engine_settings(
         path=checkout.root / settings.path,
         requirements=[checkout.root / settings.path / item for item in settings.requirements],
         exclude=settings.exclude,
         mode=settings.mode,
-        fail_on=settings.fail_on,
+        fail_on=settings.fail_on if settings.fail_on_given else None,
         index_url=settings.index_url,
+        overrides=settings.overrides,
+        ignore=settings.ignore,
+        default_fail_on="never",
     )
     if settings.api_url:
         generated = source.fetch_requirements_from_api(settings.api_url, _code_url(settings))
-        return pipeline.run_inferred(engine, generated)
+        return pipeline.run_inferred(engine, generated), engine.fail_on
     report = pipeline.run(engine)
     if report.files_scanned == 0 and not report.skipped:  # "in sync" here would close a real issue
         hint = "is `path` right?" if settings.repository else "did the job run actions/checkout?"
         raise NoPythonFilesError(f"no Python files under path '{settings.path}': {hint}")
-    return report
+    return report, engine.fail_on
 
 
 def _set_outputs(settings: ActionSettings, report: Report) -> None:
