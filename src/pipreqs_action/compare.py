@@ -17,7 +17,17 @@ from packaging.utils import canonicalize_name
 
 from pipreqs_action import roles
 from pipreqs_action.mapping import ImportNames
-from pipreqs_action.model import Declared, ImportRef, Missing, Report, Requirement, ScanResult, Suggestion, Unused
+from pipreqs_action.model import (
+    Declared,
+    ImportRef,
+    Missing,
+    Report,
+    Requirement,
+    ScanResult,
+    Suggestion,
+    Unresolved,
+    Unused,
+)
 from pipreqs_action.pins import Mode, format_requirement
 from pipreqs_action.scan import is_test_path
 
@@ -50,6 +60,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
         requirements="",
         declared_sources=declared.sources,
         files_scanned=scan.files_scanned,
+        unresolved=_unresolved(unsatisfied, names, providers.keys()),
         declared_by=declared.declared_by,
         dev_only=roles.dev_only(dev_only, declared),
         unusable_requirements=tuple(sorted(declared.problems)),
@@ -77,6 +88,8 @@ def _missing(
         if keys & declared:  # declared under the suggested name even though no data links the two
             used.update(keys & declared)
             continue
+        if not suggestion.known:  # no data names a distribution: listed by _unresolved, never an alarm
+            continue
         package_key = canonicalize_name(suggestion.package)
         suggestions[package_key] = suggestion
         by_package[package_key].extend((path, ref) for ref in refs)
@@ -94,6 +107,21 @@ def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) 
         candidates=suggestion.candidates,
         known=suggestion.known,
     )
+
+
+def _unresolved(
+    unsatisfied: Mapping[str, list[ImportRef]], names: ImportNames, declared_keys: Iterable[str]
+) -> tuple[Unresolved, ...]:
+    """Imports no data maps to any distribution (and not declared under their own name): listed, never missing."""
+    declared = set(declared_keys)
+    found = []
+    for path, refs in unsatisfied.items():
+        suggestion = names.suggest(path)
+        if suggestion.known or canonicalize_name(suggestion.package) in declared:
+            continue
+        required = any(_needed_at_run_time(ref) for ref in refs)
+        found.append(Unresolved(path, tuple(sorted({ref.location for ref in refs})), optional=not required))
+    return tuple(sorted(found, key=lambda item: item.module.lower()))
 
 
 def _needed_at_run_time(ref: ImportRef) -> bool:

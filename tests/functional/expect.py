@@ -17,7 +17,8 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 _EXPECT = re.compile(
-    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|dev-only)(?![\w-])(?P<rest>[^\"\\]*)"
+    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved|dev-only)(?![\w-])"
+    r"(?P<rest>[^\"\\]*)"
 )
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
@@ -114,8 +115,10 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
     reported = [*report["missing"], *report["dev_only"]]
     reported_lines = {(loc["path"], loc["line"]) for item in reported for loc in item["locations"]}
     for item in expected:
-        if item.verdict in ("declared", "local"):
+        if item.verdict in ("declared", "local", "stdlib", "ignored"):
             assert (item.path, item.line) not in reported_lines, f"{item.path}:{item.line} {item.module} reported"
+    unresolved = {(loc["path"], loc["line"]) for item in report.get("unresolved", ()) for loc in item["locations"]}
+    assert unresolved == {(i.path, i.line) for i in expected if i.verdict == "unresolved"}, "unresolved imports differ"
     dev_only = any(item.verdict == "dev-only" for item in expected)
     assert report["in_sync"] == (not required_packages(expected) and not dev_only)
 
