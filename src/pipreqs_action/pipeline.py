@@ -33,7 +33,7 @@ def run(settings: Settings) -> Report:
         app=config.app,
     )
     scanned = drop_first_party(scanned, config.first_party)
-    if not scanned.files_scanned:
+    if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
     declared = read_declared(settings.path, settings.requirements)
     report = compare(scanned, declared, load_import_names(settings.overrides))
