@@ -20,7 +20,7 @@ from actions_toolkit import core
 
 from pipreqs_action import issue as issue_module
 from pipreqs_action import pipeline, render, runner, source, trigger
-from pipreqs_action.errors import IssueError, NoPythonFilesError, PipreqsActionError, SettingsError, SourceError
+from pipreqs_action.errors import IssueError, NoPythonFiles, PipreqsActionError, SettingsError, SourceError
 from pipreqs_action.model import Location, Missing, Report
 from pipreqs_action.settings import ActionSettings, engine_settings
 
@@ -132,10 +132,11 @@ def _check(settings: ActionSettings, checkout: source.Checkout) -> tuple[Report,
     if settings.api_url:
         generated = source.fetch_requirements_from_api(settings.api_url, _code_url(settings))
         return pipeline.run_inferred(engine, generated), engine.fail_on
-    report = pipeline.run(engine)
-    if report.files_scanned == 0 and not report.skipped:  # "in sync" here would close a real issue
+    try:
+        report = pipeline.run(engine)
+    except NoPythonFiles:  # "in sync" here would close a real issue: say what is most likely wrong, in input terms
         hint = "is `path` right?" if settings.repository else "did the job run actions/checkout?"
-        raise NoPythonFilesError(f"no Python files under path '{settings.path}': {hint}")
+        raise NoPythonFiles(f"no Python files under path '{settings.path}': {hint}") from None
     return report, engine.fail_on
 
 

@@ -229,7 +229,7 @@ def listed_missing(body: str) -> frozenset[str]:
     line = _MISSING_LINE.search(body)
     if line:
         return frozenset(name.strip() for name in line.group(1).split(",") if name.strip())
-    section = body.partition("#### Missing from requirements.txt")[2].partition("####")[0]
+    section = body.partition("#### Missing from ")[2].partition("####")[0]
     return frozenset(_TABLE_PACKAGE.findall(section))
 
 
