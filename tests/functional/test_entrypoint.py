@@ -566,3 +566,57 @@ def test_the_log_starts_with_a_verdict_and_folds_the_details(workspace_runner: R
     start, end = lines.index("::group::Report"), lines.index("::endgroup::")
     assert start < end and all(not line.startswith("::warning") for line in lines[start:end])
     assert lines[end + 1 :] == ["tracking issue: created issue #1"]
+
+
+# --- nothing from the environment reaches what the Action writes ---------------------------------------------------
+
+PLANTED = {
+    "DEPLOY_TOKEN": "s3cr3tDeployToken0123456789abcdef",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMIK7MDENGbPxRfiCYPLANTEDKEY",
+    "PIP_INDEX_URL": "https://user:p1pIndexPassw0rdPlanted@pypi.internal/simple",
+    "GITHUB_TOKEN": "ghs_plantedRunnerTokenNotAnInput000000",
+}
+REFERENCES = (
+    "requests==2.31.0\n"
+    "${DEPLOY_TOKEN}\n"
+    "${AWS_SECRET_ACCESS_KEY}==1.0\n"
+    "--extra-index-url https://__token__:${DEPLOY_TOKEN}@pypi.internal/simple\n"
+    "private-lib @ https://${DEPLOY_TOKEN}@git.internal/lib.tar.gz\n"
+)
+
+
+def test_no_byte_from_the_environment_reaches_anything_the_action_writes(
+    workspace_runner: Runner, fake_github: FakeGitHub
+) -> None:
+    """Secrets in the runner's environment, referenced from requirements files (`${VAR}`) of the checked tree:
+    the log, the outputs, the summary, the issue, the PR comment and every request to GitHub stay clean."""
+    pull = fake_github.add_issue(REPO, "Change", "", pull_request=True)
+    workspace_runner.checkout(PROJECT | {"requirements.txt": REFERENCES, "extra/requirements-dev.txt": REFERENCES})
+    written: list[str] = []
+    for event, payload in (
+        ("push", event_payload("push", repository=REPO)),
+        ("pull_request", pull_request_payload(REPO, pull)),
+    ):
+        sha = workspace_runner.checkout({})
+        inputs = {
+            "mode": "no-pin",
+            "pr-comment": "true",
+            "requirements": "requirements.txt\nextra/requirements-dev.txt",
+        }
+        env = workspace_runner.env(
+            event, payload, sha=sha, server=fake_github.web_url, api=fake_github.api_url, inputs=inputs
+        )
+        step = workspace_runner.run(env | PLANTED)
+        assert step.code == 0 and step.outputs["in-sync"] == "false"
+        files = [Path(env[name]).read_bytes().decode("utf-8") for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")]
+        written += [step.out, step.err, *files]
+    [issue] = [i for i in fake_github.issues(REPO) if not i.pull_request]
+    written += [issue.title, issue.body or "", *(c.body for c in fake_github.comments(REPO))]
+    written += [json.dumps(r.body) + json.dumps(r.query) + r.path for r in fake_github.requests]
+
+    assert len(fake_github.comments(REPO, pull)) == 1
+    assert "${DEPLOY_TOKEN}\n" in step.outputs["requirements"]  # the line as written, never filled in
+    everything = "\n".join(written)
+    for name, value in PLANTED.items():
+        assert value not in everything, name
+        assert value[4:-4] not in everything, f"part of {name}"
