@@ -15,8 +15,20 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
 
+from pipreqs_action import ignores
+from pipreqs_action.guards import TYPE_CHECKING_ONLY, best_reason
 from pipreqs_action.mapping import ImportNames
-from pipreqs_action.model import Declared, ImportRef, Missing, Report, Requirement, ScanResult, Suggestion, Unused
+from pipreqs_action.model import (
+    Declared,
+    ImportRef,
+    Location,
+    Missing,
+    Report,
+    Requirement,
+    ScanResult,
+    Suggestion,
+    Unused,
+)
 from pipreqs_action.pins import Mode, format_requirement
 from pipreqs_action.scan import is_test_path
 
@@ -26,11 +38,14 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
     providers = _providers(declared, names)
     used: set[str] = set()
     unsatisfied: dict[str, list[ImportRef]] = defaultdict(list)
+    silenced: set[Location] = set()  # inline ignore markers that kept an import out of the report
     for ref in scan.imports:
         for path in names.import_paths(ref):
             keys = [key for key, provided in providers.items() if names.satisfies(provided, path)]
             if keys:
                 used.update(keys)
+            elif ref.ignore_line:
+                silenced.add(ignores.marker_location(ref))
             else:
                 unsatisfied[path].append(ref)
     missing = _missing(unsatisfied, names, providers.keys(), used)
@@ -42,6 +57,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
         requirements="",
         declared_sources=declared.sources,
         files_scanned=scan.files_scanned,
+        stale_ignores=ignores.stale(scan.imports, scan.stale_ignores, silenced),
     )
 
 
@@ -74,15 +90,31 @@ def _missing(
 
 
 def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) -> Missing:
-    required = any(_needed_at_run_time(ref) for _, ref in refs)
+    needed = [ref for _, ref in refs if _needed_at_run_time(ref)]
     return Missing(
         package=suggestion.package,
         imports=tuple(sorted({path for path, _ in refs})),
         locations=tuple(sorted({ref.location for _, ref in refs})),
-        optional=not required,
+        optional=not needed,
         candidates=suggestion.candidates,
         known=suggestion.known,
+        reason="" if needed else best_reason([_optional_reason(ref) for _, ref in refs]),
+        marker=_only_where(needed),
     )
+
+
+def _optional_reason(ref: ImportRef) -> str:
+    if ref.reason:
+        return ref.reason
+    return TYPE_CHECKING_ONLY if ref.type_only else "only in tests, docs or packaging code"
+
+
+def _only_where(needed: Sequence[ImportRef]) -> str:
+    """A marker when every run-time import sits in a platform or Python-version branch (PEP 508 ``or``)."""
+    markers = sorted({ref.marker for ref in needed})
+    if not markers or "" in markers:
+        return ""
+    return markers[0] if len(markers) == 1 else " or ".join(f"({marker})" for marker in markers)
 
 
 def _needed_at_run_time(ref: ImportRef) -> bool:
@@ -109,7 +141,11 @@ def with_requirements(
     missing = tuple(
         dataclasses.replace(item, version=versions.get(canonicalize_name(item.package), "")) for item in report.missing
     )
-    added = [format_requirement(item.package, item.version or None, mode) for item in missing if not item.optional]
+    added = [
+        format_requirement(item.package, item.version or None, mode) + (f"; {item.marker}" if item.marker else "")
+        for item in missing
+        if not item.optional
+    ]
     if base_text is None:
         kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))
     else:

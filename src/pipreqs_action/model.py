@@ -36,6 +36,10 @@ class ImportRef:
     optional: bool = False  # inside try/except ImportError or ModuleNotFoundError
     type_only: bool = False  # under `if TYPE_CHECKING:`
     dynamic: bool = False  # importlib.import_module("x") / __import__("x")
+    reason: str = ""  # why it is optional, in words ("guarded by find_spec('x')"); see guards.py
+    marker: str = ""  # PEP 508 marker of the platform or Python-version branch it sits in
+    in_function: bool = False  # inside a def: runs only when called (features.py)
+    ignore_line: int = 0  # line of an inline `# pipreqs-action: ignore` marker on the statement (ignores.py)
 
     @property
     def root(self) -> str:
@@ -57,6 +61,7 @@ class ScanResult:
     imports: tuple[ImportRef, ...]
     skipped: tuple[Skipped, ...] = ()
     files_scanned: int = 0
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +118,8 @@ class Missing:
     candidates: tuple[str, ...] = ()
     known: bool = True
     version: str = ""
+    reason: str = ""  # optional items: why, the most informative of its imports' reasons
+    marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
 
     @property
     def message(self) -> str:
@@ -146,6 +153,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
     extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:

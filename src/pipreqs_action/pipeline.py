@@ -9,6 +9,7 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
+from pipreqs_action import features
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared import read_declared, read_text
 from pipreqs_action.mapping import load_import_names
@@ -21,7 +22,7 @@ __all__ = ["exit_status", "run", "run_inferred"]
 
 def run(settings: Settings) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares."""
-    scanned = scan(settings.path, exclude=settings.exclude, full_parse=settings.full_parse)
+    scanned = features.apply(scan(settings.path, exclude=settings.exclude, full_parse=settings.full_parse))
     declared = read_declared(settings.path, settings.requirements)
     report = compare(scanned, declared, load_import_names(settings.overrides))
     return _finish(report, declared, settings)

@@ -75,6 +75,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "declared_in": list(report.declared_sources),
         "files_scanned": report.files_scanned,
         "warnings": list(report.warnings),
+        "stale_ignores": [_location_dict(location) for location in report.stale_ignores],
     }
 
 
@@ -87,6 +88,8 @@ def _missing_dict(item: Missing) -> dict[str, Any]:
         "candidates": list(item.candidates),
         "known": item.known,
         "version": item.version or None,
+        "reason": item.reason or None,
+        "marker": item.marker or None,
     }
 
 
@@ -111,6 +114,9 @@ def to_text(report: Report) -> str:
     if report.unused:
         out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
         out += [f"  {item.package:<28} {item.location or ''}".rstrip() for item in report.unused]
+    if report.stale_ignores:
+        out += ["", "Inline ignore markers that silenced nothing (remove them):"]
+        out += [f"  {location}" for location in report.stale_ignores]
     if report.skipped:
         out += ["", "Skipped (could not be read as Python):"]
         out += [f"  - {item.path}: {item.reason}" for item in report.skipped]  # a line starting "::" is a command
@@ -137,6 +143,10 @@ def _text_rows(items: Iterable[Missing]) -> list[str]:
             rows.append(f"  {'':<28} ambiguous: could also be {', '.join(item.candidates)}")
         if not item.known:
             rows.append(f"  {'':<28} no known distribution provides this; check the name on PyPI")
+        if item.reason:
+            rows.append(f"  {'':<28} why: {item.reason}")
+        if item.marker:
+            rows.append(f"  {'':<28} only where: {item.marker}")
     return rows
 
 
@@ -163,7 +173,7 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     if optional:
         out += ["#### Optional imports not declared", ""]
         out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests, docs or setup.py.", ""]
-        out += [*_md_table(optional, links), ""]
+        out += [*_md_table(optional, links, why=True), ""]
     if report.unused:
         out += ["#### Declared but never imported", ""]
         out += ["Often fine: web servers, database drivers and plugins are used without an import.", ""]
@@ -171,6 +181,10 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
             f"- `{item.package}`" + (f" ({_escape(str(item.location))})" if item.location else "")
             for item in report.unused
         ]
+        out += [""]
+    if report.stale_ignores:
+        out += ["#### Inline ignore markers that silenced nothing", ""]
+        out += [f"- {_code(str(location))}" for location in report.stale_ignores]
         out += [""]
     if report.skipped:
         out += ["<details><summary>Skipped files</summary>", ""]
@@ -180,8 +194,10 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
+def _md_table(items: Iterable[Missing], links: Links | None, *, why: bool = False) -> list[str]:
     rows = ["| Package | Imported as | Where |", "| --- | --- | --- |"]
+    if why:
+        rows = ["| Package | Imported as | Where | Why |", "| --- | --- | --- | --- |"]
     for item in items:
         where = ", ".join(_md_location(location, links) for location in item.locations[:_MAX_LOCATIONS])
         if len(item.locations) > _MAX_LOCATIONS:
@@ -191,7 +207,10 @@ def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
             package += " (or " + ", ".join(f"`{name}`" for name in item.candidates) + ")"
         if not item.known:
             package += " (unknown on PyPI data: check the name)"
-        rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |")
+        if item.marker:
+            package += f" (only where {_code(item.marker, in_table=True)})"
+        reason = f" {_escape(item.reason)} |" if why else ""
+        rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |{reason}")
     return rows
 
 

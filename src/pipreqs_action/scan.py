@@ -52,7 +52,9 @@ def scan(root: Path, *, exclude: Sequence[str] = (), full_parse: bool = False) -
         found.extend(refs)
         if problem is not None:
             skipped.append(problem)
-    return ScanResult(tuple(found), tuple(sorted(skipped)), files_scanned=len(paths))
+    stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
+    found = [ref for ref in found if ref.module != _STALE]
+    return ScanResult(tuple(found), tuple(sorted(skipped)), files_scanned=len(paths), stale_ignores=stale)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class _Reader:
             return [], source
         try:
             raw = imports.extract(source.text, full=self.full_parse)
+        except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
+            return list(_third_party(error.imports, source, self.local, self.stdlib)), Skipped(rel, str(error))
         except imports.NotPython as error:
             return [], Skipped(rel, str(error))
         return list(_third_party(raw, source, self.local, self.stdlib)), None
@@ -191,17 +195,31 @@ def _third_party(
 ) -> Iterable[ImportRef]:
     for item in raw:
         root_name = item.module.partition(".")[0]
+        ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
         if root_name == "__future__" or root_name in stdlib or local.is_local(source.rel, root_name):
+            if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
+                yield ImportRef(_STALE, Location(source.rel, ignore_line), ignore_line=ignore_line)
             continue
-        line = source.line_map[item.line - 1] if source.line_map and item.line <= len(source.line_map) else item.line
         yield ImportRef(
             module=item.module,
-            location=Location(source.rel, line),
+            location=Location(source.rel, _file_line(source, item.line)),
             names=item.names,
             optional=item.optional,
             type_only=item.type_only,
             dynamic=item.dynamic,
+            reason=item.reason,
+            marker=item.marker,
+            in_function=item.in_function,
+            ignore_line=ignore_line,
         )
+
+
+_STALE = "<stale ignore marker>"  # never an import name: carries a marker's place from a reader to scan()
+
+
+def _file_line(source: files.SourceText, line: int) -> int:
+    """The line in the file itself (a notebook's JSON text) of a line of the extracted code."""
+    return source.line_map[line - 1] if source.line_map and line <= len(source.line_map) else line
 
 
 class LocalModules:

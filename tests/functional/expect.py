@@ -34,6 +34,7 @@ class Expectation:
     module: str  # as written on the line
     package: str = ""  # for reported verdicts
     candidates: tuple[str, ...] = ()  # for "ambiguous": names that must be among the candidates
+    reason: str = ""  # `why: ...` after the verdict: the report's reason for the package
 
     @property
     def location(self) -> dict[str, Any]:
@@ -72,12 +73,13 @@ def _from_file(root: Path, path: Path) -> list[Expectation]:
             continue
         module = _MODULE.search(line[: match.start()])
         assert module is not None, f"{rel}:{number}: `# expect:` on a line without an import"
-        words = match["rest"].split()
+        rest, _, reason = match["rest"].partition("why:")
+        words = rest.split()
         verdict = match["verdict"]
         package = words[0] if verdict in REPORTED else ""
         candidates = tuple(words[1:]) if verdict == "ambiguous" else ()
         name = module["from"] or module["import"] or module["dynamic"]
-        found.append(Expectation(verdict, rel, number, name, package, candidates))
+        found.append(Expectation(verdict, rel, number, name, package, candidates, reason.strip()))
     return found
 
 
@@ -108,6 +110,8 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
             root = item.module.partition(".")[0]
             assert any(imp == root or imp.startswith(f"{root}.") for imp in found["imports"]), (name, item.module)
             assert set(item.candidates) <= set(found["candidates"]), (name, found["candidates"])
+            if item.reason:
+                assert found["reason"] == item.reason, (name, found["reason"])
     reported_lines = {(loc["path"], loc["line"]) for item in report["missing"] for loc in item["locations"]}
     for item in expected:
         if item.verdict in ("declared", "local"):
