@@ -27,6 +27,7 @@ from pipreqs_action.model import (
     Requirement,
     ScanResult,
     Suggestion,
+    Unresolved,
     Unused,
 )
 from pipreqs_action.pins import Mode, format_requirement
@@ -57,6 +58,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
         requirements="",
         declared_sources=declared.sources,
         files_scanned=scan.files_scanned,
+        unresolved=_unresolved(unsatisfied, names, providers.keys()),
         stale_ignores=ignores.stale(scan.imports, scan.stale_ignores, silenced),
     )
 
@@ -81,6 +83,8 @@ def _missing(
         keys = {canonicalize_name(name) for name in (suggestion.package, *suggestion.candidates)}
         if keys & declared:  # declared under the suggested name even though no data links the two
             used.update(keys & declared)
+            continue
+        if not suggestion.known:  # no data names a distribution: listed by _unresolved, never an alarm
             continue
         package_key = canonicalize_name(suggestion.package)
         suggestions[package_key] = suggestion
@@ -115,6 +119,21 @@ def _only_where(needed: Sequence[ImportRef]) -> str:
     if not markers or "" in markers:
         return ""
     return markers[0] if len(markers) == 1 else " or ".join(f"({marker})" for marker in markers)
+
+
+def _unresolved(
+    unsatisfied: Mapping[str, list[ImportRef]], names: ImportNames, declared_keys: Iterable[str]
+) -> tuple[Unresolved, ...]:
+    """Imports no data maps to any distribution (and not declared under their own name): listed, never missing."""
+    declared = set(declared_keys)
+    found = []
+    for path, refs in unsatisfied.items():
+        suggestion = names.suggest(path)
+        if suggestion.known or canonicalize_name(suggestion.package) in declared:
+            continue
+        required = any(_needed_at_run_time(ref) for ref in refs)
+        found.append(Unresolved(path, tuple(sorted({ref.location for ref in refs})), optional=not required))
+    return tuple(sorted(found, key=lambda item: item.module.lower()))
 
 
 def _needed_at_run_time(ref: ImportRef) -> bool:

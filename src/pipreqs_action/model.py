@@ -142,6 +142,27 @@ class Unused:
 
 
 @dataclass(frozen=True, slots=True)
+class Unresolved:
+    """PRA003: imported, but no data names a distribution that provides it.
+
+    Never an alarm: such a name is as likely the project's own code (a module generated at build time, a folder
+    put on ``sys.path`` at run time) as an obscure package, and guessing a PyPI project from the import name
+    has named unrelated projects. The user maps it (``--map IMPORT=DIST``) or marks it first-party.
+    """
+
+    code: ClassVar[str] = "PRA003"
+    template: ClassVar[str] = "no known distribution provides '{module}'"
+
+    module: str
+    locations: tuple[Location, ...]
+    optional: bool = False
+
+    @property
+    def message(self) -> str:
+        return self.template.format(module=self.module)
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """The engine's whole answer. Renderers and front doors read it; nothing mutates it."""
 
@@ -153,6 +174,8 @@ class Report:
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
     extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
+    config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
+    unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
 
     @property

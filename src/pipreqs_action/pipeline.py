@@ -12,6 +12,7 @@ from pathlib import Path
 from pipreqs_action import features
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared import read_declared, read_text
+from pipreqs_action.filters import apply_config, drop_first_party
 from pipreqs_action.mapping import load_import_names
 from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
@@ -22,9 +23,18 @@ __all__ = ["exit_status", "run", "run_inferred"]
 
 def run(settings: Settings) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares."""
-    scanned = features.apply(scan(settings.path, exclude=settings.exclude, full_parse=settings.full_parse))
+    config = settings.config
+    scanned = scan(
+        settings.path,
+        exclude=settings.exclude,
+        full_parse=settings.full_parse,
+        secondary=config.secondary,
+        app=config.app,
+    )
+    scanned = features.apply(drop_first_party(scanned, config.first_party))
     declared = read_declared(settings.path, settings.requirements)
     report = compare(scanned, declared, load_import_names(settings.overrides))
+    report = apply_config(report, config)
     return _finish(report, declared, settings)
 
 
@@ -36,6 +46,7 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
         inferred = read_declared(Path(tmp), [generated])
     declared = read_declared(settings.path, settings.requirements)
     report = compare_inferred(inferred, declared, load_import_names(settings.overrides))
+    report = apply_config(report, settings.config)
     return _finish(report, declared, settings)
 
 

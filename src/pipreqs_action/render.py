@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from pipreqs_action.model import Location, Missing, Report
+from pipreqs_action.model import Location, Missing, Report, Unresolved
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 _MAX_LOCATIONS = 5  # per package in text and tables; the JSON has them all
+UNRESOLVED_HINT = "map one with --map IMPORT=DIST, or list it in first-party if it is the project's own code"
+_MD_UNRESOLVED_NOTE = (
+    "No data names a distribution for these, so they are never an alarm. Map one with `--map IMPORT=DIST` (or"
+    " `map` in `[tool.pipreqs-action]`), or list it in `first-party` there if it is the project's own code."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +80,17 @@ def as_dict(report: Report) -> dict[str, Any]:
         "declared_in": list(report.declared_sources),
         "files_scanned": report.files_scanned,
         "warnings": list(report.warnings),
+        "config": report.config_file or None,
+        "unresolved": [_unresolved_dict(item) for item in report.unresolved],
         "stale_ignores": [_location_dict(location) for location in report.stale_ignores],
+    }
+
+
+def _unresolved_dict(item: Unresolved) -> dict[str, Any]:
+    return {
+        "import": item.module,
+        "locations": [_location_dict(location) for location in item.locations],
+        "optional": item.optional,
     }
 
 
@@ -106,14 +121,20 @@ def to_json(report: Report) -> str:
 
 def to_text(report: Report) -> str:
     out = [headline(report), f"{_scanned(report)}; declared in: {_declared_in(report)}."]
+    if report.config_file:
+        out.append(f"Configuration: {report.config_file}.")
     required, optional = report.required_missing, [item for item in report.missing if item.optional]
     if required:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
     if optional:
         out += ["", "Optional (guarded, type-checking, test, docs or setup.py imports):", *_text_rows(optional)]
+    if report.unresolved:
+        out += ["", f"Unresolved imports (no data names a distribution; {UNRESOLVED_HINT}):"]
+        out += _text_unresolved(report.unresolved)
     if report.unused:
         out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
-        out += [f"  {item.package:<28} {item.location or ''}".rstrip() for item in report.unused]
+        width = max([28, *(len(item.package) for item in report.unused)])
+        out += [f"  {item.package:<{width}} {item.location or ''}".rstrip() for item in report.unused]
     if report.stale_ignores:
         out += ["", "Inline ignore markers that silenced nothing (remove them):"]
         out += [f"  {location}" for location in report.stale_ignores]
@@ -134,19 +155,32 @@ def _one_line(text: str) -> str:
 
 
 def _text_rows(items: Iterable[Missing]) -> list[str]:
+    """Columns as wide as the longest name in them (at least the usual 28 and 24), so long names stay aligned."""
+    listed = list(items)
+    width = max([28, *(len(item.package) for item in listed)])
+    imports_width = max([24, *(len(", ".join(item.imports)) for item in listed)])
+    rows = []
+    for item in listed:
+        where = ", ".join(str(location) for location in item.locations[:_MAX_LOCATIONS])
+        more = f" (+{len(item.locations) - _MAX_LOCATIONS} more)" if len(item.locations) > _MAX_LOCATIONS else ""
+        rows.append(f"  {item.package:<{width}} {', '.join(item.imports):<{imports_width}} {where}{more}".rstrip())
+        if item.candidates:
+            rows.append(f"  {'':<{width}} ambiguous: could also be {', '.join(item.candidates)}")
+        if not item.known:
+            rows.append(f"  {'':<{width}} no known distribution provides this; check the name on PyPI")
+        if item.reason:
+            rows.append(f"  {'':<{width}} why: {item.reason}")
+        if item.marker:
+            rows.append(f"  {'':<{width}} only where: {item.marker}")
+    return rows
+
+
+def _text_unresolved(items: Iterable[Unresolved]) -> list[str]:
     rows = []
     for item in items:
         where = ", ".join(str(location) for location in item.locations[:_MAX_LOCATIONS])
         more = f" (+{len(item.locations) - _MAX_LOCATIONS} more)" if len(item.locations) > _MAX_LOCATIONS else ""
-        rows.append(f"  {item.package:<28} {', '.join(item.imports):<24} {where}{more}")
-        if item.candidates:
-            rows.append(f"  {'':<28} ambiguous: could also be {', '.join(item.candidates)}")
-        if not item.known:
-            rows.append(f"  {'':<28} no known distribution provides this; check the name on PyPI")
-        if item.reason:
-            rows.append(f"  {'':<28} why: {item.reason}")
-        if item.marker:
-            rows.append(f"  {'':<28} only where: {item.marker}")
+        rows.append(f"  {item.module:<28} {where}{more}")
     return rows
 
 
@@ -166,6 +200,8 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     icon = ":white_check_mark:" if report.in_sync else ":warning:"
     out = [f"### {icon} {_escape(headline(report))}", ""]
     out += [f"{_scanned(report)}; declared in: {_escape(_declared_in(report))}.", ""]
+    if report.config_file:
+        out += [f"Configuration: {_code(report.config_file)}.", ""]
     required, optional = report.required_missing, [item for item in report.missing if item.optional]
     if required:
         out += ["#### Missing from requirements.txt", "", *_md_table(required, links), ""]
@@ -174,6 +210,10 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += ["#### Optional imports not declared", ""]
         out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests, docs or setup.py.", ""]
         out += [*_md_table(optional, links, why=True), ""]
+    if report.unresolved:
+        out += ["#### Unresolved imports", ""]
+        out += [_MD_UNRESOLVED_NOTE, ""]
+        out += [*_md_unresolved(report.unresolved, links), ""]
     if report.unused:
         out += ["#### Declared but never imported", ""]
         out += ["Often fine: web servers, database drivers and plugins are used without an import.", ""]
@@ -211,6 +251,16 @@ def _md_table(items: Iterable[Missing], links: Links | None, *, why: bool = Fals
             package += f" (only where {_code(item.marker, in_table=True)})"
         reason = f" {_escape(item.reason)} |" if why else ""
         rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |{reason}")
+    return rows
+
+
+def _md_unresolved(items: Iterable[Unresolved], links: Links | None) -> list[str]:
+    rows = ["| Import | Where |", "| --- | --- |"]
+    for item in items:
+        where = ", ".join(_md_location(location, links) for location in item.locations[:_MAX_LOCATIONS])
+        if len(item.locations) > _MAX_LOCATIONS:
+            where += f" and {len(item.locations) - _MAX_LOCATIONS} more"
+        rows.append(f"| `{item.module}` | {where} |")
     return rows
 
 
@@ -256,10 +306,21 @@ _ISSUE_FOOTER = """\
 - **Fix:** add the lines above to `requirements.txt` (or to `pyproject.toml`) and push. The next run closes
   this issue by itself.
 - **A name is wrong?** The check maps imports to distributions without installing anything; if it picked the
-  wrong distribution, declare the right one: any declared distribution that provides the import satisfies it.
-- **Configure** the `pipreqs-action` step: `path`, `requirements`, `exclude` (paths to leave out),
-  `fail-on` (`missing`, `any` or `never`), `issue-labels`, `issue-title`.
-- **Silence:** set `create-issue: 'false'` on the step, or remove the step.
+  wrong distribution, declare the right one: any declared distribution that provides the import satisfies it,
+  or map it in `pyproject.toml` (`pipreqs-action explain IMPORT` says why it chose that name):
+
+  ```toml
+  [tool.pipreqs-action]
+  map = { cv2 = "opencv-python-headless" }   # import = distribution
+  ignore-missing = ["internal_tool"]         # never reported missing
+  ignore-unused = ["gunicorn"]               # never reported unused
+  first-party = ["acme_shared"]              # the project's own code
+  ```
+- **Silence one import:** end its line with `# pipreqs-action: ignore` (`# deptry: ignore` works too).
+- **Configure** the `pipreqs-action` step: `ignore` (names, one per line or comma-separated), `map`
+  (`IMPORT=DIST` lines), `path`, `requirements`, `exclude` (paths to leave out), `fail-on` (`missing`, `any` or
+  `never`), `issue-labels`, `issue-title`.
+- **Silence the check:** set `create-issue: 'false'` on the step, or remove the step.
 
 Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by tests, docs or setup.py never
 keep this issue open.

@@ -1,8 +1,8 @@
 """The ``scan`` stage: the third-party imports of a tree, each with its file and line.
 
 What is left out, and why:
-- the standard library: ``sys.stdlib_module_names`` plus pipreqs' own list (which also knows names that left the
-  standard library, such as ``distutils`` users still import under old Pythons);
+- the standard library of every Python release, 2.7 to the newest (``stdlib_names``): code written for another
+  Python than the one running the check still imports its own standard library;
 - relative imports and ``__future__``;
 - the project's own code, resolved the way Python resolves it when a file runs: a name is local to a file when
   it is a module or package at the repository root, under ``src/``, beside the file (script folders), or at the
@@ -16,8 +16,6 @@ file; the results are put back in path order, so the answer never depends on how
 from __future__ import annotations
 
 import contextlib
-import functools
-import importlib.util
 import logging
 import os
 import signal
@@ -28,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pipreqs_action import files, imports
+from pipreqs_action import files, imports, stdlib_names
 from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped
 
 log = logging.getLogger(__name__)
@@ -43,8 +41,19 @@ MAX_PROCESSES = 8
 FileResult = tuple[list[ImportRef], Skipped | None]
 
 
-def scan(root: Path, *, exclude: Sequence[str] = (), full_parse: bool = False) -> ScanResult:
-    """Read every Python file under ``root`` (never importing or running it) and keep third-party imports."""
+def scan(
+    root: Path,
+    *,
+    exclude: Sequence[str] = (),
+    full_parse: bool = False,
+    secondary: Sequence[str] = (),
+    app: Sequence[str] = (),
+) -> ScanResult:
+    """Read every Python file under ``root`` (never importing or running it) and keep third-party imports.
+
+    ``secondary`` and ``app`` are the project's path patterns for non-app and app code (accepted here; the rule
+    that reads them belongs to the scan's own classification).
+    """
     paths, skipped = files.discover(root, exclude)
     reader = _Reader(root, LocalModules(paths), standard_library(), full_parse)
     found: list[ImportRef] = []
@@ -260,17 +269,9 @@ class LocalModules:
         return tuple(dict.fromkeys((*own, package_root, "", "src")))
 
 
-@functools.cache
 def standard_library() -> frozenset[str]:
-    """Top-level names of the standard library: this interpreter's list plus pipreqs' (older Pythons too)."""
-    names = set(sys.stdlib_module_names)
-    spec = importlib.util.find_spec("pipreqs")  # locate pipreqs' data file without importing pipreqs itself
-    if spec and spec.submodule_search_locations:
-        stdlib_file = Path(next(iter(spec.submodule_search_locations))) / "stdlib"
-        if stdlib_file.is_file():
-            names.update(line.strip().partition(".")[0] for line in stdlib_file.read_text("utf-8").split())
-    names.discard("")
-    return frozenset(names)
+    """Top-level names of the standard library of every Python release (see ``stdlib_names``)."""
+    return stdlib_names.standard_library()
 
 
 def is_test_path(path: str) -> bool:

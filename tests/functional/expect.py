@@ -16,7 +16,10 @@ from typing import Any
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
-_EXPECT = re.compile(r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local)\b(?P<rest>[^\"\\]*)")
+_EXPECT = re.compile(
+    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved)\b"
+    r"(?P<rest>[^\"\\]*)"
+)
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
     r"""|(?:import_module|__import__)\(\s*['"](?P<dynamic>[\w.]+)"""
@@ -114,6 +117,8 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
                 assert found["reason"] == item.reason, (name, found["reason"])
     reported_lines = {(loc["path"], loc["line"]) for item in report["missing"] for loc in item["locations"]}
     for item in expected:
-        if item.verdict in ("declared", "local"):
+        if item.verdict in ("declared", "local", "stdlib", "ignored"):
             assert (item.path, item.line) not in reported_lines, f"{item.path}:{item.line} {item.module} reported"
+    unresolved = {(loc["path"], loc["line"]) for item in report.get("unresolved", ()) for loc in item["locations"]}
+    assert unresolved == {(i.path, i.line) for i in expected if i.verdict == "unresolved"}, "unresolved imports differ"
     assert report["in_sync"] == (not required_packages(expected))
