@@ -315,8 +315,6 @@ def _md_fix(report: Report) -> list[str]:
 
 def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
     rows = ["| Package | Imported as | Where |", "| --- | --- | --- |"]
-    if why:
-        rows = ["| Package | Imported as | Where | Why |", "| --- | --- | --- | --- |"]
     for item in items:
         where = ", ".join(_md_location(location, links) for location in item.locations[:_MAX_LOCATIONS])
         if len(item.locations) > _MAX_LOCATIONS:
