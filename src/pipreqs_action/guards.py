@@ -166,7 +166,20 @@ def _availability(test: ast.expr, lookup: Lookup) -> str:
                 return f"guarded by find_spec({literal})"
             if _AVAILABILITY_CALL.match(name):
                 return f"guarded by {name}()"
+        elif isinstance(node, ast.Compare) and _in_sys_modules(node):
+            return f"guarded by {node.left.value!r} in sys.modules"  # type: ignore[attr-defined]
     return next((f"guarded by {name}" for name in _truth_names(test) if lookup(name).flag), "")
+
+
+def _in_sys_modules(test: ast.Compare) -> bool:
+    """``"google.colab" in sys.modules``: the code runs only where that module is already loaded."""
+    return (
+        isinstance(test.left, ast.Constant)
+        and isinstance(test.left.value, str)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.In)
+        and _dotted(test.comparators[0]) == "sys.modules"
+    )
 
 
 def _truth_names(test: ast.expr) -> list[str]:
@@ -399,7 +412,10 @@ def availability_value(value: ast.expr | None) -> bool:
     """An assignment like ``HAS_X = find_spec("x") is not None`` or ``_x_available = is_x_available()``."""
     if value is None:
         return False
-    calls = [_name_of(node.func) for node in ast.walk(value) if isinstance(node, ast.Call)]
+    nodes = list(ast.walk(value))
+    calls = [_name_of(node.func) for node in nodes if isinstance(node, ast.Call)]
+    if any(isinstance(node, ast.Compare) and _in_sys_modules(node) for node in nodes):
+        return True
     return any(name in _FIND_SPEC or _AVAILABILITY_CALL.match(name) for name in calls)
 
 

@@ -124,6 +124,20 @@ def test_availability_helpers_and_flags() -> None:
     assert not found["debugpy"].optional and not found["not_a_guard"].optional
 
 
+def test_a_module_already_loaded_guards_the_branch() -> None:
+    found = both(
+        """\
+        IN_COLAB = "google.colab" in sys.modules
+        if "google.colab" in sys.modules:
+            from google.colab import drive
+        if IN_COLAB:
+            from kaggle_secrets import UserSecretsClient
+        """
+    )
+    assert found["google.colab"].reason == "guarded by 'google.colab' in sys.modules"
+    assert found["kaggle_secrets"].reason == "guarded by IN_COLAB"
+
+
 def test_a_name_computed_in_a_try_is_not_a_flag() -> None:
     source = "try:\n    value = compute()\nexcept Exception:\n    value = 0\nif value:\n    import x\n"
     assert not both(source)["x"].optional
