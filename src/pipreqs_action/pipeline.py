@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared import read_declared, read_text
+from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.mapping import load_import_names
 from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
@@ -21,9 +22,12 @@ __all__ = ["exit_status", "run", "run_inferred"]
 
 def run(settings: Settings) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares."""
-    scanned = scan(settings.path, exclude=settings.exclude, full_parse=settings.full_parse)
     declared = read_declared(settings.path, settings.requirements)
-    report = compare(scanned, declared, load_import_names(settings.overrides))
+    scanned = scan(
+        settings.path, exclude=settings.exclude, full_parse=settings.full_parse, declared_in=declared.sources
+    )
+    names = load_import_names(settings.overrides)
+    report = compare(resolve_elsewhere(scanned, names), declared, names)
     return _finish(report, declared, settings)
 
 

@@ -75,6 +75,10 @@ def as_dict(report: Report) -> dict[str, Any]:
         "declared_in": list(report.declared_sources),
         "files_scanned": report.files_scanned,
         "warnings": list(report.warnings),
+        "local": [
+            {"import": item.module, "location": _location_dict(item.location), "reason": item.reason}
+            for item in report.local
+        ],
     }
 
 
@@ -87,6 +91,8 @@ def _missing_dict(item: Missing) -> dict[str, Any]:
         "candidates": list(item.candidates),
         "known": item.known,
         "version": item.version or None,
+        "scope": item.scope,
+        "reason": item.reason or None,
     }
 
 
@@ -103,14 +109,19 @@ def to_json(report: Report) -> str:
 
 def to_text(report: Report) -> str:
     out = [headline(report), f"{_scanned(report)}; declared in: {_declared_in(report)}."]
-    required, optional = report.required_missing, [item for item in report.missing if item.optional]
+    required, optional, secondary = _sections(report)
     if required:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
     if optional:
-        out += ["", "Optional (guarded, type-checking, test, docs or setup.py imports):", *_text_rows(optional)]
+        out += ["", "Optional (guarded or type-checking imports):", *_text_rows(optional)]
+    if secondary:
+        out += ["", f"Only in secondary code ({_SECONDARY_KINDS}):", *_text_rows(secondary)]
     if report.unused:
         out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
         out += [f"  {item.package:<28} {item.location or ''}".rstrip() for item in report.unused]
+    if report.local:
+        out += ["", "Taken for the project's own modules (no known distribution provides them):"]
+        out += [f"  {item.module:<28} {item.location}" for item in report.local]
     if report.skipped:
         out += ["", "Skipped (could not be read as Python):"]
         out += [f"  - {item.path}: {item.reason}" for item in report.skipped]  # a line starting "::" is a command
@@ -119,6 +130,16 @@ def to_text(report: Report) -> str:
     if required:
         out += ["", "Suggested requirements.txt:", *(f"  {line}" for line in report.requirements.splitlines())]
     return "".join(f"{_one_line(line)}\n" for line in out)
+
+
+_SECONDARY_KINDS = "tests, examples, tools, scripts, docs, vendored code"
+
+
+def _sections(report: Report) -> tuple[list[Missing], list[Missing], list[Missing]]:
+    """Needed at run time; optional in the app's own code; imported only by secondary code."""
+    optional = [item for item in report.missing if item.optional and item.scope != "secondary"]
+    secondary = [item for item in report.missing if item.optional and item.scope == "secondary"]
+    return list(report.required_missing), optional, secondary
 
 
 def _one_line(text: str) -> str:
@@ -137,6 +158,8 @@ def _text_rows(items: Iterable[Missing]) -> list[str]:
             rows.append(f"  {'':<28} ambiguous: could also be {', '.join(item.candidates)}")
         if not item.known:
             rows.append(f"  {'':<28} no known distribution provides this; check the name on PyPI")
+        if item.reason:
+            rows.append(f"  {'':<28} {item.reason}")
     return rows
 
 
@@ -156,14 +179,18 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     icon = ":white_check_mark:" if report.in_sync else ":warning:"
     out = [f"### {icon} {_escape(headline(report))}", ""]
     out += [f"{_scanned(report)}; declared in: {_escape(_declared_in(report))}.", ""]
-    required, optional = report.required_missing, [item for item in report.missing if item.optional]
+    required, optional, secondary = _sections(report)
     if required:
         out += ["#### Missing from requirements.txt", "", *_md_table(required, links), ""]
         out += ["Add these lines to requirements.txt:", "", "```text", *_added_lines(report), "```", ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
-        out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests, docs or setup.py.", ""]
+        out += ["Guarded by `except ImportError` or under `if TYPE_CHECKING:`.", ""]
         out += [*_md_table(optional, links), ""]
+    if secondary:
+        out += ["#### Imported only by secondary code", ""]
+        out += [f"Not the app's code ({_SECONDARY_KINDS}): these never keep this issue open.", ""]
+        out += [*_md_table(secondary, links, reasons=True), ""]
     if report.unused:
         out += ["#### Declared but never imported", ""]
         out += ["Often fine: web servers, database drivers and plugins are used without an import.", ""]
@@ -172,6 +199,10 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
             for item in report.unused
         ]
         out += [""]
+    if report.local:
+        out += ["<details><summary>Taken for the project's own modules</summary>", ""]
+        out += [f"- `{item.module}` at {_code(str(item.location))}: {_escape(item.reason)}" for item in report.local]
+        out += ["", "</details>", ""]
     if report.skipped:
         out += ["<details><summary>Skipped files</summary>", ""]
         out += [f"- {_code(item.path)}: {_escape(item.reason)}" for item in report.skipped]
@@ -180,8 +211,8 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
-    rows = ["| Package | Imported as | Where |", "| --- | --- | --- |"]
+def _md_table(items: Iterable[Missing], links: Links | None, *, reasons: bool = False) -> list[str]:
+    rows = ["| Package | Imported as | Where |" + " Why |" * reasons, "| --- | --- | --- |" + " --- |" * reasons]
     for item in items:
         where = ", ".join(_md_location(location, links) for location in item.locations[:_MAX_LOCATIONS])
         if len(item.locations) > _MAX_LOCATIONS:
@@ -191,7 +222,8 @@ def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
             package += " (or " + ", ".join(f"`{name}`" for name in item.candidates) + ")"
         if not item.known:
             package += " (unknown on PyPI data: check the name)"
-        rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |")
+        why = f" {_escape(item.reason)} |" if reasons else ""
+        rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |{why}")
     return rows
 
 
@@ -242,8 +274,8 @@ _ISSUE_FOOTER = """\
   `fail-on` (`missing`, `any` or `never`), `issue-labels`, `issue-title`.
 - **Silence:** set `create-issue: 'false'` on the step, or remove the step.
 
-Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by tests, docs or setup.py never
-keep this issue open.
+Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by secondary code (tests, examples,
+tools, scripts, docs, vendored code) never keep this issue open.
 </details>
 """
 
