@@ -16,7 +16,9 @@ from typing import Any
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
-_EXPECT = re.compile(r"#\s*expect:\s*(?P<verdict>missing|optional|secondary|ambiguous|declared|local)\b(?P<rest>[^\"\\]*)")
+_EXPECT = re.compile(
+    r"#\s*expect:\s*(?P<verdict>missing|optional|secondary|ambiguous|declared|local)\b(?P<rest>[^\"\\]*)"
+)
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
     r"""|(?:import_module|__import__)\(\s*['"](?P<dynamic>[\w.]+)"""

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.model import ImportRef, Location
 from pipreqs_action.layout import is_test_path
 from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.model import ImportRef, Location
 from pipreqs_action.scan import scan, standard_library
 
 

@@ -86,7 +86,9 @@ def init_repo(root: Path) -> None:
 @needs_git
 @pytest.mark.parametrize("version", ["2", "3", "4"])
 def test_the_index_lists_exactly_what_git_tracks(tmp_path: Path, version: str) -> None:
-    write(tmp_path, {"a.py": "", "deep/er/b.py": "", "sp ace/é.py": "", "long/" + "n" * 200 + "/" + "m" * 200 + ".py": ""})
+    write(
+        tmp_path, {"a.py": "", "deep/er/b.py": "", "sp ace/é.py": "", "long/" + "n" * 200 + "/" + "m" * 200 + ".py": ""}
+    )
     init_repo(tmp_path)
     git(tmp_path, "add", "-A")
     write(tmp_path, {"later.py": ""})
