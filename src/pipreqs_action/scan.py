@@ -1,8 +1,8 @@
 """The ``scan`` stage: the third-party imports of a tree, each with its file and line, and whose code made them.
 
 What is left out, and why:
-- the standard library: ``sys.stdlib_module_names`` plus pipreqs' own list (which also knows names that left the
-  standard library, such as ``distutils`` users still import under old Pythons);
+- the standard library of every Python release, 2.7 to the newest (``stdlib_names``): code written for another
+  Python than the one running the check still imports its own standard library;
 - relative imports and ``__future__``;
 - the project's own code, resolved the way Python resolves it when a file runs (``local_modules``): a
   ``tools/redis.py`` deep in the tree hides ``import redis`` only from files in ``tools/``, never from the rest
@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import importlib.util
 import logging
 import os
 import signal
@@ -33,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipreqs_action import files, imports
+from pipreqs_action import files, imports, stdlib_names
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -290,14 +288,6 @@ def _third_party(
         )
 
 
-@functools.cache
 def standard_library() -> frozenset[str]:
-    """Top-level names of the standard library: this interpreter's list plus pipreqs' (older Pythons too)."""
-    names = set(sys.stdlib_module_names)
-    spec = importlib.util.find_spec("pipreqs")  # locate pipreqs' data file without importing pipreqs itself
-    if spec and spec.submodule_search_locations:
-        stdlib_file = Path(next(iter(spec.submodule_search_locations))) / "stdlib"
-        if stdlib_file.is_file():
-            names.update(line.strip().partition(".")[0] for line in stdlib_file.read_text("utf-8").split())
-    names.discard("")
-    return frozenset(names)
+    """Top-level names of the standard library of every Python release (see ``stdlib_names``)."""
+    return stdlib_names.standard_library()

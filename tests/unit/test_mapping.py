@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import mapping
+from pipreqs_action import import_index, mapping, name_tables, namespaces
+from pipreqs_action.errors import MappingError
 from pipreqs_action.mapping import NAMESPACE_ROOTS, ImportNames, build_index, load_import_names, normalise
 from pipreqs_action.model import ImportRef, Location
 
@@ -43,7 +44,7 @@ def quick_build(index_file, monkeypatch) -> None:
     def copy(database: Path, tmp: Path) -> None:
         tmp.write_bytes(index_file.read_bytes())
 
-    monkeypatch.setattr(mapping, "_write_index", copy)
+    monkeypatch.setattr(import_index, "_write_index", copy)
 
 
 def ref(module: str, *names: str) -> ImportRef:
@@ -51,7 +52,7 @@ def ref(module: str, *names: str) -> ImportRef:
 
 
 def pipreqs_lines() -> set[str]:
-    return set((mapping._package_dir("pipreqs") / "mapping").read_text("utf-8").split())
+    return set((import_index.package_dir("pipreqs") / "mapping").read_text("utf-8").split())
 
 
 # --- no false alarms: a declared distribution satisfies what it provides --------------------------------------
@@ -218,22 +219,25 @@ def test_suggest_uses_the_top_level_name_of_a_plain_import(names):
 def test_a_popular_provider_beats_an_obscure_namesake(names):
     # Preconditions: nothing curated and nothing from pipreqs decides `autoapi`; pigar lists a project named
     # `autoapi` providing it, but sphinx-autoapi is the one people install.
-    assert "autoapi" not in mapping._curated().imports and "autoapi" not in mapping._pipreqs().imports
-    providers = {provider.key for provider in names._index.providers("autoapi")}
+    assert "autoapi" not in name_tables.curated().imports and "autoapi" not in name_tables.pipreqs_table().imports
+    providers = {provider.key for provider in names._sources.index.providers("autoapi")}
     assert {"autoapi", "sphinx-autoapi"} <= providers
     assert names.suggest("autoapi").package == "sphinx-autoapi"
 
 
 def test_a_popular_namesake_pigar_knows_no_modules_of_is_trusted(names):
-    assert "pytest_socket" not in mapping._curated().imports and "pytest_socket" not in mapping._pipreqs().imports
-    assert not names._index.paths("pytest-socket")
+    assert (
+        "pytest_socket" not in name_tables.curated().imports
+        and "pytest_socket" not in name_tables.pipreqs_table().imports
+    )
+    assert not names._sources.index.paths("pytest-socket")
     assert names.suggest("pytest_socket").package == "pytest-socket"
 
 
 def test_pipreqs_names_are_canonicalised(names):
     # pipreqs writes `dateutil:python_dateutil`; the published name has dashes.
     assert "dateutil:python_dateutil" in pipreqs_lines()
-    assert "slugify" in mapping._pipreqs().imports
+    assert "slugify" in name_tables.pipreqs_table().imports
     assert names.canonical("python_dateutil") == "python-dateutil"
 
 
@@ -257,8 +261,8 @@ def test_every_opencv_variant_is_offered_for_cv2(names):
 
 def test_ambiguity_in_pigar_prefers_names_containing_the_import_shortest_first(names):
     # No curated or pipreqs entry and no popular provider: pigar lists several projects providing `ajaximage`.
-    providers = names._index.providers("ajaximage")
-    assert len(providers) > 1 and not any(provider.key in mapping._popularity() for provider in providers)
+    providers = names._sources.index.providers("ajaximage")
+    assert len(providers) > 1 and not any(provider.key in name_tables.popularity() for provider in providers)
     suggestion = names.suggest("ajaximage")
     containing = sorted((p for p in providers if "ajaximage" in p.key), key=lambda p: (len(p.key), p.key))
     assert suggestion.package == containing[0].name
@@ -390,12 +394,12 @@ def test_curated_data_overrides_wrong_or_stale_pipreqs_entries(names, line, impo
 
 def test_curated_entries_are_importable_paths_and_real_distributions(names):
     data = json.loads((DATA / "import_names.json").read_text("utf-8"))
-    popular = mapping._popularity()
+    popular = name_tables.popularity()
     for import_path, dists in data["imports"].items():
-        assert mapping._PATH.match(import_path), import_path
+        assert namespaces.DOTTED_PATH.match(import_path), import_path
         assert "." not in import_path or import_path.partition(".")[0] in NAMESPACE_ROOTS, import_path
         for dist in [dists] if isinstance(dists, str) else dists:
-            known = names._index.display_name(normalise(dist)) is not None
+            known = names._sources.index.display_name(normalise(dist)) is not None
             assert known or normalise(dist) in popular, dist
 
 
@@ -418,7 +422,7 @@ def test_index_holds_normalised_names_and_module_paths(index_file):
         gcs = {row[0] for row in con.execute("SELECT path FROM module WHERE key = 'google-cloud-storage'")}
     finally:
         con.close()
-    assert meta["pigar"] == mapping._pigar_version(mapping.pigar_database())
+    assert meta["pigar"] == import_index._pigar_version(import_index.pigar_database())
     assert "google.cloud.storage" in gcs and "google" not in gcs
     assert not list(index_file.parent.glob("*.tmp"))
 
@@ -432,7 +436,7 @@ def test_index_is_used_where_the_env_var_points_without_rebuilding(index_file, m
 
 
 def test_default_index_path_follows_xdg_and_names_the_pigar_version(tmp_path):
-    version = mapping._pigar_version(mapping.pigar_database())
+    version = import_index._pigar_version(import_index.pigar_database())
     path = mapping.default_index_path({"XDG_CACHE_HOME": str(tmp_path)})
     assert path.parent == tmp_path / "pipreqs-action"
     assert version in path.name
@@ -454,7 +458,7 @@ def test_an_unwritable_cache_falls_back_to_a_private_temporary_index(tmp_path, m
     monkeypatch.setenv(mapping.INDEX_ENV, str(blocker / "index.sqlite3"))
     names = load_import_names()
     assert names.canonical("flask_sqlalchemy") == "Flask-SQLAlchemy"  # a lookup in the index
-    private = list(mapping._private_dir().iterdir())
+    private = list(import_index._private_dir().iterdir())
     assert [path.name for path in private] == ["index.sqlite3"]
     assert blocker.read_text() == "not a directory"
 
@@ -462,7 +466,7 @@ def test_an_unwritable_cache_falls_back_to_a_private_temporary_index(tmp_path, m
 def test_build_index_into_a_directory_uses_the_default_name(tmp_path, quick_build):
     built = build_index(tmp_path)
     assert built.parent == tmp_path
-    assert built.name == mapping._index_name(mapping._pigar_version(mapping.pigar_database()))
+    assert built.name == import_index._index_name(import_index._pigar_version(import_index.pigar_database()))
     assert os.listdir(tmp_path) == [built.name]
 
 
@@ -471,8 +475,8 @@ def test_build_index_failure_leaves_no_partial_file(tmp_path, monkeypatch):
         tmp.write_bytes(b"half")
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(mapping, "_write_index", broken)
-    with pytest.raises(mapping.MappingError, match="cannot build the import index"):
+    monkeypatch.setattr(import_index, "_write_index", broken)
+    with pytest.raises(MappingError, match="cannot build the import index"):
         build_index(tmp_path / "index.sqlite3")
     assert not list(tmp_path.iterdir())
 

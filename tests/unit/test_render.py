@@ -87,6 +87,12 @@ def test_json_is_the_report_as_a_dict_in_the_documented_order() -> None:
         "declared_in",
         "files_scanned",
         "warnings",
+        "config",
+        "unresolved",
+        "declared_by",
+        "dev_only",
+        "unusable_requirements",
+        "fix",
         "local",
     ]
     assert [item["package"] for item in data["missing"]] == [item.package for item in FULL.missing]
