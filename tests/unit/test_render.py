@@ -268,7 +268,7 @@ def test_secondary_code_has_its_own_section_with_the_reason() -> None:
     assert "Only in secondary code" in text and "only in tests" in text
     assert "Optional (" not in text
     assert "#### Imported only by secondary code" in markdown
-    assert "| `pytest` | `pytest` | `tests/t.py:1` | only in tests |" in markdown
+    assert "| `pytest` (only in tests) | `pytest` | `tests/t.py:1` |" in markdown
     item = json.loads(render(report, "json"))["missing"][0]
     assert (item["scope"], item["reason"], item["optional"]) == ("secondary", "only in tests", True)
 
