@@ -3,8 +3,9 @@
 An import is satisfied when any declared distribution provides it (``PyYAML`` provides ``yaml``), whatever the
 names look like; only otherwise is it missing, under the distribution a correct requirements.txt would name.
 Imports that cannot break the application at run time (guarded by ``except ImportError``, under
-``if TYPE_CHECKING:``, or made only by test code) are still reported, flagged ``optional``, and never make the
-project out of sync on their own.
+``if TYPE_CHECKING:``, or made only by secondary code: tests, examples, tools, vendored code, see ``layout``) are
+still reported, flagged ``optional`` (and ``scope="secondary"`` with a reason for secondary code), and never make
+the project out of sync on their own.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from pipreqs_action.model import (
     Unused,
 )
 from pipreqs_action.pins import Mode, format_requirement
-from pipreqs_action.scan import is_test_path
 
 
 def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
@@ -65,6 +65,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
         requirements="",
         declared_sources=declared.sources,
         files_scanned=scan.files_scanned,
+        local=scan.local,
         unresolved=_unresolved(unsatisfied, names, providers.keys()),
         declared_by=declared.declared_by,
         dev_only=roles.dev_only(dev_only, declared),
@@ -105,6 +106,7 @@ def _missing(
 
 def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) -> Missing:
     needed = [ref for _, ref in refs if _needed_at_run_time(ref)]
+    secondary = sorted({ref.secondary for _, ref in refs})
     return Missing(
         package=suggestion.package,
         imports=tuple(sorted({path for path, _ in refs})),
@@ -112,15 +114,19 @@ def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) 
         optional=not needed,
         candidates=suggestion.candidates,
         known=suggestion.known,
-        reason="" if needed else best_reason([_optional_reason(ref) for _, ref in refs]),
+        scope="app" if "" in secondary else "secondary",
+        reason=_reason(refs, needed, secondary),
         marker=_only_where(needed),
     )
 
 
-def _optional_reason(ref: ImportRef) -> str:
-    if ref.reason:
-        return ref.reason
-    return TYPE_CHECKING_ONLY if ref.type_only else "only in tests, docs or packaging code"
+def _reason(refs: Sequence[tuple[str, ImportRef]], needed: Sequence[ImportRef], secondary: Sequence[str]) -> str:
+    """Why an item is optional: only secondary code imports it, or the most informative guard in the app's code."""
+    if needed:
+        return ""
+    if "" not in secondary:
+        return "only in " + ", ".join(secondary)
+    return best_reason([ref.reason or (TYPE_CHECKING_ONLY if ref.type_only else "") for _, ref in refs])
 
 
 def _only_where(needed: Sequence[ImportRef]) -> str:
@@ -147,7 +153,7 @@ def _unresolved(
 
 
 def _needed_at_run_time(ref: ImportRef) -> bool:
-    return not (ref.optional or ref.type_only or is_test_path(ref.location.path))
+    return not (ref.optional or ref.type_only or ref.secondary)
 
 
 def _unused(requirements: Sequence[Requirement], used: set[str]) -> tuple[Unused, ...]:

@@ -4,7 +4,7 @@ A library that writes ``try: import pandas except ImportError: pandas = None`` i
 import pandas`` in another treats pandas as one optional feature: the function fails only for users who call it
 without pandas, exactly as the guard says. So once any app code imports a package under a guard, its imports
 inside functions anywhere in the project are optional too. A top-level unguarded import still needs it at import
-time, so it stays required; guards in test code say nothing about the app.
+time, so it stays required; guards in secondary code (tests, examples...) say nothing about the app.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ import dataclasses
 
 from pipreqs_action.guards import is_guard_reason
 from pipreqs_action.model import ImportRef, ScanResult
-from pipreqs_action.scan import is_test_path
 
 
 def apply(scan: ScanResult) -> ScanResult:
     """The scan with lazy imports of guarded packages marked optional, saying where the guard is."""
     guarded: dict[str, ImportRef] = {}
     for ref in sorted(scan.imports, key=lambda item: item.location):
-        if is_guard_reason(ref.reason) and not is_test_path(ref.location.path):
+        if is_guard_reason(ref.reason) and not ref.secondary:
             guarded.setdefault(ref.root, ref)
     if not guarded:
         return scan
