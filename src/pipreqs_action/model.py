@@ -36,6 +36,11 @@ class ImportRef:
     optional: bool = False  # inside try/except ImportError or ModuleNotFoundError
     type_only: bool = False  # under `if TYPE_CHECKING:`
     dynamic: bool = False  # importlib.import_module("x") / __import__("x")
+    secondary: str = ""  # why the importing file is not the app's code ("examples/", "tests"); "" for app code
+    reason: str = ""  # why it is optional, in words ("guarded by find_spec('x')"); see guards.py
+    marker: str = ""  # PEP 508 marker of the platform or Python-version branch it sits in
+    in_function: bool = False  # inside a def: runs only when called (features.py)
+    ignore_line: int = 0  # line of an inline `# pipreqs-action: ignore` marker on the statement (ignores.py)
 
     @property
     def root(self) -> str:
@@ -51,12 +56,40 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceText:
+    """Python source ready for ``ast.parse``, read from one file of the tree (``rel``, POSIX, root-relative).
+
+    For notebooks ``text`` holds the code cells, one after the other, with IPython-only lines blanked (not
+    removed) so that ``line_map[i]`` can say which line of the ``.ipynb`` file text line ``i + 1`` came from,
+    letting annotations point into the real file. ``line_map`` is ``None`` for ``.py``/``.pyw``.
+    """
+
+    rel: str
+    text: str
+    line_map: tuple[int, ...] | None = None
+    writes: tuple[str, ...] = ()  # root-relative .py files a notebook writes (``%%writefile``): project modules
+
+
+@dataclass(frozen=True, slots=True)
+class LocalImport:
+    """An import resolved to the project's own code only after mapping: no distribution is known to provide it,
+    and a module of that name exists elsewhere in the tree (``reason`` says where)."""
+
+    module: str
+    location: Location
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
 
     imports: tuple[ImportRef, ...]
     skipped: tuple[Skipped, ...] = ()
     files_scanned: int = 0
+    elsewhere: tuple[tuple[str, str], ...] = ()  # (import name, folder): a module of that name elsewhere in the tree
+    local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +184,9 @@ class Missing:
     candidates: tuple[str, ...] = ()
     known: bool = True
     version: str = ""
-    reason: str = ""  # why an optional item is optional, when it is not the import's own guard
+    scope: str = "app"  # "secondary": imported only by secondary code (tests, examples, tools, vendored code...)
+    reason: str = ""  # why an optional item is optional: "only in examples/", its best guard (guards.py), its role
+    marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
 
     @property
     def message(self) -> str:
@@ -218,12 +253,14 @@ class Report:
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
     extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
+    local: tuple[LocalImport, ...] = ()  # imports taken for the project's own modules, with why
     config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
     unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false
     declared_by: tuple[DeclaredBy, ...] = ()
     dev_only: tuple[Missing, ...] = ()  # app imports satisfied only by a development declaration
     unusable_requirements: tuple[Skipped, ...] = ()  # declared lines that could not be used (not Python files)
     advice: Advice | None = None  # the fix in the target manifest's own terms
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:

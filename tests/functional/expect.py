@@ -17,14 +17,15 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 _EXPECT = re.compile(
-    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved|dev-only)(?![\w-])"
+    r"#\s*expect:\s*(?P<verdict>missing|optional|secondary|ambiguous|declared|local|stdlib|ignored|unresolved|dev-only)(?![\w-])"
     r"(?P<rest>[^\"\\]*)"
 )
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
     r"""|(?:import_module|__import__)\(\s*['"](?P<dynamic>[\w.]+)"""
 )
-REPORTED = ("missing", "optional", "ambiguous")
+REPORTED = ("missing", "optional", "secondary", "ambiguous")
+NOT_REQUIRED = ("optional", "secondary")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Expectation:
     module: str  # as written on the line
     package: str = ""  # for reported verdicts
     candidates: tuple[str, ...] = ()  # for "ambiguous": names that must be among the candidates
+    reason: str = ""  # `why: ...` after the verdict: the report's reason for the package
 
     @property
     def location(self) -> dict[str, Any]:
@@ -75,12 +77,13 @@ def _from_file(root: Path, path: Path) -> list[Expectation]:
             continue
         module = _MODULE.search(line[: match.start()])
         assert module is not None, f"{rel}:{number}: `# expect:` on a line without an import"
-        words = match["rest"].split()
+        rest, _, reason = match["rest"].partition("why:")
+        words = rest.split()
         verdict = match["verdict"]
         package = words[0] if verdict in (*REPORTED, "dev-only") else ""
         candidates = tuple(words[1:]) if verdict == "ambiguous" else ()
         name = module["from"] or module["import"] or module["dynamic"]
-        found.append(Expectation(verdict, rel, number, name, package, candidates))
+        found.append(Expectation(verdict, rel, number, name, package, candidates, reason.strip()))
     return found
 
 
@@ -94,7 +97,7 @@ def by_package(expected: list[Expectation]) -> dict[str, list[Expectation]]:
 
 def required_packages(expected: list[Expectation]) -> list[str]:
     """Packages needed at run time: at least one of their imports is not optional."""
-    return [name for name, items in by_package(expected).items() if any(i.verdict != "optional" for i in items)]
+    return [name for name, items in by_package(expected).items() if any(i.verdict not in NOT_REQUIRED for i in items)]
 
 
 def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
@@ -106,11 +109,16 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
         found = missing[name]
         where = sorted((i.path, i.line) for i in items)
         assert sorted((loc["path"], loc["line"]) for loc in found["locations"]) == where, name
-        assert found["optional"] == all(i.verdict == "optional" for i in items), name
+        assert found["optional"] == all(i.verdict in NOT_REQUIRED for i in items), name
+        secondary = all(i.verdict == "secondary" for i in items)
+        assert found["scope"] == ("secondary" if secondary else "app"), name
+        assert bool(found["reason"] and found["reason"].startswith("only in ")) == secondary, (name, found["reason"])
         for item in items:
             root = item.module.partition(".")[0]
             assert any(imp == root or imp.startswith(f"{root}.") for imp in found["imports"]), (name, item.module)
             assert set(item.candidates) <= set(found["candidates"]), (name, found["candidates"])
+            if item.reason:
+                assert found["reason"] == item.reason, (name, found["reason"])
     _check_dev_only(report, expected)
     reported = [*report["missing"], *report["dev_only"]]
     reported_lines = {(loc["path"], loc["line"]) for item in reported for loc in item["locations"]}
