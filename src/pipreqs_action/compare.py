@@ -137,7 +137,11 @@ def with_requirements(
     missing = tuple(
         dataclasses.replace(item, version=versions.get(canonicalize_name(item.package), "")) for item in report.missing
     )
-    added = [format_requirement(item.package, item.version or None, mode) for item in missing if not item.optional]
+    added = [
+        format_requirement(item.package, item.version or None, mode)
+        for item in missing
+        if not item.optional and not item.via  # what a declared distribution installs is suggested, not added
+    ]
     if base_text is None:
         kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))
     else:

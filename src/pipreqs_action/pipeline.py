@@ -50,7 +50,9 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
 
 
 def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
-    """Versions for the lines to add (only when asked to pin and allowed online), then the suggested file."""
+    """What declared distributions install, versions for the lines to add (only when asked to pin and allowed
+    online), then the suggested file."""
+    report = _installed_through(report, declared, settings)
     base = _requirements_file_text(settings.path, declared)
     wanted = [item.package for item in report.required_missing if item.known]
     if settings.mode == "no-pin" or settings.offline or not wanted:
@@ -60,6 +62,20 @@ def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
     lookup = latest_versions(wanted, index_url=settings.index_url)
     report = with_requirements(report, declared, lookup.versions, settings.mode, base)
     return dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
+
+
+def _installed_through(report: Report, declared: Declared, settings: Settings) -> Report:
+    """Missing packages a declared distribution installs are marked ``via`` it (dependency metadata: the bundled
+    snapshot, then the index unless offline); asked only when something is missing."""
+    if not any(not item.optional and item.known for item in report.missing):
+        return report
+    from pipreqs_action.dependency_metadata import dependencies_of
+    from pipreqs_action.via import declared_requirements, with_via
+
+    requirements = declared_requirements(declared)
+    dependencies, warnings = dependencies_of(requirements, index_url=settings.index_url, offline=settings.offline)
+    report = with_via(report, dependencies, requirements)
+    return dataclasses.replace(report, warnings=(*report.warnings, *warnings))
 
 
 def _requirements_file_text(root: Path, declared: Declared) -> str | None:

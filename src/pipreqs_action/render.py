@@ -19,6 +19,7 @@ Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 _MAX_LOCATIONS = 5  # per package in text and tables; the JSON has them all
 UNRESOLVED_HINT = "map one with --map IMPORT=DIST, or list it in first-party if it is the project's own code"
+_VIA_SOURCES = {"snapshot": "the bundled package metadata", "index": "the package index's metadata"}
 _MD_UNRESOLVED_NOTE = (
     "No data names a distribution for these, so they are never an alarm. Map one with `--map IMPORT=DIST` (or"
     " `map` in `[tool.pipreqs-action]`), or list it in `first-party` there if it is the project's own code."
@@ -102,6 +103,8 @@ def _missing_dict(item: Missing) -> dict[str, Any]:
         "candidates": list(item.candidates),
         "known": item.known,
         "version": item.version or None,
+        "via": list(item.via),
+        "via_source": item.via_source or None,
     }
 
 
@@ -123,6 +126,9 @@ def to_text(report: Report) -> str:
     required, optional = report.required_missing, [item for item in report.missing if item.optional]
     if required:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
+    if report.installed_through:
+        out += ["", "Installed only through a declared package (imported directly; declare it to be safe):"]
+        out += _text_rows(report.installed_through)
     if optional:
         out += ["", "Optional (guarded, type-checking, test, docs or setup.py imports):", *_text_rows(optional)]
     if report.unresolved:
@@ -162,6 +168,9 @@ def _text_rows(items: Iterable[Missing]) -> list[str]:
             rows.append(f"  {'':<{width}} ambiguous: could also be {', '.join(item.candidates)}")
         if not item.known:
             rows.append(f"  {'':<{width}} no known distribution provides this; check the name on PyPI")
+        if item.via:
+            source = _VIA_SOURCES.get(item.via_source, "package metadata")
+            rows.append(f"  {'':<{width}} installed through {', '.join(item.via)} (according to {source})")
     return rows
 
 
@@ -196,6 +205,9 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     if required:
         out += ["#### Missing from requirements.txt", "", *_md_table(required, links), ""]
         out += ["Add these lines to requirements.txt:", "", "```text", *_added_lines(report), "```", ""]
+    if report.installed_through:
+        out += ["#### Imported directly, installed only through a declared package", ""]
+        out += [_md_via_note(report.installed_through), "", *_md_table(report.installed_through, links), ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
         out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests, docs or setup.py.", ""]
@@ -243,6 +255,17 @@ def _md_unresolved(items: Iterable[Unresolved], links: Links | None) -> list[str
             where += f" and {len(item.locations) - _MAX_LOCATIONS} more"
         rows.append(f"| `{item.module}` | {where} |")
     return rows
+
+
+def _md_via_note(items: Iterable[Missing]) -> str:
+    """``Imported directly, installed only through `fastapi`: declare them to be safe.`` and which data said so."""
+    via = sorted({name for item in items for name in item.via}, key=str.lower)
+    sources = sorted({_VIA_SOURCES.get(item.via_source, "package metadata") for item in items})
+    through = ", ".join(_code(name) for name in via)
+    return (
+        f"Imported directly, installed only through {through}: declare them to be safe. "
+        f"According to {' and '.join(sources)}."
+    )
 
 
 def _md_location(location: Location, links: Links | None) -> str:

@@ -17,14 +17,14 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 _EXPECT = re.compile(
-    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved)\b"
+    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved|via)\b"
     r"(?P<rest>[^\"\\]*)"
 )
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
     r"""|(?:import_module|__import__)\(\s*['"](?P<dynamic>[\w.]+)"""
 )
-REPORTED = ("missing", "optional", "ambiguous")
+REPORTED = ("missing", "optional", "ambiguous", "via")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Expectation:
     module: str  # as written on the line
     package: str = ""  # for reported verdicts
     candidates: tuple[str, ...] = ()  # for "ambiguous": names that must be among the candidates
+    via: tuple[str, ...] = ()  # for "via": the declared distributions that install it
 
     @property
     def location(self) -> dict[str, Any]:
@@ -79,8 +80,9 @@ def _from_file(root: Path, path: Path) -> list[Expectation]:
         verdict = match["verdict"]
         package = words[0] if verdict in REPORTED else ""
         candidates = tuple(words[1:]) if verdict == "ambiguous" else ()
+        via = tuple(words[1:]) if verdict == "via" else ()
         name = module["from"] or module["import"] or module["dynamic"]
-        found.append(Expectation(verdict, rel, number, name, package, candidates))
+        found.append(Expectation(verdict, rel, number, name, package, candidates, via))
     return found
 
 
@@ -93,8 +95,9 @@ def by_package(expected: list[Expectation]) -> dict[str, list[Expectation]]:
 
 
 def required_packages(expected: list[Expectation]) -> list[str]:
-    """Packages needed at run time: at least one of their imports is not optional."""
-    return [name for name, items in by_package(expected).items() if any(i.verdict != "optional" for i in items)]
+    """Packages needed at run time and installed by nothing declared: at least one import is not optional or via."""
+    packages = by_package(expected).items()
+    return [name for name, items in packages if any(i.verdict not in ("optional", "via") for i in items)]
 
 
 def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
@@ -111,6 +114,8 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
             root = item.module.partition(".")[0]
             assert any(imp == root or imp.startswith(f"{root}.") for imp in found["imports"]), (name, item.module)
             assert set(item.candidates) <= set(found["candidates"]), (name, found["candidates"])
+            assert set(item.via) <= set(found.get("via", ())), (name, found.get("via"))
+        assert bool(found.get("via")) == any(i.verdict == "via" for i in items), (name, found.get("via"))
     reported_lines = {(loc["path"], loc["line"]) for item in report["missing"] for loc in item["locations"]}
     for item in expected:
         if item.verdict in ("declared", "local", "stdlib", "ignored"):
