@@ -39,6 +39,8 @@ __all__ = [
     "dependencies_of",
     "encode_snapshot",
     "installed_through",
+    "requirement_names",
+    "requires_of",
 ]
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,26 @@ def dependencies_of(
 ) -> tuple[Dependencies, tuple[str, ...]]:
     """What the declared requirements install, from the snapshot, then (unless offline) the index; and warnings."""
     warnings: list[str] = []
+    declared = [(req.name, tuple(req.extras)) for req in requirements]
+    return installed_through(declared, _lookups(index_url, offline, warnings)), tuple(warnings)
 
+
+def requires_of(
+    keys: Sequence[str], *, index_url: str, offline: bool
+) -> tuple[dict[str, Sequence[str]], tuple[str, ...]]:
+    """``requires_dist`` of each normalised name that the snapshot or (unless offline) the index knows."""
+    warnings: list[str] = []
+    known: dict[str, tuple[str, Sequence[str]]] = {}
+    _look_up(sorted(set(keys)), _lookups(index_url, offline, warnings), known)
+    return {key: requires for key, (_, requires) in known.items()}, tuple(warnings)
+
+
+def requirement_names(requirements: Iterable[str]) -> set[str]:
+    """Normalised names of the requirements that apply without asking for an extra."""
+    return {key for key, _ in _applicable(list(requirements), frozenset())}
+
+
+def _lookups(index_url: str, offline: bool, warnings: list[str]) -> list[tuple[str, DependencySource]]:
     def from_index(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
         from pipreqs_action.requires_client import fetch_requires  # requests is slow to import
 
@@ -81,10 +102,7 @@ def dependencies_of(
         return lookup.requires
 
     lookups: list[tuple[str, DependencySource]] = [("snapshot", snapshot_lookup)]
-    if not offline:
-        lookups.append(("index", from_index))
-    declared = [(req.name, tuple(req.extras)) for req in requirements]
-    return installed_through(declared, lookups), tuple(warnings)
+    return lookups if offline else [*lookups, ("index", from_index)]
 
 
 def installed_through(

@@ -65,17 +65,21 @@ def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
 
 
 def _installed_through(report: Report, declared: Declared, settings: Settings) -> Report:
-    """Missing packages a declared distribution installs are marked ``via`` it (dependency metadata: the bundled
-    snapshot, then the index unless offline); asked only when something is missing."""
+    """Package metadata for what is missing (the bundled snapshot, then the index unless offline), asked only when
+    something is: missing packages a declared distribution installs are marked ``via`` it, and an ambiguous one
+    leans toward what the project already uses (``affinity``)."""
     if not any(not item.optional and item.known for item in report.missing):
         return report
-    from pipreqs_action.dependency_metadata import dependencies_of
+    from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
+    from pipreqs_action.dependency_metadata import dependencies_of, requires_of
     from pipreqs_action.via import declared_requirements, with_via
 
     requirements = declared_requirements(declared)
     dependencies, warnings = dependencies_of(requirements, index_url=settings.index_url, offline=settings.offline)
     report = with_via(report, dependencies, requirements)
-    return dataclasses.replace(report, warnings=(*report.warnings, *warnings))
+    requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
+    report = prefer_project_affinity(report, [req.name for req in requirements], requires)
+    return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
 
 
 def _requirements_file_text(root: Path, declared: Declared) -> str | None:
