@@ -17,8 +17,9 @@ __all__ = ["declared_requirements", "with_via"]
 
 
 def declared_requirements(declared: Declared) -> tuple[Requirement, ...]:
-    """Everything the project declares, optional groups included (they count as declared in ``compare`` too)."""
-    return (*declared.requirements, *(req for _, group in declared.optional_groups for req in group))
+    """What every install of the project gets: not its optional groups (extras), whose own requirements a plain
+    install leaves out (numpy comes through matplotlib only for users of the ``plot`` extra)."""
+    return declared.requirements
 
 
 def with_via(report: Report, dependencies: Dependencies, declared: Iterable[Requirement]) -> Report:
