@@ -98,12 +98,15 @@ def scan(
         found.extend(_resolved(refs, local, layout))
         if problem is not None:
             skipped.append(problem)
+    stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
+    found = [ref for ref in found if ref.module != _STALE]
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
         tuple(found),
         tuple(sorted(skipped)),
         files_scanned=len(tree.files),
         elsewhere=tuple(sorted((name, folder) for name, folder in elsewhere.items() if folder is not None)),
+        stale_ignores=stale,
     )
 
 
@@ -165,8 +168,10 @@ def _resolved(refs: list[ImportRef], local: LocalModules, layout: Layout) -> Ite
     path = refs[0].location.path
     reason = layout.reason(path)
     for ref in refs:
-        if not local.is_local(path, ref.root):
+        if ref.module == _STALE or not local.is_local(path, ref.root):
             yield dataclasses.replace(ref, secondary=reason) if reason else ref
+        elif ref.ignore_line:
+            yield _stale_marker(path, ref.ignore_line)
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,8 @@ class _Reader:
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         try:
             raw = imports.extract(source.text, full=self.full_parse)
+        except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
+            return list(_third_party(error.imports, source, self.stdlib, self.local)), Skipped(rel, str(error)), facts
         except imports.NotPython as error:
             return [], Skipped(rel, str(error)), facts
         if self.packages.names:
@@ -319,17 +326,35 @@ def _third_party(
 ) -> Iterable[ImportRef]:
     for item in raw:
         root_name = item.module.partition(".")[0]
+        ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
         if root_name == "__future__" or root_name in stdlib or local.is_local(source.rel, root_name):
+            if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
+                yield _stale_marker(source.rel, ignore_line)
             continue
-        line = source.line_map[item.line - 1] if source.line_map and item.line <= len(source.line_map) else item.line
         yield ImportRef(
             module=item.module,
-            location=Location(source.rel, line),
+            location=Location(source.rel, _file_line(source, item.line)),
             names=item.names,
             optional=item.optional,
             type_only=item.type_only,
             dynamic=item.dynamic,
+            reason=item.reason,
+            marker=item.marker,
+            in_function=item.in_function,
+            ignore_line=ignore_line,
         )
+
+
+_STALE = "<stale ignore marker>"  # never an import name: carries a marker's place from a reader to scan()
+
+
+def _stale_marker(path: str, line: int) -> ImportRef:
+    return ImportRef(_STALE, Location(path, line), ignore_line=line)
+
+
+def _file_line(source: SourceText, line: int) -> int:
+    """The line in the file itself (a notebook's JSON text) of a line of the extracted code."""
+    return source.line_map[line - 1] if source.line_map and line <= len(source.line_map) else line
 
 
 def standard_library() -> frozenset[str]:
