@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
 
+from pipreqs_action import roles
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import (
     Declared,
@@ -34,25 +35,35 @@ from pipreqs_action.scan import is_test_path
 def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
     """Find the missing and the unused distributions; versions and the suggested file come later."""
     providers = _providers(declared, names)
+    dev = roles.providers(declared.dev, names)
     used: set[str] = set()
     unsatisfied: dict[str, list[ImportRef]] = defaultdict(list)
+    dev_only: dict[str, list[tuple[str, ImportRef]]] = defaultdict(list)
     for ref in scan.imports:
+        if ref.root in declared.first_party:
+            continue  # the project itself, or a local project it installs (-e ., ./libs/x)
         for path in names.import_paths(ref):
             keys = [key for key, provided in providers.items() if names.satisfies(provided, path)]
             if keys:
                 used.update(keys)
+            elif dev_key := roles.provider_of(path, dev, names):
+                if _needed_at_run_time(ref):
+                    dev_only[dev_key].append((path, ref))
             else:
                 unsatisfied[path].append(ref)
     missing = _missing(unsatisfied, names, providers.keys(), used)
     unused = _unused(declared.requirements, used)
     return Report(
-        missing=missing,
+        missing=roles.commented_out(missing, declared, names),
         unused=unused,
-        skipped=tuple(sorted((*scan.skipped, *declared.problems))),
+        skipped=tuple(sorted(scan.skipped)),
         requirements="",
         declared_sources=declared.sources,
         files_scanned=scan.files_scanned,
         unresolved=_unresolved(unsatisfied, names, providers.keys()),
+        declared_by=declared.declared_by,
+        dev_only=roles.dev_only(dev_only, declared),
+        unusable_requirements=tuple(sorted(declared.problems)),
     )
 
 
@@ -120,7 +131,7 @@ def _needed_at_run_time(ref: ImportRef) -> bool:
 def _unused(requirements: Sequence[Requirement], used: set[str]) -> tuple[Unused, ...]:
     seen: dict[str, Unused] = {}
     for req in requirements:
-        if req.key not in used and req.key not in seen:
+        if req.key not in used and req.key not in seen and not req.local:
             seen[req.key] = Unused(package=req.name, location=req.location)
     return tuple(sorted(seen.values(), key=lambda item: item.package.lower()))
 
@@ -176,7 +187,9 @@ def compare_inferred(inferred: Declared, declared: Declared, names: ImportNames)
     return Report(
         missing=tuple(sorted(missing.values(), key=lambda item: item.package.lower())),
         unused=_unused(declared.requirements, used),
-        skipped=tuple(sorted(declared.problems)),
+        skipped=(),
         requirements="",
         declared_sources=declared.sources,
+        declared_by=declared.declared_by,
+        unusable_requirements=tuple(sorted(declared.problems)),
     )

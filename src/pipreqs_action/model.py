@@ -77,6 +77,7 @@ class Requirement:
     url: str = ""
     editable: bool = False
     name_guessed: bool = False  # name inferred from a URL without #egg=
+    local: bool = False  # the project itself or another folder of the checked tree (``-e .``, ``./libs/x``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,43 @@ class Declared:
     optional_groups: tuple[tuple[str, tuple[Requirement, ...]], ...] = ()  # pyproject optional-dependencies
     problems: tuple[Skipped, ...] = ()  # malformed lines: path "requirements.txt:12", reason
     constraints: tuple[Requirement, ...] = ()  # -c files: pin versions, declare nothing
+    dev: tuple[Requirement, ...] = ()  # development only: dependency groups, dev-dependencies, test/docs extras
+    declared_by: tuple[DeclaredBy, ...] = ()  # each manifest (and table) read, with what it contributed
+    commented: tuple[Requirement, ...] = ()  # commented-out entries: packages the author knowingly left out
+    target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
+    first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredBy:
+    """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing."""
+
+    file: str
+    table: str = ""  # "[project]", "[dependency-groups] dev", "install_requires"; "" for a requirements file
+    count: int = 0
+    dev: bool = False
+    unusable: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file} {self.table}".strip()
+        return f"{where} (unusable: {self.unusable})" if self.unusable else f"{where} ({self.count})"
+
+
+@dataclass(frozen=True, slots=True)
+class FixTarget:
+    """The manifest a missing package should be added to, in its own terms.
+
+    ``kind`` is one of requirements, pyproject, setup.cfg, setup.py, Pipfile, conda; ``table`` where in the file
+    (``[project] dependencies``, ``[tool.poetry.dependencies]``, ``install_requires``); ``tool`` the installer
+    whose command adds it (uv, poetry, pdm, or ""); ``library`` when the project is a distributable package, which
+    gets lower bounds rather than exact pins.
+    """
+
+    kind: str
+    file: str
+    table: str = ""
+    tool: str = ""
+    library: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +151,23 @@ class Missing:
     candidates: tuple[str, ...] = ()
     known: bool = True
     version: str = ""
+    reason: str = ""  # why an optional item is optional, when it is not the import's own guard
 
     @property
     def message(self) -> str:
         return self.template.format(package=self.package)
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """What to add to the manifest that takes the fix: its entries as written there, and the command to run."""
+
+    file: str
+    kind: str = "requirements"
+    table: str = ""
+    entries: tuple[str, ...] = ()
+    command: str = ""
+    syntax: str = "text"  # the code-block language of ``entries``: text, toml, ini, python, yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +220,10 @@ class Report:
     extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
     config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
     unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false
+    declared_by: tuple[DeclaredBy, ...] = ()
+    dev_only: tuple[Missing, ...] = ()  # app imports satisfied only by a development declaration
+    unusable_requirements: tuple[Skipped, ...] = ()  # declared lines that could not be used (not Python files)
+    advice: Advice | None = None  # the fix in the target manifest's own terms
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:
@@ -176,5 +231,6 @@ class Report:
 
     @property
     def in_sync(self) -> bool:
-        """In sync when nothing the code needs at run time is undeclared; unused and optional never break it."""
-        return not self.required_missing
+        """In sync when nothing the code needs at run time is undeclared (or declared for development only);
+        unused and optional never break it."""
+        return not self.required_missing and not self.dev_only

@@ -9,9 +9,11 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
+from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
-from pipreqs_action.declared import read_declared, read_text
+from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.filters import apply_config, drop_first_party
+from pipreqs_action.manifests import read_declared, read_text
 from pipreqs_action.mapping import load_import_names
 from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
@@ -31,6 +33,8 @@ def run(settings: Settings) -> Report:
         app=config.app,
     )
     scanned = drop_first_party(scanned, config.first_party)
+    if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
+        raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
     declared = read_declared(settings.path, settings.requirements)
     report = compare(scanned, declared, load_import_names(settings.overrides))
     report = apply_config(report, config)
@@ -50,21 +54,25 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
 
 
 def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
-    """Versions for the lines to add (only when asked to pin and allowed online), then the suggested file."""
+    """Versions for the lines to add (only when asked to pin and allowed online), then the suggested file and
+    the fix in the target manifest's own terms."""
     base = _requirements_file_text(settings.path, declared)
     wanted = [item.package for item in report.required_missing if item.known]
     if settings.mode == "no-pin" or settings.offline or not wanted:
-        return with_requirements(report, declared, {}, settings.mode, base)
-    from pipreqs_action.versions import latest_versions  # requests is slow to import; offline runs never need it
+        report = with_requirements(report, declared, {}, settings.mode, base)
+    else:
+        from pipreqs_action.versions import latest_versions  # requests is slow to import; offline runs skip it
 
-    lookup = latest_versions(wanted, index_url=settings.index_url)
-    report = with_requirements(report, declared, lookup.versions, settings.mode, base)
-    return dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
+        lookup = latest_versions(wanted, index_url=settings.index_url)
+        report = with_requirements(report, declared, lookup.versions, settings.mode, base)
+        report = dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
+    return dataclasses.replace(report, advice=advise(declared.target, report.required_missing, settings.mode))
 
 
 def _requirements_file_text(root: Path, declared: Declared) -> str | None:
-    """The first requirements file as written, to suggest it back with additions; None for pyproject-only."""
-    if not declared.sources or declared.sources[0].endswith(".toml"):
+    """The requirements file that takes the fix, as written, to suggest it back with additions; None when the
+    fix goes to another manifest (the suggested file then lists the runtime declarations)."""
+    if declared.target is None or declared.target.kind != "requirements":
         return None
-    first = Path(declared.sources[0])
+    first = Path(declared.target.file)
     return read_text(first if first.is_absolute() else root / first)

@@ -17,7 +17,7 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 _EXPECT = re.compile(
-    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved)\b"
+    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved|dev-only)(?![\w-])"
     r"(?P<rest>[^\"\\]*)"
 )
 _MODULE = re.compile(
@@ -77,7 +77,7 @@ def _from_file(root: Path, path: Path) -> list[Expectation]:
         assert module is not None, f"{rel}:{number}: `# expect:` on a line without an import"
         words = match["rest"].split()
         verdict = match["verdict"]
-        package = words[0] if verdict in REPORTED else ""
+        package = words[0] if verdict in (*REPORTED, "dev-only") else ""
         candidates = tuple(words[1:]) if verdict == "ambiguous" else ()
         name = module["from"] or module["import"] or module["dynamic"]
         found.append(Expectation(verdict, rel, number, name, package, candidates))
@@ -111,10 +111,25 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
             root = item.module.partition(".")[0]
             assert any(imp == root or imp.startswith(f"{root}.") for imp in found["imports"]), (name, item.module)
             assert set(item.candidates) <= set(found["candidates"]), (name, found["candidates"])
-    reported_lines = {(loc["path"], loc["line"]) for item in report["missing"] for loc in item["locations"]}
+    _check_dev_only(report, expected)
+    reported = [*report["missing"], *report["dev_only"]]
+    reported_lines = {(loc["path"], loc["line"]) for item in reported for loc in item["locations"]}
     for item in expected:
         if item.verdict in ("declared", "local", "stdlib", "ignored"):
             assert (item.path, item.line) not in reported_lines, f"{item.path}:{item.line} {item.module} reported"
     unresolved = {(loc["path"], loc["line"]) for item in report.get("unresolved", ()) for loc in item["locations"]}
     assert unresolved == {(i.path, i.line) for i in expected if i.verdict == "unresolved"}, "unresolved imports differ"
-    assert report["in_sync"] == (not required_packages(expected))
+    dev_only = any(item.verdict == "dev-only" for item in expected)
+    assert report["in_sync"] == (not required_packages(expected) and not dev_only)
+
+
+def _check_dev_only(report: dict[str, Any], expected: list[Expectation]) -> None:
+    """``# expect: dev-only DIST``: an app import that only a development declaration (named DIST) provides."""
+    wanted: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for item in expected:
+        if item.verdict == "dev-only":
+            wanted[item.package].append((item.path, item.line))
+    found = {
+        item["package"]: sorted((loc["path"], loc["line"]) for loc in item["locations"]) for item in report["dev_only"]
+    }
+    assert found == {name: sorted(where) for name, where in wanted.items()}, "dev-only findings differ"

@@ -550,3 +550,99 @@ def test_a_requirements_option_is_relative_to_the_current_directory(capsys, vali
     assert code == 1
     assert [item["package"] for item in report["missing"]] == ["requests"]
     assert report["requirements"] == "PyYAML\nrequests\n"
+
+
+# --- manifests: every kind read, answers in the manifest's own terms ------------------------------------------
+
+
+def test_the_fix_is_given_in_the_target_manifests_terms(capsys, validator):
+    root = project("manifest_dependency_groups")
+    missing = one_expectation(root, "missing", "httpx")
+    code, out, _ = cli(capsys, "check", root, "--offline")
+    assert code == 1
+    assert out.startswith("pyproject.toml is missing 1 package")
+    assert (
+        f'Add to pyproject.toml [project] dependencies:\n  "{missing.package}",\nor run: uv add {missing.package}\n'
+        in out
+    )
+    assert "Suggested requirements.txt" not in out
+    _, report = offline(capsys, validator, root)
+    assert report["fix"] == {
+        "file": "pyproject.toml",
+        "kind": "pyproject",
+        "table": "[project] dependencies",
+        "entries": [f'"{missing.package}",'],
+        "command": f"uv add {missing.package}",
+    }
+    _, markdown, _ = cli(capsys, "check", root, "--offline", "--format", "markdown")
+    assert "#### Missing from pyproject.toml" in markdown
+    assert f'```toml\n"{missing.package}",\n```' in markdown
+    assert f"```sh\nuv add {missing.package}\n```" in markdown
+
+
+def test_a_library_gets_a_lower_bound_never_an_exact_pin(capsys, validator, pypi):
+    root = project("manifest_setup_py")
+    numpy = one_expectation(root, "missing", "numpy")
+    pypi.add_project(numpy.package, ["1.25.0", "1.26.4"])
+    _, report = check_json(capsys, validator, root, "--index-url", pypi.url)
+    assert report["fix"]["entries"] == [f'"{numpy.package}>=1.26.4",']
+    assert report["requirements"].endswith(f"{numpy.package}==1.26.4\n")  # the requirements.txt view keeps --mode
+
+
+def test_every_manifest_is_listed_with_what_it_contributed(capsys, validator):
+    root = project("manifest_combined")
+    _, out, _ = cli(capsys, "check", root, "--offline")
+    assert "declared in: requirements.txt (2), pyproject.toml [project] (1), [dependency-groups] dev (1)." in out
+    _, report = offline(capsys, validator, root)
+    assert report["declared_in"] == ["requirements.txt", "pyproject.toml"]
+    assert report["declared_by"] == [
+        {"file": "requirements.txt", "table": "", "count": 2, "dev": False},
+        {"file": "pyproject.toml", "table": "[project]", "count": 1, "dev": False},
+        {"file": "pyproject.toml", "table": "[dependency-groups] dev", "count": 1, "dev": True},
+    ]
+
+
+def test_an_app_import_declared_only_for_development_is_its_own_finding(capsys, validator):
+    root = project("manifest_requirements_dev")
+    rich = one_expectation(root, "dev-only", "rich")
+    code, out, _ = cli(capsys, "check", root, "--offline")
+    assert code == 1
+    assert "Declared for development only, imported by the app:" in out
+    assert f"{rich.path}:{rich.line}" in out
+    _, report = offline(capsys, validator, root)
+    assert report["missing"] == []
+    assert report["dev_only"][0]["reason"] == "declared for development only (requirements-dev.txt:4)"
+
+
+def test_broken_requirement_lines_have_their_own_heading_not_the_skipped_files(capsys, validator):
+    root = project("manifest_local_paths")
+    _, out, _ = cli(capsys, "check", root, "--offline")
+    assert "Requirement lines that could not be used:\n  - requirements.txt:4: 'bad-line==': " in out
+    assert "Skipped" not in out
+    _, report = offline(capsys, validator, root)
+    assert report["skipped"] == []
+    assert [item["path"] for item in report["unusable_requirements"]] == ["requirements.txt:4"]
+
+
+def test_a_commented_out_requirement_makes_its_import_optional_and_says_where(capsys, validator):
+    root = project("manifest_commented")
+    tensorrt = one_expectation(root, "optional", "tensorrt")
+    line = next(
+        n for n, text in enumerate((root / "requirements.txt").read_text().splitlines(), 1) if "tensorrt" in text
+    )
+    _, report = offline(capsys, validator, root)
+    assert missing_named(report, tensorrt.package)["reason"] == f"commented out in requirements.txt:{line}"
+
+
+def test_a_pyproject_given_as_requirements_is_read_as_pyproject(capsys, validator):
+    root = project("manifest_dependency_groups")
+    _, report = offline(capsys, validator, root, "--requirements", root / "pyproject.toml")
+    assert report["declared_in"] == ["pyproject.toml"]
+    assert {item["package"] for item in report["missing"]} == {one_expectation(root, "missing", "httpx").package}
+
+
+def test_no_python_file_under_the_path_is_an_error_naming_it(capsys, tmp_path):
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    code, out, err = cli(capsys, "check", tmp_path, "--offline")
+    assert (code, out) == (2, "")
+    assert err == f"pipreqs-action: error: no Python files under {str(tmp_path)!r}: nothing to check\n"

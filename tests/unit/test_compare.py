@@ -151,12 +151,13 @@ def test_optional_dependency_groups_declare_but_are_never_unused(names) -> None:
     assert [item.package for item in report.unused] == ["requests"]
 
 
-def test_problems_in_the_declarations_are_skipped_entries(names) -> None:
+def test_problems_in_the_declarations_are_unusable_requirements_not_skipped_files(names) -> None:
     problem = Skipped("requirements.txt:2", "'requests ==': expected a version")
     unreadable = Skipped("legacy.py", "not valid Python 3 (line 1: invalid syntax)")
     broken = dataclasses.replace(declared("requests"), problems=(problem,))
     result = dataclasses.replace(scanned(ref("requests")), skipped=(unreadable,))
-    assert compare(result, broken, names).skipped == (unreadable, problem)
+    report = compare(result, broken, names)
+    assert (report.skipped, report.unusable_requirements) == ((unreadable,), (problem,))
 
 
 # --- the suggested requirements.txt ---------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ def test_json_is_the_report_as_a_dict_in_the_documented_order() -> None:
         "warnings",
         "config",
         "unresolved",
+        "declared_by",
+        "dev_only",
+        "unusable_requirements",
+        "fix",
     ]
     assert [item["package"] for item in data["missing"]] == [item.package for item in FULL.missing]
     first = data["missing"][1]
