@@ -4,8 +4,8 @@
     python benchmarks/field/run.py TREES --markdown         # the per-repository table for the README
     python benchmarks/field/run.py TREES --write-baseline   # record today's alarms as the baseline
 
-An *alarm* is what would open the Action's issue: a ``missing`` entry that is not optional, not installed
-through a declared distribution (``via``) and not in secondary code, in a report whose ``in_sync`` is false.
+An *alarm* is what would open the Action's issue: a ``missing`` (or ``dev_only``) entry that is not optional, not
+installed through a declared distribution (``via``) and not in secondary code, in a report whose ``in_sync`` is false.
 Every alarm is judged by a person who read the code, in ``verdicts.toml``::
 
     ["owner/name"]
@@ -42,6 +42,9 @@ else:  # Python 3.10
 ENGINE = Path(sys.executable).parent / "pipreqs-action"
 SLOW_SECONDS = 1.0
 _NOT_ALARM_FLAGS = ("optional", "via", "secondary")  # any of them truthy: reported, but never opens the issue
+# Lists of the JSON report whose entries break in_sync: undeclared imports, and app imports that only a development
+# declaration provides ("dev_only", since the manifests change).
+_ALARM_LISTS = ("missing", "dev_only")
 
 
 def normalize(name: str) -> str:
@@ -117,7 +120,7 @@ def via_found(outcomes: Iterable[Outcome], verdicts: Mapping[str, Mapping[str, V
 
 def alarms_of(report: Mapping[str, Any]) -> tuple[list[str], set[str], str]:
     """The alarmed packages, every reported missing package, and a note when flags and ``in_sync`` disagree."""
-    entries = [e for e in report.get("missing", []) if isinstance(e, Mapping) and "package" in e]
+    entries = [e for key in _ALARM_LISTS for e in report.get(key, []) if isinstance(e, Mapping) and "package" in e]
     reported = {normalize(str(e["package"])) for e in entries}
     flagged = sorted({normalize(str(e["package"])) for e in entries if is_alarm(e)})
     if report.get("in_sync", not flagged):
