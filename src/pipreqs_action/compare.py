@@ -3,8 +3,9 @@
 An import is satisfied when any declared distribution provides it (``PyYAML`` provides ``yaml``), whatever the
 names look like; only otherwise is it missing, under the distribution a correct requirements.txt would name.
 Imports that cannot break the application at run time (guarded by ``except ImportError``, under
-``if TYPE_CHECKING:``, or made only by test code) are still reported, flagged ``optional``, and never make the
-project out of sync on their own.
+``if TYPE_CHECKING:``, or made only by secondary code: tests, examples, tools, vendored code, see ``layout``) are
+still reported, flagged ``optional`` (and ``scope="secondary"`` with a reason for secondary code), and never make
+the project out of sync on their own.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from pipreqs_action.model import (
     Unused,
 )
 from pipreqs_action.pins import Mode, format_requirement
-from pipreqs_action.scan import is_test_path
 
 
 def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
@@ -60,6 +60,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
         requirements="",
         declared_sources=declared.sources,
         files_scanned=scan.files_scanned,
+        local=scan.local,
         unresolved=_unresolved(unsatisfied, names, providers.keys()),
         declared_by=declared.declared_by,
         dev_only=roles.dev_only(dev_only, declared),
@@ -99,6 +100,7 @@ def _missing(
 
 def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) -> Missing:
     required = any(_needed_at_run_time(ref) for _, ref in refs)
+    secondary = sorted({ref.secondary for _, ref in refs})
     return Missing(
         package=suggestion.package,
         imports=tuple(sorted({path for path, _ in refs})),
@@ -106,6 +108,8 @@ def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) 
         optional=not required,
         candidates=suggestion.candidates,
         known=suggestion.known,
+        scope="app" if "" in secondary else "secondary",
+        reason="" if "" in secondary else "only in " + ", ".join(secondary),
     )
 
 
@@ -125,7 +129,7 @@ def _unresolved(
 
 
 def _needed_at_run_time(ref: ImportRef) -> bool:
-    return not (ref.optional or ref.type_only or is_test_path(ref.location.path))
+    return not (ref.optional or ref.type_only or ref.secondary)
 
 
 def _unused(requirements: Sequence[Requirement], used: set[str]) -> tuple[Unused, ...]:

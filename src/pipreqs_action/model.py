@@ -36,6 +36,7 @@ class ImportRef:
     optional: bool = False  # inside try/except ImportError or ModuleNotFoundError
     type_only: bool = False  # under `if TYPE_CHECKING:`
     dynamic: bool = False  # importlib.import_module("x") / __import__("x")
+    secondary: str = ""  # why the importing file is not the app's code ("examples/", "tests"); "" for app code
 
     @property
     def root(self) -> str:
@@ -51,12 +52,39 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceText:
+    """Python source ready for ``ast.parse``, read from one file of the tree (``rel``, POSIX, root-relative).
+
+    For notebooks ``text`` holds the code cells, one after the other, with IPython-only lines blanked (not
+    removed) so that ``line_map[i]`` can say which line of the ``.ipynb`` file text line ``i + 1`` came from,
+    letting annotations point into the real file. ``line_map`` is ``None`` for ``.py``/``.pyw``.
+    """
+
+    rel: str
+    text: str
+    line_map: tuple[int, ...] | None = None
+    writes: tuple[str, ...] = ()  # root-relative .py files a notebook writes (``%%writefile``): project modules
+
+
+@dataclass(frozen=True, slots=True)
+class LocalImport:
+    """An import resolved to the project's own code only after mapping: no distribution is known to provide it,
+    and a module of that name exists elsewhere in the tree (``reason`` says where)."""
+
+    module: str
+    location: Location
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
 
     imports: tuple[ImportRef, ...]
     skipped: tuple[Skipped, ...] = ()
     files_scanned: int = 0
+    elsewhere: tuple[tuple[str, str], ...] = ()  # (import name, folder): a module of that name elsewhere in the tree
+    local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +179,8 @@ class Missing:
     candidates: tuple[str, ...] = ()
     known: bool = True
     version: str = ""
-    reason: str = ""  # why an optional item is optional, when it is not the import's own guard
+    scope: str = "app"  # "secondary": imported only by secondary code (tests, examples, tools, vendored code...)
+    reason: str = ""  # why an optional item is optional when not its own guard ("only in examples/")
 
     @property
     def message(self) -> str:
@@ -218,6 +247,7 @@ class Report:
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
     extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
+    local: tuple[LocalImport, ...] = ()  # imports taken for the project's own modules, with why
     config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
     unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false
     declared_by: tuple[DeclaredBy, ...] = ()

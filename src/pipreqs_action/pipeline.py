@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
+from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.filters import apply_config, drop_first_party
 from pipreqs_action.manifests import read_declared, read_text
@@ -25,18 +26,20 @@ __all__ = ["exit_status", "run", "run_inferred"]
 def run(settings: Settings) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares."""
     config = settings.config
+    declared = read_declared(settings.path, settings.requirements)
     scanned = scan(
         settings.path,
         exclude=settings.exclude,
         full_parse=settings.full_parse,
         secondary=config.secondary,
         app=config.app,
+        declared_in=declared.sources,
     )
     scanned = drop_first_party(scanned, config.first_party)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
-    declared = read_declared(settings.path, settings.requirements)
-    report = compare(scanned, declared, load_import_names(settings.overrides))
+    names = load_import_names(settings.overrides)
+    report = compare(resolve_elsewhere(scanned, names), declared, names)
     report = apply_config(report, config)
     return _finish(report, declared, settings)
 

@@ -99,6 +99,10 @@ def as_dict(report: Report) -> dict[str, Any]:
         "dev_only": [_missing_dict(item) for item in report.dev_only],
         "unusable_requirements": [{"path": item.path, "reason": item.reason} for item in report.unusable_requirements],
         "fix": _advice_dict(report.advice) if report.advice else None,
+        "local": [
+            {"import": item.module, "location": _location_dict(item.location), "reason": item.reason}
+            for item in report.local
+        ],
     }
 
 
@@ -136,6 +140,7 @@ def _missing_dict(item: Missing) -> dict[str, Any]:
         "candidates": list(item.candidates),
         "known": item.known,
         "version": item.version or None,
+        "scope": item.scope,
         "reason": item.reason or None,
     }
 
@@ -155,13 +160,15 @@ def to_text(report: Report) -> str:
     out = [headline(report), f"{_scanned(report)}; declared in: {_declared_in(report)}."]
     if report.config_file:
         out.append(f"Configuration: {report.config_file}.")
-    required, optional = report.required_missing, [item for item in report.missing if item.optional]
+    required, optional, secondary = _sections(report)
     if required:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
     if report.dev_only:
         out += ["", "Declared for development only, imported by the app:", *_text_rows(report.dev_only)]
     if optional:
-        out += ["", "Optional (guarded, type-checking, test, docs or setup.py imports):", *_text_rows(optional)]
+        out += ["", "Optional (guarded or type-checking imports):", *_text_rows(optional)]
+    if secondary:
+        out += ["", f"Only in secondary code ({_SECONDARY_KINDS}):", *_text_rows(secondary)]
     if report.unresolved:
         out += ["", f"Unresolved imports (no data names a distribution; {UNRESOLVED_HINT}):"]
         out += _text_unresolved(report.unresolved)
@@ -169,6 +176,9 @@ def to_text(report: Report) -> str:
         out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
         width = max([28, *(len(item.package) for item in report.unused)])
         out += [f"  {item.package:<{width}} {item.location or ''}".rstrip() for item in report.unused]
+    if report.local:
+        out += ["", "Taken for the project's own modules (no known distribution provides them):"]
+        out += [f"  {item.module:<28} {item.location}" for item in report.local]
     if report.skipped:
         out += ["", "Skipped (could not be read as Python):"]
         out += [f"  - {item.path}: {item.reason}" for item in report.skipped]  # a line starting "::" is a command
@@ -180,6 +190,16 @@ def to_text(report: Report) -> str:
     if required:
         out += ["", *_text_fix(report)]
     return "".join(f"{_one_line(line)}\n" for line in out)
+
+
+_SECONDARY_KINDS = "tests, examples, tools, scripts, docs, vendored code"
+
+
+def _sections(report: Report) -> tuple[list[Missing], list[Missing], list[Missing]]:
+    """Needed at run time; optional in the app's own code; imported only by secondary code."""
+    optional = [item for item in report.missing if item.optional and item.scope != "secondary"]
+    secondary = [item for item in report.missing if item.optional and item.scope == "secondary"]
+    return list(report.required_missing), optional, secondary
 
 
 def _text_fix(report: Report) -> list[str]:
@@ -256,7 +276,7 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     out += [f"{_scanned(report)}; declared in: {_escape(_declared_in(report))}.", ""]
     if report.config_file:
         out += [f"Configuration: {_code(report.config_file)}.", ""]
-    required, optional = report.required_missing, [item for item in report.missing if item.optional]
+    required, optional, secondary = _sections(report)
     if required:
         out += [f"#### Missing from {_escape(_manifest(report))}", "", *_md_table(required, links), ""]
         out += _md_fix(report)
@@ -266,8 +286,12 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += [*_md_table(report.dev_only, links), ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
-        out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests, docs or setup.py.", ""]
+        out += ["Guarded by `except ImportError` or under `if TYPE_CHECKING:`.", ""]
         out += [*_md_table(optional, links), ""]
+    if secondary:
+        out += ["#### Imported only by secondary code", ""]
+        out += [f"Not the app's code ({_SECONDARY_KINDS}): these never keep this issue open.", ""]
+        out += [*_md_table(secondary, links), ""]
     if report.unresolved:
         out += ["#### Unresolved imports", ""]
         out += [_MD_UNRESOLVED_NOTE, ""]
@@ -280,6 +304,10 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
             for item in report.unused
         ]
         out += [""]
+    if report.local:
+        out += ["<details><summary>Taken for the project's own modules</summary>", ""]
+        out += [f"- `{item.module}` at {_code(str(item.location))}: {_escape(item.reason)}" for item in report.local]
+        out += ["", "</details>", ""]
     if report.skipped:
         out += ["<details><summary>Skipped files</summary>", ""]
         out += [f"- {_code(item.path)}: {_escape(item.reason)}" for item in report.skipped]
@@ -387,8 +415,8 @@ _ISSUE_FOOTER = """\
   `never`), `issue-labels`, `issue-title`.
 - **Silence the check:** set `create-issue: 'false'` on the step, or remove the step.
 
-Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by tests, docs or setup.py never
-keep this issue open.
+Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by secondary code (tests, examples,
+tools, scripts, docs, vendored code) never keep this issue open.
 </details>
 """
 

@@ -17,14 +17,15 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 _EXPECT = re.compile(
-    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved|dev-only)(?![\w-])"
+    r"#\s*expect:\s*(?P<verdict>missing|optional|secondary|ambiguous|declared|local|stdlib|ignored|unresolved|dev-only)(?![\w-])"
     r"(?P<rest>[^\"\\]*)"
 )
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
     r"""|(?:import_module|__import__)\(\s*['"](?P<dynamic>[\w.]+)"""
 )
-REPORTED = ("missing", "optional", "ambiguous")
+REPORTED = ("missing", "optional", "secondary", "ambiguous")
+NOT_REQUIRED = ("optional", "secondary")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def by_package(expected: list[Expectation]) -> dict[str, list[Expectation]]:
 
 def required_packages(expected: list[Expectation]) -> list[str]:
     """Packages needed at run time: at least one of their imports is not optional."""
-    return [name for name, items in by_package(expected).items() if any(i.verdict != "optional" for i in items)]
+    return [name for name, items in by_package(expected).items() if any(i.verdict not in NOT_REQUIRED for i in items)]
 
 
 def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
@@ -106,7 +107,10 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
         found = missing[name]
         where = sorted((i.path, i.line) for i in items)
         assert sorted((loc["path"], loc["line"]) for loc in found["locations"]) == where, name
-        assert found["optional"] == all(i.verdict == "optional" for i in items), name
+        assert found["optional"] == all(i.verdict in NOT_REQUIRED for i in items), name
+        secondary = all(i.verdict == "secondary" for i in items)
+        assert found["scope"] == ("secondary" if secondary else "app"), name
+        assert bool(found["reason"] and found["reason"].startswith("only in ")) == secondary, (name, found["reason"])
         for item in items:
             root = item.module.partition(".")[0]
             assert any(imp == root or imp.startswith(f"{root}.") for imp in found["imports"]), (name, item.module)

@@ -338,9 +338,12 @@ def test_optional_and_test_only_imports_are_reported_but_keep_the_project_in_syn
     assert report["missing"]
     assert all(item["optional"] for item in report["missing"])
     test_code = [e for e in expectations(root) if e.path.startswith("tests/") or e.path == "conftest.py"]
-    tests_only = {e.package for e in test_code if e.verdict == "optional"}
+    tests_only = {e.package for e in test_code if e.verdict == "secondary"}
     assert tests_only
     assert tests_only <= {item["package"] for item in report["missing"]}
+    for item in report["missing"]:
+        if item["package"] in tests_only:
+            assert (item["scope"], item["reason"]) == ("secondary", "only in tests"), item
     assert report["requirements"] == (root / "requirements.txt").read_text("utf-8")  # nothing optional is added
 
 

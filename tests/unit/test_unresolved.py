@@ -41,7 +41,7 @@ def test_an_unresolved_import_declared_under_its_own_name_is_satisfied(names) ->
 
 
 def test_an_unresolved_import_made_only_by_tests_is_flagged_optional(names) -> None:
-    report = compare(scanned(ref(UNKNOWN, "tests/test_app.py:1")), declared(), names)
+    report = compare(scanned(ref(UNKNOWN, "tests/test_app.py:1", secondary="tests")), declared(), names)
     assert report.unresolved[0].optional
 
 
