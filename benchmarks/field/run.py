@@ -100,7 +100,7 @@ class Outcome:
 
 
 def is_alarm(entry: Mapping[str, Any]) -> bool:
-    return not any(entry.get(flag) for flag in _NOT_ALARM_FLAGS)
+    return not any(entry.get(flag) for flag in _NOT_ALARM_FLAGS) and entry.get("scope") != "secondary"
 
 
 def _has_via(entry: object) -> bool:
