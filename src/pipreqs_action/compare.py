@@ -16,11 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
 
-from pipreqs_action import roles
+from pipreqs_action import ignores, roles
+from pipreqs_action.guards import TYPE_CHECKING_ONLY, best_reason
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import (
     Declared,
     ImportRef,
+    Location,
     Missing,
     Report,
     Requirement,
@@ -38,6 +40,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
     dev = roles.providers(declared.dev, names)
     used: set[str] = set()
     unsatisfied: dict[str, list[ImportRef]] = defaultdict(list)
+    silenced: set[Location] = set()  # inline ignore markers that kept an import out of the report
     dev_only: dict[str, list[tuple[str, ImportRef]]] = defaultdict(list)
     for ref in scan.imports:
         if ref.root in declared.first_party:
@@ -46,6 +49,8 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
             keys = [key for key, provided in providers.items() if names.satisfies(provided, path)]
             if keys:
                 used.update(keys)
+            elif ref.ignore_line:
+                silenced.add(ignores.marker_location(ref))
             elif dev_key := roles.provider_of(path, dev, names):
                 if _needed_at_run_time(ref):
                     dev_only[dev_key].append((path, ref))
@@ -65,6 +70,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
         declared_by=declared.declared_by,
         dev_only=roles.dev_only(dev_only, declared),
         unusable_requirements=tuple(sorted(declared.problems)),
+        stale_ignores=ignores.stale(scan.imports, scan.stale_ignores, silenced),
     )
 
 
@@ -99,18 +105,36 @@ def _missing(
 
 
 def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) -> Missing:
-    required = any(_needed_at_run_time(ref) for _, ref in refs)
+    needed = [ref for _, ref in refs if _needed_at_run_time(ref)]
     secondary = sorted({ref.secondary for _, ref in refs})
     return Missing(
         package=suggestion.package,
         imports=tuple(sorted({path for path, _ in refs})),
         locations=tuple(sorted({ref.location for _, ref in refs})),
-        optional=not required,
+        optional=not needed,
         candidates=suggestion.candidates,
         known=suggestion.known,
         scope="app" if "" in secondary else "secondary",
-        reason="" if "" in secondary else "only in " + ", ".join(secondary),
+        reason=_reason(refs, needed, secondary),
+        marker=_only_where(needed),
     )
+
+
+def _reason(refs: Sequence[tuple[str, ImportRef]], needed: Sequence[ImportRef], secondary: Sequence[str]) -> str:
+    """Why an item is optional: only secondary code imports it, or the most informative guard in the app's code."""
+    if needed:
+        return ""
+    if "" not in secondary:
+        return "only in " + ", ".join(secondary)
+    return best_reason([ref.reason or (TYPE_CHECKING_ONLY if ref.type_only else "") for _, ref in refs])
+
+
+def _only_where(needed: Sequence[ImportRef]) -> str:
+    """A marker when every run-time import sits in a platform or Python-version branch (PEP 508 ``or``)."""
+    markers = sorted({ref.marker for ref in needed})
+    if not markers or "" in markers:
+        return ""
+    return markers[0] if len(markers) == 1 else " or ".join(f"({marker})" for marker in markers)
 
 
 def _unresolved(
@@ -152,7 +176,11 @@ def with_requirements(
     missing = tuple(
         dataclasses.replace(item, version=versions.get(canonicalize_name(item.package), "")) for item in report.missing
     )
-    added = [format_requirement(item.package, item.version or None, mode) for item in missing if not item.optional]
+    added = [
+        format_requirement(item.package, item.version or None, mode) + (f"; {item.marker}" if item.marker else "")
+        for item in missing
+        if not item.optional and not item.via  # what a declared distribution installs is suggested, not added
+    ]
     if base_text is None:
         kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))
     else:

@@ -94,6 +94,7 @@ class Layout:
         self._packages = frozenset(path[: -len("/__init__.py")] for path in paths if path.endswith("/__init__.py"))
         self._vendored = frozenset(folder.strip("/") for folder in vendored if folder.strip("/"))
         self._copied = dict(copied or {})
+        self._later: dict[str, str] = {}
         declared_folders = {PurePosixPath(source).parent.as_posix() for source in declared_in}
         manifests = list(manifests)
         root_manifest = any("/" not in path and _is_manifest(path) for path in manifests)
@@ -113,6 +114,10 @@ class Layout:
         self._by_name = not all(self.reason(path) for path in paths)
         self._folders.clear()
 
+    def add_reasons(self, reasons: Mapping[str, str]) -> None:
+        """Reasons found later for single files of the app's code (an optional integration of a library)."""
+        self._later.update(reasons)
+
     def reason(self, path: str) -> str:
         """Why ``path`` is secondary code ("examples/", "tests", "vendored in lib/"...), or "" for the app's code."""
         if self._app is not None and self._app.match_file(path):
@@ -124,6 +129,8 @@ class Layout:
         folder = self._folder_reason(directory, notebook)
         if folder:
             return folder
+        if path in self._later:
+            return self._later[path]
         return f"a file copied from {self._copied[path]}" if path in self._copied else _file_reason(name)
 
     def _folder_reason(self, directory: str, notebook: bool) -> str:

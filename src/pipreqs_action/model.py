@@ -37,6 +37,10 @@ class ImportRef:
     type_only: bool = False  # under `if TYPE_CHECKING:`
     dynamic: bool = False  # importlib.import_module("x") / __import__("x")
     secondary: str = ""  # why the importing file is not the app's code ("examples/", "tests"); "" for app code
+    reason: str = ""  # why it is optional, in words ("guarded by find_spec('x')"); see guards.py
+    marker: str = ""  # PEP 508 marker of the platform or Python-version branch it sits in
+    in_function: bool = False  # inside a def: runs only when called (features.py)
+    ignore_line: int = 0  # line of an inline `# pipreqs-action: ignore` marker on the statement (ignores.py)
 
     @property
     def root(self) -> str:
@@ -85,6 +89,7 @@ class ScanResult:
     files_scanned: int = 0
     elsewhere: tuple[tuple[str, str], ...] = ()  # (import name, folder): a module of that name elsewhere in the tree
     local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +185,10 @@ class Missing:
     known: bool = True
     version: str = ""
     scope: str = "app"  # "secondary": imported only by secondary code (tests, examples, tools, vendored code...)
-    reason: str = ""  # why an optional item is optional when not its own guard ("only in examples/")
+    reason: str = ""  # why an optional item is optional: "only in examples/", its best guard (guards.py), its role
+    marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
+    via: tuple[str, ...] = ()  # declared distributions that install it: real, but not urgent (never breaks in_sync)
+    via_source: str = ""  # where that dependency data came from: "snapshot" (bundled) or "index"
 
     @property
     def message(self) -> str:
@@ -254,10 +262,17 @@ class Report:
     dev_only: tuple[Missing, ...] = ()  # app imports satisfied only by a development declaration
     unusable_requirements: tuple[Skipped, ...] = ()  # declared lines that could not be used (not Python files)
     advice: Advice | None = None  # the fix in the target manifest's own terms
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:
-        return tuple(m for m in self.missing if not m.optional)
+        """Needed at run time and installed by nothing declared: what makes the project out of sync."""
+        return tuple(m for m in self.missing if not m.optional and not m.via)
+
+    @property
+    def installed_through(self) -> tuple[Missing, ...]:
+        """Needed at run time, installed only through a declared distribution: declare them to be safe."""
+        return tuple(m for m in self.missing if not m.optional and m.via)
 
     @property
     def in_sync(self) -> bool:

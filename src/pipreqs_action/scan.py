@@ -37,6 +37,14 @@ from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped, SourceText
+from pipreqs_action.reachability import (
+    PACKAGING_MANIFESTS,
+    Packages,
+    console_scripts,
+    is_library,
+    optional_integrations,
+    package_imports,
+)
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.vendoring import copied_from, vendored_roots
 
@@ -56,6 +64,7 @@ class _FileFacts:
     import_roots: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     copied_from: str = ""  # the project its header says it was copied from
+    package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -77,22 +86,27 @@ def scan(
     """
     tree = discover_tree(root, exclude)
     on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
-    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk), tree.files)
+    packages = Packages(tree.files if is_library(tree.markers) else ())
+    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages), tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts) or on_disk
     layout = _layout(tree, facts, declared_in=declared_in, secondary=secondary, app=app)
+    layout.add_reasons(_integrations(root, tree, facts, layout, packages))
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, _ in results:
         found.extend(_resolved(refs, local, layout))
         if problem is not None:
             skipped.append(problem)
+    stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
+    found = [ref for ref in found if ref.module != _STALE]
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
         tuple(found),
         tuple(sorted(skipped)),
         files_scanned=len(tree.files),
         elsewhere=tuple(sorted((name, folder) for name, folder in elsewhere.items() if folder is not None)),
+        stale_ignores=stale,
     )
 
 
@@ -120,6 +134,33 @@ def _layout(
     )
 
 
+def _integrations(
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> dict[str, str]:
+    """Modules of a library that nothing it runs imports (``reachability``), with the reason to show."""
+    if not packages.names:
+        return {}
+    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
+    return optional_integrations(
+        tree.files,
+        {file_facts.rel: file_facts.package_imports for file_facts in facts},
+        packages=packages,
+        app_code=[path for path in tree.files if not layout.reason(path)],
+        manifests=tree.markers,
+        scripts=console_scripts(texts),
+    )
+
+
+def _small_text(path: Path) -> str:
+    """A root packaging file's text for its entry points; unreadable or huge: nothing (entry points are a bonus)."""
+    try:
+        if path.is_symlink() or path.stat().st_size > 1024 * 1024:
+            return ""
+        return path.read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def _resolved(refs: list[ImportRef], local: LocalModules, layout: Layout) -> Iterable[ImportRef]:
     """The file's imports that the project does not provide itself, each saying whose code made it."""
     if not refs:
@@ -127,8 +168,10 @@ def _resolved(refs: list[ImportRef], local: LocalModules, layout: Layout) -> Ite
     path = refs[0].location.path
     reason = layout.reason(path)
     for ref in refs:
-        if not local.is_local(path, ref.root):
+        if ref.module == _STALE or not local.is_local(path, ref.root):
             yield dataclasses.replace(ref, secondary=reason) if reason else ref
+        elif ref.ignore_line:
+            yield _stale_marker(path, ref.ignore_line)
 
 
 @dataclass(frozen=True)
@@ -143,6 +186,7 @@ class _Reader:
     stdlib: frozenset[str]
     full_parse: bool
     local: LocalModules
+    packages: Packages
 
     def __call__(self, rel: str) -> FileResult:
         source = files.read_source(self.root, rel)
@@ -151,8 +195,15 @@ class _Reader:
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         try:
             raw = imports.extract(source.text, full=self.full_parse)
+        except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
+            return list(_third_party(error.imports, source, self.stdlib, self.local)), Skipped(rel, str(error)), facts
         except imports.NotPython as error:
             return [], Skipped(rel, str(error)), facts
+        if self.packages.names:
+            modules = [(item.module, item.names) for item in raw]
+            facts = dataclasses.replace(
+                facts, package_imports=package_imports(source.text, rel, modules, self.packages)
+            )
         return list(_third_party(raw, source, self.stdlib, self.local)), None, facts
 
 
@@ -275,17 +326,35 @@ def _third_party(
 ) -> Iterable[ImportRef]:
     for item in raw:
         root_name = item.module.partition(".")[0]
+        ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
         if root_name == "__future__" or root_name in stdlib or local.is_local(source.rel, root_name):
+            if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
+                yield _stale_marker(source.rel, ignore_line)
             continue
-        line = source.line_map[item.line - 1] if source.line_map and item.line <= len(source.line_map) else item.line
         yield ImportRef(
             module=item.module,
-            location=Location(source.rel, line),
+            location=Location(source.rel, _file_line(source, item.line)),
             names=item.names,
             optional=item.optional,
             type_only=item.type_only,
             dynamic=item.dynamic,
+            reason=item.reason,
+            marker=item.marker,
+            in_function=item.in_function,
+            ignore_line=ignore_line,
         )
+
+
+_STALE = "<stale ignore marker>"  # never an import name: carries a marker's place from a reader to scan()
+
+
+def _stale_marker(path: str, line: int) -> ImportRef:
+    return ImportRef(_STALE, Location(path, line), ignore_line=line)
+
+
+def _file_line(source: SourceText, line: int) -> int:
+    """The line in the file itself (a notebook's JSON text) of a line of the extracted code."""
+    return source.line_map[line - 1] if source.line_map and line <= len(source.line_map) else line
 
 
 def standard_library() -> frozenset[str]:

@@ -94,6 +94,7 @@ def test_json_is_the_report_as_a_dict_in_the_documented_order() -> None:
         "unusable_requirements",
         "fix",
         "local",
+        "stale_ignores",
     ]
     assert [item["package"] for item in data["missing"]] == [item.package for item in FULL.missing]
     first = data["missing"][1]
