@@ -44,7 +44,7 @@ def main(env: Mapping[str, str] | None = None) -> int:
 def _run(settings: ActionSettings) -> int:
     try:
         with _checkout(settings) as checkout:
-            report = _check(settings, checkout)
+            report, fail_on = _check(settings, checkout)
     except Exception as error:  # a strange repository must end in one line, never a traceback
         message = str(error) if isinstance(error, PipreqsActionError) else f"internal error: {error!r}"
         core.error(message)
@@ -58,7 +58,7 @@ def _run(settings: ActionSettings) -> int:
     runner.set_output(settings.output_file, "issue-number", str(outcome.number or "") if outcome else "")
     runner.set_output(settings.output_file, "issue-url", (outcome.url or "") if outcome else "")
     runner.log_untrusted(render.to_text(report))  # file names of the checked tree: no command may hide in them
-    return 1 if outcome is False else pipeline.exit_status(report, settings.fail_on)
+    return 1 if outcome is False else pipeline.exit_status(report, fail_on)
 
 
 @contextlib.contextmanager
@@ -80,14 +80,18 @@ def _checkout(settings: ActionSettings) -> Iterator[source.Checkout]:
         yield checkout
 
 
-def _check(settings: ActionSettings, checkout: source.Checkout) -> Report:
+def _check(settings: ActionSettings, checkout: source.Checkout) -> tuple[Report, str]:
+    """The report, and the fail-on that applies (the input, else the project's configuration, else never)."""
     engine = engine_settings(
         path=checkout.root / settings.path,
         requirements=[checkout.root / settings.path / item for item in settings.requirements],
         exclude=settings.exclude,
         mode=settings.mode,
-        fail_on=settings.fail_on,
+        fail_on=settings.fail_on if settings.fail_on_given else None,
         index_url=settings.index_url,
+        overrides=settings.overrides,
+        ignore=settings.ignore,
+        default_fail_on="never",
     )
     if settings.api_url:
         code_url = _code_url(settings)
@@ -105,7 +109,7 @@ def _check(settings: ActionSettings, checkout: source.Checkout) -> Report:
     }
     for name, value in outputs.items():
         runner.set_output(settings.output_file, name, value)
-    return report
+    return report, engine.fail_on
 
 
 def _code_url(settings: ActionSettings) -> str:

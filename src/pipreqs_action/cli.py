@@ -1,46 +1,122 @@
-"""`pipreqs-action check PATH`: the engine on the command line. Exit 0 in sync, 1 out of sync, 2 usage error."""
+"""`pipreqs-action check PATH`: the engine on the command line. Exit 0 in sync, 1 out of sync, 2 usage error.
+
+Start-up stays fast: only argparse and the small modules are imported here; the engine, the server and the
+annotation writer are imported by the command that needs them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from pipreqs_action import __version__
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES
-from pipreqs_action.render import FORMATS, render
-from pipreqs_action.settings import FAIL_ON, engine_settings
+from pipreqs_action.render import FORMATS, headline, render
+from pipreqs_action.settings import FAIL_ON, Settings, engine_settings
+from pipreqs_action.terminal import COLORS, StatusLine, paint, wants_color
+
+if TYPE_CHECKING:
+    from pipreqs_action.model import Report
+
+log = logging.getLogger("pipreqs_action.cli")
+
+_EPILOG = """\
+exit status:
+  0  in sync (or --exit-zero, or --fail-on never)
+  1  out of sync by --fail-on: a package the code needs is not declared (missing), or any finding (any)
+  2  usage error: a bad option, a bad configuration file, a path that cannot be read
+
+configuration:
+  [tool.pipreqs-action] in PATH/pyproject.toml, else PATH/pipreqs-action.toml or PATH/.pipreqs-action.toml;
+  keys: ignore-missing, ignore-unused, map, first-party, exclude, secondary, app, fail-on.
+  Options given here win over the file. "import x  # pipreqs-action: ignore" silences one import.
+
+examples:
+  pipreqs-action check .
+  pipreqs-action check src/app --format json --output report.json
+  pipreqs-action check . --format github --exit-zero      # annotations in a workflow step
+  pipreqs-action explain cv2 .
+"""
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Each option's real default after its help, and the epilog (exit codes, examples) kept as written."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, [], argparse.SUPPRESS):
+            return text
+        return f"{text} (default: %(default)s)"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pipreqs-action", description="Keep requirements.txt honest.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help="compare what PATH imports with what it declares")
-    check.add_argument("path", nargs="?", default=".", help="project root (default: .)")
+    parser = argparse.ArgumentParser(
+        prog="pipreqs-action",
+        description="Keep requirements.txt honest: compare what a project imports with what it declares.",
+        epilog=_EPILOG,
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{check,explain,serve}")
+    _add_check(commands)
+    _add_explain(commands)
+    _add_serve(commands)
+    return parser
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser(
+        "check",
+        help="compare what PATH imports with what it declares",
+        description="Compare what PATH imports with what it declares.",
+        epilog=_EPILOG,
+        formatter_class=_HelpFormatter,
+    )
+    check.add_argument("path", nargs="?", default=".", help="project root")
     check.add_argument(
-        "--requirements",
         "-r",
+        "--requirements",
         action="append",
         default=[],
         metavar="FILE",
-        help="requirements file to read instead of PATH/requirements.txt (repeatable)",
+        help="requirements file to read instead of PATH/requirements.txt (repeatable; default: PATH/requirements.txt,"
+        " else PATH/pyproject.toml)",
     )
     check.add_argument(
         "--exclude",
         action="append",
         default=[],
         metavar="GLOB",
-        help="gitignore-style pattern of paths to leave out (repeatable)",
+        help="gitignore-style pattern to leave out (repeatable)",
     )
+    check.add_argument("--config", metavar="FILE", help="configuration file (default: found under PATH, see below)")
     check.add_argument("--mode", choices=MODES, default="pin", help="version style for added lines")
-    check.add_argument("--fail-on", choices=FAIL_ON, default="missing", help="what makes the exit status 1")
-    check.add_argument("--format", choices=FORMATS, default="text", dest="output_format")
-    check.add_argument("--index-url", default=DEFAULT_INDEX_URL, help="PyPI JSON API base for versions")
-    check.add_argument("--offline", action="store_true", help="make no network request at all")
+    check.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="what makes the exit status 1 (default: the configuration's fail-on, else missing)",
+    )
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when out of sync (errors still exit 2)")
+    check.add_argument(
+        "--format",
+        choices=(*FORMATS, "github"),
+        default="text",
+        dest="output_format",
+        help="report format; github: the Action's ::warning annotations",
+    )
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="text: only the verdict when out of sync, else nothing"
+    )
+    check.add_argument("--color", choices=COLORS, default="auto", help="colour the text report (NO_COLOR, FORCE_COLOR)")
+    _add_index_options(check)
     check.add_argument("--full-parse", action="store_true", help="parse every file completely (slower)")
     check.add_argument(
         "--map",
@@ -51,55 +127,179 @@ def _parser() -> argparse.ArgumentParser:
         help="the distribution that provides an import name (repeatable)",
     )
     check.add_argument("--debug", action="store_true", help="log progress and show tracebacks")
-    serve = commands.add_parser("serve", help="run the HTTP API (GET /pipreqs?code_url=...)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    return parser
+
+
+def _add_index_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        help="package index for versions: a PyPI JSON API or a PEP 503/691 simple index (default: PIP_INDEX_URL, "
+        f"pip.conf's index-url, else {DEFAULT_INDEX_URL})",
+    )
+    parser.add_argument("--offline", action="store_true", help="make no network request at all")
+
+
+def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    explain = commands.add_parser(
+        "explain",
+        help="say which distribution an import maps to, and why",
+        description="Say which distribution provides IMPORT, why (data source, rule or configuration), and the "
+        "other candidates. PATH's configuration ([tool.pipreqs-action] map) is taken into account.",
+        formatter_class=_HelpFormatter,
+    )
+    explain.add_argument("module", metavar="IMPORT", help="an import name, dotted for namespace packages")
+    explain.add_argument("path", nargs="?", default=".", help="project root whose configuration applies")
+    explain.add_argument("--config", metavar="FILE", help="configuration file (default: found under PATH)")
+    explain.add_argument("--map", action="append", default=[], metavar="IMPORT=DIST", dest="overrides")
+    explain.add_argument("--debug", action="store_true", help="log progress and show tracebacks")
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTP API (GET /pipreqs?code_url=...)",
+        description="Serve GET /pipreqs?code_url=... and GET /health.",
+        formatter_class=_HelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free port)")
+    serve.add_argument("--server-url", default="https://github.com", help="GitHub whose owner/name code_urls name")
+    serve.add_argument(
+        "--allow-http-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="host that may be cloned over plain http (repeatable; default: none, https only)",
+    )
+    serve.add_argument("--clone-timeout", type=float, default=120.0, metavar="SECONDS", help="limit per clone")
+    serve.add_argument("--max-clones", type=int, default=2, metavar="N", help="clones running at once")
+    _add_index_options(serve)
+    serve.add_argument("--debug", action="store_true", help="log every step")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG
-        if getattr(args, "debug", False)
-        else (logging.INFO if args.command == "serve" else logging.WARNING),
-        format="pipreqs-action: %(levelname)s: %(message)s",
-    )
+    debug = getattr(args, "debug", False)
+    level = logging.DEBUG if debug else (logging.INFO if args.command == "serve" else logging.WARNING)
+    logging.basicConfig(level=level, format="pipreqs-action: %(levelname)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)  # a status line may lower the package's level; the log keeps its own
     try:
         if args.command == "serve":
-            from pipreqs_action.server import serve  # only the server needs it
-
-            serve(args.host, args.port)
-            return 0
-        return _check(args)
+            return _serve(args, os.environ)
+        if args.command == "explain":
+            return _explain(args)
+        return _check(args, os.environ)
     except PipreqsActionError as error:
         print(f"pipreqs-action: error: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a strange repository must never produce a traceback
-        if args.debug:
+        if debug:
             raise
         print(f"pipreqs-action: internal error: {type(error).__name__}: {error} (rerun with --debug)", file=sys.stderr)
         return 2
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from pipreqs_action import pipeline  # keeps `--help` instant
 
+    github = args.output_format == "github"
     settings = engine_settings(
         path=args.path,
         requirements=[Path(item).absolute() for item in args.requirements],  # relative to the cwd, as users expect
         exclude=args.exclude,
         mode=args.mode,
         fail_on=args.fail_on,
-        index_url=args.index_url,
+        index_url=_index_url(args, env),
         offline=args.offline,
-        output_format=args.output_format,
+        output_format="text" if github else args.output_format,
         full_parse=args.full_parse,
         overrides=args.overrides,
+        config=args.config,
     )
-    report = pipeline.run(settings)
-    sys.stdout.write(render(report, settings.output_format))
-    return pipeline.exit_status(report, settings.fail_on)
+    with StatusLine(sys.stderr, f"checking {settings.path} ...", enabled=not args.quiet):
+        report = pipeline.run(settings)
+        if settings.exclude:
+            _warn_unmatched_excludes(settings)
+    text = _format(report, settings, args, env)
+    _write(text, args.output)
+    status = pipeline.exit_status(report, settings.fail_on)
+    return 0 if args.exit_zero else status
+
+
+def _index_url(args: argparse.Namespace, env: Mapping[str, str]) -> str:
+    """--index-url, else pip's own configuration (PIP_INDEX_URL, pip.conf), else PyPI."""
+    if args.index_url:
+        return cast(str, args.index_url)
+    from pipreqs_action.pipconf import pip_index_url
+
+    return pip_index_url(env) or DEFAULT_INDEX_URL
+
+
+def _warn_unmatched_excludes(settings: Settings) -> None:
+    from pipreqs_action.excludes import unmatched_excludes
+
+    for pattern in unmatched_excludes(settings.path, settings.exclude):
+        log.warning("exclude pattern %r matched no file", pattern)
+
+
+def _format(report: Report, settings: Settings, args: argparse.Namespace, env: Mapping[str, str]) -> str:
+    if args.output_format == "github":
+        from pipreqs_action.annotations import to_github
+
+        return to_github(report, _repository_prefix(settings.path))
+    if settings.output_format != "text":
+        return render(report, settings.output_format)
+    if args.quiet:
+        return "" if report.in_sync else headline(report) + "\n"
+    text = render(report, "text")
+    colored = wants_color(args.color, sys.stdout, env) and not (args.output and args.color == "auto")
+    return paint(text, in_sync=report.in_sync) if colored else text
+
+
+def _repository_prefix(path: Path) -> str:
+    """Where the checked folder sits relative to the working directory (the repository root in a workflow)."""
+    try:
+        relative = path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return ""
+    return relative.as_posix() if relative.parts else ""
+
+
+def _write(text: str, output: str | None) -> None:
+    if not output:
+        sys.stdout.write(text)
+        return
+    from pipreqs_action.errors import SettingsError
+
+    try:
+        Path(output).write_text(text, "utf-8")
+    except OSError as error:
+        raise SettingsError(f"output: cannot write {output!r} ({error.strerror or error})") from None
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from pipreqs_action.explain import explain, render_explanation
+
+    settings = engine_settings(path=args.path, overrides=args.overrides, config=args.config, offline=True)
+    sys.stdout.write(render_explanation(explain(args.module, settings)))
+    return 0
+
+
+def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from pipreqs_action.server import serve  # only the server needs it
+
+    serve(
+        args.host,
+        args.port,
+        server_url=args.server_url,
+        allow_http_hosts=frozenset(args.allow_http_host),
+        clone_timeout=args.clone_timeout,
+        offline=args.offline,
+        index_url=_index_url(args, env),
+        max_clones=args.max_clones,
+    )
+    return 0
 
 
 if __name__ == "__main__":

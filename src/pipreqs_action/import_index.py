@@ -38,7 +38,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 INDEX_ENV = "PIPREQS_ACTION_INDEX"
-_SCHEMA = 1
+_SCHEMA = 2
 
 
 def package_dir(package: str) -> Path:
@@ -101,8 +101,11 @@ CREATE TABLE module (path TEXT NOT NULL, key TEXT NOT NULL, kind INTEGER NOT NUL
 """
 # dist.name is NULL when the name is its own key; dist.paths is NULL for the common case of one top-level module
 # spelled like the key (``requests``), else the paths separated by spaces, each prefixed by its kind's marker.
-# kind: 0 = a module pigar lists, 1 = a namespace path derived from the name, 2 = another spelling of it.
-_KIND_MARKERS = ("", "+", "~")
+# kind: 0 = a module pigar lists, 1 = a namespace path derived from the name, 2 = another spelling of it,
+# 3 = a module in a folder that the distribution's ``.pth`` file puts on ``sys.path`` (see ``_path_entry_modules``).
+_KIND_MARKERS = ("", "+", "~", "^")
+_MARKED = "".join(_KIND_MARKERS)
+PATH_ENTRY = 3
 
 
 def build_index(dest: Path) -> Path:
@@ -164,6 +167,8 @@ def _dist_row(key: str, entries: Sequence[tuple[str, str, str | None]]) -> tuple
     for name, _, module in entries:
         for path, kind in _paths_of(name, module):
             paths[path] = min(kind, paths.get(path, kind))
+    for path in _path_entry_modules(key, [module for _, _, module in entries if module]):
+        paths.setdefault(path, PATH_ENTRY)
     name = _newest_name(entries)
     return key, None if name == key else name, _encode_paths(key, paths)
 
@@ -178,6 +183,23 @@ def _paths_of(name: str, module: str | None) -> Iterator[tuple[str, int]]:
             yield root, 0
         elif not is_namespace(module):
             yield module, 0
+
+
+def _path_entry_modules(key: str, modules: Sequence[str]) -> Iterator[str]:
+    """Modules a distribution installs into a folder that its ``.pth`` file adds to ``sys.path``.
+
+    pywin32 ships ``win32/lib/win32con.py`` and a ``pywin32.pth`` naming ``win32/lib``, so ``import win32con``
+    works; its ``top_level.txt`` (which pigar copies) lists such modules as ``win32\\lib\\win32con``. A listed
+    path counts as a path-entry module only when its first folder is not itself a package of the distribution
+    (nor named after it): ``slixmpp\\plugins\\google`` is a sub-package of ``slixmpp``, not an import root.
+    """
+    packages = {module for module in modules if DOTTED_PATH.match(module)}
+    for module in modules:
+        parts = [part for part in re.split(r"[\\/]", module) if part]
+        if len(parts) < 2 or not all(DOTTED_PATH.match(part) and "." not in part for part in parts):
+            continue
+        if parts[0] not in packages and normalise(parts[0]) != key:
+            yield parts[-1]
 
 
 def _newest_name(entries: Sequence[tuple[str, str, str | None]]) -> str:
@@ -197,7 +219,7 @@ def _encode_paths(key: str, paths: Mapping[str, int]) -> str | None:
 def _decode_paths(key: str, paths: str | None) -> list[tuple[str, int]]:
     if paths is None:
         return [(key.replace("-", "_"), 0)]
-    return [(item.lstrip("+~"), _KIND_MARKERS.index(item[0]) if item[0] in "+~" else 0) for item in paths.split()]
+    return [(item.lstrip(_MARKED), _KIND_MARKERS.index(item[0]) if item[0] in _MARKED else 0) for item in paths.split()]
 
 
 def _module_rows(con: sqlite3.Connection) -> Iterator[tuple[str, str, int]]:
@@ -226,7 +248,12 @@ def _version_key(version: str | None) -> tuple[int, ...]:
 class Provider(NamedTuple):
     name: str  # as published
     key: str  # normalised
-    kind: int  # 0 = pigar lists the module, 1 = a namespace path from the name, 2 = another spelling of it
+    kind: int  # 0 = pigar lists the module, 1 = a namespace path from the name, 2 = another spelling, 3 = .pth
+
+    @property
+    def rank(self) -> int:
+        """How far the name had to be bent: 0 for a module pigar lists, top-level or in a ``.pth`` folder."""
+        return 0 if self.kind == PATH_ENTRY else self.kind
 
 
 class Index:

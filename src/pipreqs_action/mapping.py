@@ -27,7 +27,7 @@ from pipreqs_action.import_index import INDEX_ENV, Index, build_index, default_i
 from pipreqs_action.model import ImportRef, Suggestion
 from pipreqs_action.name_tables import NameTable, curated, pipreqs_table
 from pipreqs_action.namespaces import NAMESPACE_ROOTS, is_namespace, namespace_paths, normalise, prefixes, unversioned
-from pipreqs_action.suggestions import Sources, suggest
+from pipreqs_action.suggestions import Sources, suggest, suggestion_source
 
 __all__ = [
     "INDEX_ENV",
@@ -106,6 +106,9 @@ class ImportNames:
         if not found:
             guess = re.sub(r"[-.]", "_", dist.strip())
             found = {guess, guess.lower()}
+        own = key.replace("-", "_")  # a module named like the distribution is its own, whatever pigar lists
+        if not is_namespace(own):  # (never a namespace root: `google` would cover every google.* import)
+            found.add(own)
         return frozenset(found)
 
     @staticmethod
@@ -134,6 +137,10 @@ class ImportNames:
         if import_path not in self._suggestions:
             self._suggestions[import_path] = suggest(self._sources, import_path)
         return self._suggestions[import_path]
+
+    def source_of(self, import_path: str) -> str:
+        """Which source ``suggest`` answers from (``override``, ``curated``, ``pipreqs``, ``pigar``, ``none``)."""
+        return suggestion_source(self._sources, import_path, known=self.suggest(import_path).known)
 
 
 def load_import_names(overrides: Mapping[str, str] | None = None) -> ImportNames:

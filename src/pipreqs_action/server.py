@@ -160,8 +160,28 @@ def make_server(
     return ThreadingHTTPServer((host, port), handler)
 
 
-def serve(host: str, port: int) -> None:
-    server = make_server(host, port)
+def serve(
+    host: str,
+    port: int,
+    *,
+    server_url: str = "https://github.com",
+    allow_http_hosts: frozenset[str] = frozenset(),
+    clone_timeout: float = 120.0,
+    offline: bool = False,
+    index_url: str = DEFAULT_INDEX_URL,
+    max_clones: int = 2,
+) -> None:
+    """Serve until interrupted; the options are ``make_server``'s (``pipreqs-action serve --help``)."""
+    server = make_server(
+        host,
+        port,
+        server_url=server_url,
+        allow_http_hosts=allow_http_hosts,
+        clone_timeout=clone_timeout,
+        offline=offline,
+        index_url=index_url,
+        max_clones=max_clones,
+    )
     log.info("serving GET /pipreqs?code_url=... on http://%s:%s", host, server.server_address[1])
     try:
         server.serve_forever()

@@ -7,19 +7,20 @@ the code never re-checks. Only ``action.py`` hands ``os.environ`` in; nothing el
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
+from pipreqs_action.config import FAIL_ON, FailOn, ProjectConfig, read_config
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES, Mode
 from pipreqs_action.render import FORMATS, Format
 
-FailOn = Literal["missing", "any", "never"]
-FAIL_ON: tuple[FailOn, ...] = ("missing", "any", "never")
+__all__ = ["FAIL_ON", "ActionSettings", "FailOn", "Settings", "engine_settings"]
 _TRUE, _FALSE = ("true", "yes", "1", "on"), ("false", "no", "0", "off", "")
 
 
@@ -37,6 +38,7 @@ class Settings:
     output_format: Format = "text"
     full_parse: bool = False
     overrides: Mapping[str, str] = field(default_factory=dict)
+    config: ProjectConfig = field(default_factory=ProjectConfig)  # the project's file, merged with flags/inputs
 
 
 def parse_bool(name: str, value: str) -> bool:
@@ -81,28 +83,49 @@ def engine_settings(
     requirements: Iterable[str | Path] = (),
     exclude: Iterable[str] = (),
     mode: str = "pin",
-    fail_on: str = "missing",
+    fail_on: str | None = None,
     index_url: str = DEFAULT_INDEX_URL,
     offline: bool = False,
     output_format: str = "text",
     full_parse: bool = False,
     overrides: Iterable[str] = (),
+    config: str | Path | None = None,
+    project_config: bool = True,
+    ignore: Iterable[str] = (),
+    default_fail_on: FailOn = "missing",
 ) -> Settings:
-    """Validated Settings from plain values (the CLI's options, the Action's inputs, a request's query)."""
+    """Validated Settings from plain values (the CLI's options, the Action's inputs, a request's query).
+
+    The project's configuration file (``config`` names one, else it is looked for under ``path`` unless
+    ``project_config`` is False) is read here, once; what the caller passes wins over it: ``fail_on`` (None: the
+    file's, else ``default_fail_on``), ``overrides`` per import name, and ``exclude`` and ``ignore`` add to it.
+    """
     root = Path(path)
     if not root.is_dir():
         raise SettingsError(f"path: {str(root)!r} is not a directory")
+    explicit = Path(config) if config else None
+    project = read_config(root, explicit) if project_config or explicit else ProjectConfig()
+    cli_map = parse_overrides("map", overrides)
+    names = tuple(item.strip() for item in ignore if item.strip())
+    merged = dataclasses.replace(
+        project,
+        ignore_missing=(*project.ignore_missing, *names),
+        ignore_unused=(*project.ignore_unused, *names),
+        map={**project.map, **cli_map},
+        exclude=(*project.exclude, *(item for item in exclude if item.strip())),
+    )
     return Settings(
         path=root,
         requirements=tuple(Path(item) for item in requirements),
-        exclude=tuple(item for item in exclude if item.strip()),
+        exclude=merged.exclude,
         mode=cast(Mode, choice("mode", mode, MODES)),
-        fail_on=cast(FailOn, choice("fail-on", fail_on, FAIL_ON)),
+        fail_on=cast(FailOn, choice("fail-on", fail_on or project.fail_on or default_fail_on, FAIL_ON)),
         index_url=http_url("index-url", index_url),
         offline=offline,
         output_format=cast(Format, choice("format", output_format, FORMATS)),
         full_parse=full_parse,
-        overrides=parse_overrides("map", overrides),
+        overrides=merged.map,
+        config=merged,
     )
 
 
@@ -134,6 +157,9 @@ class ActionSettings:
     output_file: str
     summary_file: str
     token: str = field(default="", repr=False)
+    ignore: tuple[str, ...] = ()  # names never reported missing or unused, added to the project's configuration
+    overrides: tuple[str, ...] = ()  # IMPORT=DIST lines, winning over the configuration's map
+    fail_on_given: bool = True  # False: the step left fail-on empty, so the configuration's (else never) applies
 
     @classmethod
     def from_action_env(cls, get_input: Callable[[str], str], env: Mapping[str, str]) -> ActionSettings:
@@ -156,7 +182,7 @@ class ActionSettings:
             api_url=http_url("api-url", get_input("api-url")) if get_input("api-url") else "",
             create_issue=parse_bool("create-issue", get_input("create-issue") or "true"),
             close_when_fixed=parse_bool("close-when-fixed", get_input("close-when-fixed") or "true"),
-            issue_title=get_input("issue-title") or "requirements.txt is out of sync with the code",
+            issue_title=get_input("issue-title") or "Declared dependencies are out of sync with the code",
             issue_labels=tuple(split_list(get_input("issue-labels") or "dependencies")),
             issue_repository=get_input("issue-repository") or github_repository,
             dry_run=parse_bool("dry-run", get_input("dry-run") or "false"),
@@ -168,6 +194,9 @@ class ActionSettings:
             output_file=env.get("GITHUB_OUTPUT", ""),
             summary_file=env.get("GITHUB_STEP_SUMMARY", ""),
             token=get_input("github-token"),
+            ignore=tuple(split_list(get_input("ignore"))),
+            overrides=tuple(parse_map_input(get_input("map"))),
+            fail_on_given=bool(get_input("fail-on")),
         )
 
     @property
@@ -191,6 +220,13 @@ def read_event(event_path: str) -> dict[str, Any]:
 def split_list(value: str) -> list[str]:
     """A list input: one item per line or comma-separated, blanks dropped."""
     return [item.strip() for line in value.splitlines() for item in line.split(",") if item.strip()]
+
+
+def parse_map_input(value: str) -> list[str]:
+    """The `map` input: `IMPORT=DIST` one per line (commas also separate), checked here so the error names it."""
+    items = split_list(value)
+    parse_overrides("map", items)
+    return items
 
 
 def relative_path(name: str, value: str) -> str:

@@ -9,12 +9,15 @@ The first of these rules that answers wins:
    path with dots made dashes (``google-cloud-storage``), ``known`` only if pigar knows such a distribution.
    A bare root or sub-namespace (``google``, ``google.cloud``) is never pinned on one distribution;
 3. the distribution whose normalised name equals the import name, if pigar says it provides it (or, for one of
-   the 15,000 most downloaded, if pigar lists no modules for it at all) -- unless that namesake is obscure
+   the 15,000 most downloaded, if pigar lists other modules or none: ``flasgger`` is listed with only
+   ``flasgger_package``) -- unless that namesake is obscure
    and a popular distribution provides the import: ``grpc`` -> ``grpcio``, not the unrelated ``grpc``;
 4. the only distribution pigar says provides it;
 5. several: the most downloaded (``data/popular.txt``), other popular ones as ``candidates``; when none is
    popular, names containing the import name first, shortest first, with up to five others as candidates;
-6. nothing: ``known=False`` and the import name itself (reported as unresolved, never as missing).
+6. a generic name (shipped by ten or more distributions, none of them among the 3,000 most downloaded: ``utils``,
+   ``config``, ``settings``) or nothing: ``known=False`` and the import name itself (reported as unresolved,
+   never as missing). Rules 3 to 5 are only tried for a name that is not generic.
 """
 
 from __future__ import annotations
@@ -28,9 +31,11 @@ from pipreqs_action.model import Suggestion
 from pipreqs_action.name_tables import NameTable, popularity
 from pipreqs_action.namespaces import NAMESPACE_ROOTS, is_namespace, normalise, prefixes, root_of, unversioned
 
-__all__ = ["MAX_CANDIDATES", "Sources", "suggest"]
+__all__ = ["MAX_CANDIDATES", "Sources", "suggest", "suggestion_source"]
 
 MAX_CANDIDATES = 5
+CROWDED = 10  # distributions shipping one top-level name: from here on the name is generic (see _crowded)
+OWNER_RANK = 3000  # download rank a generic name's owner must reach to be trusted
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,32 @@ def suggest(sources: Sources, import_path: str) -> Suggestion:
     namespace = root_of(import_path) in NAMESPACE_ROOTS
     path = import_path if namespace else root_of(import_path)
     shortest = 2 if namespace else 1  # a curated answer for a bare namespace root would match every path
-    tables = ((sources.overrides, 1, False), (sources.curated, shortest, False), (sources.pipreqs, shortest, True))
-    for table, depth, canonical in tables:
-        found = _from_table(sources, table, path, shortest=depth, canonical=canonical)
+    for table, depth in ((sources.overrides, 1), (sources.curated, shortest)):  # the trusted tables
+        found = _from_table(sources, table, path, shortest=depth, canonical=False)
         if found:
             return found
-    return _namespace_suggestion(sources, path) if namespace else _module_suggestion(sources, path)
+    if namespace:
+        return _from_table(sources, sources.pipreqs, path, shortest=2, canonical=True) or _namespace_suggestion(
+            sources, path
+        )
+    found = _from_table(sources, sources.pipreqs, path, shortest=1, canonical=True) or _module_suggestion(sources, path)
+    return found if not found.known or _owned(sources, path, found) else Suggestion(package=path, known=False)
+
+
+def suggestion_source(sources: Sources, import_path: str, *, known: bool) -> str:
+    """Which rule ``suggest`` answered by, for ``pipreqs-action explain``: ``override``, ``curated`` or
+    ``pipreqs`` (rule 1), ``pigar`` (rules 2-5, pigar's module index) or ``none`` (rule 6); ``known`` is the
+    suggestion's own flag."""
+    if not known:  # also a generic name a table named but nobody owns (rule 6)
+        return "none"
+    namespace = root_of(import_path) in NAMESPACE_ROOTS
+    path = import_path if namespace else root_of(import_path)
+    shortest = 2 if namespace else 1
+    tables = (("override", sources.overrides, 1), ("curated", sources.curated, shortest))
+    for name, table, depth in (*tables, ("pipreqs", sources.pipreqs, shortest)):
+        if _from_table(sources, table, path, shortest=depth, canonical=False):
+            return name
+    return "pigar"
 
 
 def _from_table(sources: Sources, table: NameTable, path: str, *, shortest: int, canonical: bool) -> Suggestion | None:
@@ -89,13 +114,29 @@ def _module_suggestion(sources: Sources, name: str) -> Suggestion:
     key = normalise(name)
     ranks = popularity()
     same = next((provider for provider in providers if provider.key == key), None)
-    if same is None and key in ranks and not sources.index.paths(key):  # pigar knows it, not its modules
-        same = Provider(sources.canonical(key), key, 0)
+    if same is None and key in ranks and name not in sources.index.paths(key):  # pigar lists other modules only
+        same = Provider(sources.canonical(key), key, 0)  # (or none): the popular namesake still ships `name`
     if same and (same.key in ranks or not any(provider.key in ranks for provider in providers)):
         return Suggestion(package=same.name)  # else a popular provider beats an obscure namesake: grpc
     if providers:
         return choose(name, providers)
     return Suggestion(package=name, known=False)
+
+
+def _owned(sources: Sources, name: str, suggestion: Suggestion) -> bool:
+    """False for a generic name that many distributions ship and none owns: the project's own module, most likely.
+
+    ``utils``, ``config``, ``settings``, ``helpers``, ``models``: packaging accidents copy such modules into
+    wheels at top level, so pigar lists tens or hundreds of distributions for them (and pipreqs' table copied
+    some: ``models`` -> ``asposebarcode``), and naming one of those names an unrelated project. A name that
+    ``CROWDED`` or more distributions ship is trusted only when the suggestion is among the ``OWNER_RANK`` most
+    downloaded and named after the import: ``requests`` (shipped by 36) is the 6th most downloaded project,
+    ``discord`` is discord.py's; ``tools`` is not cron-descriptor's, however popular that is.
+    """
+    if len(sources.index.providers(name)) < CROWDED:
+        return True
+    key = normalise(suggestion.package)
+    return popularity().get(key, sys.maxsize) <= OWNER_RANK and normalise(name) in key
 
 
 def choose(name: str, providers: Sequence[Provider]) -> Suggestion:
@@ -107,7 +148,7 @@ def choose(name: str, providers: Sequence[Provider]) -> Suggestion:
 
     def order(provider: Provider) -> tuple[int, int, bool, int, str]:
         return (
-            provider.kind,
+            provider.rank,
             ranks.get(provider.key, sys.maxsize),
             wanted not in provider.key,
             len(provider.key),

@@ -1,4 +1,6 @@
-"""Latest versions for suggested requirements, from a package index's JSON API (``{index}/{name}/json``).
+"""Latest versions for suggested requirements, from a package index: PyPI's JSON API (``{index}/{name}/json``)
+or, for an index URL ending in ``/simple`` (``+simple`` on devpi), the simple repository API every index has
+(PEP 503 HTML or PEP 691 JSON, ``{index}/{name}/``), which is what pip users configure as ``index-url``.
 
 pipreqs asks PyPI one name at a time, pins whatever ``info.version`` says (even a yanked release) and
 crashes on a bad answer. Here the lookups run concurrently on one pooled session under a deadline for
@@ -15,11 +17,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import quote, unquote, urlsplit
 
 import requests
 from packaging.specifiers import SpecifierSet
-from packaging.utils import InvalidName, canonicalize_name
+from packaging.utils import (
+    InvalidName,
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
 from packaging.version import InvalidVersion, Version
 from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
@@ -41,6 +51,9 @@ _MAX_BODY = 64 * 1024 * 1024  # the largest projects' JSON (boto3, ...) is tens 
 _CHUNK = 256 * 1024
 _TIMED_OUT = "timed out"
 _LISTED = 5  # names spelled out in a warning before "and N more"
+_SIMPLE_ROOTS = ("simple", "+simple")  # the last path segment of a simple index URL (pip, devpi)
+# PEP 691: prefer JSON, accept HTML (PEP 503) from indexes that only have that
+_SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +71,7 @@ class _Index:
     base: str
     host: str
     auth: HTTPBasicAuth | None
+    simple: bool = False  # a PEP 503/691 simple index rather than a JSON API
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +123,9 @@ def _parse_index(index_url: str) -> _Index:
     auth = None
     if parts.username is not None:
         auth = HTTPBasicAuth(unquote(parts.username), unquote(parts.password or ""))
-    return _Index(f"{parts.scheme}://{host}{parts.path.rstrip('/')}", host, auth)
+    path = parts.path.rstrip("/")
+    simple = path.rpartition("/")[2] in _SIMPLE_ROOTS
+    return _Index(f"{parts.scheme}://{host}{path}", host, auth, simple)
 
 
 def _unique_keys(names: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -186,8 +202,11 @@ def _new_session(workers: int) -> requests.Session:
 
 
 def _fetch(http: requests.Session, index: _Index, key: str, timeout: float, stop: threading.Event) -> _Answer:
-    url = f"{index.base}/{quote(key, safe='')}/json"
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+    if index.simple:
+        url, accept = f"{index.base}/{quote(key, safe='')}/", _SIMPLE_ACCEPT
+    else:
+        url, accept = f"{index.base}/{quote(key, safe='')}/json", "application/json"
+    headers = {"User-Agent": USER_AGENT, "Accept": accept}
     try:
         with http.get(url, headers=headers, auth=index.auth, timeout=(timeout, timeout), stream=True) as response:
             if response.status_code == 404:
@@ -195,7 +214,8 @@ def _fetch(http: requests.Session, index: _Index, key: str, timeout: float, stop
             if response.status_code != 200:
                 return _Answer(key, failure=f"HTTP {response.status_code}")
             body = _read_body(response, stop)
-        version = _choose_version(json.loads(body))
+            content_type = response.headers.get("Content-Type", "")
+        version = _simple_version(body, content_type, key) if index.simple else _choose_version(json.loads(body))
     except requests.RequestException as exc:
         return _Answer(key, failure=_describe(exc))
     except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
@@ -294,6 +314,65 @@ def _parse_version(text: object) -> Version | None:
         return Version(text) if isinstance(text, str) else None
     except InvalidVersion:
         return None
+
+
+def _simple_version(body: bytes, content_type: str, key: str) -> str | None:
+    """The version pip would pick from a simple index's file list: versions come from the file names (wheel and
+    sdist rules), a version counts when one of its files is not yanked, final releases before pre-releases."""
+    as_json = "json" in content_type
+    files = _simple_json_files(json.loads(body)) if as_json else _simple_html_files(body.decode("utf-8"))
+    live: dict[Version, bool] = {}
+    for filename, yanked in files:
+        version = _file_version(filename, key)
+        if version is not None:
+            live[version] = live.get(version, False) or not yanked
+    candidates = list(SpecifierSet().filter(version for version, ok in live.items() if ok))
+    return str(max(candidates)) if candidates else None
+
+
+def _simple_json_files(document: object) -> list[tuple[str, bool]]:
+    """PEP 691: ``files`` of ``{filename, yanked}``; ``yanked`` is a boolean or a reason (a string: yanked)."""
+    files = document.get("files") if isinstance(document, dict) else None
+    if not isinstance(files, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("filename"), str) for f in files
+    ):
+        raise _BadAnswer("unexpected JSON")
+    return [(f["filename"], f.get("yanked") is True or isinstance(f.get("yanked"), str)) for f in files]
+
+
+def _simple_html_files(html: str) -> list[tuple[str, bool]]:
+    """PEP 503: one anchor per file, named by the last part of its URL; ``data-yanked`` marks a yanked file."""
+    parser = _Anchors()
+    parser.feed(html)
+    parser.close()
+    return parser.files
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.files: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        found = dict(attrs)
+        href = found.get("href") or ""
+        filename = unquote(urlsplit(href).path.rpartition("/")[2])
+        if filename:
+            self.files.append((filename, "data-yanked" in found))
+
+
+def _file_version(filename: str, key: str) -> Version | None:
+    """The version in a wheel or sdist file name of project ``key``; None for other files and other projects."""
+    try:
+        if filename.endswith(".whl"):
+            name, version, _, _ = parse_wheel_filename(filename)
+        else:
+            name, version = parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+    return version if name == key else None
 
 
 def _warnings(answers: list[_Answer], invalid: list[str], host: str) -> tuple[str, ...]:

@@ -221,3 +221,18 @@ def test_split_list_drops_blanks() -> None:
 @pytest.mark.parametrize("value", ["src", "./src", "src/app", "."])
 def test_relative_paths_inside_the_tree_are_accepted(value) -> None:
     assert relative_path("path", value) == str(Path(value.strip()))
+
+
+def test_the_ignore_and_map_inputs_take_lines_or_commas() -> None:
+    settings = action(
+        {"ignore": "PyYAML\ninternal_tool, gunicorn\n", "map": "cv2=opencv-python-headless\nacme = acme-sdk"}
+    )
+    assert settings.ignore == ("PyYAML", "internal_tool", "gunicorn")
+    assert settings.overrides == ("cv2=opencv-python-headless", "acme = acme-sdk")
+    with pytest.raises(SettingsError, match=r"^map: expected IMPORT=DISTRIBUTION, got 'cv2'"):
+        action({"map": "cv2"})
+
+
+def test_an_empty_fail_on_input_is_remembered_as_not_given() -> None:
+    assert action().fail_on_given is False
+    assert action({"fail-on": "missing"}).fail_on_given is True

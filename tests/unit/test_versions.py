@@ -419,3 +419,57 @@ def test_stub_redirects_other_spellings_and_404s_unknown_projects_like_pypi(pypi
     missing = requests.get(f"{pypi.url}/nope/json", timeout=FAST)
     assert (missing.status_code, json.loads(missing.content)) == (404, {"message": "Not Found"})
     assert pypi.count("demo-pkg") == 3
+
+
+# --- simple repository indexes (PEP 503 HTML, PEP 691 JSON), as pip users configure them ------------------------
+
+
+@pytest.mark.parametrize("only", ["", "html", "json"])
+def test_a_simple_index_gives_the_version_pip_would_pick(only):
+    from tests.simple_index import SimpleIndex
+
+    with SimpleIndex(only=only) as index:
+        index.add_project("Acme_SDK", ["1.0", "1.10", "1.9", "2.0rc1", "1.11"], yanked=["1.11"])
+        index.add_project("only-pre", ["0.1a1", "0.1b2"])
+        index.add_project("all-gone", ["1.0"], yanked=["1.0"])
+        found = latest_versions(["acme-sdk", "only_pre", "all-gone", "absent"], index_url=index.url, timeout=FAST)
+        paths = sorted(path for path, _ in index.seen)
+        accepts = {accept for _, accept in index.seen}
+    assert found.versions == {"acme-sdk": "1.10", "only-pre": "0.1b2"}
+    assert paths == ["/simple/absent/", "/simple/acme-sdk/", "/simple/all-gone/", "/simple/only-pre/"]
+    assert accepts == {versions._SIMPLE_ACCEPT}
+    assert any("Not found on 127.0.0.1" in warning and "absent" in warning for warning in found.warnings)
+    assert any("all yanked" in warning and "all-gone" in warning for warning in found.warnings)
+
+
+@pytest.mark.parametrize("suffix", ["/simple", "/simple/", "/root/pypi/+simple/"])
+def test_an_index_url_ending_in_simple_is_a_simple_index(suffix):
+    assert versions._parse_index(f"https://pypi.example{suffix}").simple is True
+    assert versions._parse_index("https://pypi.example/pypi").simple is False
+
+
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("acme_sdk-1.2-py3-none-any.whl", "1.2"),
+        ("acme-sdk-1.2.tar.gz", "1.2"),
+        ("acme_sdk-1.2.zip", "1.2"),
+        ("acme_sdk-1.2-py2.7.egg", None),
+        ("other-1.2.tar.gz", None),
+        ("acme_sdk-notaversion.tar.gz", None),
+    ],
+)
+def test_versions_come_from_wheel_and_sdist_file_names_of_the_project(filename, expected):
+    version = versions._file_version(filename, "acme-sdk")
+    assert (str(version) if version else None) == expected
+
+
+def test_a_malformed_simple_answer_costs_the_version_not_the_run():
+    from tests.simple_index import SimpleIndex
+
+    with SimpleIndex(only="json") as index:
+        index.projects["broken"] = []
+        index.body = lambda key, as_json: b'{"files": "nope"}'  # type: ignore[method-assign]
+        found = latest_versions(["broken"], index_url=index.url, timeout=FAST)
+    assert found.versions == {}
+    assert "unexpected JSON" in found.warnings[0]

@@ -1,0 +1,281 @@
+"""Alarm precision of ``pipreqs-action check`` on the field corpus: real repositories nobody here tuned for.
+
+    python benchmarks/field/run.py TREES                    # TREES as laid out by layout.py (see fetch.md)
+    python benchmarks/field/run.py TREES --markdown         # the per-repository table for the README
+    python benchmarks/field/run.py TREES --write-baseline   # record today's alarms as the baseline
+
+An *alarm* is what would open the Action's issue: a ``missing`` entry that is not optional, not installed
+through a declared distribution (``via``) and not in secondary code, in a report whose ``in_sync`` is false.
+Every alarm is judged by a person who read the code, in ``verdicts.toml``::
+
+    ["owner/name"]
+    "pyyaml" = "true: app/main.py:5 imports yaml at top level; PyYAML is in no manifest"
+    "pytest" = "false: imported only in tests/conftest.py:1"
+    "pydantic" = "via: app/models.py:2; installed through fastapi, declared"
+
+``via`` verdicts count as false alarms (the design reports them apart, never as an alarm). Alarms with no
+verdict are *unjudged*: judge them before quoting a precision. It also lists true alarms of the baseline that
+are no longer alarms ("lost"). This is a measuring script, not a test: it never fails on a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from layout import HERE, Repo, load_repos
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
+
+ENGINE = Path(sys.executable).parent / "pipreqs-action"
+SLOW_SECONDS = 1.0
+_NOT_ALARM_FLAGS = ("optional", "via", "secondary")  # any of them truthy: reported, but never opens the issue
+
+
+def normalize(name: str) -> str:
+    """PEP 503 form, so a verdict matches whatever spelling the engine prints."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # "true", "false" or "via"
+    reason: str
+
+    @property
+    def is_true(self) -> bool:
+        return self.kind == "true"
+
+
+def load_verdicts(path: Path) -> dict[str, dict[str, Verdict]]:
+    if not path.exists():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    verdicts: dict[str, dict[str, Verdict]] = {}
+    for repo, packages in data.items():
+        for package, text in packages.items():
+            kind, _, reason = str(text).partition(":")
+            if kind.strip() not in ("true", "false", "via"):
+                raise SystemExit(f"{path}: [{repo}] {package}: verdict must start with true:, false: or via:")
+            verdicts.setdefault(repo, {})[normalize(package)] = Verdict(kind.strip(), reason.strip())
+    return verdicts
+
+
+@dataclass
+class Outcome:
+    """What the engine said about one repository, and how the verdicts judge it."""
+
+    repo: Repo
+    seconds: float = 0.0  # wall time of the fastest run
+    cpu: float = 0.0  # CPU time (user + system) of that run: steadier than wall time on a busy machine
+    crash: str = ""
+    alarms: list[str] = field(default_factory=list)
+    reported: set[str] = field(default_factory=set)  # every missing entry, alarm or not
+    note: str = ""
+    true: list[str] = field(default_factory=list)
+    false: list[str] = field(default_factory=list)
+    via: list[str] = field(default_factory=list)  # false alarms judged "via": reported apart in the new design
+    unjudged: list[str] = field(default_factory=list)
+
+    @property
+    def only_false(self) -> bool:
+        """The issue would open and hold nothing right (unjudged alarms keep this undecided, so False)."""
+        return bool(self.false) and not self.true and not self.unjudged
+
+
+def is_alarm(entry: Mapping[str, Any]) -> bool:
+    return not any(entry.get(flag) for flag in _NOT_ALARM_FLAGS)
+
+
+def alarms_of(report: Mapping[str, Any]) -> tuple[list[str], set[str], str]:
+    """The alarmed packages, every reported missing package, and a note when flags and ``in_sync`` disagree."""
+    entries = [e for e in report.get("missing", []) if isinstance(e, Mapping) and "package" in e]
+    reported = {normalize(str(e["package"])) for e in entries}
+    flagged = sorted({normalize(str(e["package"])) for e in entries if is_alarm(e)})
+    if report.get("in_sync", not flagged):
+        return [], reported, f"in_sync, yet {len(flagged)} entries look required" if flagged else ""
+    return flagged, reported, "" if flagged else "in_sync is false, but no entry looks required"
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def check(repo: Repo, tree: Path, extra: Sequence[str], repeat: int) -> Outcome:
+    outcome = Outcome(repo)
+    argv = [str(ENGINE), "check", str(tree), "--format", "json", "--offline", *extra]
+    runs: list[tuple[float, float]] = []
+    for _ in range(repeat):
+        before, start = _children_cpu(), time.perf_counter()
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        runs.append((time.perf_counter() - start, _children_cpu() - before))
+    outcome.seconds, outcome.cpu = min(runs)
+    if done.returncode not in (0, 1):
+        outcome.crash = f"exit {done.returncode}: {(done.stderr.strip().splitlines() or [''])[-1][:160]}"
+        return outcome
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError as error:
+        outcome.crash = f"no JSON report ({error})"
+        return outcome
+    outcome.alarms, outcome.reported, outcome.note = alarms_of(report)
+    return outcome
+
+
+def judge(outcome: Outcome, verdicts: Mapping[str, Verdict]) -> None:
+    for package in outcome.alarms:
+        verdict = verdicts.get(package)
+        if verdict is None:
+            outcome.unjudged.append(package)
+        elif verdict.is_true:
+            outcome.true.append(package)
+        else:
+            outcome.false.append(package)
+            if verdict.kind == "via":
+                outcome.via.append(package)
+
+
+def lost_true_alarms(
+    outcomes: Iterable[Outcome], baseline: Mapping[str, Sequence[str]], verdicts: Mapping[str, Mapping[str, Verdict]]
+) -> list[str]:
+    """True alarms of the baseline that are no alarm now, saying whether the report still shows them."""
+    lost = []
+    for outcome in outcomes:
+        if outcome.crash:
+            continue
+        judged = verdicts.get(outcome.repo.name, {})
+        for package in map(normalize, baseline.get(outcome.repo.name, ())):
+            verdict = judged.get(package)
+            if verdict and verdict.is_true and package not in outcome.alarms:
+                shown = "still reported, not as an alarm" if package in outcome.reported else "no longer reported"
+                lost.append(f"{outcome.repo.name}: {package} ({shown}; {verdict.reason})")
+    return lost
+
+
+def precision(true: int, false: int) -> str:
+    return f"{true / (true + false):.2f}" if true + false else "n/a"
+
+
+def row(outcome: Outcome) -> list[str]:
+    status = outcome.crash or outcome.note or ("only false alarms" if outcome.only_false else "")
+    slow = " SLOW" if outcome.seconds >= SLOW_SECONDS else ""
+    return [
+        outcome.repo.name,
+        outcome.repo.kind,
+        str(len(outcome.alarms)),
+        str(len(outcome.true)),
+        str(len(outcome.false)),
+        str(len(outcome.via)),
+        str(len(outcome.unjudged)),
+        precision(len(outcome.true), len(outcome.false)),
+        f"{outcome.seconds:.2f}{slow}",
+        f"{outcome.cpu:.2f}",
+        status,
+    ]
+
+
+HEADER = ["repository", "kind", "alarms", "true", "false", "of which via", "unjudged", "precision", "seconds", "cpu"]
+HEADER += ["note"]
+
+
+def totals(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    true = sum(len(o.true) for o in outcomes)
+    false = sum(len(o.false) for o in outcomes)
+    return {
+        "repositories": len(outcomes),
+        "alarms": sum(len(o.alarms) for o in outcomes),
+        "true": true,
+        "false": false,
+        "of which via": sum(len(o.via) for o in outcomes),
+        "unjudged": sum(len(o.unjudged) for o in outcomes),
+        "precision": precision(true, false),
+        "issues opened": sum(1 for o in outcomes if o.alarms),
+        "issues with only false alarms": sum(1 for o in outcomes if o.only_false),
+        "crashes": sum(1 for o in outcomes if o.crash),
+        f"slower than {SLOW_SECONDS:.0f} s": sum(1 for o in outcomes if o.seconds >= SLOW_SECONDS),
+        "slowest seconds": f"{max((o.seconds for o in outcomes), default=0.0):.2f}",
+        "slowest cpu seconds": f"{max((o.cpu for o in outcomes), default=0.0):.2f}",
+    }
+
+
+def print_text(outcomes: Sequence[Outcome], lost: Sequence[str]) -> None:
+    rows = [HEADER, *(row(o) for o in outcomes)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER) - 1)]
+    for r in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=False)), r[-1])
+    for outcome in outcomes:
+        for label, packages in (("FALSE", outcome.false), ("UNJUDGED", outcome.unjudged)):
+            if packages:
+                print(f"  {label:8} {outcome.repo.name}: {', '.join(packages)}")
+    print()
+    for key, value in totals(outcomes).items():
+        print(f"{key:32} {value}")
+    print(f"{'true alarms lost vs baseline':32} {len(lost)}")
+    for line in lost:
+        print(f"  LOST {line}")
+
+
+def print_markdown(outcomes: Sequence[Outcome], lost: Sequence[str]) -> None:
+    print("| " + " | ".join(HEADER) + " |")
+    print("|" + "---|" * len(HEADER))
+    for outcome in outcomes:
+        print("| " + " | ".join(row(outcome)) + " |")
+    print()
+    print("| total | |")
+    print("|---|---|")
+    for key, value in totals(outcomes).items():
+        print(f"| {key} | {value} |")
+    print(f"| true alarms lost vs baseline | {len(lost)} |")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("trees", type=Path, help="folder holding <owner>+<name> trees (layout.py)")
+    parser.add_argument("--verdicts", type=Path, default=HERE / "verdicts.toml")
+    parser.add_argument("--baseline", type=Path, default=HERE / "baseline.json")
+    parser.add_argument("--write-baseline", action="store_true", help="record this run's alarms as the baseline")
+    parser.add_argument("--only", action="append", default=[], help="owner/name to run (repeatable)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per repository; the fastest time counts")
+    parser.add_argument("--markdown", action="store_true", help="print the README table instead of text")
+    parser.add_argument("--json", type=Path, help="also write every outcome to this file")
+    parser.add_argument("engine_args", nargs="*", help="more options for check, after --")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    verdicts = load_verdicts(args.verdicts)
+    repos = [r for r in load_repos() if not args.only or r.name in args.only]
+    outcomes = []
+    for repo in repos:
+        tree = args.trees / repo.slug
+        outcome = check(repo, tree, args.engine_args, args.repeat) if tree.is_dir() else Outcome(repo, crash="no tree")
+        judge(outcome, verdicts.get(repo.name, {}))
+        outcomes.append(outcome)
+    if args.write_baseline:
+        baseline_out = {o.repo.name: o.alarms for o in outcomes if not o.crash}
+        args.baseline.write_text(json.dumps(baseline_out, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline.exists() else {}
+    lost = lost_true_alarms(outcomes, baseline, verdicts)
+    (print_markdown if args.markdown else print_text)(outcomes, lost)
+    if args.json:
+        dump = [{**vars(o), "repo": o.repo.name, "reported": sorted(o.reported)} for o in outcomes]
+        args.json.write_text(json.dumps({"outcomes": dump, "totals": totals(outcomes), "lost": lost}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

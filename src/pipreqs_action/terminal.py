@@ -1,0 +1,120 @@
+"""What the command line does only for a person at a terminal: colour, and a status line while something is slow.
+
+Both follow the conventions other tools taught users: colour only on a TTY unless asked (``--color always``),
+``NO_COLOR`` (https://no-color.org) turns it off and ``FORCE_COLOR`` on for ``--color auto``; the status line goes
+to stderr, only when stderr is a TTY, and is erased before anything else is printed, so pipes and CI logs never
+see it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Literal, TextIO
+
+Color = Literal["auto", "always", "never"]
+COLORS: tuple[Color, ...] = ("auto", "always", "never")
+
+_RESET = "\x1b[0m"
+_GREEN, _RED, _YELLOW, _BOLD = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m"
+_ERASE = "\r\x1b[K"
+STATUS_DELAY = 0.5  # seconds before a run counts as slow enough to show what it is doing
+
+
+def wants_color(choice: Color, stream: TextIO, env: Mapping[str, str]) -> bool:
+    """``always``/``never`` are the user's word; ``auto`` is NO_COLOR, then FORCE_COLOR, then "is it a TTY"."""
+    if choice != "auto":
+        return choice == "always"
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    return _is_tty(stream) and env.get("TERM") != "dumb"
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
+def paint(text: str, *, in_sync: bool) -> str:
+    """Colour the text report: the verdict green or red, section titles bold, warnings yellow."""
+    lines = text.split("\n")
+    painted = []
+    for number, line in enumerate(lines):
+        if number == 0 and line:
+            painted.append(f"{_BOLD}{_GREEN if in_sync else _RED}{line}{_RESET}")
+        elif line.startswith("warning: "):
+            painted.append(f"{_YELLOW}{line}{_RESET}")
+        elif line.endswith(":") and line[:1].isupper():
+            painted.append(f"{_BOLD}{line}{_RESET}")
+        else:
+            painted.append(line)
+    return "\n".join(painted)
+
+
+class StatusLine(logging.Handler):
+    """One line on a terminal's stderr saying what a slow run is doing; a no-op anywhere else.
+
+    It shows ``message`` once the run has taken ``STATUS_DELAY`` seconds, replaces it with each progress
+    (INFO) record of the package's log, and erases itself when the run ends. Used as a context manager.
+    """
+
+    def __init__(self, stream: TextIO, message: str, *, enabled: bool = True, logger: str = "pipreqs_action") -> None:
+        super().__init__(logging.INFO)
+        self.stream = stream
+        self.message = message
+        self.enabled = enabled and _is_tty(stream)
+        self._logger = logging.getLogger(logger)
+        self._lock = threading.Lock()
+        self._shown = False
+        self._timer = threading.Timer(STATUS_DELAY, self._show, (message,))
+        self._timer.daemon = True
+        self._level = self._logger.level
+
+    def __enter__(self) -> StatusLine:
+        if self.enabled:
+            self._timer.start()
+            self._logger.addHandler(self)
+            if self._logger.getEffectiveLevel() > logging.INFO:
+                self._logger.setLevel(logging.INFO)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if not self.enabled:
+            return
+        self._timer.cancel()
+        self._logger.removeHandler(self)
+        self._logger.setLevel(self._level)
+        with self._lock:
+            if self._shown:
+                self.stream.write(_ERASE)
+                self.stream.flush()
+            self._shown = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.WARNING:
+            self._show(record.getMessage())
+        else:  # printed for good by the usual handler, which runs next: make room for it
+            self.clear_for_output()
+
+    def _show(self, message: str) -> None:
+        line = " ".join(message.split())[:200]
+        with self._lock:
+            self.stream.write(f"{_ERASE}pipreqs-action: {line}")
+            self.stream.flush()
+            self._shown = True
+
+    def clear_for_output(self) -> None:
+        """Erase the line before another message is written to the same stream."""
+        with self._lock:
+            if self._shown:
+                self.stream.write(_ERASE)
+                self.stream.flush()
+                self._shown = False
