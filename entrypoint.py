@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from pipreqs_action.action import main
 
-TOKEN_INPUT = "INPUT_GITHUB-TOKEN"
+TOKEN_INPUT = "INPUT_GITHUB-TOKEN"  # noqa: S105 (the name of a variable, not a secret)
 
 
 def runner_env(environ: Mapping[str, str]) -> dict[str, str]:
