@@ -4,7 +4,8 @@ Builds the project's own Dockerfile with a real container engine and runs the im
 runs a Docker container action (see ``harness.py``), starts a real registry on 127.0.0.1 for the release test
 (``registry.py``), then runs ``test_container_action.py`` against it and prints what it cost. With a Docker
 engine (GitHub's hosted runners) it uses docker; otherwise it sets up podman as root (``setup_engine.py``:
-packages, configuration, a debian:bookworm-slim recreated from Debian's mirror). A machine that cannot run containers fails the command (exit 1) with the reason; nothing is skipped.
+packages, configuration, a debian:bookworm-slim recreated from Debian's mirror). A machine that cannot run
+containers fails the command (exit 1) with the reason; nothing is skipped.
 
 Options: ``--engine podman|docker`` (default: docker when a Docker engine answers, else podman), ``--no-cache``
 (a cold build, as on GitHub; also the default when CI=true), ``--allow-stubs`` (build even though entrypoint.py
