@@ -99,8 +99,9 @@ def _checkout(settings: ActionSettings) -> Iterator[source.Checkout]:
     if repo.url.startswith("http://") and repo.host.lower() != server_host:  # same host name, another port
         raise SettingsError(f"repository: http:// is refused for {repo.host}; use https")
     token = (settings.repository_token or settings.token) if repo.host.lower() == server_host else None
+    api_url = settings.github_api_url if repo.host.lower() == server_host else None  # for the tarball, without git
     try:
-        with source.clone(repo, settings.ref or None, token=token) as checkout:
+        with source.clone(repo, settings.ref or None, token=token, api_url=api_url) as checkout:
             yield checkout
     except SourceError as error:
         raise SourceError(f"{error}{_reach_hint(settings, repo.slug, str(error))}") from None
