@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pipreqs_action import ignores, newer_syntax
@@ -106,11 +106,16 @@ class RawImport:
         )
 
 
-def extract(text: str, *, full: bool = False) -> list[RawImport]:
-    """All absolute imports in ``text``; ``full`` forces an exact ``ast`` parse of the whole text."""
+def extract(text: str, *, full: bool = False, wanted: Callable[[str], bool] | None = None) -> list[RawImport]:
+    """All absolute imports in ``text``; ``full`` forces an exact ``ast`` parse of the whole text.
+
+    ``wanted`` says which top-level names the caller keeps (not the standard library, not the project's own):
+    the fast scan works out the context (guards, branches, function) only for those, since reading the blocks
+    around an import is its main cost and most imports of a big project are of itself.
+    """
     if full or _has_conflict_markers(text):
         return _from_full_parse(text)
-    scan = _FastScan(text)
+    scan = _FastScan(text, wanted)
     found = None if scan.looks_like_python2() else scan.run()
     if found is None:
         return _from_full_parse(text)
@@ -320,8 +325,9 @@ def _is_absolute(module: str) -> bool:
 class _FastScan:
     """Finds import statements without parsing the whole file; ``run`` returns None when unsure."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, wanted: Callable[[str], bool] | None = None) -> None:
         self.text = text
+        self.wanted = wanted
         self.lines = text.split("\n")
         self.string_lines = _string_line_ranges(text)  # sorted (first, last) 0-based line ranges inside strings
         self._parents: dict[int, int] = {}  # line -> its enclosing header line (see _parent)
@@ -421,12 +427,17 @@ class _FastScan:
         for node in tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 index = node.lineno - 1
-                context = self._context(index, statements[index])
+                raws = _imports_of(node)
+                context = self._context(index, statements[index]) if self._wants(raws) else NOTHING
                 if context is None:
                     return None
                 ignore = ignores.marker_line(self.lines, index, (node.end_lineno or node.lineno) - 1)
-                found.extend(raw.within(context, ignore) for raw in _imports_of(node))
+                found.extend(raw.within(context, ignore) for raw in raws)
         return found
+
+    def _wants(self, raws: list[RawImport]) -> bool:
+        wanted = self.wanted
+        return wanted is None or any(wanted(raw.module.partition(".")[0]) for raw in raws)
 
     def _statement(self, index: int, column: int) -> list[str]:
         """The physical lines of the statement starting at (index, column): parentheses and backslashes followed."""
@@ -447,7 +458,8 @@ class _FastScan:
         for match in _DYNAMIC_CALL.finditer(code):
             before = code[: match.start()]
             if _is_absolute(match["name"]) and before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
-                context = self._context(index, _indent(line), statement=False)
+                wanted = self.wanted is None or self.wanted(match["name"].partition(".")[0])
+                context = self._context(index, _indent(line), statement=False) if wanted else NOTHING
                 if context is None:
                     return None
                 found.append(RawImport(match["name"], index + 1, dynamic=True).within(context))
