@@ -649,3 +649,25 @@ def test_no_python_file_under_the_path_is_an_error_naming_it(capsys, tmp_path):
     code, out, err = cli(capsys, "check", tmp_path, "--offline")
     assert (code, out) == (2, "")
     assert err == f"pipreqs-action: error: no Python files under {str(tmp_path)!r}: nothing to check\n"
+
+
+def test_environment_values_never_reach_any_output(capsys, validator, monkeypatch, tmp_path):
+    """A runner's secrets live in the environment: a ``${VAR}`` line is used or reported as written, never filled."""
+    secrets = {"GH_TOKEN": "ghp_s3cr3tT0kenValue", "PKG_VERSION": "9.8.7-secret", "PRIVATE_INDEX": "hunter2.invalid"}
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    root = copy_project("clean", tmp_path)
+    lines = [
+        "private @ git+https://${GH_TOKEN}@github.com/org/private.git",
+        "requests==${PKG_VERSION}",
+        "${PRIVATE_INDEX}",
+    ]
+    with (root / "requirements.txt").open("a", encoding="utf-8") as handle:
+        handle.write("".join(f"{line}\n" for line in lines))
+    outputs = [cli(capsys, "check", root, "--offline", "--format", fmt) for fmt in ("text", "markdown", "json")]
+    for _, out, err in outputs:
+        assert not any(value in out + err for value in secrets.values())
+    report = json.loads(outputs[2][1])
+    validator.validate(report)
+    assert "${PKG_VERSION}" in " ".join(item["reason"] for item in report["unusable_requirements"])
+    assert "private @ git+https://${GH_TOKEN}@github.com/org/private.git" in report["requirements"]

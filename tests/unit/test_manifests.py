@@ -343,3 +343,30 @@ def test_commented_out_requirement_lines_are_kept_apart_with_their_line(tmp_path
 )
 def test_development_names(name, dev):
     assert is_dev_name(name) is dev
+
+
+def test_setup_py_install_requires_looked_up_in_a_literal_table_of_requirements(tmp_path):
+    write(
+        tmp_path,
+        "setup.py",
+        "import re\nfrom setuptools import setup\n"
+        '_deps = ["accelerate>=1.9.0", "torch>=2.6", "pytest"]\n'
+        'deps = {b: a for a, b in (re.findall(r"^(([^!=<>~ ]+)(?:[!=<>~ ].*)?$)", x)[0] for x in _deps)}\n'
+        'install_requires = [deps["accelerate"], deps["torch"]]\n'
+        "setup(name='x', install_requires=install_requires, extras_require=compute())\n",
+    )
+    declared = read_declared(tmp_path)
+
+    assert [(r.key, r.specifier, r.location.line) for r in declared.requirements] == [
+        ("accelerate", ">=1.9.0", 3),
+        ("torch", ">=2.6", 3),
+    ]
+    assert "setup.py extras_require (unusable: computed, not a literal dict)" in summary(declared)
+
+
+def test_a_computed_setup_py_alone_is_named_not_fatal(tmp_path):
+    write(tmp_path, "setup.py", "from setuptools import setup\nsetup(install_requires=compute())\n")
+    declared = read_declared(tmp_path)
+
+    assert declared.requirements == ()
+    assert summary(declared) == ["setup.py install_requires (unusable: computed, not a literal list)"]

@@ -128,7 +128,8 @@ def _listdir(folder: Path) -> list[str]:
 
 def _combine(context: Context, others: list[Manifest], *, explicit: bool) -> Declared:
     manifests = [context.requirements.manifest, *others]
-    broken = [item for m in manifests for item in m.contributions if item.unusable]
+    # a file that could not be read at all, and nothing else declared: the check would be against nothing
+    broken = [item for m in manifests for item in m.contributions if item.unusable and not item.table]
     if broken and not any(m.declares for m in manifests):
         raise RequirementsError(f"requirements: {broken[0].file}: {broken[0].unusable}")
     extras: dict[str, list[Requirement]] = {}

@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, is_dev_name, load_text, real
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.model import Requirement
@@ -31,31 +33,31 @@ def read(path: Path, context: Context) -> Manifest:
     if call is None:
         manifest.unusable("", "no setup(...) call")
         return manifest
+    _keywords(call, tree, Lines(text, label), manifest, context)
+    return manifest
+
+
+def _keywords(call: ast.Call, tree: ast.Module, lines: Lines, manifest: Manifest, context: Context) -> None:
+    """The name and the dependency keywords of ``setup(...)``, each literal or through a module-level name."""
     names = _module_names(tree)
     keywords = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
-    manifest.project_name = (
-        _literal(keywords.get("name"), names) if isinstance(_literal(keywords.get("name"), names), str) else ""
-    )
-    lines = Lines(text, label)
+    name = _literal(keywords.get("name"), names)
+    manifest.project_name = name if isinstance(name, str) else ""
     for key, dev in (("install_requires", False), ("tests_require", True)):
         if key in keywords:
-            _list(key, _literal(keywords[key], names), lines, manifest, context, tree, dev=dev)
-    if "extras_require" in keywords:
-        extras = _literal(keywords["extras_require"], names)
-        if not isinstance(extras, dict):
-            manifest.unusable("extras_require", "computed, not a literal dict")
-        for extra in sorted(str(k) for k in extras) if isinstance(extras, dict) else []:
-            _list(
-                f"extras_require {extra}",
-                extras[extra],
-                lines,
-                manifest,
-                context,
-                tree,
-                dev=is_dev_name(extra),
-                extra=extra,
-            )
-    return manifest
+            value = _literal(keywords[key], names)
+            if value is _COMPUTED:
+                value = _looked_up(keywords[key], names)
+            _list(key, value, lines, manifest, context, tree, dev=dev)
+    if "extras_require" not in keywords:
+        return
+    extras = _literal(keywords["extras_require"], names)
+    if not isinstance(extras, dict):
+        manifest.unusable("extras_require", "computed, not a literal dict")
+        return
+    for extra in sorted(str(key) for key in extras):
+        where = f"extras_require {extra}"
+        _list(where, extras[extra], lines, manifest, context, tree, dev=is_dev_name(extra), extra=extra)
 
 
 def _setup_call(tree: ast.AST) -> ast.Call | None:
@@ -94,6 +96,32 @@ def _literal(node: ast.expr | None, names: dict[str, ast.expr]) -> Any:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
         return _COMPUTED
+
+
+def _looked_up(node: ast.expr, names: dict[str, ast.expr]) -> Any:
+    """``[deps["accelerate"], deps["torch"]]`` over a literal table of requirement strings (``_deps = [...]``, the
+    convention of many setup.py files): each name's full requirement from the literal lists of the module."""
+    if isinstance(node, ast.Name) and node.id in names:
+        node = names[node.id]
+    if not isinstance(node, (ast.List, ast.Tuple)) or not node.elts:
+        return _COMPUTED
+    slices = [item.slice for item in node.elts if isinstance(item, ast.Subscript)]
+    keys = [str(item.value) for item in slices if isinstance(item, ast.Constant) and isinstance(item.value, str)]
+    if len(keys) != len(node.elts):
+        return _COMPUTED
+    table = {_name_of(text): text for value in names.values() for text in _strings(value)}
+    return [table.get(canonicalize_name(key), key) for key in keys]
+
+
+def _strings(node: ast.expr) -> list[str]:
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return []
+    return [item.value for item in node.elts if isinstance(item, ast.Constant) and isinstance(item.value, str)]
+
+
+def _name_of(text: str) -> str:
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+    return canonicalize_name(match.group(1)) if match else ""
 
 
 def _list(
