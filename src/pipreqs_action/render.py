@@ -293,7 +293,11 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += [*_md_table(report.dev_only, links), ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
-        out += ["Guarded by `except ImportError` or under `if TYPE_CHECKING:`.", ""]
+        out += [
+            "Guarded (`except ImportError`, `contextlib.suppress`, `find_spec`, an availability check), installed on "
+            "demand, in a Python 2 branch or under `if TYPE_CHECKING:`; each says why.",
+            "",
+        ]
         out += [*_md_table(optional, links), ""]
     if secondary:
         out += ["#### Imported only by secondary code", ""]
@@ -428,8 +432,9 @@ _ISSUE_FOOTER = """\
   `never`), `issue-labels`, `issue-title`.
 - **Silence the check:** set `create-issue: 'false'` on the step, or remove the step.
 
-Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by secondary code (tests, examples,
-tools, scripts, docs, vendored code) never keep this issue open.
+Imports guarded (`except ImportError`, `contextlib.suppress(ImportError)`, `find_spec`, an availability check),
+installed on demand, in a Python 2 branch, under `if TYPE_CHECKING:` or made only by secondary code (tests,
+examples, tools, scripts, docs, vendored code) never keep this issue open.
 </details>
 """
 
