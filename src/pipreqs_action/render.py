@@ -185,7 +185,7 @@ def to_text(report: Report) -> str:
         out += ["", "Inline ignore markers that silenced nothing (remove them):"]
         out += [f"  {location}" for location in report.stale_ignores]
     if report.skipped:
-        out += ["", "Skipped (could not be read as Python):"]
+        out += ["", "Skipped (could not be read as Python, or only their imports could):"]
         out += [f"  - {item.path}: {item.reason}" for item in report.skipped]  # a line starting "::" is a command
     if report.unusable_requirements:
         out += ["", "Requirement lines that could not be used:"]
