@@ -295,3 +295,13 @@ def canonicalize(name: str) -> str:
     from packaging.utils import canonicalize_name
 
     return canonicalize_name(name)
+
+
+def test_a_local_folder_as_pips_index_means_no_lookups_never_public_pypi(capsys, caplog, monkeypatch, tmp_path, pypi):
+    monkeypatch.setattr("pipreqs_action.cli.DEFAULT_INDEX_URL", pypi.url)  # "public PyPI" would be the stub
+    private_index_env(monkeypatch, tmp_path, "file:///srv/wheels/simple")
+    code, out, _ = run(capsys, "check", project("versions"), "--format", "json")
+    assert code == 1
+    assert all(item["version"] is None for item in json.loads(out)["missing"])
+    assert pypi.count() == 0
+    assert "pip's index-url is not an http(s) URL" in caplog.text
