@@ -101,7 +101,7 @@ def test_format_github_uses_the_runners_own_writer(capsys, monkeypatch, tmp_path
         skipped=(),
         requirements="PyYAML\n",
     )
-    from pipreqs_action.annotations import to_github
+    from pipreqs_action.workflow_annotations import to_github
 
     assert to_github(report, "sub") == annotations(report, "sub") + render.headline(report) + "\n"
     assert "file=sub/a%2Cb%3Ac.py,line=3" in to_github(report, "sub")
