@@ -215,9 +215,10 @@ def check_names(tree: Path) -> str:
     ``scan`` reports, against the ast names passed through the same stdlib and local-module filter.
     """
     from pipreqs_action import files, imports, scan
+    from pipreqs_action.local_modules import LocalModules
 
     paths, _ = files.discover(tree)
-    local, stdlib = scan.LocalModules(paths), scan.standard_library()
+    local, stdlib = LocalModules(paths), scan.standard_library()
     ours_all: set[str] = set()
     reference_all: set[str] = set()
     reference_third: set[str] = set()

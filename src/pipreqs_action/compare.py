@@ -3,8 +3,9 @@
 An import is satisfied when any declared distribution provides it (``PyYAML`` provides ``yaml``), whatever the
 names look like; only otherwise is it missing, under the distribution a correct requirements.txt would name.
 Imports that cannot break the application at run time (guarded by ``except ImportError``, under
-``if TYPE_CHECKING:``, or made only by test code) are still reported, flagged ``optional``, and never make the
-project out of sync on their own.
+``if TYPE_CHECKING:``, or made only by secondary code: tests, examples, tools, vendored code, see ``layout``) are
+still reported, flagged ``optional`` (and ``scope="secondary"`` with a reason for secondary code), and never make
+the project out of sync on their own.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
 
+from pipreqs_action import ignores, roles
+from pipreqs_action.guards import TYPE_CHECKING_ONLY, best_reason
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import (
     Declared,
     ImportRef,
+    Location,
     Missing,
     Report,
     Requirement,
@@ -28,31 +32,45 @@ from pipreqs_action.model import (
     Unused,
 )
 from pipreqs_action.pins import Mode, format_requirement
-from pipreqs_action.scan import is_test_path
 
 
 def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
     """Find the missing and the unused distributions; versions and the suggested file come later."""
     providers = _providers(declared, names)
+    dev = roles.providers(declared.dev, names)
     used: set[str] = set()
     unsatisfied: dict[str, list[ImportRef]] = defaultdict(list)
+    silenced: set[Location] = set()  # inline ignore markers that kept an import out of the report
+    dev_only: dict[str, list[tuple[str, ImportRef]]] = defaultdict(list)
     for ref in scan.imports:
+        if ref.root in declared.first_party:
+            continue  # the project itself, or a local project it installs (-e ., ./libs/x)
         for path in names.import_paths(ref):
             keys = [key for key, provided in providers.items() if names.satisfies(provided, path)]
             if keys:
                 used.update(keys)
+            elif ref.ignore_line:
+                silenced.add(ignores.marker_location(ref))
+            elif dev_key := roles.provider_of(path, dev, names):
+                if _needed_at_run_time(ref):
+                    dev_only[dev_key].append((path, ref))
             else:
                 unsatisfied[path].append(ref)
     missing = _missing(unsatisfied, names, providers.keys(), used)
     unused = _unused(declared.requirements, used)
     return Report(
-        missing=missing,
+        missing=roles.commented_out(missing, declared, names),
         unused=unused,
-        skipped=tuple(sorted((*scan.skipped, *declared.problems))),
+        skipped=tuple(sorted(scan.skipped)),
         requirements="",
         declared_sources=declared.sources,
         files_scanned=scan.files_scanned,
+        local=scan.local,
         unresolved=_unresolved(unsatisfied, names, providers.keys()),
+        declared_by=declared.declared_by,
+        dev_only=roles.dev_only(dev_only, declared),
+        unusable_requirements=tuple(sorted(declared.problems)),
+        stale_ignores=ignores.stale(scan.imports, scan.stale_ignores, silenced),
     )
 
 
@@ -87,15 +105,36 @@ def _missing(
 
 
 def _one_missing(suggestion: Suggestion, refs: Sequence[tuple[str, ImportRef]]) -> Missing:
-    required = any(_needed_at_run_time(ref) for _, ref in refs)
+    needed = [ref for _, ref in refs if _needed_at_run_time(ref)]
+    secondary = sorted({ref.secondary for _, ref in refs})
     return Missing(
         package=suggestion.package,
         imports=tuple(sorted({path for path, _ in refs})),
         locations=tuple(sorted({ref.location for _, ref in refs})),
-        optional=not required,
+        optional=not needed,
         candidates=suggestion.candidates,
         known=suggestion.known,
+        scope="app" if "" in secondary else "secondary",
+        reason=_reason(refs, needed, secondary),
+        marker=_only_where(needed),
     )
+
+
+def _reason(refs: Sequence[tuple[str, ImportRef]], needed: Sequence[ImportRef], secondary: Sequence[str]) -> str:
+    """Why an item is optional: only secondary code imports it, or the most informative guard in the app's code."""
+    if needed:
+        return ""
+    if "" not in secondary:
+        return "only in " + ", ".join(secondary)
+    return best_reason([ref.reason or (TYPE_CHECKING_ONLY if ref.type_only else "") for _, ref in refs])
+
+
+def _only_where(needed: Sequence[ImportRef]) -> str:
+    """A marker when every run-time import sits in a platform or Python-version branch (PEP 508 ``or``)."""
+    markers = sorted({ref.marker for ref in needed})
+    if not markers or "" in markers:
+        return ""
+    return markers[0] if len(markers) == 1 else " or ".join(f"({marker})" for marker in markers)
 
 
 def _unresolved(
@@ -114,13 +153,13 @@ def _unresolved(
 
 
 def _needed_at_run_time(ref: ImportRef) -> bool:
-    return not (ref.optional or ref.type_only or is_test_path(ref.location.path))
+    return not (ref.optional or ref.type_only or ref.secondary)
 
 
 def _unused(requirements: Sequence[Requirement], used: set[str]) -> tuple[Unused, ...]:
     seen: dict[str, Unused] = {}
     for req in requirements:
-        if req.key not in used and req.key not in seen:
+        if req.key not in used and req.key not in seen and not req.local:
             seen[req.key] = Unused(package=req.name, location=req.location)
     return tuple(sorted(seen.values(), key=lambda item: item.package.lower()))
 
@@ -137,7 +176,11 @@ def with_requirements(
     missing = tuple(
         dataclasses.replace(item, version=versions.get(canonicalize_name(item.package), "")) for item in report.missing
     )
-    added = [format_requirement(item.package, item.version or None, mode) for item in missing if not item.optional]
+    added = [
+        format_requirement(item.package, item.version or None, mode) + (f"; {item.marker}" if item.marker else "")
+        for item in missing
+        if not item.optional and not item.via  # what a declared distribution installs is suggested, not added
+    ]
     if base_text is None:
         kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))
     else:
@@ -176,7 +219,9 @@ def compare_inferred(inferred: Declared, declared: Declared, names: ImportNames)
     return Report(
         missing=tuple(sorted(missing.values(), key=lambda item: item.package.lower())),
         unused=_unused(declared.requirements, used),
-        skipped=tuple(sorted(declared.problems)),
+        skipped=(),
         requirements="",
         declared_sources=declared.sources,
+        declared_by=declared.declared_by,
+        unusable_requirements=tuple(sorted(declared.problems)),
     )

@@ -3,6 +3,7 @@
 * PipreqsActionError          anything we expect and can explain to a user
   x SettingsError             a bad option, input or request value (exit 2 / HTTP 400)
   x SourceError               the code to check could not be had (clone, API, path)
+    x NoPythonFiles           the checked path holds no Python file at all (a typo, no checkout)
   x RequirementsError         a requirements file could not be read at all
   x MappingError              the import-name data could not be loaded
   x IssueError                GitHub refused or failed an issue operation
@@ -21,6 +22,10 @@ class SettingsError(PipreqsActionError, ValueError):
 
 class SourceError(PipreqsActionError):
     """The repository or path to check could not be obtained."""
+
+
+class NoPythonFiles(SourceError):
+    """Nothing to check: reporting "in sync" for an empty tree would hide a wrong path or a missing checkout."""
 
 
 class RequirementsError(PipreqsActionError):

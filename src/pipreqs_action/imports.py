@@ -14,22 +14,39 @@ raises ``NotPython`` so the scanner can list it as skipped.
 from __future__ import annotations
 
 import ast
-import bisect
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from pipreqs_action import ignores, newer_syntax
+from pipreqs_action.guards import (
+    EXCEPT_GUARD,
+    EXCEPT_IMPORT_ERROR,
+    FUNCTION,
+    NOTHING,
+    Context,
+    Names,
+    availability_value,
+    handler_catches_import_error,
+    if_contexts,
+    install_context,
+    is_flag_constant,
+    looks_like_flag,
+    with_context,
+)
 
 # An except clause that would catch a failed import: ImportError, ModuleNotFoundError, or anything broader.
 _CATCHES_IMPORT_ERROR = re.compile(
     r"except\s*(?::|\*?\s*\(?[^:]*\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b)"
 )
-_TYPE_CHECKING_IF = re.compile(r"(?:el)?if\s+(?:\w+\s*\.\s*)?TYPE_CHECKING\s*:")  # typing., t., or bare
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 # A statement starting on this line: at its start, or after a one-line header or `x = 1;` (head is tried last: `??`).
 _STATEMENT_START = re.compile(r"(?P<head>[^#'\"\n]*?[:;])??[ \t]*(?P<stmt>from[ \t]+\.*[\w.]*[ \t]+import\b|import\b)")
 _HEADER_KEYWORD = re.compile(r"(?:try|except|finally|else|elif|if|with|for|while|def|class|async|match|case)\b")
 _IMPORT_KEYWORD = re.compile(r"\bimport\b")
+_IMPORT_AT_START = re.compile(r"(?:from[ \t]+\.*[\w.]*[ \t]+import|import)\b")
+_INSTALL_WORDS = ("install", "require", "ensure", "pip")
 _DYNAMIC_CALL = re.compile(r"""(?<!\w)(?:__import__|import_module)\(\s*(?P<q>['"])(?P<name>[\w.]+)(?P=q)""")
 # Python 2 only constructs, checked only on lines found by a literal search (cheap), then confirmed by ast.
 _PY2_PATTERNS = (  # each starts with a literal, so the regex engine searches fast
@@ -50,6 +67,14 @@ class NotPython(Exception):
     """The text is not valid Python 3 source (the message says where and why)."""
 
 
+class PartlyRead(NotPython):
+    """Not valid Python 3 for this interpreter, but written in newer syntax: ``imports`` were read all the same."""
+
+    def __init__(self, message: str, imports: list[RawImport]) -> None:
+        super().__init__(message)
+        self.imports = imports
+
+
 @dataclass(frozen=True, slots=True)
 class RawImport:
     """One import as written: ``module`` is absolute (relative imports are dropped), ``names`` from ``from`` imports."""
@@ -60,6 +85,25 @@ class RawImport:
     optional: bool = False
     type_only: bool = False
     dynamic: bool = False
+    reason: str = ""  # why it is optional (guards.Context.reason)
+    marker: str = ""  # PEP 508 marker of a platform or Python-version branch
+    in_function: bool = False
+    ignore_line: int = 0  # line of an inline ignore marker on the statement (ignores.py)
+
+    def within(self, context: Context, ignore_line: int = 0) -> RawImport:
+        """This import in ``context`` (a plain constructor call: ``dataclasses.replace`` is slow at this rate)."""
+        return RawImport(
+            self.module,
+            self.line,
+            self.names,
+            context.optional,
+            context.type_only,
+            self.dynamic,
+            context.reason,
+            context.marker,
+            context.in_function,
+            ignore_line,
+        )
 
 
 def extract(text: str, *, full: bool = False) -> list[RawImport]:
@@ -68,7 +112,22 @@ def extract(text: str, *, full: bool = False) -> list[RawImport]:
         return _from_full_parse(text)
     scan = _FastScan(text)
     found = None if scan.looks_like_python2() else scan.run()
-    return _from_full_parse(text) if found is None else found
+    if found is None:
+        return _from_full_parse(text)
+    if newer_syntax.may_hold_newer_syntax(text):
+        _check_newer_syntax(text, found)
+    return found
+
+
+def _check_newer_syntax(text: str, found: list[RawImport]) -> None:
+    """The fast scan read the imports of a file with, say, ``type X = ...``: say that the rest did not parse."""
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        if newer_syntax.is_newer(text, error):
+            raise PartlyRead(_partly_read_note(error), found) from None
+    except (ValueError, RecursionError, MemoryError):
+        return
 
 
 def _has_conflict_markers(text: str) -> bool:
@@ -83,43 +142,162 @@ def _from_full_parse(text: str) -> list[RawImport]:
     try:
         tree = ast.parse(text)
     except SyntaxError as error:
-        raise NotPython(f"not valid Python 3 (line {error.lineno}: {error.msg})") from None
+        raise _not_python(text, error) from None
     except (ValueError, RecursionError, MemoryError) as error:
         raise NotPython(f"not parseable as Python ({type(error).__name__})") from None
-    return list(_walk(tree))
+    lines = text.split("\n")
+    return list(_walk(tree, _TreeNames(tree, lines), lines))
 
 
-def _walk(tree: ast.AST) -> Iterator[RawImport]:
-    """Every import in the tree with its context flags; iterative, since generated code can nest very deeply."""
-    stack: list[tuple[ast.AST, bool, bool]] = [(tree, False, False)]
+def _not_python(text: str, error: SyntaxError) -> NotPython:
+    """Python 2 and broken files are skipped; newer syntax keeps its imports, read by the fast scan."""
+    message = f"not valid Python 3 (line {error.lineno}: {error.msg})"
+    if _has_conflict_markers(text) or not newer_syntax.is_newer(text, error):
+        return NotPython(message)
+    found = _FastScan(text).run()
+    return NotPython(message) if found is None else PartlyRead(_partly_read_note(error), found)
+
+
+def _partly_read_note(error: SyntaxError) -> str:
+    running = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return f"imports read, the rest not parsed: syntax newer than Python {running} (line {error.lineno}: {error.msg})"
+
+
+_Frame = tuple[ast.AST, Context]
+
+
+def _walk(tree: ast.AST, names: _TreeNames | None, lines: list[str]) -> Iterator[RawImport]:
+    """Every import in the tree with its context; iterative, since generated code can nest very deeply."""
+    stack: list[_Frame] = [(tree, NOTHING)]
     while stack:
-        node, optional, type_only = stack.pop()
+        node, context = stack.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield from (RawImport(r.module, r.line, r.names, optional, type_only) for r in _imports_of(node))
+            ignore = ignores.marker_line(lines, node.lineno - 1, (node.end_lineno or node.lineno) - 1)
+            for raw in _imports_of(node):
+                yield raw.within(context, ignore)
         elif isinstance(node, ast.Call):
             module = _dynamic_target(node)
             if module:
-                yield RawImport(module, node.lineno, (), optional, type_only, dynamic=True)
-        stack.extend(reversed(_children(node, optional, type_only)))
+                yield RawImport(module, node.lineno, dynamic=True).within(context)
+        stack.extend(reversed(_children(node, context, names)))
 
 
-def _children(node: ast.AST, optional: bool, type_only: bool) -> list[tuple[ast.AST, bool, bool]]:
-    """Child nodes with the flags that hold inside them: try bodies guarded by an import-error handler, and
-    the body of `if TYPE_CHECKING:`; handlers are optional only when they themselves catch import errors."""
+def _children(node: ast.AST, context: Context, names: _TreeNames | None) -> list[_Frame]:
+    """Child nodes with the context that holds inside them (see guards.py for what each guard means)."""
     if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-        guarded = any(_handler_catches_import_error(h) for h in node.handlers)  # type: ignore[attr-defined]
-        body = [(child, optional or guarded, type_only) for child in node.body]  # type: ignore[attr-defined]
-        handlers = [(h, optional or _handler_catches_import_error(h), type_only) for h in node.handlers]  # type: ignore[attr-defined]
-        rest = [(child, optional, type_only) for child in [*node.orelse, *node.finalbody]]  # type: ignore[attr-defined]
-        return body + handlers + rest
+        try_node: ast.Try = node  # type: ignore[assignment]
+        guarded = any(handler_catches_import_error(h) for h in try_node.handlers)
+        body = _sequence(try_node.body, EXCEPT_GUARD.within(context) if guarded else context)
+        handlers = [(h, _handler_context(h, context)) for h in try_node.handlers]
+        return body + handlers + _sequence(try_node.orelse, context) + _sequence(try_node.finalbody, context)
     if isinstance(node, ast.If):
-        checking = _is_type_checking(node.test)
-        return [
-            (node.test, optional, type_only),
-            *((c, optional, type_only or checking) for c in node.body),
-            *((c, optional, type_only) for c in node.orelse),
-        ]
-    return [(child, optional, type_only) for child in ast.iter_child_nodes(node)]
+        return _if_chain(node, context, names)
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        inside = with_context(node.items).within(context)
+        return [*((item, context) for item in node.items), *_sequence(node.body, inside)]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        heads = [*node.decorator_list, node.args, *([node.returns] if node.returns else [])]
+        return [*((head, context) for head in heads), *_sequence(node.body, FUNCTION.within(context))]
+    frames: list[_Frame] = []
+    for _, value in ast.iter_fields(node):
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            frames += _sequence(value, context)
+        elif isinstance(value, list):
+            frames += [(child, context) for child in value if isinstance(child, ast.AST)]
+        elif isinstance(value, ast.AST):
+            frames.append((value, context))
+    return frames
+
+
+def _if_chain(node: ast.If, context: Context, names: _TreeNames | None) -> list[_Frame]:
+    """``if``/``elif``/``else``: each test guards its own body; the ``else`` means the opposite of the test only
+    when there is no ``elif`` (the fast scan reads one header at a time and must agree)."""
+    frames: list[_Frame] = []
+    current, chained = node, False
+    while True:
+        inside, outside = if_contexts(current.test, names.lookup if names else _no_names)
+        frames += [(current.test, context), *_sequence(current.body, inside.within(context))]
+        if not _is_elif_chain(current):
+            return frames + _sequence(current.orelse, (NOTHING if chained else outside).within(context))
+        current, chained = current.orelse[0], True  # type: ignore[assignment]
+
+
+def _handler_context(handler: ast.ExceptHandler, context: Context) -> Context:
+    return EXCEPT_GUARD.within(context) if handler_catches_import_error(handler) else context
+
+
+def _is_elif_chain(node: ast.If) -> bool:
+    """``elif`` is an ``if`` alone in the ``else`` block, at the outer ``if``'s column (a nested one is deeper)."""
+    orelse = node.orelse
+    return len(orelse) == 1 and isinstance(orelse[0], ast.If) and orelse[0].col_offset == node.col_offset
+
+
+def _sequence(statements: list[ast.stmt], context: Context) -> list[_Frame]:
+    """A block's statements; imports right after an install-on-demand call (``ensure_package("x")``) are optional."""
+    frames: list[_Frame] = []
+    installed = NOTHING
+    for statement in statements:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            frames.append((statement, installed.within(context)))
+        else:
+            installed = install_context(statement)
+            frames.append((statement, context))
+    return frames
+
+
+def _no_names(name: str) -> Names:
+    return Names()
+
+
+class _TreeNames:
+    """What the whole parsed file says about a name used in an ``if`` test (collected on first use)."""
+
+    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
+        self._tree = tree
+        self._lines = lines
+        self._assignments: dict[str, list[tuple[ast.expr | None, Context]]] | None = None
+
+    def lookup(self, name: str) -> Names:
+        if self._assignments is None:
+            self._assignments = self._collect()
+        return names_from(name, self._assignments.get(name, []))
+
+    def _collect(self) -> dict[str, list[tuple[ast.expr | None, Context]]]:
+        found: dict[str, list[tuple[ast.expr | None, Context]]] = {}
+        stack: list[_Frame] = [(self._tree, NOTHING)]
+        while stack:
+            node, context = stack.pop()
+            target = _single_target(node)
+            if target is not None:
+                value: ast.expr | None = node.value  # type: ignore[attr-defined]
+                if value is not None and value.end_lineno != value.lineno:
+                    value = None  # the fast scan reads one line of value; both must agree
+                found.setdefault(target, []).append((value, context))
+            stack.extend(_children(node, context, None))
+        return found
+
+
+def _single_target(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and node.value is not None and isinstance(node.target, ast.Name):
+        return node.target.id
+    return None
+
+
+def names_from(name: str, assignments: list[tuple[ast.expr | None, Context]]) -> Names:
+    """A flag: some assignment is guarded (``HAS_X = True`` in a try) or asks find_spec; an alias: one assignment."""
+    if not assignments:
+        return Names(flag=looks_like_flag(name))
+    flag = any(
+        availability_value(value) or (context.reason.startswith(_IMPORT_GUARDS) and is_flag_constant(value))
+        for value, context in assignments
+    )
+    alias = assignments[0][0] if len(assignments) == 1 else None
+    return Names(flag=flag, alias=alias)
+
+
+_IMPORT_GUARDS = (EXCEPT_IMPORT_ERROR, "guarded by contextlib.suppress")
 
 
 def _dynamic_target(node: ast.Call) -> str:
@@ -130,23 +308,6 @@ def _dynamic_target(node: ast.Call) -> str:
         if isinstance(first, ast.Constant) and isinstance(first.value, str) and _is_absolute(first.value):
             return first.value
     return ""
-
-
-def _handler_catches_import_error(handler: ast.ExceptHandler) -> bool:
-    if handler.type is None:
-        return True
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    for kind in types:
-        name = kind.id if isinstance(kind, ast.Name) else kind.attr if isinstance(kind, ast.Attribute) else ""
-        if name in _IMPORT_ERRORS:
-            return True
-    return False
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
 
 
 def _is_absolute(module: str) -> bool:
@@ -163,7 +324,12 @@ class _FastScan:
         self.text = text
         self.lines = text.split("\n")
         self.string_lines = _string_line_ranges(text)  # sorted (first, last) 0-based line ranges inside strings
-        self._blocks: list[tuple[int, int, bool, bool]] | None = None
+        self._parents: dict[int, int] = {}  # line -> its enclosing header line (see _parent)
+        self._installs: dict[int, Context] = {}  # import line -> what the statements before it install
+        self._names: dict[str, Names] = {}
+        self._headers: dict[tuple[int, bool, bool], Context | None] = {}
+        self._may_install = any(word in text for word in _INSTALL_WORDS)  # most files never mention an install
+        self._string_mask: bytearray | None = None
 
     def looks_like_python2(self) -> bool:
         """A Python 2 statement starting a line of code (not of a docstring) must be confirmed by a real parse.
@@ -192,7 +358,10 @@ class _FastScan:
             if self._inside_string(index):
                 continue
             if "__import__(" in line or "import_module(" in line:
-                dynamic.extend(self._dynamic(index, line))
+                calls = self._dynamic(index, line)
+                if calls is None:
+                    return None
+                dynamic.extend(calls)
             if index > 0 and self.lines[index - 1].rstrip().endswith("\\"):
                 if self._continues_an_import(index):
                     return None  # an import continued from the line above: rare, let the full parse handle it
@@ -232,8 +401,11 @@ class _FastScan:
 
     def _inside_string(self, index: int) -> bool:
         """True when line ``index`` starts inside a multi-line string literal."""
-        position = bisect.bisect_right(self.string_lines, (index, float("inf"))) - 1
-        return position >= 0 and self.string_lines[position][0] <= index <= self.string_lines[position][1]
+        if self._string_mask is None:  # one byte per line, built on first use: cheaper than a search per call
+            self._string_mask = bytearray(len(self.lines))
+            for first, last in self.string_lines:
+                self._string_mask[first : last + 1] = b"\x01" * (last + 1 - first)
+        return 0 <= index < len(self._string_mask) and self._string_mask[index] == 1
 
     def _parse(self, statements: dict[int, int]) -> list[RawImport] | None:
         """Parse all statements at once, each placed at its own line, so ast reports the real line numbers."""
@@ -248,9 +420,12 @@ class _FastScan:
         found: list[RawImport] = []
         for node in tree.body:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                optional, type_only = self._flags(node.lineno - 1, statements[node.lineno - 1])
-                for raw in _imports_of(node):
-                    found.append(RawImport(raw.module, raw.line, raw.names, optional, type_only))
+                index = node.lineno - 1
+                context = self._context(index, statements[index])
+                if context is None:
+                    return None
+                ignore = ignores.marker_line(self.lines, index, (node.end_lineno or node.lineno) - 1)
+                found.extend(raw.within(context, ignore) for raw in _imports_of(node))
         return found
 
     def _statement(self, index: int, column: int) -> list[str]:
@@ -263,7 +438,7 @@ class _FastScan:
             parts.append(nxt)
         return parts
 
-    def _dynamic(self, index: int, line: str) -> list[RawImport]:
+    def _dynamic(self, index: int, line: str) -> list[RawImport] | None:
         head = line.partition("#")[0]
         code = head if "'" not in head and '"' not in head else line  # a '#' after a quote may sit in a string
         if code.rstrip().endswith("(") and index + 1 < len(self.lines):
@@ -272,49 +447,206 @@ class _FastScan:
         for match in _DYNAMIC_CALL.finditer(code):
             before = code[: match.start()]
             if _is_absolute(match["name"]) and before.count('"') % 2 == 0 and before.count("'") % 2 == 0:
-                optional, type_only = self._flags(index, _indent(line))
-                found.append(RawImport(match["name"], index + 1, (), optional, type_only, dynamic=True))
+                context = self._context(index, _indent(line), statement=False)
+                if context is None:
+                    return None
+                found.append(RawImport(match["name"], index + 1, dynamic=True).within(context))
         return found
 
-    def _flags(self, index: int, column: int) -> tuple[bool, bool]:
-        """(optional, type_only) for code at (index, column): its one-line header, then every enclosing block."""
-        line = self.lines[index]
-        head = line[:column].strip()
-        optional, type_only = False, False
-        if head.endswith(":") and _HEADER_KEYWORD.match(head):
-            optional, type_only = self._header_flags(index, _indent(line))
-        for start, end, block_optional, block_type_only in self._guard_blocks():
-            if start < index < end:
-                optional, type_only = optional or block_optional, type_only or block_type_only
-        return optional, type_only
+    # --- the context of a line: walking up its indentation ------------------------------------------------------
 
-    def _guard_blocks(self) -> list[tuple[int, int, bool, bool]]:
-        """Blocks that change the flags: (header line, end line, optional, type_only), computed once per file.
+    def _context(self, index: int, column: int, *, statement: bool = True, names: bool = True) -> Context | None:
+        """What holds for code at (index, column): its one-line header, the statement before it, then every
+        enclosing block up to the top level. None when a header cannot be read with certainty."""
+        head = self.lines[index][:column].strip()
+        context: Context | None = NOTHING
+        if head:
+            code = _without_comments(head).rstrip()
+            if code.endswith(":") and _HEADER_KEYWORD.match(code):
+                context = self._header_context(index, names, code)
+            elif statement and code.endswith(";"):
+                context = self._installed_in_line(index, code)
+        elif statement and self._may_install:
+            context = self._installed_before(index)
+        child = index
+        while context is not None:
+            parent = self._parent(child)
+            if parent < 0:
+                return context
+            outer = self._header_context(parent, names)
+            context = None if outer is None else context.within(outer)
+            child = parent
+        return None
 
-        Only `try:`, `except ...:` and `if TYPE_CHECKING:` headers matter, and they are few, so we find them by
-        literal search and walk forward to where their block ends, instead of walking up from every import.
+    def _parent(self, index: int) -> int:
+        """The nearest code line above ``index`` that is indented less (-1 at the top level).
+
+        Memoised, and cheap on long blocks: a line whose parent is known is jumped over to that parent (every line
+        between is indented deeper), and the siblings passed on the way (same indentation) share the answer.
         """
-        if self._blocks is None:
-            self._blocks = []
-            found = (self._lines_with("try"), self._lines_with("except"), self._lines_with("TYPE_CHECKING"))
-            headers = sorted(set().union(*found))
-            for index in headers:
-                stripped = self.lines[index].strip()
-                code = stripped.partition("#")[0].rstrip() if "'" not in stripped and '"' not in stripped else stripped
-                if not code.endswith(":") or not _HEADER_KEYWORD.match(code) or self._inside_string(index):
+        known = self._parents.get(index)
+        if known is not None:
+            return known
+        indent, lines, parents = _indent(self.lines[index]), self.lines, self._parents
+        self._inside_string(0)  # builds the mask
+        mask = self._string_mask or bytearray(len(lines))
+        siblings = [index]
+        line = index - 1
+        while line >= 0 and indent > 0:
+            text = lines[line]
+            stripped = text.lstrip(" \t")
+            if not stripped or stripped[0] == "#" or mask[line]:
+                line -= 1
+                continue
+            width = len(text) - len(stripped)
+            if "\t" in text[:width]:
+                width = _indent(text)
+            if width < indent:
+                if line > 0 and lines[line - 1].rstrip().endswith("\\"):
+                    line -= 1  # the rest of a backslash-continued line (`x = \` then `"""...`): not a header
                     continue
-                optional, type_only = self._header_flags(index, _indent(self.lines[index]))
-                if optional or type_only:
-                    self._blocks.append((index, self._block_end(index), optional, type_only))
-        return self._blocks
+                break
+            if width == indent:
+                siblings.append(line)
+            line = parents.get(line, line - 1)  # a known line: everything up to its parent is deeper than it
+        result = line if indent > 0 else -1
+        for sibling in siblings:
+            parents[sibling] = result
+        return result
 
-    def _header_flags(self, header: int, indent: int) -> tuple[bool, bool]:
-        text = self.lines[header].strip()
-        if text.startswith("try") and text[3:].lstrip().startswith(":"):
-            return self._try_catches_import_error(header), False
-        if text.startswith("except"):
-            return bool(_CATCHES_IMPORT_ERROR.match(text)), False
-        return False, bool(_TYPE_CHECKING_IF.match(text))
+    def _header_context(self, index: int, names: bool, code: str | None = None) -> Context | None:
+        """The context a header line gives the block below it; None when it is not recognisably a header."""
+        key = (index, names, code is None)
+        if key not in self._headers:
+            self._headers[key] = self._read_header(index, names, code)
+        return self._headers[key]
+
+    def _read_header(self, index: int, names: bool, code: str | None) -> Context | None:
+        text = code if code is not None else self._header_text(index)
+        keyword = _HEADER_KEYWORD.match(text) if text else None
+        if text is None or keyword is None:
+            return None
+        word = keyword.group()
+        if word == "def" or (word == "async" and text[5:].lstrip().startswith("def")):
+            return FUNCTION
+        if word == "try":
+            return EXCEPT_GUARD if self._try_catches_import_error(index) else NOTHING
+        if word == "except":
+            return EXCEPT_GUARD if _CATCHES_IMPORT_ERROR.match(text) else NOTHING
+        if word == "else":
+            return self._else_context(index, names)
+        if word in ("if", "elif", "with") or (word == "async" and text[5:].lstrip().startswith("with")):
+            node = _parse_header(text)
+            if isinstance(node, ast.If):
+                return if_contexts(node.test, self._lookup if names else _no_names)[0]
+            return with_context(node.items) if isinstance(node, (ast.With, ast.AsyncWith)) else None
+        return NOTHING
+
+    def _else_context(self, index: int, names: bool) -> Context | None:
+        """An ``else:`` means the opposite of its ``if`` (never of an elif chain, a try or a loop)."""
+        indent, line = _indent(self.lines[index]), index - 1
+        while line >= 0:
+            text = self.lines[line]
+            stripped = text.lstrip(" \t")
+            if not stripped or stripped.startswith("#") or self._inside_string(line) or _indent(text) > indent:
+                line -= 1
+                continue
+            if _indent(text) < indent:
+                return None
+            header = self._header_text(line)
+            if header is None:
+                return None
+            if not header.startswith("if") or not _HEADER_KEYWORD.match(header):
+                return NOTHING
+            node = _parse_header(header)
+            if not isinstance(node, ast.If):
+                return None
+            return if_contexts(node.test, self._lookup if names else _no_names)[1]
+        return None
+
+    def _header_text(self, index: int) -> str | None:
+        """The whole header ending (or starting) on this line, comments removed: multi-line headers joined."""
+        code = _without_comments(self.lines[index]).strip()
+        first, last = index, index
+        balance = _balance(code)
+        while first > 0 and (balance < 0 or self.lines[first - 1].rstrip().endswith("\\")) and index - first < 50:
+            first -= 1
+            above = _without_comments(self.lines[first]).strip()
+            code, balance = f"{above}\n{code}", balance + _balance(above)
+        while (balance > 0 or code.endswith("\\")) and last + 1 < len(self.lines) and last - index < 50:
+            last += 1
+            below = _without_comments(self.lines[last]).strip()
+            code, balance = f"{code}\n{below}", balance + _balance(below)
+        return code if balance == 0 and _HEADER_KEYWORD.match(code) else None
+
+    def _installed_before(self, index: int) -> Context:
+        """Whether the statement before this import (skipping other imports) installs packages on demand."""
+        indent, chain, result = _indent(self.lines[index]), [index], NOTHING
+        line = self._previous_statement(index)
+        while line >= 0 and _indent(self.lines[line]) == indent:
+            if line in self._installs:
+                result = self._installs[line]
+                break
+            code = self._statement_text(line)
+            found = NOTHING if code is None else _install_of(code)
+            if found is not None:
+                result = found
+                break
+            chain.append(line)
+            line = self._previous_statement(line)
+        for item in chain:
+            self._installs[item] = result
+        return result
+
+    def _installed_in_line(self, index: int, head: str) -> Context:
+        """``ensure_package("x"); import x`` on one line."""
+        found = _install_of(head)
+        return self._installed_before(index) if found is None else found
+
+    def _previous_statement(self, index: int) -> int:
+        """First line of the logical statement before line ``index`` (-1 when there is none)."""
+        line = index - 1
+        while line >= 0:
+            stripped = self.lines[line].lstrip(" \t")
+            if stripped and not stripped.startswith("#") and not self._inside_string(line):
+                break
+            line -= 1
+        if line < 0:
+            return -1
+        balance = _balance(_without_comments(self.lines[line]))
+        while line > 0 and (balance < 0 or self.lines[line - 1].rstrip().endswith("\\")) and index - line < 50:
+            line -= 1
+            balance += _balance(_without_comments(self.lines[line]))
+        return line
+
+    def _statement_text(self, first: int) -> str | None:
+        """A simple statement starting at ``first`` with its continuation lines (None when it does not close)."""
+        code = _without_comments(self.lines[first]).strip()
+        balance, last = _balance(code), first
+        while (balance > 0 or code.endswith("\\")) and last + 1 < len(self.lines) and last - first < 50:
+            last += 1
+            below = _without_comments(self.lines[last]).strip()
+            code, balance = f"{code}\n{below}", balance + _balance(below)
+        return code if balance == 0 else None
+
+    def _lookup(self, name: str) -> Names:
+        """A name in an ``if`` test: its assignments in this file (found by a search, each with its context)."""
+        if name not in self._names:
+            pattern = re.compile(
+                rf"{re.escape(name)}[ \t]*(?::[^=\n]*)?=(?!=)(?P<value>[^\n]*)"
+            )  # a literal first: fast
+            assignments: list[tuple[ast.expr | None, Context]] = []
+            for match in pattern.finditer(self.text):
+                start = self.text.rfind("\n", 0, match.start()) + 1
+                if self.text[start : match.start()].strip(" \t"):
+                    continue  # not at the start of its line
+                index = self.text.count("\n", 0, match.start())
+                if self._inside_string(index):
+                    continue
+                context = self._context(index, _indent(self.lines[index]), statement=False, names=False)
+                assignments.append((_expression(match["value"]), context or NOTHING))
+            self._names[name] = names_from(name, assignments)
+        return self._names[name]
 
     def _try_catches_import_error(self, header: int) -> bool:
         """Follow the clauses after a `try:` block (each `except` at the try's indentation) for an import error."""
@@ -339,6 +671,59 @@ class _FastScan:
                 continue
             return index
         return len(self.lines)
+
+
+def _install_of(code: str) -> Context | None:
+    """The install-on-demand context of a statement's text; None when it holds only imports (look further up)."""
+    if _IMPORT_AT_START.match(code) and ";" not in code:
+        return None
+    if not any(word in code for word in _INSTALL_WORDS):
+        return NOTHING
+    try:
+        statements = ast.parse(code).body
+    except (SyntaxError, ValueError):
+        return NOTHING
+    for statement in reversed(statements):
+        if not isinstance(statement, (ast.Import, ast.ImportFrom)):
+            return install_context(statement)
+    return None
+
+
+def _parse_header(text: str) -> ast.stmt | None:
+    """A header line as a statement: ``if x:`` completed with ``pass``, or a whole one-line ``if x: import y``."""
+    source = "if" + text[4:] if text.startswith("elif") else text
+    for candidate in (f"{source} pass", source):
+        try:
+            body = ast.parse(candidate).body
+        except (SyntaxError, ValueError):
+            continue
+        return body[0] if body else None
+    return None
+
+
+def _expression(value: str) -> ast.expr | None:
+    """An assignment's value written on its line (None when it continues on the next lines)."""
+    code = _without_comments(value).strip()
+    if not code or code.endswith(","):
+        return None
+    try:
+        return ast.parse(code, mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _without_comments(line: str) -> str:
+    if "#" not in line:
+        return line
+    return _TOKEN.sub(lambda token: "" if token.group().startswith("#") else token.group(), line)
+
+
+def _balance(code: str) -> int:
+    """Open brackets minus closed ones, strings left out."""
+    if "'" in code or '"' in code:
+        code = _TOKEN.sub(_blank, code)
+    opened = code.count("(") + code.count("[") + code.count("{")
+    return opened - code.count(")") - code.count("]") - code.count("}")
 
 
 def _imports_of(node: ast.Import | ast.ImportFrom) -> list[RawImport]:

@@ -55,7 +55,7 @@ class IssueSettings:
     """Where the tracking issue lives and how it behaves."""
 
     repository: str  # "owner/name"
-    title: str = "requirements.txt is out of sync with the code"
+    title: str = "Declared dependencies are out of sync with the code"
     labels: tuple[str, ...] = ("dependencies",)
     create: bool = True  # False: update, reopen or close an existing issue, never open a new one
     close_when_fixed: bool = True

@@ -36,6 +36,11 @@ class ImportRef:
     optional: bool = False  # inside try/except ImportError or ModuleNotFoundError
     type_only: bool = False  # under `if TYPE_CHECKING:`
     dynamic: bool = False  # importlib.import_module("x") / __import__("x")
+    secondary: str = ""  # why the importing file is not the app's code ("examples/", "tests"); "" for app code
+    reason: str = ""  # why it is optional, in words ("guarded by find_spec('x')"); see guards.py
+    marker: str = ""  # PEP 508 marker of the platform or Python-version branch it sits in
+    in_function: bool = False  # inside a def: runs only when called (features.py)
+    ignore_line: int = 0  # line of an inline `# pipreqs-action: ignore` marker on the statement (ignores.py)
 
     @property
     def root(self) -> str:
@@ -51,12 +56,40 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceText:
+    """Python source ready for ``ast.parse``, read from one file of the tree (``rel``, POSIX, root-relative).
+
+    For notebooks ``text`` holds the code cells, one after the other, with IPython-only lines blanked (not
+    removed) so that ``line_map[i]`` can say which line of the ``.ipynb`` file text line ``i + 1`` came from,
+    letting annotations point into the real file. ``line_map`` is ``None`` for ``.py``/``.pyw``.
+    """
+
+    rel: str
+    text: str
+    line_map: tuple[int, ...] | None = None
+    writes: tuple[str, ...] = ()  # root-relative .py files a notebook writes (``%%writefile``): project modules
+
+
+@dataclass(frozen=True, slots=True)
+class LocalImport:
+    """An import resolved to the project's own code only after mapping: no distribution is known to provide it,
+    and a module of that name exists elsewhere in the tree (``reason`` says where)."""
+
+    module: str
+    location: Location
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
     """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
 
     imports: tuple[ImportRef, ...]
     skipped: tuple[Skipped, ...] = ()
     files_scanned: int = 0
+    elsewhere: tuple[tuple[str, str], ...] = ()  # (import name, folder): a module of that name elsewhere in the tree
+    local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +110,7 @@ class Requirement:
     url: str = ""
     editable: bool = False
     name_guessed: bool = False  # name inferred from a URL without #egg=
+    local: bool = False  # the project itself or another folder of the checked tree (``-e .``, ``./libs/x``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +122,43 @@ class Declared:
     optional_groups: tuple[tuple[str, tuple[Requirement, ...]], ...] = ()  # pyproject optional-dependencies
     problems: tuple[Skipped, ...] = ()  # malformed lines: path "requirements.txt:12", reason
     constraints: tuple[Requirement, ...] = ()  # -c files: pin versions, declare nothing
+    dev: tuple[Requirement, ...] = ()  # development only: dependency groups, dev-dependencies, test/docs extras
+    declared_by: tuple[DeclaredBy, ...] = ()  # each manifest (and table) read, with what it contributed
+    commented: tuple[Requirement, ...] = ()  # commented-out entries: packages the author knowingly left out
+    target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
+    first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredBy:
+    """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing."""
+
+    file: str
+    table: str = ""  # "[project]", "[dependency-groups] dev", "install_requires"; "" for a requirements file
+    count: int = 0
+    dev: bool = False
+    unusable: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file} {self.table}".strip()
+        return f"{where} (unusable: {self.unusable})" if self.unusable else f"{where} ({self.count})"
+
+
+@dataclass(frozen=True, slots=True)
+class FixTarget:
+    """The manifest a missing package should be added to, in its own terms.
+
+    ``kind`` is one of requirements, pyproject, setup.cfg, setup.py, Pipfile, conda; ``table`` where in the file
+    (``[project] dependencies``, ``[tool.poetry.dependencies]``, ``install_requires``); ``tool`` the installer
+    whose command adds it (uv, poetry, pdm, or ""); ``library`` when the project is a distributable package, which
+    gets lower bounds rather than exact pins.
+    """
+
+    kind: str
+    file: str
+    table: str = ""
+    tool: str = ""
+    library: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +184,27 @@ class Missing:
     candidates: tuple[str, ...] = ()
     known: bool = True
     version: str = ""
+    scope: str = "app"  # "secondary": imported only by secondary code (tests, examples, tools, vendored code...)
+    reason: str = ""  # why an optional item is optional: "only in examples/", its best guard (guards.py), its role
+    marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
+    via: tuple[str, ...] = ()  # declared distributions that install it: real, but not urgent (never breaks in_sync)
+    via_source: str = ""  # where that dependency data came from: "snapshot" (bundled) or "index"
 
     @property
     def message(self) -> str:
         return self.template.format(package=self.package)
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """What to add to the manifest that takes the fix: its entries as written there, and the command to run."""
+
+    file: str
+    kind: str = "requirements"
+    table: str = ""
+    entries: tuple[str, ...] = ()
+    command: str = ""
+    syntax: str = "text"  # the code-block language of ``entries``: text, toml, ini, python, yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +255,27 @@ class Report:
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
     extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
+    local: tuple[LocalImport, ...] = ()  # imports taken for the project's own modules, with why
     config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
     unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false
+    declared_by: tuple[DeclaredBy, ...] = ()
+    dev_only: tuple[Missing, ...] = ()  # app imports satisfied only by a development declaration
+    unusable_requirements: tuple[Skipped, ...] = ()  # declared lines that could not be used (not Python files)
+    advice: Advice | None = None  # the fix in the target manifest's own terms
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:
-        return tuple(m for m in self.missing if not m.optional)
+        """Needed at run time and installed by nothing declared: what makes the project out of sync."""
+        return tuple(m for m in self.missing if not m.optional and not m.via)
+
+    @property
+    def installed_through(self) -> tuple[Missing, ...]:
+        """Needed at run time, installed only through a declared distribution: declare them to be safe."""
+        return tuple(m for m in self.missing if not m.optional and m.via)
 
     @property
     def in_sync(self) -> bool:
-        """In sync when nothing the code needs at run time is undeclared; unused and optional never break it."""
-        return not self.required_missing
+        """In sync when nothing the code needs at run time is undeclared (or declared for development only);
+        unused and optional never break it."""
+        return not self.required_missing and not self.dev_only

@@ -13,7 +13,7 @@ from packaging.version import InvalidVersion, Version
 
 from pipreqs_action.errors import SettingsError
 
-__all__ = ["DEFAULT_INDEX_URL", "MODES", "Mode", "format_requirement"]
+__all__ = ["DEFAULT_INDEX_URL", "MODES", "Mode", "format_requirement", "mode_for"]
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +47,9 @@ def _specifier_version(version: Version, mode: Mode) -> str:
         release = str(version.release[0])
         text = f"{epoch}{release}.0{text[len(epoch) + len(release) :]}"
     return text
+
+
+def mode_for(mode: Mode, *, library: bool) -> Mode:
+    """A library's dependencies are resolved together with its users' other packages: an exact pin to today's
+    release would make it uninstallable beside anything needing another, so ``pin`` becomes a lower bound."""
+    return "gt" if library and mode == "pin" else mode

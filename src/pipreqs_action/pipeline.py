@@ -9,9 +9,13 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
+from pipreqs_action import features
+from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
-from pipreqs_action.declared import read_declared, read_text
+from pipreqs_action.elsewhere import resolve_elsewhere
+from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.filters import apply_config, drop_first_party
+from pipreqs_action.manifests import read_declared, read_text
 from pipreqs_action.mapping import load_import_names
 from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
@@ -23,16 +27,20 @@ __all__ = ["exit_status", "run", "run_inferred"]
 def run(settings: Settings) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares."""
     config = settings.config
+    declared = read_declared(settings.path, settings.requirements)
     scanned = scan(
         settings.path,
         exclude=settings.exclude,
         full_parse=settings.full_parse,
         secondary=config.secondary,
         app=config.app,
+        declared_in=declared.sources,
     )
-    scanned = drop_first_party(scanned, config.first_party)
-    declared = read_declared(settings.path, settings.requirements)
-    report = compare(scanned, declared, load_import_names(settings.overrides))
+    scanned = features.apply(drop_first_party(scanned, config.first_party))
+    if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
+        raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
+    names = load_import_names(settings.overrides)
+    report = compare(resolve_elsewhere(scanned, names), declared, names)
     report = apply_config(report, config)
     return _finish(report, declared, settings)
 
@@ -50,21 +58,44 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
 
 
 def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
-    """Versions for the lines to add (only when asked to pin and allowed online), then the suggested file."""
+    """What declared distributions install, versions for the lines to add (only when asked to pin and allowed
+    online), then the suggested file and the fix in the target manifest's own terms."""
+    report = _installed_through(report, declared, settings)
     base = _requirements_file_text(settings.path, declared)
     wanted = [item.package for item in report.required_missing if item.known]
     if settings.mode == "no-pin" or settings.offline or not wanted:
-        return with_requirements(report, declared, {}, settings.mode, base)
-    from pipreqs_action.versions import latest_versions  # requests is slow to import; offline runs never need it
+        report = with_requirements(report, declared, {}, settings.mode, base)
+    else:
+        from pipreqs_action.versions import latest_versions  # requests is slow to import; offline runs skip it
 
-    lookup = latest_versions(wanted, index_url=settings.index_url)
-    report = with_requirements(report, declared, lookup.versions, settings.mode, base)
-    return dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
+        lookup = latest_versions(wanted, index_url=settings.index_url)
+        report = with_requirements(report, declared, lookup.versions, settings.mode, base)
+        report = dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
+    return dataclasses.replace(report, advice=advise(declared.target, report.required_missing, settings.mode))
+
+
+def _installed_through(report: Report, declared: Declared, settings: Settings) -> Report:
+    """Package metadata for what is missing (the bundled snapshot, then the index unless offline), asked only when
+    something is: missing packages a declared distribution installs are marked ``via`` it, and an ambiguous one
+    leans toward what the project already uses (``affinity``)."""
+    if not any(not item.optional and item.known for item in report.missing):
+        return report
+    from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
+    from pipreqs_action.dependency_metadata import dependencies_of, requires_of
+    from pipreqs_action.via import declared_requirements, with_via
+
+    requirements = declared_requirements(declared)
+    dependencies, warnings = dependencies_of(requirements, index_url=settings.index_url, offline=settings.offline)
+    report = with_via(report, dependencies, requirements)
+    requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
+    report = prefer_project_affinity(report, [req.name for req in requirements], requires)
+    return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
 
 
 def _requirements_file_text(root: Path, declared: Declared) -> str | None:
-    """The first requirements file as written, to suggest it back with additions; None for pyproject-only."""
-    if not declared.sources or declared.sources[0].endswith(".toml"):
+    """The requirements file that takes the fix, as written, to suggest it back with additions; None when the
+    fix goes to another manifest (the suggested file then lists the runtime declarations)."""
+    if declared.target is None or declared.target.kind != "requirements":
         return None
-    first = Path(declared.sources[0])
+    first = Path(declared.target.file)
     return read_text(first if first.is_absolute() else root / first)

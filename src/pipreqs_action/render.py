@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
-from pipreqs_action.model import Location, Missing, Report, Unresolved
+from pipreqs_action.model import Advice, DeclaredBy, Location, Missing, Report, Unresolved
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 _MAX_LOCATIONS = 5  # per package in text and tables; the JSON has them all
 UNRESOLVED_HINT = "map one with --map IMPORT=DIST, or list it in first-party if it is the project's own code"
+_VIA_SOURCES = {"snapshot": "the bundled package metadata", "index": "the package index's metadata"}
 _MD_UNRESOLVED_NOTE = (
     "No data names a distribution for these, so they are never an alarm. Map one with `--map IMPORT=DIST` (or"
     " `map` in `[tool.pipreqs-action]`), or list it in `first-party` there if it is the project's own code."
@@ -57,10 +58,23 @@ def render(report: Report, fmt: Format, links: Links | None = None) -> str:
 def headline(report: Report) -> str:
     required = len(report.required_missing)
     optional = len(report.missing) - required
+    manifest = _manifest(report)
     if report.in_sync:
         extra = f" ({optional} optional import{'s' * (optional != 1)} not declared)" if optional else ""
-        return f"requirements.txt is in sync with the code{extra}."
-    return f"requirements.txt is missing {required} package{'s' * (required != 1)} the code imports."
+        return f"{manifest} is in sync with the code{extra}."
+    dev = len(report.dev_only)
+    dev_text = (
+        f"{dev} package{'s' * (dev != 1)} the code imports {'are' if dev != 1 else 'is'} declared for development only"
+    )
+    if not required:
+        return f"{dev_text[0].upper()}{dev_text[1:]}."
+    also = f"; {dev_text}" if dev else ""
+    return f"{manifest} is missing {required} package{'s' * (required != 1)} the code imports{also}."
+
+
+def _manifest(report: Report) -> str:
+    """The manifest that takes the fix, as findings name it: "requirements.txt", "pyproject.toml"."""
+    return report.advice.file if report.advice else "requirements.txt"
 
 
 # --- JSON ----------------------------------------------------------------------------------------------------------
@@ -82,6 +96,32 @@ def as_dict(report: Report) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "config": report.config_file or None,
         "unresolved": [_unresolved_dict(item) for item in report.unresolved],
+        "declared_by": [_declared_by_dict(item) for item in report.declared_by],
+        "dev_only": [_missing_dict(item) for item in report.dev_only],
+        "unusable_requirements": [{"path": item.path, "reason": item.reason} for item in report.unusable_requirements],
+        "fix": _advice_dict(report.advice) if report.advice else None,
+        "local": [
+            {"import": item.module, "location": _location_dict(item.location), "reason": item.reason}
+            for item in report.local
+        ],
+        "stale_ignores": [_location_dict(location) for location in report.stale_ignores],
+    }
+
+
+def _declared_by_dict(item: DeclaredBy) -> dict[str, Any]:
+    found: dict[str, Any] = {"file": item.file, "table": item.table, "count": item.count, "dev": item.dev}
+    if item.unusable:
+        found["unusable"] = item.unusable
+    return found
+
+
+def _advice_dict(advice: Advice) -> dict[str, Any]:
+    return {
+        "file": advice.file,
+        "kind": advice.kind,
+        "table": advice.table,
+        "entries": list(advice.entries),
+        "command": advice.command or None,
     }
 
 
@@ -102,6 +142,11 @@ def _missing_dict(item: Missing) -> dict[str, Any]:
         "candidates": list(item.candidates),
         "known": item.known,
         "version": item.version or None,
+        "scope": item.scope,
+        "reason": item.reason or None,
+        "marker": item.marker or None,
+        "via": list(item.via),
+        "via_source": item.via_source or None,
     }
 
 
@@ -120,11 +165,18 @@ def to_text(report: Report) -> str:
     out = [headline(report), f"{_scanned(report)}; declared in: {_declared_in(report)}."]
     if report.config_file:
         out.append(f"Configuration: {report.config_file}.")
-    required, optional = report.required_missing, [item for item in report.missing if item.optional]
+    required, optional, secondary = _sections(report)
     if required:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
+    if report.dev_only:
+        out += ["", "Declared for development only, imported by the app:", *_text_rows(report.dev_only)]
+    if report.installed_through:
+        out += ["", "Installed only through a declared package (imported directly; declare it to be safe):"]
+        out += _text_rows(report.installed_through)
     if optional:
-        out += ["", "Optional (guarded, type-checking, test, docs or setup.py imports):", *_text_rows(optional)]
+        out += ["", "Optional (guarded or type-checking imports):", *_text_rows(optional)]
+    if secondary:
+        out += ["", f"Only in secondary code ({_SECONDARY_KINDS}):", *_text_rows(secondary)]
     if report.unresolved:
         out += ["", f"Unresolved imports (no data names a distribution; {UNRESOLVED_HINT}):"]
         out += _text_unresolved(report.unresolved)
@@ -132,14 +184,46 @@ def to_text(report: Report) -> str:
         out += ["", "Declared but never imported (fine for servers, drivers and plugins):"]
         width = max([28, *(len(item.package) for item in report.unused)])
         out += [f"  {item.package:<{width}} {item.location or ''}".rstrip() for item in report.unused]
+    if report.local:
+        out += ["", "Taken for the project's own modules (no known distribution provides them):"]
+        out += [f"  {item.module:<28} {item.location}" for item in report.local]
+    if report.stale_ignores:
+        out += ["", "Inline ignore markers that silenced nothing (remove them):"]
+        out += [f"  {location}" for location in report.stale_ignores]
     if report.skipped:
         out += ["", "Skipped (could not be read as Python):"]
         out += [f"  - {item.path}: {item.reason}" for item in report.skipped]  # a line starting "::" is a command
+    if report.unusable_requirements:
+        out += ["", "Requirement lines that could not be used:"]
+        out += [f"  - {item.path}: {item.reason}" for item in report.unusable_requirements]
     if report.warnings:
         out += ["", *(f"warning: {warning}" for warning in report.warnings)]
     if required:
-        out += ["", "Suggested requirements.txt:", *(f"  {line}" for line in report.requirements.splitlines())]
+        out += ["", *_text_fix(report)]
     return "".join(f"{_one_line(line)}\n" for line in out)
+
+
+_SECONDARY_KINDS = "tests, examples, tools, scripts, docs, vendored code"
+
+
+def _sections(report: Report) -> tuple[list[Missing], list[Missing], list[Missing]]:
+    """Needed at run time; optional in the app's own code; imported only by secondary code."""
+    optional = [item for item in report.missing if item.optional and item.scope != "secondary"]
+    secondary = [item for item in report.missing if item.optional and item.scope == "secondary"]
+    return list(report.required_missing), optional, secondary
+
+
+def _text_fix(report: Report) -> list[str]:
+    """The suggested requirements.txt, or the entries to add to another manifest and its tool's command."""
+    advice = report.advice
+    if advice is None or advice.kind == "requirements":
+        return ["Suggested requirements.txt:", *(f"  {line}" for line in report.requirements.splitlines())]
+    out = [f"Add to {_where(advice)}:", *(f"  {line}" for line in advice.entries)]
+    return [*out, f"or run: {advice.command}"] if advice.command else out
+
+
+def _where(advice: Advice) -> str:
+    return f"{advice.file} {advice.table}".strip()
 
 
 def _one_line(text: str) -> str:
@@ -162,6 +246,13 @@ def _text_rows(items: Iterable[Missing]) -> list[str]:
             rows.append(f"  {'':<{width}} ambiguous: could also be {', '.join(item.candidates)}")
         if not item.known:
             rows.append(f"  {'':<{width}} no known distribution provides this; check the name on PyPI")
+        if item.reason:
+            rows.append(f"  {'':<{width}} {item.reason}")
+        if item.marker:
+            rows.append(f"  {'':<{width}} only where: {item.marker}")
+        if item.via:
+            source = _VIA_SOURCES.get(item.via_source, "package metadata")
+            rows.append(f"  {'':<{width}} installed through {', '.join(item.via)} (according to {source})")
     return rows
 
 
@@ -179,7 +270,16 @@ def _scanned(report: Report) -> str:
 
 
 def _declared_in(report: Report) -> str:
-    return ", ".join(report.declared_sources) or "nothing (no requirements file found)"
+    """``requirements.txt (12), pyproject.toml [project] (3), [dependency-groups] dev (4)``: each manifest with
+    what it contributed (a file named once for its tables), unusable ones with the reason."""
+    if not report.declared_by:
+        return ", ".join(report.declared_sources) or "nothing (no requirements file found)"
+    parts, previous = [], ""
+    for item in report.declared_by:
+        text = str(item)
+        parts.append(text.removeprefix(f"{item.file} ") if item.file == previous and item.table else text)
+        previous = item.file
+    return ", ".join(parts)
 
 
 # --- markdown ------------------------------------------------------------------------------------------------------
@@ -192,14 +292,25 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
     out += [f"{_scanned(report)}; declared in: {_escape(_declared_in(report))}.", ""]
     if report.config_file:
         out += [f"Configuration: {_code(report.config_file)}.", ""]
-    required, optional = report.required_missing, [item for item in report.missing if item.optional]
+    required, optional, secondary = _sections(report)
     if required:
-        out += ["#### Missing from requirements.txt", "", *_md_table(required, links), ""]
-        out += ["Add these lines to requirements.txt:", "", "```text", *_added_lines(report), "```", ""]
+        out += [f"#### Missing from {_escape(_manifest(report))}", "", *_md_table(required, links), ""]
+        out += _md_fix(report)
+    if report.dev_only:
+        out += ["#### Declared for development only", ""]
+        out += ["Imported by the app, but declared only for development: a production install leaves them out.", ""]
+        out += [*_md_table(report.dev_only, links), ""]
+    if report.installed_through:
+        out += ["#### Imported directly, installed only through a declared package", ""]
+        out += [_md_via_note(report.installed_through), "", *_md_table(report.installed_through, links), ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
-        out += ["Guarded by `except ImportError`, under `if TYPE_CHECKING:`, or only in tests, docs or setup.py.", ""]
+        out += ["Guarded by `except ImportError` or under `if TYPE_CHECKING:`.", ""]
         out += [*_md_table(optional, links), ""]
+    if secondary:
+        out += ["#### Imported only by secondary code", ""]
+        out += [f"Not the app's code ({_SECONDARY_KINDS}): these never keep this issue open.", ""]
+        out += [*_md_table(secondary, links), ""]
     if report.unresolved:
         out += ["#### Unresolved imports", ""]
         out += [_MD_UNRESOLVED_NOTE, ""]
@@ -212,12 +323,34 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
             for item in report.unused
         ]
         out += [""]
+    if report.local:
+        out += ["<details><summary>Taken for the project's own modules</summary>", ""]
+        out += [f"- `{item.module}` at {_code(str(item.location))}: {_escape(item.reason)}" for item in report.local]
+        out += ["", "</details>", ""]
+    if report.stale_ignores:
+        out += ["#### Inline ignore markers that silenced nothing", ""]
+        out += [f"- {_code(str(location))}" for location in report.stale_ignores]
+        out += [""]
     if report.skipped:
         out += ["<details><summary>Skipped files</summary>", ""]
         out += [f"- {_code(item.path)}: {_escape(item.reason)}" for item in report.skipped]
         out += ["", "</details>", ""]
+    if report.unusable_requirements:
+        out += ["<details><summary>Requirement lines that could not be used</summary>", ""]
+        out += [f"- {_code(item.path)}: {_escape(item.reason)}" for item in report.unusable_requirements]
+        out += ["", "</details>", ""]
     out += [f"> {_escape(warning)}" for warning in report.warnings]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _md_fix(report: Report) -> list[str]:
+    advice = report.advice
+    if advice is None or advice.kind == "requirements":
+        file = _escape(advice.file if advice else "requirements.txt")
+        return [f"Add these lines to {file}:", "", "```text", *_added_lines(report), "```", ""]
+    where = f"`{advice.table}` in {_escape(advice.file)}" if advice.table else _escape(advice.file)
+    out = [f"Add these entries to {where}:", "", f"```{advice.syntax}", *advice.entries, "```", ""]
+    return [*out, "Or run:", "", "```sh", advice.command, "```", ""] if advice.command else out
 
 
 def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
@@ -231,6 +364,10 @@ def _md_table(items: Iterable[Missing], links: Links | None) -> list[str]:
             package += " (or " + ", ".join(f"`{name}`" for name in item.candidates) + ")"
         if not item.known:
             package += " (unknown on PyPI data: check the name)"
+        if item.reason:
+            package += f" ({_escape(item.reason)})"
+        if item.marker:
+            package += f" (only where {_code(item.marker, in_table=True)})"
         rows.append(f"| {package} | {', '.join(f'`{name}`' for name in item.imports)} | {where} |")
     return rows
 
@@ -243,6 +380,17 @@ def _md_unresolved(items: Iterable[Unresolved], links: Links | None) -> list[str
             where += f" and {len(item.locations) - _MAX_LOCATIONS} more"
         rows.append(f"| `{item.module}` | {where} |")
     return rows
+
+
+def _md_via_note(items: Iterable[Missing]) -> str:
+    """``Imported directly, installed only through `fastapi`: declare them to be safe.`` and which data said so."""
+    via = sorted({name for item in items for name in item.via}, key=str.lower)
+    sources = sorted({_VIA_SOURCES.get(item.via_source, "package metadata") for item in items})
+    through = ", ".join(_code(name) for name in via)
+    return (
+        f"Imported directly, installed only through {through}: declare them to be safe. "
+        f"According to {' and '.join(sources)}."
+    )
 
 
 def _md_location(location: Location, links: Links | None) -> str:
@@ -284,8 +432,8 @@ _ISSUE_FOOTER = """\
 ---
 <details><summary>How to fix, configure or silence this check</summary>
 
-- **Fix:** add the lines above to `requirements.txt` (or to `pyproject.toml`) and push. The next run closes
-  this issue by itself.
+- **Fix:** add the entries above to the manifest named above (or declare them in any manifest the project reads)
+  and push. The next run closes this issue by itself.
 - **A name is wrong?** The check maps imports to distributions without installing anything; if it picked the
   wrong distribution, declare the right one: any declared distribution that provides the import satisfies it,
   or map it in `pyproject.toml` (`pipreqs-action explain IMPORT` says why it chose that name):
@@ -303,8 +451,8 @@ _ISSUE_FOOTER = """\
   `never`), `issue-labels`, `issue-title`.
 - **Silence the check:** set `create-issue: 'false'` on the step, or remove the step.
 
-Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by tests, docs or setup.py never
-keep this issue open.
+Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by secondary code (tests, examples,
+tools, scripts, docs, vendored code) never keep this issue open.
 </details>
 """
 
@@ -316,4 +464,4 @@ def issue_body(report: Report, links: Links | None = None) -> str:
 
 def close_comment(commit: str) -> str:
     at = f" as of {commit[:12]}" if commit else ""
-    return f"requirements.txt now declares every package the code imports{at}. Closing. :tada:"
+    return f"The declared dependencies now cover every package the code imports{at}. Closing. :tada:"

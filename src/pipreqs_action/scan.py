@@ -1,13 +1,18 @@
-"""The ``scan`` stage: the third-party imports of a tree, each with its file and line.
+"""The ``scan`` stage: the third-party imports of a tree, each with its file and line, and whose code made them.
 
 What is left out, and why:
 - the standard library of every Python release, 2.7 to the newest (``stdlib_names``): code written for another
   Python than the one running the check still imports its own standard library;
 - relative imports and ``__future__``;
-- the project's own code, resolved the way Python resolves it when a file runs: a name is local to a file when
-  it is a module or package at the repository root, under ``src/``, beside the file (script folders), or at the
-  root of the package holding the file. A ``tools/redis.py`` deep in the tree therefore hides ``import redis``
-  only from files in ``tools/``, never from the rest of the repository (pipreqs drops it everywhere).
+- the project's own code, resolved the way Python resolves it when a file runs (``local_modules``): a
+  ``tools/redis.py`` deep in the tree hides ``import redis`` only from files in ``tools/``, never from the rest
+  of the repository (pipreqs drops it everywhere).
+
+Each import kept says whether the app's own code made it or secondary code (tests, examples, vendored code...:
+``layout``), which compare turns into its own section.
+
+Files are read once; what locality needs from the whole tree (folders put on ``sys.path``, modules notebooks
+write) is gathered while reading, and each import is resolved after every file has been read.
 
 A large tree is read by this process and forked helpers together (one per further CPU), each taking every n-th
 file; the results are put back in path order, so the answer never depends on how many processes read it.
@@ -16,29 +21,53 @@ file; the results are put back in path order, so the answer never depends on how
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import signal
 import sys
 import threading
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pipreqs_action import files, imports, stdlib_names
-from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped
+from pipreqs_action.discovery import Tree, discover_tree
+from pipreqs_action.layout import Layout
+from pipreqs_action.layout import is_test_path as is_test_path
+from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped, SourceText
+from pipreqs_action.reachability import (
+    PACKAGING_MANIFESTS,
+    Packages,
+    console_scripts,
+    is_library,
+    optional_integrations,
+    package_imports,
+)
+from pipreqs_action.syspath import import_roots
+from pipreqs_action.vendoring import copied_from, vendored_roots
 
 log = logging.getLogger(__name__)
 
-_DEV_FILE_NAMES = frozenset({"conftest.py", "setup.py", "noxfile.py", "fabfile.py"})
-_DEV_DIRS = frozenset({"tests", "test", "testing", "docs"})
 # Reading is split over processes only for large trees: a helper costs a few milliseconds to fork and collect,
 # which a tree of a few hundred files (about 0.3 ms each) repays; a small app stays in one process.
 PARALLEL_MIN_FILES = 300
 MAX_PROCESSES = 8
 
-FileResult = tuple[list[ImportRef], Skipped | None]
+
+@dataclass(frozen=True, slots=True)
+class _FileFacts:
+    """What one file tells about the whole project: folders it puts on ``sys.path``, modules it writes."""
+
+    rel: str = ""
+    import_roots: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    copied_from: str = ""  # the project its header says it was copied from
+    package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
+
+
+FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
 
 
 def scan(
@@ -48,40 +77,137 @@ def scan(
     full_parse: bool = False,
     secondary: Sequence[str] = (),
     app: Sequence[str] = (),
+    declared_in: Sequence[str] = (),
 ) -> ScanResult:
     """Read every Python file under ``root`` (never importing or running it) and keep third-party imports.
 
-    ``secondary`` and ``app`` are the project's path patterns for non-app and app code (accepted here; the rule
-    that reads them belongs to the scan's own classification).
+    ``secondary`` and ``app`` are gitignore-style patterns that add secondary code or claim code for the app over
+    the defaults (``layout``); ``declared_in`` names the manifests the check reads, whose folders are the app's.
     """
-    paths, skipped = files.discover(root, exclude)
-    reader = _Reader(root, LocalModules(paths), standard_library(), full_parse)
+    tree = discover_tree(root, exclude)
+    on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
+    packages = Packages(tree.files if is_library(tree.markers) else ())
+    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages), tree.files)
+    facts = [file_facts for _, _, file_facts in results]
+    local = _local_modules(tree, facts) or on_disk
+    layout = _layout(tree, facts, declared_in=declared_in, secondary=secondary, app=app)
+    layout.add_reasons(_integrations(root, tree, facts, layout, packages))
     found: list[ImportRef] = []
-    for refs, problem in _read_all(reader, paths):
-        found.extend(refs)
+    skipped = list(tree.skipped)
+    for refs, problem, _ in results:
+        found.extend(_resolved(refs, local, layout))
         if problem is not None:
             skipped.append(problem)
-    return ScanResult(tuple(found), tuple(sorted(skipped)), files_scanned=len(paths))
+    stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
+    found = [ref for ref in found if ref.module != _STALE]
+    elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
+    return ScanResult(
+        tuple(found),
+        tuple(sorted(skipped)),
+        files_scanned=len(tree.files),
+        elsewhere=tuple(sorted((name, folder) for name, folder in elsewhere.items() if folder is not None)),
+        stale_ignores=stale,
+    )
+
+
+def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules | None:
+    """The project's modules once every file is read: None when no file added any (the readers' view holds)."""
+    written = [path for file_facts in facts for path in file_facts.writes]
+    roots = [folder for file_facts in facts for folder in file_facts.import_roots]
+    if not written and not roots:
+        return None
+    return LocalModules([*tree.files, *written], import_roots=roots, ignored_modules=tree.ignored_modules)
+
+
+def _layout(
+    tree: Tree, facts: list[_FileFacts], *, declared_in: Sequence[str], secondary: Sequence[str], app: Sequence[str]
+) -> Layout:
+    roots = [folder for file_facts in facts for folder in file_facts.import_roots]
+    return Layout(
+        tree.files,
+        manifests=tree.markers,
+        declared_in=declared_in,
+        vendored=vendored_roots(roots, tree.markers),
+        copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
+        secondary=secondary,
+        app=app,
+    )
+
+
+def _integrations(
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> dict[str, str]:
+    """Modules of a library that nothing it runs imports (``reachability``), with the reason to show."""
+    if not packages.names:
+        return {}
+    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
+    return optional_integrations(
+        tree.files,
+        {file_facts.rel: file_facts.package_imports for file_facts in facts},
+        packages=packages,
+        app_code=[path for path in tree.files if not layout.reason(path)],
+        manifests=tree.markers,
+        scripts=console_scripts(texts),
+    )
+
+
+def _small_text(path: Path) -> str:
+    """A root packaging file's text for its entry points; unreadable or huge: nothing (entry points are a bonus)."""
+    try:
+        if path.is_symlink() or path.stat().st_size > 1024 * 1024:
+            return ""
+        return path.read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _resolved(refs: list[ImportRef], local: LocalModules, layout: Layout) -> Iterable[ImportRef]:
+    """The file's imports that the project does not provide itself, each saying whose code made it."""
+    if not refs:
+        return
+    path = refs[0].location.path
+    reason = layout.reason(path)
+    for ref in refs:
+        if ref.module == _STALE or not local.is_local(path, ref.root):
+            yield dataclasses.replace(ref, secondary=reason) if reason else ref
+        elif ref.ignore_line:
+            yield _stale_marker(path, ref.ignore_line)
 
 
 @dataclass(frozen=True)
 class _Reader:
-    """Reads one file into its third-party imports; forked helpers inherit it, so nothing large is pickled."""
+    """Reads one file into its third-party imports; forked helpers inherit it, so nothing large is pickled.
+
+    ``local`` knows the modules on disk: imports of those are dropped here already (most imports of a big
+    package are of itself), and what files add to ``sys.path`` or write is applied after every file is read.
+    """
 
     root: Path
-    local: LocalModules
     stdlib: frozenset[str]
     full_parse: bool
+    local: LocalModules
+    packages: Packages
 
     def __call__(self, rel: str) -> FileResult:
         source = files.read_source(self.root, rel)
         if isinstance(source, Skipped):
-            return [], source
+            return [], source, _NO_FACTS
+        facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         try:
             raw = imports.extract(source.text, full=self.full_parse)
+        except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
+            return list(_third_party(error.imports, source, self.stdlib, self.local)), Skipped(rel, str(error)), facts
         except imports.NotPython as error:
-            return [], Skipped(rel, str(error))
-        return list(_third_party(raw, source, self.local, self.stdlib)), None
+            return [], Skipped(rel, str(error)), facts
+        if self.packages.names:
+            modules = [(item.module, item.names) for item in raw]
+            facts = dataclasses.replace(
+                facts, package_imports=package_imports(source.text, rel, modules, self.packages)
+            )
+        return list(_third_party(raw, source, self.stdlib, self.local)), None, facts
+
+
+_NO_FACTS = _FileFacts()
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
@@ -91,7 +217,7 @@ def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
         return [reader(rel) for rel in paths]
     stride = helpers + 1
     children = [_fork_helper(reader, paths[start::stride]) for start in range(1, stride)]
-    results: list[FileResult] = [([], None)] * len(paths)
+    results: list[FileResult] = [([], None, _NO_FACTS)] * len(paths)
     try:
         results[0::stride] = [reader(rel) for rel in paths[0::stride]]
         for start, child in enumerate(children, 1):
@@ -196,73 +322,41 @@ def _reap(child: _Child) -> None:
 
 
 def _third_party(
-    raw: Iterable[imports.RawImport], source: files.SourceText, local: LocalModules, stdlib: frozenset[str]
+    raw: Iterable[imports.RawImport], source: SourceText, stdlib: frozenset[str], local: LocalModules
 ) -> Iterable[ImportRef]:
     for item in raw:
         root_name = item.module.partition(".")[0]
+        ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
         if root_name == "__future__" or root_name in stdlib or local.is_local(source.rel, root_name):
+            if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
+                yield _stale_marker(source.rel, ignore_line)
             continue
-        line = source.line_map[item.line - 1] if source.line_map and item.line <= len(source.line_map) else item.line
         yield ImportRef(
             module=item.module,
-            location=Location(source.rel, line),
+            location=Location(source.rel, _file_line(source, item.line)),
             names=item.names,
             optional=item.optional,
             type_only=item.type_only,
             dynamic=item.dynamic,
+            reason=item.reason,
+            marker=item.marker,
+            in_function=item.in_function,
+            ignore_line=ignore_line,
         )
 
 
-class LocalModules:
-    """Which top-level names each file of the project can import from the project itself."""
+_STALE = "<stale ignore marker>"  # never an import name: carries a marker's place from a reader to scan()
 
-    def __init__(self, paths: Iterable[str]) -> None:
-        self._children: dict[str, set[str]] = defaultdict(set)  # directory ("" = root) -> importable names
-        self._packages: set[str] = set()  # directories holding an __init__.py
-        self._search_paths: dict[str, tuple[str, ...]] = {}
-        for path in paths:
-            parts = PurePosixPath(path).parts
-            for depth in range(len(parts)):
-                child = parts[depth]
-                if depth == len(parts) - 1:
-                    if not child.endswith((".py", ".pyw")):
-                        continue
-                    child = child.rsplit(".", 1)[0]
-                self._children["/".join(parts[:depth])].add(child)
-            if parts[-1] == "__init__.py":
-                self._packages.add("/".join(parts[:-1]))
 
-    def is_local(self, path: str, name: str) -> bool:
-        if path not in self._search_paths:
-            self._search_paths[path] = self._search_path(path)
-        return any(name in self._children.get(directory, ()) for directory in self._search_paths[path])
+def _stale_marker(path: str, line: int) -> ImportRef:
+    return ImportRef(_STALE, Location(path, line), ignore_line=line)
 
-    def _search_path(self, path: str) -> tuple[str, ...]:
-        """Directories Python would search for a top-level import made in ``path``.
 
-        A file in a plain folder runs as a script, so its folder is searched; a module inside a package is not
-        (no implicit relative imports in Python 3), but the folder holding its top-level package is.
-        """
-        directory = path.rsplit("/", 1)[0] if "/" in path else ""
-        package_root = directory
-        while package_root and package_root in self._packages:
-            package_root = package_root.rsplit("/", 1)[0] if "/" in package_root else ""
-        own = () if directory in self._packages else (directory,)
-        return tuple(dict.fromkeys((*own, package_root, "", "src")))
+def _file_line(source: SourceText, line: int) -> int:
+    """The line in the file itself (a notebook's JSON text) of a line of the extracted code."""
+    return source.line_map[line - 1] if source.line_map and line <= len(source.line_map) else line
 
 
 def standard_library() -> frozenset[str]:
     """Top-level names of the standard library of every Python release (see ``stdlib_names``)."""
     return stdlib_names.standard_library()
-
-
-def is_test_path(path: str) -> bool:
-    """Tests, packaging and docs tooling: their imports (pytest, setuptools, sphinx) are not the app's."""
-    pure = PurePosixPath(path)
-    name = pure.name
-    return (
-        name in _DEV_FILE_NAMES
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or any(part in _DEV_DIRS for part in pure.parts[:-1])
-    )

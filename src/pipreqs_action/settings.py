@@ -182,7 +182,7 @@ class ActionSettings:
             api_url=http_url("api-url", get_input("api-url")) if get_input("api-url") else "",
             create_issue=parse_bool("create-issue", get_input("create-issue") or "true"),
             close_when_fixed=parse_bool("close-when-fixed", get_input("close-when-fixed") or "true"),
-            issue_title=get_input("issue-title") or "requirements.txt is out of sync with the code",
+            issue_title=get_input("issue-title") or "Declared dependencies are out of sync with the code",
             issue_labels=tuple(split_list(get_input("issue-labels") or "dependencies")),
             issue_repository=get_input("issue-repository") or github_repository,
             dry_run=parse_bool("dry-run", get_input("dry-run") or "false"),

@@ -17,14 +17,16 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 _EXPECT = re.compile(
-    r"#\s*expect:\s*(?P<verdict>missing|optional|ambiguous|declared|local|stdlib|ignored|unresolved)\b"
+    r"#\s*expect:\s*(?P<verdict>missing|optional|secondary|ambiguous|declared|local|stdlib|ignored|unresolved"
+    r"|dev-only|via)(?![\w-])"
     r"(?P<rest>[^\"\\]*)"
 )
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
     r"""|(?:import_module|__import__)\(\s*['"](?P<dynamic>[\w.]+)"""
 )
-REPORTED = ("missing", "optional", "ambiguous")
+REPORTED = ("missing", "optional", "secondary", "ambiguous", "via")
+NOT_REQUIRED = ("optional", "secondary")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Expectation:
     module: str  # as written on the line
     package: str = ""  # for reported verdicts
     candidates: tuple[str, ...] = ()  # for "ambiguous": names that must be among the candidates
+    reason: str = ""  # `why: ...` after the verdict: the report's reason for the package
+    via: tuple[str, ...] = ()  # for "via": the declared distributions that install it
 
     @property
     def location(self) -> dict[str, Any]:
@@ -75,12 +79,14 @@ def _from_file(root: Path, path: Path) -> list[Expectation]:
             continue
         module = _MODULE.search(line[: match.start()])
         assert module is not None, f"{rel}:{number}: `# expect:` on a line without an import"
-        words = match["rest"].split()
+        rest, _, reason = match["rest"].partition("why:")
+        words = rest.split()
         verdict = match["verdict"]
-        package = words[0] if verdict in REPORTED else ""
+        package = words[0] if verdict in (*REPORTED, "dev-only") else ""
         candidates = tuple(words[1:]) if verdict == "ambiguous" else ()
+        via = tuple(words[1:]) if verdict == "via" else ()
         name = module["from"] or module["import"] or module["dynamic"]
-        found.append(Expectation(verdict, rel, number, name, package, candidates))
+        found.append(Expectation(verdict, rel, number, name, package, candidates, reason.strip(), via))
     return found
 
 
@@ -94,7 +100,8 @@ def by_package(expected: list[Expectation]) -> dict[str, list[Expectation]]:
 
 def required_packages(expected: list[Expectation]) -> list[str]:
     """Packages needed at run time: at least one of their imports is not optional."""
-    return [name for name, items in by_package(expected).items() if any(i.verdict != "optional" for i in items)]
+    packages = by_package(expected).items()
+    return [name for name, items in packages if any(i.verdict not in (*NOT_REQUIRED, "via") for i in items)]
 
 
 def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
@@ -106,15 +113,37 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
         found = missing[name]
         where = sorted((i.path, i.line) for i in items)
         assert sorted((loc["path"], loc["line"]) for loc in found["locations"]) == where, name
-        assert found["optional"] == all(i.verdict == "optional" for i in items), name
+        assert found["optional"] == all(i.verdict in NOT_REQUIRED for i in items), name
+        secondary = all(i.verdict == "secondary" for i in items)
+        assert found["scope"] == ("secondary" if secondary else "app"), name
+        assert bool(found["reason"] and found["reason"].startswith("only in ")) == secondary, (name, found["reason"])
         for item in items:
             root = item.module.partition(".")[0]
             assert any(imp == root or imp.startswith(f"{root}.") for imp in found["imports"]), (name, item.module)
             assert set(item.candidates) <= set(found["candidates"]), (name, found["candidates"])
-    reported_lines = {(loc["path"], loc["line"]) for item in report["missing"] for loc in item["locations"]}
+            assert set(item.via) <= set(found.get("via", ())), (name, found.get("via"))
+            if item.reason:
+                assert found["reason"] == item.reason, (name, found["reason"])
+        assert bool(found.get("via")) == any(i.verdict == "via" for i in items), (name, found.get("via"))
+    _check_dev_only(report, expected)
+    reported = [*report["missing"], *report["dev_only"]]
+    reported_lines = {(loc["path"], loc["line"]) for item in reported for loc in item["locations"]}
     for item in expected:
         if item.verdict in ("declared", "local", "stdlib", "ignored"):
             assert (item.path, item.line) not in reported_lines, f"{item.path}:{item.line} {item.module} reported"
     unresolved = {(loc["path"], loc["line"]) for item in report.get("unresolved", ()) for loc in item["locations"]}
     assert unresolved == {(i.path, i.line) for i in expected if i.verdict == "unresolved"}, "unresolved imports differ"
-    assert report["in_sync"] == (not required_packages(expected))
+    dev_only = any(item.verdict == "dev-only" for item in expected)
+    assert report["in_sync"] == (not required_packages(expected) and not dev_only)
+
+
+def _check_dev_only(report: dict[str, Any], expected: list[Expectation]) -> None:
+    """``# expect: dev-only DIST``: an app import that only a development declaration (named DIST) provides."""
+    wanted: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for item in expected:
+        if item.verdict == "dev-only":
+            wanted[item.package].append((item.path, item.line))
+    found = {
+        item["package"]: sorted((loc["path"], loc["line"]) for loc in item["locations"]) for item in report["dev_only"]
+    }
+    assert found == {name: sorted(where) for name, where in wanted.items()}, "dev-only findings differ"

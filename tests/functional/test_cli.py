@@ -111,7 +111,7 @@ def test_distributions_declared_under_other_names_satisfy_their_imports(capsys, 
 def test_a_declared_namespace_distribution_does_not_cover_the_whole_namespace(capsys, validator):
     root = project("declared_aliases")
     assert "google-cloud-storage" in declared_names(root / "requirements.txt")
-    protobuf = one_expectation(root, "missing", "google")
+    protobuf = one_expectation(root, "via", "google")  # reported, though google-cloud-storage installs it
     _, report = offline(capsys, validator, root)
     item = missing_named(report, protobuf.package)
     assert item["imports"] == [protobuf.module]
@@ -338,9 +338,12 @@ def test_optional_and_test_only_imports_are_reported_but_keep_the_project_in_syn
     assert report["missing"]
     assert all(item["optional"] for item in report["missing"])
     test_code = [e for e in expectations(root) if e.path.startswith("tests/") or e.path == "conftest.py"]
-    tests_only = {e.package for e in test_code if e.verdict == "optional"}
+    tests_only = {e.package for e in test_code if e.verdict == "secondary"}
     assert tests_only
     assert tests_only <= {item["package"] for item in report["missing"]}
+    for item in report["missing"]:
+        if item["package"] in tests_only:
+            assert (item["scope"], item["reason"]) == ("secondary", "only in tests"), item
     assert report["requirements"] == (root / "requirements.txt").read_text("utf-8")  # nothing optional is added
 
 
@@ -550,3 +553,121 @@ def test_a_requirements_option_is_relative_to_the_current_directory(capsys, vali
     assert code == 1
     assert [item["package"] for item in report["missing"]] == ["requests"]
     assert report["requirements"] == "PyYAML\nrequests\n"
+
+
+# --- manifests: every kind read, answers in the manifest's own terms ------------------------------------------
+
+
+def test_the_fix_is_given_in_the_target_manifests_terms(capsys, validator):
+    root = project("manifest_dependency_groups")
+    missing = one_expectation(root, "missing", "httpx")
+    code, out, _ = cli(capsys, "check", root, "--offline")
+    assert code == 1
+    assert out.startswith("pyproject.toml is missing 1 package")
+    assert (
+        f'Add to pyproject.toml [project] dependencies:\n  "{missing.package}",\nor run: uv add {missing.package}\n'
+        in out
+    )
+    assert "Suggested requirements.txt" not in out
+    _, report = offline(capsys, validator, root)
+    assert report["fix"] == {
+        "file": "pyproject.toml",
+        "kind": "pyproject",
+        "table": "[project] dependencies",
+        "entries": [f'"{missing.package}",'],
+        "command": f"uv add {missing.package}",
+    }
+    _, markdown, _ = cli(capsys, "check", root, "--offline", "--format", "markdown")
+    assert "#### Missing from pyproject.toml" in markdown
+    assert f'```toml\n"{missing.package}",\n```' in markdown
+    assert f"```sh\nuv add {missing.package}\n```" in markdown
+
+
+def test_a_library_gets_a_lower_bound_never_an_exact_pin(capsys, validator, pypi):
+    root = project("manifest_setup_py")
+    numpy = one_expectation(root, "missing", "numpy")
+    pypi.add_project(numpy.package, ["1.25.0", "1.26.4"])
+    _, report = check_json(capsys, validator, root, "--index-url", pypi.url)
+    assert report["fix"]["entries"] == [f'"{numpy.package}>=1.26.4",']
+    assert report["requirements"].endswith(f"{numpy.package}==1.26.4\n")  # the requirements.txt view keeps --mode
+
+
+def test_every_manifest_is_listed_with_what_it_contributed(capsys, validator):
+    root = project("manifest_combined")
+    _, out, _ = cli(capsys, "check", root, "--offline")
+    assert "declared in: requirements.txt (2), pyproject.toml [project] (1), [dependency-groups] dev (1)." in out
+    _, report = offline(capsys, validator, root)
+    assert report["declared_in"] == ["requirements.txt", "pyproject.toml"]
+    assert report["declared_by"] == [
+        {"file": "requirements.txt", "table": "", "count": 2, "dev": False},
+        {"file": "pyproject.toml", "table": "[project]", "count": 1, "dev": False},
+        {"file": "pyproject.toml", "table": "[dependency-groups] dev", "count": 1, "dev": True},
+    ]
+
+
+def test_an_app_import_declared_only_for_development_is_its_own_finding(capsys, validator):
+    root = project("manifest_requirements_dev")
+    rich = one_expectation(root, "dev-only", "rich")
+    code, out, _ = cli(capsys, "check", root, "--offline")
+    assert code == 1
+    assert "Declared for development only, imported by the app:" in out
+    assert f"{rich.path}:{rich.line}" in out
+    _, report = offline(capsys, validator, root)
+    assert report["missing"] == []
+    assert report["dev_only"][0]["reason"] == "declared for development only (requirements-dev.txt:4)"
+
+
+def test_broken_requirement_lines_have_their_own_heading_not_the_skipped_files(capsys, validator):
+    root = project("manifest_local_paths")
+    _, out, _ = cli(capsys, "check", root, "--offline")
+    assert "Requirement lines that could not be used:\n  - requirements.txt:4: 'bad-line==': " in out
+    assert "Skipped" not in out
+    _, report = offline(capsys, validator, root)
+    assert report["skipped"] == []
+    assert [item["path"] for item in report["unusable_requirements"]] == ["requirements.txt:4"]
+
+
+def test_a_commented_out_requirement_makes_its_import_optional_and_says_where(capsys, validator):
+    root = project("manifest_commented")
+    tensorrt = one_expectation(root, "optional", "tensorrt")
+    line = next(
+        n for n, text in enumerate((root / "requirements.txt").read_text().splitlines(), 1) if "tensorrt" in text
+    )
+    _, report = offline(capsys, validator, root)
+    assert missing_named(report, tensorrt.package)["reason"] == f"commented out in requirements.txt:{line}"
+
+
+def test_a_pyproject_given_as_requirements_is_read_as_pyproject(capsys, validator):
+    root = project("manifest_dependency_groups")
+    _, report = offline(capsys, validator, root, "--requirements", root / "pyproject.toml")
+    assert report["declared_in"] == ["pyproject.toml"]
+    assert {item["package"] for item in report["missing"]} == {one_expectation(root, "missing", "httpx").package}
+
+
+def test_no_python_file_under_the_path_is_an_error_naming_it(capsys, tmp_path):
+    (tmp_path / "requirements.txt").write_text("requests\n")
+    code, out, err = cli(capsys, "check", tmp_path, "--offline")
+    assert (code, out) == (2, "")
+    assert err == f"pipreqs-action: error: no Python files under {str(tmp_path)!r}: nothing to check\n"
+
+
+def test_environment_values_never_reach_any_output(capsys, validator, monkeypatch, tmp_path):
+    """A runner's secrets live in the environment: a ``${VAR}`` line is used or reported as written, never filled."""
+    secrets = {"GH_TOKEN": "ghp_s3cr3tT0kenValue", "PKG_VERSION": "9.8.7-secret", "PRIVATE_INDEX": "hunter2.invalid"}
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    root = copy_project("clean", tmp_path)
+    lines = [
+        "private @ git+https://${GH_TOKEN}@github.com/org/private.git",
+        "requests==${PKG_VERSION}",
+        "${PRIVATE_INDEX}",
+    ]
+    with (root / "requirements.txt").open("a", encoding="utf-8") as handle:
+        handle.write("".join(f"{line}\n" for line in lines))
+    outputs = [cli(capsys, "check", root, "--offline", "--format", fmt) for fmt in ("text", "markdown", "json")]
+    for _, out, err in outputs:
+        assert not any(value in out + err for value in secrets.values())
+    report = json.loads(outputs[2][1])
+    validator.validate(report)
+    assert "${PKG_VERSION}" in " ".join(item["reason"] for item in report["unusable_requirements"])
+    assert "private @ git+https://${GH_TOKEN}@github.com/org/private.git" in report["requirements"]

@@ -27,7 +27,7 @@ def names() -> ImportNames:
     return load_import_names()
 
 
-def ref(module: str, where: str = "app.py:1", *names: str, **flags: bool) -> ImportRef:
+def ref(module: str, where: str = "app.py:1", *names: str, **flags: bool | str) -> ImportRef:
     path, _, line = where.partition(":")
     return ImportRef(module=module, location=Location(path, int(line)), names=names, **flags)
 
@@ -98,7 +98,7 @@ def test_a_namespace_distribution_provides_only_its_own_path(names) -> None:
 
 @pytest.mark.parametrize(
     "flags",
-    [{"optional": True}, {"type_only": True}, {"where": "tests/test_app.py:1"}, {"where": "conftest.py:2"}],
+    [{"optional": True}, {"type_only": True}, {"secondary": "tests"}, {"secondary": "examples/"}],
 )
 def test_imports_that_cannot_break_the_app_are_optional(flags, names) -> None:
     where = flags.pop("where", "app.py:1")
@@ -109,7 +109,11 @@ def test_imports_that_cannot_break_the_app_are_optional(flags, names) -> None:
 
 
 def test_one_run_time_import_makes_the_package_required(names) -> None:
-    refs = [ref("ujson", "app.py:2", optional=True), ref("ujson", "tests/test_x.py:1"), ref("ujson", "cli.py:5")]
+    refs = [
+        ref("ujson", "app.py:2", optional=True),
+        ref("ujson", "tests/test_x.py:1", secondary="tests"),
+        ref("ujson", "cli.py:5"),
+    ]
     report = compare(scanned(*refs), declared(), names)
     assert report.missing[0].optional is False
     assert len(report.missing[0].locations) == 3
@@ -151,12 +155,13 @@ def test_optional_dependency_groups_declare_but_are_never_unused(names) -> None:
     assert [item.package for item in report.unused] == ["requests"]
 
 
-def test_problems_in_the_declarations_are_skipped_entries(names) -> None:
+def test_problems_in_the_declarations_are_unusable_requirements_not_skipped_files(names) -> None:
     problem = Skipped("requirements.txt:2", "'requests ==': expected a version")
     unreadable = Skipped("legacy.py", "not valid Python 3 (line 1: invalid syntax)")
     broken = dataclasses.replace(declared("requests"), problems=(problem,))
     result = dataclasses.replace(scanned(ref("requests")), skipped=(unreadable,))
-    assert compare(result, broken, names).skipped == (unreadable, problem)
+    report = compare(result, broken, names)
+    assert (report.skipped, report.unusable_requirements) == ((unreadable,), (problem,))
 
 
 # --- the suggested requirements.txt ---------------------------------------------------------------------------------
@@ -229,3 +234,20 @@ def test_generated_requirements_are_matched_by_what_they_provide(names) -> None:
     assert "requests" in report.missing[0].imports
     assert [item.package for item in report.unused] == ["gunicorn"]
     assert report.declared_sources == ("requirements.txt",)
+
+
+def test_a_package_imported_only_by_secondary_code_says_where_and_why(names) -> None:
+    refs = [
+        ref("pytest", "tests/test_x.py:1", secondary="tests"),
+        ref("pytest", "examples/a.py:3", secondary="examples/"),
+    ]
+    report = compare(scanned(*refs), declared(), names)
+    (item,) = report.missing
+    assert (item.optional, item.scope, item.reason) == (True, "secondary", "only in examples/, tests")
+    assert report.in_sync
+
+
+def test_a_package_the_app_also_imports_is_the_apps(names) -> None:
+    refs = [ref("rich", "tools/x.py:1", secondary="tools/"), ref("rich", "app.py:3", optional=True)]
+    (item,) = compare(scanned(*refs), declared(), names).missing
+    assert (item.optional, item.scope, item.reason) == (True, "app", "")

@@ -8,7 +8,7 @@ import pytest
 
 from pipreqs_action.declared import read_declared
 from pipreqs_action.errors import RequirementsError
-from pipreqs_action.model import Location, Requirement
+from pipreqs_action.model import DeclaredBy, FixTarget, Location, Requirement
 
 
 def write(root: Path, name: str, text: str | bytes) -> Path:
@@ -158,19 +158,31 @@ def test_archive_and_wheel_urls_get_a_guessed_name(tmp_path):
     assert (wheel.key, wheel.name_guessed) == ("foo-bar", True)
 
 
-def test_local_paths_are_named_after_their_directory_or_noted(tmp_path):
-    write(tmp_path, "requirements.txt", "./vendor/pkg_one\n-e ./libs/two[dev]\n.\n-e .\nrequests\n")
+def test_local_paths_are_the_projects_they_point_at_named_by_their_own_metadata(tmp_path):
+    write(tmp_path, "pyproject.toml", '[project]\nname = "acme-app"\ndependencies = []\n')
+    write(tmp_path, "libs/two/setup.cfg", "[metadata]\nname = two-lib\n")
+    write(tmp_path, "libs/two/src/two_lib/__init__.py", "")
+    write(tmp_path, "vendor/pkg_one/setup.py", "from setuptools import setup\nsetup(name='pkg-one')\n")
+    write(tmp_path, "requirements.txt", "./vendor/pkg_one\n-e ./libs/two[dev]\n.\n-e .\nrequests\n./gone\n")
     declared = read_declared(tmp_path)
 
-    one, two, requests = declared.requirements
-    assert (one.name, one.name_guessed, one.editable) == ("pkg_one", True, False)
-    assert (two.name, two.extras, two.editable, two.line) == ("two", ("dev",), True, "-e ./libs/two[dev]")
-    assert requests.location.line == 5
-    assert problem_paths(declared) == ["requirements.txt:3", "requirements.txt:4"]
-    assert [p.reason for p in declared.problems] == [
-        "'.': cannot tell which distribution this is; ignored",
-        "'-e .': cannot tell which distribution this is; ignored",
+    one, two, itself, editable, requests = declared.requirements
+    assert (one.name, one.local, one.name_guessed, one.editable) == ("pkg-one", True, False, False)
+    assert (two.name, two.extras, two.editable, two.line) == ("two-lib", ("dev",), True, "-e ./libs/two[dev]")
+    assert (itself.name, itself.local, editable.name, editable.editable) == ("acme-app", True, "acme-app", True)
+    assert (requests.location.line, requests.local) == (5, False)
+    assert {"two_lib", "pkg_one", "acme_app"} <= set(declared.first_party)
+    assert [(p.path, p.reason) for p in declared.problems] == [
+        ("requirements.txt:6", "'./gone': local project './gone' not found")
     ]
+
+
+def test_a_local_path_without_metadata_is_named_after_its_folder(tmp_path):
+    (tmp_path / "libs" / "helpers").mkdir(parents=True)
+    write(tmp_path, "requirements.txt", "-e libs/helpers\n")
+    (helpers,) = read_declared(tmp_path).requirements
+
+    assert (helpers.name, helpers.local) == ("helpers", True)
 
 
 def test_malformed_lines_become_problems_with_file_and_line_and_reading_continues(tmp_path):
@@ -184,47 +196,29 @@ def test_malformed_lines_become_problems_with_file_and_line_and_reading_continue
     assert all("\n" not in p.reason for p in declared.problems)
 
 
-def test_environment_variables_are_expanded_but_reported_as_written(tmp_path, monkeypatch):
+def test_environment_variables_are_never_expanded_and_lines_are_reported_as_written(tmp_path, monkeypatch):
+    """The process environment of the Action holds the runner's secrets: nothing of it may reach a report."""
     monkeypatch.setenv("PKG_VERSION", "2.31.0")
     monkeypatch.setenv("GH_TOKEN", "s3cr3t-t0ken-value")
-    monkeypatch.delenv("UNSET_VAR_FOR_TEST", raising=False)
+    monkeypatch.setenv("SECRET_DIR", "hunter2-secret-dir")
     write(
         tmp_path,
         "requirements.txt",
         "requests==${PKG_VERSION}\n"
         "private @ git+https://${GH_TOKEN}@github.com/org/private.git\n"
-        "other @ https://${UNSET_VAR_FOR_TEST}@files.example/other-1.0.tar.gz\n"
-        "broken==${PKG_VERSION}[x] @ git+https://${GH_TOKEN}@github.com/org/x.git\n",
+        "-r ${SECRET_DIR}/reqs.txt\n"
+        "${GH_TOKEN}\n",
     )
     declared = read_declared(tmp_path)
 
-    requests, private, other = declared.requirements
-    assert requests.specifier == "==2.31.0"
-    assert requests.line == "requests==${PKG_VERSION}"
+    (private,) = declared.requirements
     assert private.url == "git+https://${GH_TOKEN}@github.com/org/private.git"
-    assert other.url == "https://${UNSET_VAR_FOR_TEST}@files.example/other-1.0.tar.gz"
-    assert problem_paths(declared) == ["requirements.txt:4"]
-    assert "s3cr3t-t0ken-value" not in repr(declared)
-
-
-def test_expanded_values_never_reach_problem_reasons(tmp_path, monkeypatch):
-    monkeypatch.setenv("SECRET_DIR", "hunter2-secret-dir")
-    write(tmp_path, "requirements.txt", "-r ${SECRET_DIR}/reqs.txt\npkg==${SECRET_DIR}\n")
-    declared = read_declared(tmp_path)
-
-    assert problem_paths(declared) == ["requirements.txt:1", "requirements.txt:2"]
-    assert declared.problems[0].reason == "include '${SECRET_DIR}/reqs.txt': file not found"
-    assert declared.problems[1].reason.startswith("'pkg==${SECRET_DIR}': ")
-    assert "hunter2" not in repr(declared)
-
-
-def test_env_expansion_follows_pips_uppercase_only_rule(tmp_path, monkeypatch):
-    monkeypatch.setenv("lower_var", "1.0")
-    write(tmp_path, "requirements.txt", "pkg==${lower_var}\n")
-    declared = read_declared(tmp_path)
-
-    assert declared.requirements == ()
-    assert problem_paths(declared) == ["requirements.txt:1"]
+    assert problem_paths(declared) == ["requirements.txt:1", "requirements.txt:3", "requirements.txt:4"]
+    assert declared.problems[0].reason.startswith("'requests==${PKG_VERSION}': ")
+    assert declared.problems[1].reason == "include '${SECRET_DIR}/reqs.txt': file not found"
+    assert declared.problems[2].reason.startswith("'${GH_TOKEN}': ")
+    for secret in ("2.31.0", "s3cr3t", "hunter2"):
+        assert secret not in repr(declared)
 
 
 # --- encodings and weird files ---------------------------------------------------------------------------------
@@ -315,9 +309,18 @@ def test_symlink_leaving_the_tree_is_refused(tmp_path):
 
 def test_dangling_symlink_is_reported_not_skipped(tmp_path):
     (tmp_path / "requirements.txt").symlink_to(tmp_path / "gone.txt")
-    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\ndependencies = ["requests"]\n')
     with pytest.raises(RequirementsError, match=r"^requirements: requirements\.txt: file not found$"):
         read_declared(tmp_path)
+
+
+def test_an_unusable_requirements_file_beside_a_usable_manifest_is_named_with_the_reason(tmp_path):
+    (tmp_path / "requirements.txt").symlink_to(tmp_path / "gone.txt")
+    write(tmp_path, "pyproject.toml", '[project]\nname = "x"\ndependencies = ["requests"]\n')
+    declared = read_declared(tmp_path)
+
+    assert [r.key for r in declared.requirements] == ["requests"]
+    assert DeclaredBy("requirements.txt", unusable="file not found") in declared.declared_by
+    assert declared.sources == ("pyproject.toml",)
 
 
 # --- includes and constraints ----------------------------------------------------------------------------------
@@ -390,6 +393,17 @@ def test_constraints_files_pin_but_declare_nothing(tmp_path):
     assert declared.sources == ("requirements.txt", "constraints.txt")
 
 
+def test_an_included_file_counts_as_its_includer_whatever_its_name(tmp_path):
+    write(tmp_path, "requirements-dev.txt", "-r test-base.txt\n")
+    write(tmp_path, "requirements.txt", "-r dev.txt\n")
+    write(tmp_path, "dev.txt", "flask\n")
+    write(tmp_path, "test-base.txt", "pytest\n")
+    declared = read_declared(tmp_path)
+
+    assert [r.key for r in declared.requirements] == ["flask"]
+    assert [r.key for r in declared.dev] == ["pytest"]
+
+
 def test_duplicate_declarations_across_files_are_all_kept_in_reading_order(tmp_path):
     write(tmp_path, "requirements.txt", "requests>=2\n-r dev.txt\n")
     write(tmp_path, "dev.txt", "Requests==2.31\npytest\n")
@@ -422,11 +436,16 @@ def test_requirement_files_are_read_exactly_and_relative_to_root(tmp_path):
     write(tmp_path, "reqs/dev.in", "-r prod.in\npytest\n")
     declared = read_declared(tmp_path, [Path("reqs/dev.in"), tmp_path / "reqs" / "prod.in"])
 
-    assert [(r.name, str(r.location)) for r in declared.requirements] == [
-        ("django", "reqs/prod.in:1"),
-        ("pytest", "reqs/dev.in:2"),
-    ]
-    assert declared.sources == ("reqs/dev.in", "reqs/prod.in")
+    assert [(r.name, str(r.location)) for r in declared.requirements] == [("django", "reqs/prod.in:1")]
+    assert [(r.name, str(r.location)) for r in declared.dev] == [("pytest", "reqs/dev.in:2")]
+    assert declared.sources == ("reqs/prod.in", "reqs/dev.in")
+
+
+def test_a_development_file_given_alone_is_the_projects_declaration(tmp_path):
+    write(tmp_path, "requirements-dev.txt", "pytest\n")
+    declared = read_declared(tmp_path, [Path("requirements-dev.txt")])
+
+    assert ([r.key for r in declared.requirements], declared.dev) == (["pytest"], ())
 
 
 def test_requirement_file_outside_root_is_labelled_as_given(tmp_path):
@@ -481,8 +500,8 @@ dependencies = ["requests"]
 """
 
 
-def test_pyproject_dependencies_and_sorted_optional_groups(tmp_path):
-    write(tmp_path, "pyproject.toml", PYPROJECT)
+def test_pyproject_dependencies_and_extras_with_test_and_docs_extras_for_development(tmp_path):
+    write(tmp_path, "pyproject.toml", PYPROJECT.replace("docs = [", 'postgres = ["psycopg"]\ndocs = ['))
     declared = read_declared(tmp_path)
 
     assert declared.sources == ("pyproject.toml",)
@@ -490,21 +509,63 @@ def test_pyproject_dependencies_and_sorted_optional_groups(tmp_path):
     assert declared.requirements[1].extras == ("standard",)
     assert declared.requirements[1].marker == 'python_version >= "3.8"'
     assert declared.requirements[0].line == "requests>=2.31"
-    assert [g for g, _ in declared.optional_groups] == ["docs", "test"]
-    groups = dict(declared.optional_groups)
-    assert [(r.key, r.location.line) for r in groups["test"]] == [("pytest", 13), ("requests", 13)]
-    assert [(r.key, r.location.line) for r in groups["docs"]] == [("sphinx", 15)]
+    assert [(g, [r.key for r in reqs]) for g, reqs in declared.optional_groups] == [("postgres", ["psycopg"])]
+    assert [(r.key, r.location.line) for r in declared.dev] == [("sphinx", 16), ("pytest", 13), ("requests", 13)]
     assert [p.path for p in declared.problems] == ["pyproject.toml:9"]
+    assert [str(item) for item in declared.declared_by] == [
+        "pyproject.toml [project] (2)",
+        "pyproject.toml [project.optional-dependencies] docs (1)",
+        "pyproject.toml [project.optional-dependencies] postgres (1)",
+        "pyproject.toml [project.optional-dependencies] test (2)",
+    ]
+    assert declared.target == FixTarget("pyproject", "pyproject.toml", "[project] dependencies", "", library=True)
 
 
-def test_requirements_txt_wins_over_pyproject(tmp_path):
+def test_requirements_txt_and_pyproject_are_read_together(tmp_path):
     write(tmp_path, "pyproject.toml", PYPROJECT)
     write(tmp_path, "requirements.txt", "flask\n")
     declared = read_declared(tmp_path)
 
-    assert declared.sources == ("requirements.txt",)
-    assert [r.name for r in declared.requirements] == ["flask"]
-    assert declared.optional_groups == ()
+    assert declared.sources == ("requirements.txt", "pyproject.toml")
+    assert [r.name for r in declared.requirements] == ["flask", "requests", "uvicorn"]
+    assert [str(item) for item in declared.declared_by][:2] == ["requirements.txt (1)", "pyproject.toml [project] (2)"]
+
+
+def test_an_app_with_requirements_txt_and_a_tool_only_pyproject_takes_the_fix_in_requirements_txt(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.ruff]\nline-length = 100\n[dependency-groups]\ndev = ["pytest"]\n')
+    write(tmp_path, "requirements.txt", "flask\n")
+    declared = read_declared(tmp_path)
+
+    assert declared.target == FixTarget("requirements", "requirements.txt")
+    assert [r.key for r in declared.dev] == ["pytest"]
+
+
+def test_requirements_in_takes_the_fix_over_its_compiled_requirements_txt(tmp_path):
+    write(tmp_path, "requirements.in", "flask\n")
+    write(tmp_path, "requirements.txt", "flask==3.0\nwerkzeug==3.0\n")
+    declared = read_declared(tmp_path)
+
+    assert declared.sources == ("requirements.in", "requirements.txt")
+    assert declared.target == FixTarget("requirements", "requirements.in")
+
+
+def test_development_requirements_files_are_found_and_kept_apart(tmp_path):
+    write(tmp_path, "requirements.txt", "flask\n")
+    write(tmp_path, "requirements-dev.txt", "-r requirements.txt\nblack\n")
+    write(tmp_path, "test-requirements.txt", "pytest\n")
+    write(tmp_path, "requirements/docs.txt", "sphinx\n")
+    write(tmp_path, "requirements/prod.txt", "gunicorn\n")
+    declared = read_declared(tmp_path)
+
+    assert [r.key for r in declared.requirements] == ["flask", "gunicorn"]
+    assert sorted(r.key for r in declared.dev) == ["black", "pytest", "sphinx"]
+    assert [(item.file, item.count, item.dev) for item in declared.declared_by] == [
+        ("requirements.txt", 1, False),
+        ("requirements/prod.txt", 1, False),
+        ("requirements-dev.txt", 1, True),
+        ("requirements/docs.txt", 1, True),
+        ("test-requirements.txt", 1, True),
+    ]
 
 
 POETRY = """\
@@ -521,11 +582,15 @@ mylib = { git = "https://github.com/org/mylib.git", branch = "main" }
 
 [tool.poetry.group.dev.dependencies]
 pytest = "^8"
+
+[tool.poetry.dev-dependencies]
+black = "*"
 """
 
 
-def test_poetry_dependencies_when_project_declares_none(tmp_path):
+def test_poetry_main_groups_and_legacy_dev_dependencies(tmp_path):
     write(tmp_path, "pyproject.toml", '[project]\nname = "demo"\ndynamic = ["dependencies"]\n\n' + POETRY)
+    write(tmp_path, "poetry.lock", "")
     declared = read_declared(tmp_path)
 
     assert declared.sources == ("pyproject.toml",)
@@ -538,21 +603,35 @@ def test_poetry_dependencies_when_project_declares_none(tmp_path):
     assert reqs["mylib"].url == "https://github.com/org/mylib.git"
     assert [r.location.line for r in declared.requirements] == [10, 11, 12, 13]
     assert [p.path for p in declared.problems] == ["pyproject.toml:14"]
-    ((group, dev),) = declared.optional_groups
-    assert (group, [(r.key, r.location.line) for r in dev]) == ("dev", [("pytest", 17)])
+    assert [(r.key, r.location.line) for r in declared.dev] == [("black", 20), ("pytest", 17)]
+    assert declared.optional_groups == ()
+    assert declared.target == FixTarget("pyproject", "pyproject.toml", "[tool.poetry.dependencies]", "poetry", True)
 
 
-def test_project_dependencies_take_precedence_over_poetry(tmp_path):
+def test_project_dependencies_and_poetry_groups_next_to_them(tmp_path):
     write(tmp_path, "pyproject.toml", '[project]\nname = "demo"\ndependencies = ["httpx"]\n\n' + POETRY)
     declared = read_declared(tmp_path)
 
-    assert [r.key for r in declared.requirements] == ["httpx"]
+    assert [r.key for r in declared.requirements][:1] == ["httpx"]
+    assert {"pytest", "black"} <= {r.key for r in declared.dev}
+    assert declared.target is not None and declared.target.table == "[project] dependencies"
+
+
+def test_an_empty_dependencies_list_is_a_declaration_not_a_fall_through(tmp_path):
+    write(tmp_path, "pyproject.toml", '[project]\nname = "demo"\ndependencies = []\n[tool.uv]\n')
+    declared = read_declared(tmp_path)
+
+    assert declared.requirements == ()
+    assert declared.sources == ("pyproject.toml",)
+    assert [str(item) for item in declared.declared_by] == ["pyproject.toml [project] (0)"]
+    assert declared.target == FixTarget("pyproject", "pyproject.toml", "[project] dependencies", "uv", library=True)
 
 
 def test_nothing_declared_gives_an_empty_result(tmp_path):
     assert read_declared(tmp_path) == read_declared(tmp_path / "does-not-exist")
     empty = read_declared(tmp_path)
     assert (empty.requirements, empty.sources, empty.optional_groups, empty.problems) == ((), (), (), ())
+    assert empty.target is None
 
     write(tmp_path, "pyproject.toml", '[project]\nname = "demo"\n[tool.black]\nline-length = 100\n')
     assert read_declared(tmp_path).sources == ()
@@ -562,6 +641,17 @@ def test_invalid_toml_raises_naming_the_file(tmp_path):
     write(tmp_path, "pyproject.toml", "[project\ndependencies = [\n")
     with pytest.raises(RequirementsError, match=r"^requirements: pyproject\.toml: "):
         read_declared(tmp_path)
+
+
+def test_invalid_toml_beside_a_usable_manifest_is_named_not_fatal(tmp_path):
+    write(tmp_path, "pyproject.toml", "[project\ndependencies = [\n")
+    write(tmp_path, "requirements.txt", "flask\n")
+    declared = read_declared(tmp_path)
+
+    assert [r.key for r in declared.requirements] == ["flask"]
+    (broken,) = [item for item in declared.declared_by if item.unusable]
+    assert broken.file == "pyproject.toml"
+    assert str(broken).startswith("pyproject.toml (unusable: ")
 
 
 def test_odd_toml_types_are_tolerated(tmp_path):

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pathspec import GitIgnoreSpec
 
-from pipreqs_action import files
+from pipreqs_action import discovery, files
 from pipreqs_action.errors import SettingsError, SourceError
 from pipreqs_action.files import SourceText, discover, read_source, walk_sources
 from pipreqs_action.model import Skipped
@@ -166,7 +166,7 @@ PATHS = [
 def test_ignore_shortcut_agrees_with_pathspec(count: int) -> None:
     """The one-regex shortcut may only ever answer "no pattern matches" when pathspec would say the same."""
     spec = GitIgnoreSpec.from_lines(PATTERNS[:count])
-    level = files._ignore_file("", spec)
+    level = discovery._ignore_file("", spec)
     expected = [spec.check_file(path).include for path in PATHS]
     assert level.any_match is not None
     assert [level.verdict(path) for path in PATHS] == expected
@@ -312,14 +312,14 @@ def test_unlistable_directory_is_reported_and_the_walk_goes_on(tmp_path: Path, m
 def test_an_entry_failing_mid_listing_costs_its_directory_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     put(tmp_path, "flaky/gone.py")
     put(tmp_path, "steady/mod.py")
-    real_take_entry = files._take_entry
+    real_take_entry = discovery._take_entry
 
     def take_entry(walk: Any, entry: os.DirEntry[str], *args: Any) -> None:
         if entry.name == "gone.py":
             raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), entry.path)
         real_take_entry(walk, entry, *args)
 
-    monkeypatch.setattr(files, "_take_entry", take_entry)
+    monkeypatch.setattr(discovery, "_take_entry", take_entry)
     assert discover(tmp_path) == (["steady/mod.py"], [Skipped("flaky", "No such file or directory")])
 
 
@@ -710,25 +710,31 @@ def test_ipython_syntax_becomes_empty_lines(tmp_path: Path) -> None:
 
 
 def test_cell_magics_blank_the_cell_unless_the_body_is_python(tmp_path: Path) -> None:
+    """A ``%%writefile x.py`` body is a module of the project: kept as code, and the module is recorded."""
     cells = [
         code(lines("%%bash\nimport fake\necho hi")),
         code(lines("\n%%writefile helper.py\nimport fake2")),
         code(lines("%%time\nimport torch\n!nvidia-smi")),
         code(lines("%%capture out\nimport tqdm")),
+        code(lines("%%writefile notes.txt\nimport not_code")),
     ]
     write_notebook(tmp_path, "nb.ipynb", notebook(cells))
-    assert read_notebook(tmp_path).text.split("\n") == [
+    source = read_notebook(tmp_path)
+    assert source.writes == ("helper.py",)
+    assert source.text.split("\n") == [
         "",
         "",
         "",
         "",
         "",
-        "",
+        "import fake2",
         "",
         "import torch",
         "",
         "",
         "import tqdm",
+        "",
+        "",
     ]
 
 

@@ -96,3 +96,68 @@ def test_a_continued_line_that_may_hold_an_import_gets_the_full_parse(full_parse
     assert len(full_parses) == 1
     assert found == extract(source, full=True)
     assert [item.module for item in found] == ["b"]
+
+
+def test_guards_multi_line_headers_and_continued_strings_keep_the_fast_path(full_parses: list[str]) -> None:
+    source = '''\
+        import sys
+        from contextlib import suppress
+        PY2 = sys.version_info[0] == 2
+        HAS_YAML = find_spec("yaml") is not None
+        class Loader:
+            def load(
+                self,
+                name: str,
+            ) -> None:
+                text = \\
+        """a string continued from the line above,
+        at the left margin
+        """
+                if (
+                    sys.platform == "win32"
+                    and HAS_YAML
+                ):
+                    import yaml
+                with suppress(ImportError):
+                    import ujson
+                if PY2:
+                    import funcsigs
+                else:
+                    import inspect
+                ensure_package("onnxruntime")
+                import onnxruntime
+        '''
+    found = {item.module: item for item in fast_equals_full(source)}
+    assert len(full_parses) == 1  # only the comparison's own full=True call
+    assert found["yaml"].marker == 'sys_platform == "win32"' and found["yaml"].reason == "guarded by HAS_YAML"
+    assert found["ujson"].optional and found["funcsigs"].optional and found["onnxruntime"].optional
+    assert not found["inspect"].optional and all(found[name].in_function for name in ("yaml", "inspect"))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f():\n    x = call(\n1)\n    import late\n",  # a continuation line at the margin inside a block
+        "if x:\n    y = {\n'k':\n1}\n    import late\n",
+    ],
+)
+def test_an_unreadable_enclosing_line_gets_the_full_parse(full_parses: list[str], source: str) -> None:
+    fast_equals_full(source)
+    assert len(full_parses) == 2  # the fast scan gave up, then the comparison's own call
+
+
+def test_inline_ignore_markers_on_any_line_of_the_statement() -> None:
+    source = """\
+        import plain  # pipreqs-action: ignore
+        from first_line import (  # deptry: ignore[DEP001]
+            a,
+        )
+        from last_line import (
+            b,
+        )  # pipreqs-action: ignore[PRA001]
+        import other_rule  # deptry: ignore[DEP002]
+        import in_words  # we never write pipreqs-action: ignoring here
+        text = "# pipreqs-action: ignore"; import after_string
+        """
+    found = {item.module: item.ignore_line for item in fast_equals_full(source)}
+    assert found == {"plain": 1, "first_line": 2, "last_line": 7, "other_rule": 0, "in_words": 0, "after_string": 10}

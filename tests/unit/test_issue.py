@@ -60,7 +60,7 @@ def test_creates_the_issue_with_marker_title_and_labels(fake_github):
     [issue] = fake_github.issues(REPO)
     assert outcome == IssueOutcome("created", issue.number, f"{fake_github.web_url}/{REPO}/issues/1", outcome.message)
     assert "created issue #1" in outcome.message
-    assert issue.title == "requirements.txt is out of sync with the code"
+    assert issue.title == "Declared dependencies are out of sync with the code"
     assert issue.body == f"{MARKER}\n{REPORT.strip()}"
     assert issue.labels == ["dependencies"] and issue.state == "open"
     assert [(r.method, r.path) for r in fake_github.writes()] == [("POST", ISSUES_PATH)]

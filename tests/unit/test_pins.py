@@ -7,7 +7,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from pipreqs_action.errors import SettingsError
-from pipreqs_action.pins import MODES, Mode, format_requirement
+from pipreqs_action.pins import MODES, Mode, format_requirement, mode_for
 
 VERSIONS = ["1.2.3", "2", "2rc1", "1!2", "1!2+abc", "1.0+local", "2.0rc1", "2.0.post1", "2.0.dev3", "v1.2", " 3.1 "]
 OPERATORS = {"pin": "==", "compat": "~=", "gt": ">="}
@@ -63,3 +63,9 @@ def test_no_pin_ignores_the_version(version) -> None:
 def test_an_unknown_mode_is_a_settings_error_naming_the_option() -> None:
     with pytest.raises(SettingsError, match=r"^version mode: .*'exact'"):
         format_requirement("demo", "1.0", "exact")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_library_never_gets_an_exact_pin(mode) -> None:
+    assert mode_for(mode, library=True) == ("gt" if mode == "pin" else mode)
+    assert mode_for(mode, library=False) == mode

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import mistune
 import pytest
 
-from pipreqs_action.model import Location, Missing, Report, Skipped, Unused
+from pipreqs_action.model import LocalImport, Location, Missing, Report, Skipped, Unused
 from pipreqs_action.render import FORMATS, Links, as_dict, close_comment, headline, issue_body, render, to_markdown
 
 LINKS = Links(server_url="https://github.example/", repository="octo/app", commit="0123456789abcdef" * 2 + "01234567")
@@ -89,6 +89,12 @@ def test_json_is_the_report_as_a_dict_in_the_documented_order() -> None:
         "warnings",
         "config",
         "unresolved",
+        "declared_by",
+        "dev_only",
+        "unusable_requirements",
+        "fix",
+        "local",
+        "stale_ignores",
     ]
     assert [item["package"] for item in data["missing"]] == [item.package for item in FULL.missing]
     first = data["missing"][1]
@@ -252,3 +258,27 @@ def test_the_closing_comment_names_the_commit_briefly() -> None:
 def test_the_url_path_is_quoted_for_any_file_name() -> None:
     location = Location("a b/ü#?.py", 1)
     assert LINKS.line(location).endswith(f"/{quote('a b/ü#?.py')}#L1")
+
+
+def test_secondary_code_has_its_own_section_with_the_reason() -> None:
+    tests_only = Missing(
+        "pytest", ("pytest",), (Location("tests/t.py", 1),), optional=True, scope="secondary", reason="only in tests"
+    )
+    report = Report(missing=(tests_only,), unused=(), skipped=(), requirements="")
+    text, markdown = render(report, "text"), render(report, "markdown")
+    assert "Only in secondary code" in text and "only in tests" in text
+    assert "Optional (" not in text
+    assert "#### Imported only by secondary code" in markdown
+    assert "| `pytest` (only in tests) | `pytest` | `tests/t.py:1` |" in markdown
+    item = json.loads(render(report, "json"))["missing"][0]
+    assert (item["scope"], item["reason"], item["optional"]) == ("secondary", "only in tests", True)
+
+
+def test_imports_taken_for_local_code_are_listed_with_why() -> None:
+    local = LocalImport("corelib", Location("web/app.py", 2), "the project has components/corelib")
+    report = Report(missing=(), unused=(), skipped=(), requirements="", local=(local,))
+    assert json.loads(render(report, "json"))["local"] == [
+        {"import": "corelib", "location": {"path": "web/app.py", "line": 2}, "reason": local.reason}
+    ]
+    assert "corelib" in render(report, "text")
+    assert "components/corelib" in render(report, "markdown")

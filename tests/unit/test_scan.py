@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from pipreqs_action import stdlib_names
+from pipreqs_action.layout import is_test_path
+from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.model import ImportRef, Location
-from pipreqs_action.scan import LocalModules, is_test_path, scan, standard_library
+from pipreqs_action.scan import scan, standard_library
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -171,6 +173,8 @@ TREE = [
         ("scripts/deploy.py", "notes"),  # a script folder: its siblings
         ("tools/other.py", "redis"),
         ("lib/inner/mod.py", "shared"),  # the folder holding the top-level package is on sys.path
+        ("app/main.py", "views"),  # `python app/main.py` puts app/ first on sys.path, __init__.py or not
+        ("app/views/home.py", "main"),  # any folder above the file, up to the root
     ],
 )
 def test_names_the_file_can_import_from_the_project(path, name) -> None:
@@ -183,8 +187,6 @@ def test_names_the_file_can_import_from_the_project(path, name) -> None:
         ("app/main.py", "redis"),  # tools/redis.py is no help outside tools/
         ("utils.py", "redis"),
         ("app/main.py", "deploy"),  # script siblings are not importable from elsewhere
-        ("app/main.py", "views"),  # no implicit relative imports in Python 3
-        ("app/views/home.py", "main"),
         ("app/main.py", "report"),  # a notebook is not a module
         ("app/main.py", "requests"),
     ],

@@ -1,0 +1,301 @@
+"""Which distributions a declared one installs: its ``requires_dist``, followed through a few levels.
+
+``import pydantic`` in a project that declares only ``fastapi`` works, because fastapi requires pydantic; it is
+still worth declaring (fastapi may drop it), but it is not the alarm a truly missing package is. The
+dependency data is each distribution's own metadata (``Requires-Dist``), from two places:
+
+- a snapshot bundled with the package, ``data/requires_dist.json``: the latest release's requirements of the
+  most downloaded distributions (``scripts/refresh_requires_snapshot.py`` writes it), so ``--offline`` runs know
+  the common cases;
+- the index's JSON API (``{index}/{name}/json``, ``requires_client``) for the rest, unless offline.
+
+Requirements are followed ``MAX_DEPTH`` levels down. One that applies only to an extra counts only when the
+requirement that led to it asked for that extra (``uvicorn[standard]``); an environment marker counts when it
+holds on any of the usual platforms with any supported Python (``colorama; platform_system == "Windows"`` is
+installed through click on Windows, so importing it is "via click", not missing).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from pipreqs_action import model
+
+__all__ = [
+    "MAX_DEPTH",
+    "SNAPSHOT",
+    "Dependencies",
+    "DependencySource",
+    "dependencies_of",
+    "encode_snapshot",
+    "installed_through",
+    "requirement_names",
+    "requires_of",
+]
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT = Path(__file__).with_name("data") / "requires_dist.json"
+MAX_DEPTH = 3  # declared -> its requirements -> theirs -> theirs: deeper chains are rare and change often
+
+# The environments a marker is tried in: a requirement installed on any of them counts.
+_PLATFORMS = (
+    {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"},
+    {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64"},
+    {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix", "platform_machine": "arm64"},
+)
+_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+_SNAPSHOT_FORM = re.compile(
+    r"""[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]*\])?(; extra == "[^"]+"( or extra == "[^"]+")*)?\Z"""
+)
+_EXTRA_NAMES = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
+
+DependencySource = Callable[[Sequence[str]], Mapping[str, Sequence[str]]]
+"""Looks up ``requires_dist`` for normalised names; answers only the names it knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    """What the declared distributions install: installed key -> the declared keys it comes through."""
+
+    through: Mapping[str, tuple[str, ...]]
+    sources: Mapping[str, str]  # installed key -> "snapshot" or "index", where the edge that found it came from
+
+
+def dependencies_of(
+    requirements: Sequence[model.Requirement], *, index_url: str, offline: bool
+) -> tuple[Dependencies, tuple[str, ...]]:
+    """What the declared requirements install, from the snapshot, then (unless offline) the index; and warnings.
+
+    A declaration the snapshot does not know costs a request anyway: when it is pinned exactly, that request is
+    for its own release's metadata (``{index}/{name}/{version}/json``), the latest release's only as a fallback.
+    One the snapshot knows is answered from it, without a request, by the latest release's metadata.
+    """
+    warnings: list[str] = []
+    declared = [(req.name, tuple(req.extras)) for req in requirements]
+    known = snapshot()
+    pins = {
+        key: version
+        for req in requirements
+        if (version := _pinned(req.specifier)) and (key := _key(req.name)) not in known
+    }
+    return installed_through(declared, _lookups(index_url, offline, warnings), pins), tuple(warnings)
+
+
+def _pinned(specifier: str) -> str:
+    """The version of an exact pin (``==3.6.3``), else "": its own metadata is asked for (pytz came with
+    APScheduler 3.6, no longer with 3.11)."""
+    match = re.fullmatch(r"\s*===?\s*([A-Za-z0-9._+!-]+)\s*", specifier)
+    return match[1] if match and "*" not in match[1] else ""
+
+
+def requires_of(
+    keys: Sequence[str], *, index_url: str, offline: bool
+) -> tuple[dict[str, Sequence[str]], tuple[str, ...]]:
+    """``requires_dist`` of each normalised name that the snapshot or (unless offline) the index knows."""
+    warnings: list[str] = []
+    known: dict[str, tuple[str, Sequence[str]]] = {}
+    _look_up(sorted(set(keys)), _lookups(index_url, offline, warnings), known)
+    return {key: requires for key, (_, requires) in known.items()}, tuple(warnings)
+
+
+def requirement_names(requirements: Iterable[str]) -> set[str]:
+    """Normalised names of the requirements that apply without asking for an extra."""
+    return {key for key, _ in _applicable(list(requirements), frozenset())}
+
+
+def _lookups(index_url: str, offline: bool, warnings: list[str]) -> list[tuple[str, DependencySource]]:
+    def from_index(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
+        from pipreqs_action.requires_client import fetch_requires  # requests is slow to import
+
+        lookup = fetch_requires(keys, index_url=index_url)
+        warnings.extend(lookup.warnings)
+        return lookup.requires
+
+    lookups: list[tuple[str, DependencySource]] = [("snapshot", snapshot_lookup)]
+    return lookups if offline else [*lookups, ("index", from_index)]
+
+
+def installed_through(
+    declared: Iterable[tuple[str, Sequence[str]]],
+    lookups: Sequence[tuple[str, DependencySource]],
+    pins: Mapping[str, str] | None = None,
+) -> Dependencies:
+    """Follow ``requires_dist`` from each declared ``(name, extras)``, asking each named lookup in turn.
+
+    A declared distribution pinned exactly (``pins``: key -> version) is looked up as ``name==version`` first
+    (its own release's metadata); only when no lookup knows that release is its latest used instead.
+    """
+    through: dict[str, set[str]] = {}
+    sources: dict[str, str] = {}
+    known: dict[str, tuple[str, Sequence[str]]] = {}
+    frontier: set[tuple[str, frozenset[str], str]] = {
+        (_key(name), frozenset(_key(extra) for extra in extras), _key(name)) for name, extras in declared
+    }
+    declared_keys = {key for key, _, _ in frontier}
+    _look_up(sorted(f"{key}=={version}" for key, version in (pins or {}).items()), lookups, known)
+    known.update((key.partition("==")[0], answer) for key, answer in list(known.items()))
+    for _ in range(MAX_DEPTH):
+        _look_up(sorted({key for key, _, _ in frontier} - known.keys()), lookups, known)
+        following: set[tuple[str, frozenset[str], str]] = set()
+        for key, extras, root in frontier:
+            source, requirements = known.get(key, ("", ()))
+            for dep, dep_extras in _applicable(requirements, extras):
+                if dep in declared_keys or root in through.get(dep, ()):
+                    continue
+                through.setdefault(dep, set()).add(root)
+                sources.setdefault(dep, source)
+                following.add((dep, dep_extras, root))
+        frontier = following
+    return Dependencies({key: tuple(sorted(roots)) for key, roots in through.items()}, sources)
+
+
+def _look_up(
+    keys: Sequence[str], lookups: Sequence[tuple[str, DependencySource]], known: dict[str, tuple[str, Sequence[str]]]
+) -> None:
+    wanted = list(keys)
+    for name, lookup in lookups:
+        if not wanted:
+            return
+        answers = lookup(wanted)
+        known.update((key, (name, answers[key])) for key in wanted if key in answers)
+        wanted = [key for key in wanted if key not in answers]
+
+
+def _applicable(requirements: Sequence[str], extras: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
+    found: list[tuple[str, frozenset[str]]] = []
+    for text in requirements:
+        item = _simple(text, extras) if _SNAPSHOT_FORM.match(text) else _parsed(text, extras)
+        if item is not None:
+            found.append(item)
+    return found
+
+
+def _simple(text: str, extras: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    """The snapshot's own forms (``name``, ``name[x,y]``, ``name; extra == "a" or extra == "b"``), read without
+    packaging's parser: a run reads thousands of them, and only a few would ever need a real marker evaluation."""
+    head, _, marker = text.partition(";")
+    if marker and not extras & {_key(extra) for extra in _EXTRA_NAMES.findall(marker)}:
+        return None
+    name, _, rest = head.strip().partition("[")
+    return _key(name), frozenset(_key(extra) for extra in rest.rstrip("]").split(",") if extra.strip())
+
+
+def _parsed(text: str, extras: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    parsed = _parse(text)
+    if parsed is None or (parsed.marker is not None and not _holds(str(parsed.marker), extras)):
+        return None
+    return _key(parsed.name), frozenset(_key(extra) for extra in parsed.extras)
+
+
+def _key(name: str) -> str:
+    return str(canonicalize_name(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> Requirement | None:
+    try:
+        return Requirement(text)
+    except InvalidRequirement:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _holds(marker: str, extras: frozenset[str]) -> bool:
+    """True when ``marker`` holds somewhere: on a usual platform, with a supported Python, for an asked extra."""
+    parsed = Marker(marker)
+    for extra in (*sorted(extras), ""):
+        for platform in _PLATFORMS:
+            for python in _PYTHONS:
+                environment = {**platform, "python_version": python, "python_full_version": f"{python}.0"}
+                try:
+                    if parsed.evaluate({**environment, "extra": extra}):
+                        return True
+                except (UndefinedComparison, UndefinedEnvironmentName):
+                    return False
+    return False
+
+
+@functools.cache
+def snapshot() -> Mapping[str, Sequence[object]]:
+    """The bundled requirements of the most downloaded distributions, as stored (see ``encode_snapshot``)."""
+    try:
+        data = json.loads(SNAPSHOT.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("%s: cannot read the dependency snapshot: %s", SNAPSHOT, exc)
+        return {}
+    projects = data.get("projects", {}) if isinstance(data, dict) else {}
+    return projects if isinstance(projects, dict) else {}
+
+
+def _decode(entry: Sequence[object]) -> tuple[str, ...]:
+    """``[version, "a b[x]", {"extra": "c d"}]`` -> ``("a", "b[x]", 'c; extra == "extra"', ...)``."""
+    plain = str(entry[1]).split() if len(entry) > 1 else []
+    groups = entry[2] if len(entry) > 2 and isinstance(entry[2], dict) else {}
+    extras = [f'{name}; extra == "{extra}"' for extra, names in groups.items() for name in str(names).split()]
+    return (*plain, *extras)
+
+
+def snapshot_lookup(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
+    """``requires_dist`` (as requirement strings) of the names the snapshot knows, decoded only when asked; a
+    ``name==version`` key only when the snapshot holds that very release."""
+    data = snapshot()
+    found = {}
+    for key in keys:
+        name, _, version = key.partition("==")
+        entry = data.get(name)
+        if entry and (not version or entry[0] == version):
+            found[key] = _decode(entry)
+    return found
+
+
+def encode_snapshot(about: Mapping[str, str], projects: Mapping[str, tuple[str, Sequence[str]]]) -> str:
+    """The snapshot file, a project a line: ``"uvicorn": ["0.32.0", "click h11", {"standard": "httptools ..."}]``.
+
+    Only which distribution a requirement installs matters here, so version specifiers are dropped and each
+    marker is reduced to what ``_holds`` answers: always (listed plainly), for some extras (grouped under each
+    extra), or never (left out). That keeps the file a fraction of the size of the raw metadata.
+    """
+    lines = []
+    for key, (version, requires) in sorted(projects.items()):
+        plain: set[str] = set()
+        by_extra: dict[str, set[str]] = {}
+        for text in requires:
+            head, extras = _compact(text)
+            if head and not extras:
+                plain.add(head)
+            for extra in extras:
+                by_extra.setdefault(extra, set()).add(head)
+        entry: list[object] = [version, " ".join(sorted(plain))]
+        if by_extra:
+            entry.append({extra: " ".join(sorted(names)) for extra, names in sorted(by_extra.items())})
+        lines.append(f"  {json.dumps(key)}: {json.dumps(entry)}")
+    return '{\n "_about": ' + json.dumps(dict(about)) + ',\n "projects": {\n' + ",\n".join(lines) + "\n }\n}\n"
+
+
+def _compact(text: str) -> tuple[str, tuple[str, ...]]:
+    """``name[extras]`` and the extras of the declaring project it applies to: ``()`` for always; ``""`` for never.
+
+    The marker is reduced to what ``_holds`` would answer at run time, so the snapshot needs no platform or Python
+    markers: holds somewhere without an extra (always), holds only for some extras, or never holds.
+    """
+    parsed = _parse(text)
+    if parsed is None:
+        return "", ()
+    head = parsed.name + (f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else "")
+    if parsed.marker is None or _holds(str(parsed.marker), frozenset()):
+        return head, ()
+    marker = str(parsed.marker)
+    extras = sorted({_key(extra) for extra in _EXTRA_NAMES.findall(marker)})
+    wanted = tuple(extra for extra in extras if _holds(marker, frozenset({extra})))
+    return (head, wanted) if wanted else ("", ())

@@ -1,0 +1,168 @@
+"""Which code is the app's, and which is secondary code whose imports never open the issue.
+
+A repository holds more than the application: tests, docs, examples and tutorials, maintainer scripts and
+benchmarks, vendored copies of other projects, sub-projects with their own requirements. An import made only
+there cannot break the deployed app, so it is reported in its own section with the reason ("only in examples/")
+and never makes the report out of sync by default. Rules, outermost folder first:
+
+- vendored code: ``vendor/``, ``_vendor/``, ``vendored/``, ``third_party/``, ``externals/`` at any depth, any
+  folder the caller names as vendored (a ``lib/`` put on ``sys.path`` that holds other projects' packages), and
+  files the caller names as copied from another project (``vendoring``);
+- a sub-folder with a manifest of its own (``requirements.txt``, ``pyproject.toml``, ``setup.py``, ...) is a
+  project of its own, unless it holds what the check declares;
+- tests (``tests/``, ``test_*.py``, ``conftest.py``) and packaging or task files (``setup.py``, ``noxfile.py``);
+- ``examples/``, ``demos/``, ``samples/``, ``tutorials/``, ``benchmarks/``, ``tools/``, ``scripts/``, ``docs/``,
+  unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code);
+- notebooks in ``notebooks/`` or ``examples/`` when the repository's main code is a package. In a repository whose
+  code *is* its notebooks (a book, a course, an analysis: no package, mostly ``.ipynb``) they are the app.
+
+When these folder names would leave no app code at all (a repository that *is* a set of examples), they are not
+applied. The user's ``app`` patterns (gitignore style) win over everything, then their ``secondary`` patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
+__all__ = ["MANIFEST_NAMES", "Layout", "is_test_path"]
+
+MANIFEST_NAMES = frozenset(
+    {"requirements.txt", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "environment.yaml"}
+)
+VENDOR_DIRS = frozenset({"vendor", "_vendor", "vendored", "third_party", "thirdparty", "externals"})
+TEST_DIRS = frozenset({"tests", "test", "testing"})
+SECONDARY_DIRS = frozenset(
+    {
+        "examples",
+        "example",
+        "demo",
+        "demos",
+        "samples",
+        "sample",
+        "tutorial",
+        "tutorials",
+        "benchmarks",
+        "benchmark",
+        "tools",
+        "scripts",
+        "docs",
+        "doc",
+    }
+)
+NOTEBOOK_DIRS = frozenset({"notebooks", "notebook", "nbs", "examples", "example"})
+_TOOLING_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "conftest.py"})
+TESTS = "tests"
+
+
+def is_test_path(path: str) -> bool:
+    """Tests, packaging and docs tooling by name alone: their imports (pytest, setuptools, sphinx) are not the app's."""
+    pure = PurePosixPath(path)
+    return _file_reason(pure.name) != "" or any(part in TEST_DIRS or part == "docs" for part in pure.parts[:-1])
+
+
+def _is_manifest(path: str) -> bool:
+    return path.rpartition("/")[2] in MANIFEST_NAMES
+
+
+def _file_reason(name: str) -> str:
+    if name in _TOOLING_FILES:
+        return TESTS if name == "conftest.py" else name
+    if (name.startswith("test_") and name.endswith((".py", ".ipynb"))) or name.endswith("_test.py"):
+        return TESTS
+    return ""
+
+
+class Layout:
+    """Classifies each file of one checked tree; answers are cached per folder, so a big tree stays linear."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        *,
+        manifests: Iterable[str] = (),
+        declared_in: Iterable[str] = (),
+        vendored: Iterable[str] = (),
+        copied: Mapping[str, str] | None = None,
+        secondary: Sequence[str] = (),
+        app: Sequence[str] = (),
+    ) -> None:
+        self._packages = frozenset(path[: -len("/__init__.py")] for path in paths if path.endswith("/__init__.py"))
+        self._vendored = frozenset(folder.strip("/") for folder in vendored if folder.strip("/"))
+        self._copied = dict(copied or {})
+        self._later: dict[str, str] = {}
+        declared_folders = {PurePosixPath(source).parent.as_posix() for source in declared_in}
+        manifests = list(manifests)
+        root_manifest = any("/" not in path and _is_manifest(path) for path in manifests)
+        self._projects = frozenset(
+            folder
+            for folder in (PurePosixPath(path).parent.as_posix() for path in manifests if _is_manifest(path))
+            if folder != "." and folder not in declared_folders and (root_manifest or declared_folders)
+        )
+        self._app = _spec(app)
+        self._secondary = _spec(secondary)
+        has_package = any(folder.count("/") == 0 or folder.startswith("src/") for folder in self._packages)
+        notebooks = sum(path.endswith(".ipynb") for path in paths)
+        self._notebook_repo = not has_package and notebooks * 2 >= len(paths) > 0
+        self._notebook_dirs = NOTEBOOK_DIRS if has_package else frozenset()
+        self._folders: dict[tuple[str, bool], str] = {}
+        self._by_name = True
+        self._by_name = not all(self.reason(path) for path in paths)
+        self._folders.clear()
+
+    def add_reasons(self, reasons: Mapping[str, str]) -> None:
+        """Reasons found later for single files of the app's code (an optional integration of a library)."""
+        self._later.update(reasons)
+
+    def reason(self, path: str) -> str:
+        """Why ``path`` is secondary code ("examples/", "tests", "vendored in lib/"...), or "" for the app's code."""
+        if self._app is not None and self._app.match_file(path):
+            return ""
+        if self._secondary is not None and self._secondary.match_file(path):
+            return "a configured secondary path"
+        directory, _, name = path.rpartition("/")
+        notebook = name.endswith(".ipynb")
+        folder = self._folder_reason(directory, notebook)
+        if folder:
+            return folder
+        if path in self._later:
+            return self._later[path]
+        return f"a file copied from {self._copied[path]}" if path in self._copied else _file_reason(name)
+
+    def _folder_reason(self, directory: str, notebook: bool) -> str:
+        """Cached per folder: every file of a folder shares its answer."""
+        key = (directory, notebook)
+        if key not in self._folders:
+            parts = directory.split("/") if directory else []
+            found = (
+                self._one_folder("/".join(parts[: depth + 1]), part, "/".join(parts[:depth]), notebook)
+                for depth, part in enumerate(parts)
+            )
+            self._folders[key] = next((reason for reason in found if reason), "")
+        return self._folders[key]
+
+    def _one_folder(self, folder: str, name: str, parent: str, notebook: bool) -> str:
+        if name in VENDOR_DIRS or folder in self._vendored:
+            return f"vendored in {folder}/"
+        if folder in self._projects:
+            return f"{folder}/, a project of its own"
+        if name in TEST_DIRS:
+            return TESTS
+        if not self._by_name or (notebook and self._notebook_repo) or parent in self._packages:
+            return ""
+        if name in SECONDARY_DIRS or (notebook and name in self._notebook_dirs):
+            return f"{name}/"
+        return ""
+
+
+def _spec(patterns: Sequence[str]) -> GitIgnoreSpec | None:
+    """The user's patterns (validated by settings); pathspec is imported only when there are some."""
+    if not patterns:
+        return None
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec.from_lines(list(patterns))

@@ -1,0 +1,94 @@
+"""Which top-level names each file of the project imports from the project itself, as Python resolves them.
+
+A file run as a script (``python bot/main.py``) has its own folder first on ``sys.path``, even when that folder
+holds an ``__init__.py``; a module inside a package is imported from the folder holding the package, usually the
+root, and a service started from ``svc/src/`` imports its siblings there. So for a file in folder ``D`` we search
+``D`` and every folder above it up to the checked root, plus ``src/`` and every folder some file adds to
+``sys.path`` by a literal call (see ``syspath``). A ``tools/redis.py`` deep in the tree therefore hides
+``import redis`` only from files in ``tools/`` (and below), never from the rest of the repository.
+
+Besides the files on disk, a module exists when a notebook writes it (``%%writefile helper.py``) or when the
+repository's ``.gitignore`` names it (``config.py``: each user creates their own copy).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+__all__ = ["LocalModules"]
+
+_ANYWHERE = "**/"
+
+
+class LocalModules:
+    """Importable names per folder, and the search path of each importing file's folder (cached)."""
+
+    def __init__(
+        self, paths: Iterable[str], *, import_roots: Iterable[str] = (), ignored_modules: Iterable[str] = ()
+    ) -> None:
+        self._children: dict[str, set[str]] = defaultdict(set)  # folder ("" = root) -> importable names
+        self._anywhere_below: dict[str, set[str]] = defaultdict(set)  # folder -> names local to every file under it
+        self._where: dict[str, str] = {}  # name -> the first folder holding it, for "anywhere in the tree"
+        self._roots = tuple(dict.fromkeys(("src", *import_roots)))
+        self._visible: dict[str, frozenset[str]] = {}  # folder of an importing file -> names it can import
+        for path in paths:
+            self._add(path)
+        for pattern in ignored_modules:
+            base, anywhere, name = pattern.partition(_ANYWHERE)
+            if anywhere:
+                self._anywhere_below[base.rstrip("/")].add(name.rsplit(".", 1)[0])
+            else:
+                self._add(pattern)
+
+    def _add(self, path: str) -> None:
+        parts = path.split("/")
+        last = len(parts) - 1
+        for depth, child in enumerate(parts):
+            name = child
+            if depth == last:
+                if not child.endswith((".py", ".pyw")):
+                    continue
+                name = child.rsplit(".", 1)[0]
+            folder = "/".join(parts[:depth])
+            self._children[folder].add(name)
+            self._where.setdefault(name, folder)
+
+    def is_local(self, path: str, name: str) -> bool:
+        """Would ``import name`` in the file ``path`` find a module or package of the project?"""
+        directory, _, file_name = path.rpartition("/")
+        visible = self._visible.get(directory)
+        if visible is None:
+            visible = self._visible[directory] = self._visible_from(directory)
+        if name in visible and file_name.rpartition(".")[0] == name:
+            return self._elsewhere_than(directory, name)
+        return name in visible
+
+    def _elsewhere_than(self, directory: str, name: str) -> bool:
+        """``flask.py`` importing ``flask`` means the real package (a file importing itself is a known pitfall, never
+        the intent): local only when another folder on the search path has the name."""
+        search = self._search_path(directory)[1:]
+        return any(
+            name in self._children.get(folder, ()) or name in self._anywhere_below.get(folder, ()) for folder in search
+        )
+
+    def _visible_from(self, directory: str) -> frozenset[str]:
+        """Every name importable from a file in ``directory``: one set per folder, so each lookup is one test."""
+        search = self._search_path(directory)
+        names: set[str] = set()
+        for folder in search:
+            names |= self._children.get(folder, set())
+            names |= self._anywhere_below.get(folder, set())
+        return frozenset(names)
+
+    def _search_path(self, directory: str) -> tuple[str, ...]:
+        """The file's folder and every folder above it up to the root, then ``src/`` and the added roots."""
+        above = [directory]
+        while directory:
+            directory = directory.rpartition("/")[0]
+            above.append(directory)
+        return tuple(dict.fromkeys((*above, *self._roots)))
+
+    def anywhere(self, name: str) -> str | None:
+        """A folder of the tree ("" for the root) holding a module or package ``name``, if any does."""
+        return self._where.get(name)

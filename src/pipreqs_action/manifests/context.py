@@ -1,0 +1,38 @@
+"""What the readers of one run share: the checked tree, and one requirements-file walker for every manifest.
+
+One walker, because several manifests can point at the same requirements file (``-r requirements.txt`` in a dev
+file, ``[tool.setuptools.dynamic]``, ``file:`` in setup.cfg, a conda ``pip:`` include): it is read once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipreqs_action.manifests.base import Manifest, lexical, real
+from pipreqs_action.manifests.requirements_txt import RequirementsReader
+
+
+@dataclass
+class Context:
+    root: Path  # the checked tree, lexically normalised
+    requirements: RequirementsReader = field(init=False)
+    top_level: list[str] = field(default_factory=list)  # requirements files found or given, not included ones
+
+    def __post_init__(self) -> None:
+        self.requirements = RequirementsReader(self.root, Manifest("requirements", "requirements"))
+
+    @property
+    def fence(self) -> Path:
+        return real(self.root)
+
+    def label(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+
+    def read_requirements(self, path: Path, *, dev: bool = False) -> str:
+        """Read a requirements file into the shared walker (once); its label, as the report names it."""
+        path = lexical(self.root, path)
+        label = self.label(path)
+        inside = path.is_relative_to(self.root)
+        self.requirements.read(path, label, constraint=False, fence=self.fence if inside else None, dev=dev)
+        return label

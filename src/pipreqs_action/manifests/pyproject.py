@@ -1,0 +1,74 @@
+"""``pyproject.toml``: every table that declares dependencies, each read by its own module.
+
+[project] (PEP 621) and its optional dependencies, [dependency-groups] (PEP 735, what ``uv add --dev`` writes),
+Poetry's main, group and legacy dev tables (also next to [project]), PDM's and uv's dev-dependencies, and
+setuptools' ``dynamic`` dependencies read from requirements files. A commented-out entry of a dependency list
+(``# "tensorrt>=8",``) names a package left out on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement
+from packaging.requirements import Requirement as Pep508
+
+from pipreqs_action.manifests import pdm, pep621, pep735, poetry, setuptools_dynamic, uv
+from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, from_pep508, load_text, message, real, table
+from pipreqs_action.manifests.context import Context
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+_COMMENTED_ENTRY = re.compile(r"^\s*#+\s*[\"'](?P<text>[^\"']+)[\"']\s*,?\s*(?:#.*)?$")
+
+
+def read(path: Path, context: Context) -> Manifest:
+    label = context.label(path)
+    manifest = Manifest(label, "pyproject")
+    try:
+        text = load_text(real(path), context.fence)
+        data = tomllib.loads(text)
+    except (Unreadable, tomllib.TOMLDecodeError) as exc:
+        manifest.unusable("", message(exc))
+        return manifest
+    manifest.sources.append(label)
+    lines = Lines(text, label)
+    for reader in (pep621, setuptools_dynamic, pep735, poetry, pdm, uv):
+        reader.read(data, lines, manifest, context)
+    manifest.project_name = _name(data)
+    manifest.tool = _tool(data, path.parent)
+    manifest.commented.extend(_commented(lines))
+    return manifest
+
+
+def _name(data: dict[str, Any]) -> str:
+    name = table(data, "project").get("name") or table(data, "tool", "poetry").get("name")
+    return name if isinstance(name, str) else ""
+
+
+def _tool(data: dict[str, Any], folder: Path) -> str:
+    """The installer that manages the project: its lock file, else its own table in pyproject.toml."""
+    for tool in ("uv", "poetry", "pdm"):
+        if (folder / f"{tool}.lock").is_file():
+            return tool
+    return next((tool for tool in ("uv", "poetry", "pdm") if tool in table(data, "tool")), "")
+
+
+def _commented(lines: Lines) -> list[Any]:
+    found = []
+    for index, line in enumerate(lines.lines):
+        match = _COMMENTED_ENTRY.match(line)
+        if match is None:
+            continue
+        try:
+            req = Pep508(match["text"])
+        except InvalidRequirement:
+            continue
+        found.append(from_pep508(req, lines.location(index), match["text"]))
+    return found

@@ -1,0 +1,185 @@
+"""Which code is the app's: layout rules, each on its own, then through scan()."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipreqs_action.layout import Layout, is_test_path
+from pipreqs_action.scan import scan
+
+PACKAGE_REPO = [
+    "mypkg/__init__.py",
+    "mypkg/core.py",
+    "mypkg/tools/__init__.py",
+    "mypkg/tools/fmt.py",
+    "mypkg/tests/test_core.py",
+    "examples/demo.py",
+    "example/one.py",
+    "demo/a.py",
+    "demos/b.py",
+    "samples/c.py",
+    "tutorials/d.py",
+    "tutorial/e.py",
+    "benchmarks/bench.py",
+    "tools/release.py",
+    "scripts/gen.py",
+    "docs/conf.py",
+    "doc/conf.py",
+    "notebooks/explore.ipynb",
+    "examples/walkthrough.ipynb",
+    "analysis.ipynb",
+    "tests/test_x.py",
+    "conftest.py",
+    "setup.py",
+    "noxfile.py",
+    "test_top.py",
+    "mypkg/core_test.py",
+    "vendor/lib/x.py",
+    "mypkg/_vendor/six.py",
+    "third_party/a/b.py",
+    "externals/c.py",
+    "vendored/d.py",
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("mypkg/core.py", ""),
+        ("mypkg/tools/fmt.py", ""),  # a sub-package of a package is the package's own code
+        ("analysis.ipynb", ""),  # notebooks only in notebooks/ or examples/ are secondary
+        ("mypkg/tests/test_core.py", "tests"),
+        ("examples/demo.py", "examples/"),
+        ("example/one.py", "example/"),
+        ("demo/a.py", "demo/"),
+        ("demos/b.py", "demos/"),
+        ("samples/c.py", "samples/"),
+        ("tutorials/d.py", "tutorials/"),
+        ("tutorial/e.py", "tutorial/"),
+        ("benchmarks/bench.py", "benchmarks/"),
+        ("tools/release.py", "tools/"),
+        ("scripts/gen.py", "scripts/"),
+        ("docs/conf.py", "docs/"),
+        ("doc/conf.py", "doc/"),
+        ("notebooks/explore.ipynb", "notebooks/"),
+        ("examples/walkthrough.ipynb", "examples/"),
+        ("tests/test_x.py", "tests"),
+        ("conftest.py", "tests"),
+        ("test_top.py", "tests"),
+        ("mypkg/core_test.py", "tests"),
+        ("setup.py", "setup.py"),
+        ("noxfile.py", "noxfile.py"),
+        ("vendor/lib/x.py", "vendored in vendor/"),
+        ("mypkg/_vendor/six.py", "vendored in mypkg/_vendor/"),  # vendored even inside a package
+        ("third_party/a/b.py", "vendored in third_party/"),
+        ("externals/c.py", "vendored in externals/"),
+        ("vendored/d.py", "vendored in vendored/"),
+    ],
+)
+def test_each_kind_of_secondary_code_has_its_reason(path: str, reason: str) -> None:
+    assert Layout(PACKAGE_REPO).reason(path) == reason
+
+
+def test_in_a_repository_of_notebooks_the_notebooks_are_the_app() -> None:
+    paths = ["chapters/01.ipynb", "notebooks/02.ipynb", "examples/03.ipynb", "tools/build.py", "tests/test_nb.py"]
+    layout = Layout(paths)
+    assert [layout.reason(path) for path in paths] == ["", "", "", "tools/", "tests"]
+
+
+def test_notebooks_folder_of_a_package_repository_is_secondary_but_its_scripts_are_not_named_so() -> None:
+    layout = Layout(["pkg/__init__.py", "notebooks/a.ipynb", "notebooks/helper.py"])
+    assert layout.reason("notebooks/a.ipynb") == "notebooks/"
+    assert layout.reason("notebooks/helper.py") == ""
+
+
+def test_a_repository_that_is_all_examples_keeps_its_code() -> None:
+    """Folder names alone never leave a project without any app code (a repository of examples)."""
+    paths = ["examples/a/main.py", "examples/b/main.py", "tests/test_a.py"]
+    layout = Layout(paths)
+    assert [layout.reason(path) for path in paths] == ["", "", "tests"]
+
+
+def test_a_sub_folder_with_its_own_manifest_is_a_project_of_its_own() -> None:
+    paths = ["app.py", "web/server.py", "ml/train/run.py", "mypkg/__init__.py"]
+    manifests = ["requirements.txt", "web/requirements.txt", "ml/pyproject.toml", "mypkg/other.txt"]
+    layout = Layout(paths, manifests=manifests)
+    assert layout.reason("web/server.py") == "web/, a project of its own"
+    assert layout.reason("ml/train/run.py") == "ml/, a project of its own"
+    assert layout.reason("app.py") == layout.reason("mypkg/__init__.py") == ""
+
+
+def test_the_folder_of_a_declared_manifest_is_the_app() -> None:
+    layout = Layout(
+        ["web/server.py"], manifests=["requirements.txt", "web/requirements.txt"], declared_in=["web/requirements.txt"]
+    )
+    assert layout.reason("web/server.py") == ""
+
+
+def test_without_a_manifest_at_the_root_sub_projects_are_not_guessed() -> None:
+    layout = Layout(["web/server.py", "api/main.py"], manifests=["web/requirements.txt", "api/requirements.txt"])
+    assert layout.reason("web/server.py") == ""
+
+
+def test_user_patterns_add_secondary_code_and_claim_code_for_the_app() -> None:
+    layout = Layout(
+        ["app.py", "scripts/deploy.py", "playground/try.py", "examples/keep/main.py"],
+        secondary=["playground/"],
+        app=["scripts/deploy.py", "examples/keep/"],
+    )
+    assert layout.reason("playground/try.py") == "a configured secondary path"
+    assert layout.reason("scripts/deploy.py") == ""
+    assert layout.reason("examples/keep/main.py") == ""
+
+
+def test_vendored_folders_and_copied_files_named_by_the_caller() -> None:
+    layout = Layout(["lib/six.py", "app.py", "util.py"], vendored=["lib"], copied={"util.py": "https://x.test/u"})
+    assert layout.reason("lib/six.py") == "vendored in lib/"
+    assert layout.reason("util.py") == "a file copied from https://x.test/u"
+    assert layout.reason("app.py") == ""
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("tests/test_a.py", True),
+        ("docs/conf.py", True),
+        ("setup.py", True),
+        ("conftest.py", True),
+        ("pkg/core.py", False),
+        ("examples/demo.py", False),  # secondary code, but not test code
+    ],
+)
+def test_is_test_path_is_kept_for_callers(path: str, expected: bool) -> None:
+    assert is_test_path(path) is expected
+
+
+# --- through scan() -------------------------------------------------------------------------------------------------
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+def test_scan_marks_each_import_with_whose_code_made_it(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "requirements.txt": "",
+            "pkg/__init__.py": "import rich\n",
+            "examples/demo.py": "import matplotlib\n",
+            "web/requirements.txt": "flask\n",
+            "web/app.py": "import flask\n",
+        },
+    )
+    found = {ref.module: ref.secondary for ref in scan(root).imports}
+    assert found == {"rich": "", "matplotlib": "examples/", "flask": "web/, a project of its own"}
+    claimed = {ref.module: ref.secondary for ref in scan(root, app=["web/"], secondary=["pkg/"]).imports}
+    assert claimed == {"rich": "a configured secondary path", "matplotlib": "examples/", "flask": ""}
+    declared = {ref.module: ref.secondary for ref in scan(root, declared_in=["web/requirements.txt"]).imports}
+    assert declared["flask"] == ""
