@@ -75,7 +75,7 @@ def test_the_pipeline_hands_secondary_and_app_patterns_to_the_scan(tmp_path, mon
 
     def fake_scan(root, **options):
         seen.update(options)
-        return ScanResult(())
+        return ScanResult((), files_scanned=1)
 
     monkeypatch.setattr(pipeline, "scan", fake_scan)
     pipeline.run(engine_settings(path=tmp_path, offline=True))
