@@ -72,7 +72,8 @@ def _checkout(settings: ActionSettings) -> Iterator[source.Checkout]:
     if repo.url.startswith("http://") and repo.host.lower() != server_host:  # same host name, another port
         raise SettingsError(f"repository: http:// is refused for {repo.host}; use https")
     token = settings.token if repo.host.lower() == server_host else None
-    with source.clone(repo, settings.ref or None, token=token) as checkout:
+    api_url = settings.github_api_url if repo.host.lower() == server_host else None  # for the tarball, without git
+    with source.clone(repo, settings.ref or None, token=token, api_url=api_url) as checkout:
         yield checkout
 
 
