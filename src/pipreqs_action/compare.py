@@ -193,7 +193,7 @@ def exit_status(report: Report, fail_on: str) -> int:
     if fail_on == "never":
         return 0
     if fail_on == "any":
-        return int(bool(report.missing or report.unused))
+        return int(bool(report.missing or report.unused) or any(exit_status(p.report, "any") for p in report.projects))
     return int(not report.in_sync)
 
 
