@@ -179,7 +179,7 @@ def with_requirements(
     added = [
         format_requirement(item.package, item.version or None, mode) + (f"; {item.marker}" if item.marker else "")
         for item in missing
-        if not item.optional
+        if not item.optional and not item.via  # what a declared distribution installs is suggested, not added
     ]
     if base_text is None:
         kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))

@@ -106,6 +106,9 @@ class ImportNames:
         if not found:
             guess = re.sub(r"[-.]", "_", dist.strip())
             found = {guess, guess.lower()}
+        own = key.replace("-", "_")  # a module named like the distribution is its own, whatever pigar lists
+        if not is_namespace(own):  # (never a namespace root: `google` would cover every google.* import)
+            found.add(own)
         return frozenset(found)
 
     @staticmethod

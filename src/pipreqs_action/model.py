@@ -187,6 +187,8 @@ class Missing:
     scope: str = "app"  # "secondary": imported only by secondary code (tests, examples, tools, vendored code...)
     reason: str = ""  # why an optional item is optional: "only in examples/", its best guard (guards.py), its role
     marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
+    via: tuple[str, ...] = ()  # declared distributions that install it: real, but not urgent (never breaks in_sync)
+    via_source: str = ""  # where that dependency data came from: "snapshot" (bundled) or "index"
 
     @property
     def message(self) -> str:
@@ -265,7 +267,13 @@ class Report:
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:
-        return tuple(m for m in self.missing if not m.optional)
+        """Needed at run time and installed by nothing declared: what makes the project out of sync."""
+        return tuple(m for m in self.missing if not m.optional and not m.via)
+
+    @property
+    def installed_through(self) -> tuple[Missing, ...]:
+        """Needed at run time, installed only through a declared distribution: declare them to be safe."""
+        return tuple(m for m in self.missing if not m.optional and m.via)
 
     @property
     def in_sync(self) -> bool:

@@ -68,8 +68,9 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
 
 
 def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
-    """Versions for the lines to add (only when asked to pin and allowed online), then the suggested file and
-    the fix in the target manifest's own terms."""
+    """What declared distributions install, versions for the lines to add (only when asked to pin and allowed
+    online), then the suggested file and the fix in the target manifest's own terms."""
+    report = _installed_through(report, declared, settings)
     base = _requirements_file_text(settings.path, declared)
     wanted = [item.package for item in report.required_missing if item.known]
     if settings.mode == "no-pin" or settings.offline or not wanted:
@@ -81,6 +82,24 @@ def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
         report = with_requirements(report, declared, lookup.versions, settings.mode, base)
         report = dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
     return dataclasses.replace(report, advice=advise(declared.target, report.required_missing, settings.mode))
+
+
+def _installed_through(report: Report, declared: Declared, settings: Settings) -> Report:
+    """Package metadata for what is missing (the bundled snapshot, then the index unless offline), asked only when
+    something is: missing packages a declared distribution installs are marked ``via`` it, and an ambiguous one
+    leans toward what the project already uses (``affinity``)."""
+    if not any(not item.optional and item.known for item in report.missing):
+        return report
+    from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
+    from pipreqs_action.dependency_metadata import dependencies_of, requires_of
+    from pipreqs_action.via import declared_requirements, with_via
+
+    requirements = declared_requirements(declared)
+    dependencies, warnings = dependencies_of(requirements, index_url=settings.index_url, offline=settings.offline)
+    report = with_via(report, dependencies, requirements)
+    requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
+    report = prefer_project_affinity(report, [req.name for req in requirements], requires)
+    return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
 
 
 def _requirements_file_text(root: Path, declared: Declared) -> str | None:

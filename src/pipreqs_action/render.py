@@ -19,6 +19,7 @@ Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 _MAX_LOCATIONS = 5  # per package in text and tables; the JSON has them all
 UNRESOLVED_HINT = "map one with --map IMPORT=DIST, or list it in first-party if it is the project's own code"
+_VIA_SOURCES = {"snapshot": "the bundled package metadata", "index": "the package index's metadata"}
 _MD_UNRESOLVED_NOTE = (
     "No data names a distribution for these, so they are never an alarm. Map one with `--map IMPORT=DIST` (or"
     " `map` in `[tool.pipreqs-action]`), or list it in `first-party` there if it is the project's own code."
@@ -148,6 +149,8 @@ def _missing_dict(item: Missing) -> dict[str, Any]:
         "scope": item.scope,
         "reason": item.reason or None,
         "marker": item.marker or None,
+        "via": list(item.via),
+        "via_source": item.via_source or None,
     }
 
 
@@ -171,6 +174,9 @@ def to_text(report: Report) -> str:
         out += ["", "Missing (imported, not declared):", *_text_rows(required)]
     if report.dev_only:
         out += ["", "Declared for development only, imported by the app:", *_text_rows(report.dev_only)]
+    if report.installed_through:
+        out += ["", "Installed only through a declared package (imported directly; declare it to be safe):"]
+        out += _text_rows(report.installed_through)
     if optional:
         out += ["", "Optional (guarded or type-checking imports):", *_text_rows(optional)]
     if secondary:
@@ -250,6 +256,9 @@ def _text_rows(items: Iterable[Missing]) -> list[str]:
             rows.append(f"  {'':<{width}} {item.reason}")
         if item.marker:
             rows.append(f"  {'':<{width}} only where: {item.marker}")
+        if item.via:
+            source = _VIA_SOURCES.get(item.via_source, "package metadata")
+            rows.append(f"  {'':<{width}} installed through {', '.join(item.via)} (according to {source})")
     return rows
 
 
@@ -297,6 +306,9 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += ["#### Declared for development only", ""]
         out += ["Imported by the app, but declared only for development: a production install leaves them out.", ""]
         out += [*_md_table(report.dev_only, links), ""]
+    if report.installed_through:
+        out += ["#### Imported directly, installed only through a declared package", ""]
+        out += [_md_via_note(report.installed_through), "", *_md_table(report.installed_through, links), ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
         out += ["Guarded by `except ImportError` or under `if TYPE_CHECKING:`.", ""]
@@ -376,6 +388,17 @@ def _md_unresolved(items: Iterable[Unresolved], links: Links | None) -> list[str
             where += f" and {len(item.locations) - _MAX_LOCATIONS} more"
         rows.append(f"| `{item.module}` | {where} |")
     return rows
+
+
+def _md_via_note(items: Iterable[Missing]) -> str:
+    """``Imported directly, installed only through `fastapi`: declare them to be safe.`` and which data said so."""
+    via = sorted({name for item in items for name in item.via}, key=str.lower)
+    sources = sorted({_VIA_SOURCES.get(item.via_source, "package metadata") for item in items})
+    through = ", ".join(_code(name) for name in via)
+    return (
+        f"Imported directly, installed only through {through}: declare them to be safe. "
+        f"According to {' and '.join(sources)}."
+    )
 
 
 def _md_location(location: Location, links: Links | None) -> str:

@@ -9,7 +9,8 @@ The first of these rules that answers wins:
    path with dots made dashes (``google-cloud-storage``), ``known`` only if pigar knows such a distribution.
    A bare root or sub-namespace (``google``, ``google.cloud``) is never pinned on one distribution;
 3. the distribution whose normalised name equals the import name, if pigar says it provides it (or, for one of
-   the 15,000 most downloaded, if pigar lists no modules for it at all) -- unless that namesake is obscure
+   the 15,000 most downloaded, if pigar lists other modules or none: ``flasgger`` is listed with only
+   ``flasgger_package``) -- unless that namesake is obscure
    and a popular distribution provides the import: ``grpc`` -> ``grpcio``, not the unrelated ``grpc``;
 4. the only distribution pigar says provides it;
 5. several: the most downloaded (``data/popular.txt``), other popular ones as ``candidates``; when none is
@@ -113,8 +114,8 @@ def _module_suggestion(sources: Sources, name: str) -> Suggestion:
     key = normalise(name)
     ranks = popularity()
     same = next((provider for provider in providers if provider.key == key), None)
-    if same is None and key in ranks and not sources.index.paths(key):  # pigar knows it, not its modules
-        same = Provider(sources.canonical(key), key, 0)
+    if same is None and key in ranks and name not in sources.index.paths(key):  # pigar lists other modules only
+        same = Provider(sources.canonical(key), key, 0)  # (or none): the popular namesake still ships `name`
     if same and (same.key in ranks or not any(provider.key in ranks for provider in providers)):
         return Suggestion(package=same.name)  # else a popular provider beats an obscure namesake: grpc
     if providers:

@@ -17,14 +17,15 @@ from typing import Any
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 _EXPECT = re.compile(
-    r"#\s*expect:\s*(?P<verdict>missing|optional|secondary|ambiguous|declared|local|stdlib|ignored|unresolved|dev-only)(?![\w-])"
+    r"#\s*expect:\s*(?P<verdict>missing|optional|secondary|ambiguous|declared|local|stdlib|ignored|unresolved"
+    r"|dev-only|via)(?![\w-])"
     r"(?P<rest>[^\"\\]*)"
 )
 _MODULE = re.compile(
     r"""^[\s"]*(?:from\s+(?P<from>[\w.]+)\s+import\b|import\s+(?P<import>[\w.]+))"""
     r"""|(?:import_module|__import__)\(\s*['"](?P<dynamic>[\w.]+)"""
 )
-REPORTED = ("missing", "optional", "secondary", "ambiguous")
+REPORTED = ("missing", "optional", "secondary", "ambiguous", "via")
 NOT_REQUIRED = ("optional", "secondary")
 
 
@@ -39,6 +40,7 @@ class Expectation:
     package: str = ""  # for reported verdicts
     candidates: tuple[str, ...] = ()  # for "ambiguous": names that must be among the candidates
     reason: str = ""  # `why: ...` after the verdict: the report's reason for the package
+    via: tuple[str, ...] = ()  # for "via": the declared distributions that install it
 
     @property
     def location(self) -> dict[str, Any]:
@@ -82,8 +84,9 @@ def _from_file(root: Path, path: Path) -> list[Expectation]:
         verdict = match["verdict"]
         package = words[0] if verdict in (*REPORTED, "dev-only") else ""
         candidates = tuple(words[1:]) if verdict == "ambiguous" else ()
+        via = tuple(words[1:]) if verdict == "via" else ()
         name = module["from"] or module["import"] or module["dynamic"]
-        found.append(Expectation(verdict, rel, number, name, package, candidates, reason.strip()))
+        found.append(Expectation(verdict, rel, number, name, package, candidates, reason.strip(), via))
     return found
 
 
@@ -97,7 +100,8 @@ def by_package(expected: list[Expectation]) -> dict[str, list[Expectation]]:
 
 def required_packages(expected: list[Expectation]) -> list[str]:
     """Packages needed at run time: at least one of their imports is not optional."""
-    return [name for name, items in by_package(expected).items() if any(i.verdict not in NOT_REQUIRED for i in items)]
+    packages = by_package(expected).items()
+    return [name for name, items in packages if any(i.verdict not in (*NOT_REQUIRED, "via") for i in items)]
 
 
 def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
@@ -118,8 +122,10 @@ def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
             root = item.module.partition(".")[0]
             assert any(imp == root or imp.startswith(f"{root}.") for imp in found["imports"]), (name, item.module)
             assert set(item.candidates) <= set(found["candidates"]), (name, found["candidates"])
+            assert set(item.via) <= set(found.get("via", ())), (name, found.get("via"))
             if item.reason:
                 assert found["reason"] == item.reason, (name, found["reason"])
+        assert bool(found.get("via")) == any(i.verdict == "via" for i in items), (name, found.get("via"))
     _check_dev_only(report, expected)
     reported = [*report["missing"], *report["dev_only"]]
     reported_lines = {(loc["path"], loc["line"]) for item in reported for loc in item["locations"]}

@@ -44,6 +44,7 @@ PYTHON2_NAMES = [
 NEWER_NAMES = ["annotationlib", "tomllib", "zoneinfo", "graphlib", "_interpreters", "_typeshed"]
 REMOVED_SINCE = ["imp", "asynchat", "asyncore", "distutils", "smtpd", "cgi", "telnetlib", "imghdr"]
 NEVER_STANDARD = ["typing_extensions", "requests", "yaml", "numpy", "six", "attr", "lib"]
+BEFORE_2_7_ONLY = ["regex", "lockfile", "util"]  # stdlib of 2.3-2.6 only: PyPI projects took the names over
 
 
 @pytest.mark.parametrize("name", PYTHON2_NAMES)
@@ -72,3 +73,8 @@ def test_a_dotted_module_is_judged_by_its_top_level_name() -> None:
     assert is_standard_library("os.path")
     assert is_standard_library("xml.etree.ElementTree")
     assert not is_standard_library("yaml.constructor")
+
+
+@pytest.mark.parametrize("name", BEFORE_2_7_ONLY)
+def test_names_only_older_pythons_had_are_left_to_pypi(name: str) -> None:
+    assert not is_standard_library(name)

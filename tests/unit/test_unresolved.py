@@ -91,3 +91,15 @@ def test_an_ignored_name_leaves_the_unresolved_list_too() -> None:
 
     report = apply_config(unresolved_report(), ProjectConfig(ignore_missing=("settings",)))
     assert report.unresolved == ()
+
+
+def test_a_declared_distribution_provides_the_module_named_like_it(names) -> None:
+    """pigar lists flasgger with only `flasgger_package`; the declared flasgger still satisfies `import flasgger`."""
+    report = compare(scanned(ref("flasgger", "app.py:1")), declared("flasgger"), names)
+    assert report.missing == () and report.unresolved == () and report.unused == ()
+    assert names.suggest("flasgger").package == "flasgger"
+
+
+def test_a_declared_namespace_meta_distribution_does_not_cover_the_namespace(names) -> None:
+    report = compare(scanned(ref("google.cloud.storage", "app.py:1")), declared("google"), names)
+    assert [item.package for item in report.missing] == ["google-cloud-storage"]

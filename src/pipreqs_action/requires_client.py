@@ -1,0 +1,140 @@
+"""``requires_dist`` of distributions from a package index's JSON API (``{index}/{name}/json``), cached on disk.
+
+Used only for the distributions the bundled snapshot does not know. The lookups run concurrently under one
+deadline for the whole batch; a name the index does not answer in time, or answers with something unusable, is
+simply unknown (a warning says so): dependency data only ever softens an alarm, so missing data must never fail
+a check. Answers are kept for ``CACHE_DAYS`` in ``~/.cache/pipreqs-action/requires/`` (per index), so a
+repeated check asks nothing. A simple-API index (``.../simple``) has no JSON API: nothing is asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+__all__ = ["CACHE_DAYS", "RequiresLookup", "fetch_requires"]
+
+log = logging.getLogger(__name__)
+
+CACHE_DAYS = 7
+TIMEOUT = 5.0  # per request
+DEADLINE = 10.0  # for the whole batch, however many names
+WORKERS = 8
+_MAX_BODY = 64 * 1024 * 1024
+_SIMPLE_ROOTS = ("simple", "+simple")
+
+
+@dataclass(frozen=True, slots=True)
+class RequiresLookup:
+    """What the index said (normalised name -> requires_dist) and what the user should know about the rest."""
+
+    requires: Mapping[str, Sequence[str]]
+    warnings: tuple[str, ...] = ()
+
+
+def fetch_requires(
+    keys: Sequence[str], *, index_url: str, cache_dir: Path | None = None, deadline: float = DEADLINE
+) -> RequiresLookup:
+    """``requires_dist`` of each normalised name in ``keys``, from the cache or the index's JSON API."""
+    base, auth = _split_credentials(index_url)
+    if not keys or urlsplit(base).path.rstrip("/").rpartition("/")[2] in _SIMPLE_ROOTS:
+        return RequiresLookup({})
+    cache = (cache_dir or default_cache_dir()) / hashlib.sha256(base.encode()).hexdigest()[:16]
+    found = {key: cached for key in keys if (cached := _read_cache(cache, key)) is not None}
+    wanted = [key for key in keys if key not in found]
+    if not wanted:
+        return RequiresLookup(found)
+    fetched = _fetch_all(base, auth, wanted, deadline)
+    for key, requires in fetched.items():
+        _write_cache(cache, key, requires)
+    found.update(fetched)
+    unanswered = len(wanted) - len(fetched)
+    warning = f"dependency data: the index did not answer for {unanswered} of {len(wanted)} distributions"
+    return RequiresLookup(found, (warning,) if unanswered else ())
+
+
+def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if environ is None else environ
+    cache = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+    return cache / "pipreqs-action" / "requires"
+
+
+def _split_credentials(index_url: str) -> tuple[str, tuple[str, str] | None]:
+    """The URL without user:password (sent only as a header, never in a URL or a message) and the pair."""
+    parts = urlsplit(index_url.rstrip("/"))
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    auth = (unquote(parts.username or ""), unquote(parts.password or "")) if parts.username else None
+    return f"{parts.scheme}://{netloc}{parts.path}", auth
+
+
+def _fetch_all(base: str, auth: tuple[str, str] | None, keys: Sequence[str], deadline: float) -> dict[str, list[str]]:
+    import requests  # slow to import: only runs that ask the index pay for it
+
+    session = requests.Session()
+    session.headers["User-Agent"] = "pipreqs-action (dependency metadata)"
+    session.auth = auth
+    pool = ThreadPoolExecutor(min(WORKERS, len(keys)), thread_name_prefix="requires")
+    try:
+        futures = {key: pool.submit(_fetch_one, session, base, key) for key in keys}
+        wait(futures.values(), timeout=deadline)
+        done = {key: future.result() for key, future in futures.items() if future.done()}
+        return {key: result for key, result in done.items() if result is not None}
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        session.close()
+
+
+def _fetch_one(session: Any, base: str, key: str) -> list[str] | None:
+    import requests
+
+    try:
+        with session.get(f"{base}/{quote(key)}/json", timeout=TIMEOUT, stream=True) as response:
+            if response.status_code != 200:
+                return None
+            body = response.raw.read(_MAX_BODY + 1, decode_content=True)
+        if len(body) > _MAX_BODY:
+            return None
+        return _requires_of(json.loads(body))
+    except (requests.RequestException, OSError, ValueError) as exc:
+        log.debug("requires_dist of %s: %s", key, type(exc).__name__)
+        return None
+
+
+def _requires_of(document: object) -> list[str] | None:
+    info = document.get("info") if isinstance(document, dict) else None
+    if not isinstance(info, dict):
+        return None
+    requires = info.get("requires_dist") or []
+    return [item for item in requires if isinstance(item, str)] if isinstance(requires, list) else None
+
+
+def _read_cache(cache: Path, key: str) -> list[str] | None:
+    path = cache / f"{key}.json"
+    try:
+        if time.time() - path.stat().st_mtime > CACHE_DAYS * 86400:
+            return None
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return [item for item in data if isinstance(item, str)] if isinstance(data, list) else None
+
+
+def _write_cache(cache: Path, key: str, requires: Sequence[str]) -> None:
+    """Written beside and moved into place, so a concurrent reader never sees half a file; failures are ignored."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f".{key}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(list(requires)), "utf-8")
+        tmp.replace(cache / f"{key}.json")
+    except OSError as exc:
+        log.debug("cannot cache requires_dist of %s: %s", key, exc)

@@ -1,0 +1,62 @@
+"""`via`: imports of distributions that a declared one installs, end to end (bundled snapshot, then the index)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.functional.expect import expectations, project
+from tests.functional.test_cli import SCHEMA, check_json, cli, offline
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(SCHEMA)
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).write_text(text, "utf-8")
+    return root
+
+
+def test_offline_the_bundled_snapshot_answers_and_nothing_breaks_in_sync(capsys, validator) -> None:
+    root = project("installed_through")
+    code, report = offline(capsys, validator, root, "--mode", "no-pin")
+    via = {item["package"]: item for item in report["missing"] if item["via"]}
+    expected = {e.package: e.via for e in expectations(root) if e.verdict == "via"}
+    assert {name: tuple(item["via"]) for name, item in via.items()} == expected
+    assert {item["via_source"] for item in via.values()} == {"snapshot"}
+    assert "pydantic" not in report["requirements"]  # suggested in its own section, not added
+    assert code == 1  # PyYAML is missing outright
+
+
+def test_fail_on_any_counts_what_comes_through_a_declared_distribution(capsys, tmp_path) -> None:
+    root = write(tmp_path, {"requirements.txt": "fastapi\n", "app.py": "import fastapi\nimport pydantic\n"})
+    assert cli(capsys, "check", root, "--offline", "--fail-on", "missing")[0] == 0
+    assert cli(capsys, "check", root, "--offline", "--fail-on", "any")[0] == 1
+
+
+def test_the_index_answers_for_a_distribution_the_snapshot_does_not_know(
+    capsys, validator, pypi, tmp_path, monkeypatch
+) -> None:
+    pypi.set_document(
+        "zq-scheduler", {"info": {"name": "zq-scheduler", "version": "3.6.3", "requires_dist": ["pytz", "tzlocal>=2"]}}
+    )
+    root = write(tmp_path, {"requirements.txt": "zq-scheduler==3.6.3\n", "jobs.py": "import pytz\nimport tzlocal\n"})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    code, report = check_json(capsys, validator, root, "--index-url", pypi.url, "--mode", "no-pin")
+    assert code == 0 and report["in_sync"]
+    assert [(item["package"], item["via"], item["via_source"]) for item in report["missing"]] == [
+        ("pytz", ["zq-scheduler"], "index"),
+        ("tzlocal", ["zq-scheduler"], "index"),
+    ]
+
+
+def test_offline_asks_no_index(capsys, validator, pypi, tmp_path) -> None:
+    root = write(tmp_path, {"requirements.txt": "zq-scheduler\n", "jobs.py": "import pytz\n"})
+    code, report = check_json(capsys, validator, root, "--offline", "--index-url", pypi.url)
+    assert pypi.count() == 0
+    assert code == 1 and report["missing"][0]["via"] == []  # nothing known offline: a plain alarm
