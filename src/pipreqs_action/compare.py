@@ -77,6 +77,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
 def _providers(declared: Declared, names: ImportNames) -> dict[str, frozenset[str]]:
     """Import paths each declared distribution provides; optional groups count as declared."""
     requirements = [*declared.requirements, *(req for _, group in declared.optional_groups for req in group)]
+    requirements += declared.inherited  # a project inside another runs with the enclosing one installed
     return {req.key: names.provides(req.name) for req in requirements}
 
 

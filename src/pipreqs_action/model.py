@@ -127,6 +127,7 @@ class Declared:
     commented: tuple[Requirement, ...] = ()  # commented-out entries: packages the author knowingly left out
     target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
     first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
+    inherited: tuple[Requirement, ...] = ()  # what the enclosing project declares, for a project inside another
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,10 +97,9 @@ def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
     and the enclosing project's own modules are first-party to it."""
     if enclosing is None:
         return declared
-    inherited = (*enclosing.requirements, *(req for _, group in enclosing.optional_groups for req in group))
-    groups = (*declared.optional_groups, ("declared by the enclosing project", inherited))
+    inherited = (*enclosing.requirements, *enclosing.inherited)
     first_party = tuple(sorted({*declared.first_party, *enclosing.first_party}))
-    return dataclasses.replace(declared, optional_groups=groups, first_party=first_party)
+    return dataclasses.replace(declared, inherited=inherited, first_party=first_party)
 
 
 def rebase(report: Report, folder: str) -> Report:
