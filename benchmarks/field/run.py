@@ -4,8 +4,8 @@
     python benchmarks/field/run.py TREES --markdown         # the per-repository table for the README
     python benchmarks/field/run.py TREES --write-baseline   # record today's alarms as the baseline
 
-An *alarm* is what would open the Action's issue: a ``missing`` entry that is not optional, not installed
-through a declared distribution (``via``) and not in secondary code, in a report whose ``in_sync`` is false.
+An *alarm* is what would open the Action's issue: a ``missing`` (or ``dev_only``) entry that is not optional, not
+installed through a declared distribution (``via``) and not in secondary code, in a report whose ``in_sync`` is false.
 Every alarm is judged by a person who read the code, in ``verdicts.toml``::
 
     ["owner/name"]
@@ -42,6 +42,9 @@ else:  # Python 3.10
 ENGINE = Path(sys.executable).parent / "pipreqs-action"
 SLOW_SECONDS = 1.0
 _NOT_ALARM_FLAGS = ("optional", "via", "secondary")  # any of them truthy: reported, but never opens the issue
+# Lists of the JSON report whose entries break in_sync: undeclared imports, and app imports that only a development
+# declaration provides ("dev_only", since the manifests change).
+_ALARM_LISTS = ("missing", "dev_only")
 
 
 def normalize(name: str) -> str:
@@ -83,6 +86,7 @@ class Outcome:
     crash: str = ""
     alarms: list[str] = field(default_factory=list)
     reported: set[str] = field(default_factory=set)  # every missing entry, alarm or not
+    reported_via: set[str] = field(default_factory=set)  # missing entries the engine says a declared one installs
     note: str = ""
     true: list[str] = field(default_factory=list)
     false: list[str] = field(default_factory=list)
@@ -96,12 +100,27 @@ class Outcome:
 
 
 def is_alarm(entry: Mapping[str, Any]) -> bool:
-    return not any(entry.get(flag) for flag in _NOT_ALARM_FLAGS)
+    return not any(entry.get(flag) for flag in _NOT_ALARM_FLAGS) and entry.get("scope") != "secondary"
+
+
+def _has_via(entry: object) -> bool:
+    return isinstance(entry, Mapping) and "package" in entry and bool(entry.get("via"))
+
+
+def via_found(outcomes: Iterable[Outcome], verdicts: Mapping[str, Mapping[str, Verdict]]) -> tuple[int, int]:
+    """How many packages judged ``via`` the engine now reports with a ``via``, out of all judged so."""
+    judged = found = 0
+    for outcome in outcomes:
+        for package, verdict in verdicts.get(outcome.repo.name, {}).items():
+            if verdict.kind == "via":
+                judged += 1
+                found += package in outcome.reported_via
+    return found, judged
 
 
 def alarms_of(report: Mapping[str, Any]) -> tuple[list[str], set[str], str]:
     """The alarmed packages, every reported missing package, and a note when flags and ``in_sync`` disagree."""
-    entries = [e for e in report.get("missing", []) if isinstance(e, Mapping) and "package" in e]
+    entries = [e for key in _ALARM_LISTS for e in report.get(key, []) if isinstance(e, Mapping) and "package" in e]
     reported = {normalize(str(e["package"])) for e in entries}
     flagged = sorted({normalize(str(e["package"])) for e in entries if is_alarm(e)})
     if report.get("in_sync", not flagged):
@@ -132,6 +151,7 @@ def check(repo: Repo, tree: Path, extra: Sequence[str], repeat: int) -> Outcome:
         outcome.crash = f"no JSON report ({error})"
         return outcome
     outcome.alarms, outcome.reported, outcome.note = alarms_of(report)
+    outcome.reported_via = {normalize(str(e["package"])) for e in report.get("missing", []) if _has_via(e)}
     return outcome
 
 
@@ -211,7 +231,7 @@ def totals(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     }
 
 
-def print_text(outcomes: Sequence[Outcome], lost: Sequence[str]) -> None:
+def print_text(outcomes: Sequence[Outcome], lost: Sequence[str], via: tuple[int, int]) -> None:
     rows = [HEADER, *(row(o) for o in outcomes)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER) - 1)]
     for r in rows:
@@ -223,12 +243,13 @@ def print_text(outcomes: Sequence[Outcome], lost: Sequence[str]) -> None:
     print()
     for key, value in totals(outcomes).items():
         print(f"{key:32} {value}")
+    print(f"{'judged via, reported with via':32} {via[0]} of {via[1]}")
     print(f"{'true alarms lost vs baseline':32} {len(lost)}")
     for line in lost:
         print(f"  LOST {line}")
 
 
-def print_markdown(outcomes: Sequence[Outcome], lost: Sequence[str]) -> None:
+def print_markdown(outcomes: Sequence[Outcome], lost: Sequence[str], via: tuple[int, int]) -> None:
     print("| " + " | ".join(HEADER) + " |")
     print("|" + "---|" * len(HEADER))
     for outcome in outcomes:
@@ -238,6 +259,7 @@ def print_markdown(outcomes: Sequence[Outcome], lost: Sequence[str]) -> None:
     print("|---|---|")
     for key, value in totals(outcomes).items():
         print(f"| {key} | {value} |")
+    print(f"| judged via, reported with via | {via[0]} of {via[1]} |")
     print(f"| true alarms lost vs baseline | {len(lost)} |")
 
 
@@ -270,9 +292,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.baseline.write_text(json.dumps(baseline_out, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline.exists() else {}
     lost = lost_true_alarms(outcomes, baseline, verdicts)
-    (print_markdown if args.markdown else print_text)(outcomes, lost)
+    via = via_found(outcomes, verdicts)
+    (print_markdown if args.markdown else print_text)(outcomes, lost, via)
     if args.json:
-        dump = [{**vars(o), "repo": o.repo.name, "reported": sorted(o.reported)} for o in outcomes]
+        dump = [{**vars(o), "repo": o.repo.name, "reported": sorted(o.reported), "reported_via": sorted(o.reported_via)}
+                for o in outcomes]  # fmt: skip
         args.json.write_text(json.dumps({"outcomes": dump, "totals": totals(outcomes), "lost": lost}, indent=2))
     return 0
 

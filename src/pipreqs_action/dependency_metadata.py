@@ -55,6 +55,9 @@ _PLATFORMS = (
     {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix", "platform_machine": "arm64"},
 )
 _PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+_SNAPSHOT_FORM = re.compile(
+    r"""[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]*\])?(; extra == "[^"]+"( or extra == "[^"]+")*)?\Z"""
+)
 _EXTRA_NAMES = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
 
 DependencySource = Callable[[Sequence[str]], Mapping[str, Sequence[str]]]
@@ -70,12 +73,30 @@ class Dependencies:
 
 
 def dependencies_of(
-    requirements: Iterable[model.Requirement], *, index_url: str, offline: bool
+    requirements: Sequence[model.Requirement], *, index_url: str, offline: bool
 ) -> tuple[Dependencies, tuple[str, ...]]:
-    """What the declared requirements install, from the snapshot, then (unless offline) the index; and warnings."""
+    """What the declared requirements install, from the snapshot, then (unless offline) the index; and warnings.
+
+    A declaration the snapshot does not know costs a request anyway: when it is pinned exactly, that request is
+    for its own release's metadata (``{index}/{name}/{version}/json``), the latest release's only as a fallback.
+    One the snapshot knows is answered from it, without a request, by the latest release's metadata.
+    """
     warnings: list[str] = []
     declared = [(req.name, tuple(req.extras)) for req in requirements]
-    return installed_through(declared, _lookups(index_url, offline, warnings)), tuple(warnings)
+    known = snapshot()
+    pins = {
+        key: version
+        for req in requirements
+        if (version := _pinned(req.specifier)) and (key := _key(req.name)) not in known
+    }
+    return installed_through(declared, _lookups(index_url, offline, warnings), pins), tuple(warnings)
+
+
+def _pinned(specifier: str) -> str:
+    """The version of an exact pin (``==3.6.3``), else "": its own metadata is asked for (pytz came with
+    APScheduler 3.6, no longer with 3.11)."""
+    match = re.fullmatch(r"\s*===?\s*([A-Za-z0-9._+!-]+)\s*", specifier)
+    return match[1] if match and "*" not in match[1] else ""
 
 
 def requires_of(
@@ -106,9 +127,15 @@ def _lookups(index_url: str, offline: bool, warnings: list[str]) -> list[tuple[s
 
 
 def installed_through(
-    declared: Iterable[tuple[str, Sequence[str]]], lookups: Sequence[tuple[str, DependencySource]]
+    declared: Iterable[tuple[str, Sequence[str]]],
+    lookups: Sequence[tuple[str, DependencySource]],
+    pins: Mapping[str, str] | None = None,
 ) -> Dependencies:
-    """Follow ``requires_dist`` from each declared ``(name, extras)``, asking each named lookup in turn."""
+    """Follow ``requires_dist`` from each declared ``(name, extras)``, asking each named lookup in turn.
+
+    A declared distribution pinned exactly (``pins``: key -> version) is looked up as ``name==version`` first
+    (its own release's metadata); only when no lookup knows that release is its latest used instead.
+    """
     through: dict[str, set[str]] = {}
     sources: dict[str, str] = {}
     known: dict[str, tuple[str, Sequence[str]]] = {}
@@ -116,6 +143,8 @@ def installed_through(
         (_key(name), frozenset(_key(extra) for extra in extras), _key(name)) for name, extras in declared
     }
     declared_keys = {key for key, _, _ in frontier}
+    _look_up(sorted(f"{key}=={version}" for key, version in (pins or {}).items()), lookups, known)
+    known.update((key.partition("==")[0], answer) for key, answer in list(known.items()))
     for _ in range(MAX_DEPTH):
         _look_up(sorted({key for key, _, _ in frontier} - known.keys()), lookups, known)
         following: set[tuple[str, frozenset[str], str]] = set()
@@ -146,10 +175,27 @@ def _look_up(
 def _applicable(requirements: Sequence[str], extras: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
     found: list[tuple[str, frozenset[str]]] = []
     for text in requirements:
-        parsed = _parse(text)
-        if parsed is not None and (parsed.marker is None or _holds(str(parsed.marker), extras)):
-            found.append((_key(parsed.name), frozenset(_key(extra) for extra in parsed.extras)))
+        item = _simple(text, extras) if _SNAPSHOT_FORM.match(text) else _parsed(text, extras)
+        if item is not None:
+            found.append(item)
     return found
+
+
+def _simple(text: str, extras: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    """The snapshot's own forms (``name``, ``name[x,y]``, ``name; extra == "a" or extra == "b"``), read without
+    packaging's parser: a run reads thousands of them, and only a few would ever need a real marker evaluation."""
+    head, _, marker = text.partition(";")
+    if marker and not extras & {_key(extra) for extra in _EXTRA_NAMES.findall(marker)}:
+        return None
+    name, _, rest = head.strip().partition("[")
+    return _key(name), frozenset(_key(extra) for extra in rest.rstrip("]").split(",") if extra.strip())
+
+
+def _parsed(text: str, extras: frozenset[str]) -> tuple[str, frozenset[str]] | None:
+    parsed = _parse(text)
+    if parsed is None or (parsed.marker is not None and not _holds(str(parsed.marker), extras)):
+        return None
+    return _key(parsed.name), frozenset(_key(extra) for extra in parsed.extras)
 
 
 def _key(name: str) -> str:
@@ -181,14 +227,15 @@ def _holds(marker: str, extras: frozenset[str]) -> bool:
 
 
 @functools.cache
-def snapshot() -> Mapping[str, Sequence[str]]:
-    """The bundled requirements of the most downloaded distributions (normalised name -> requires_dist)."""
+def snapshot() -> Mapping[str, Sequence[object]]:
+    """The bundled requirements of the most downloaded distributions, as stored (see ``encode_snapshot``)."""
     try:
         data = json.loads(SNAPSHOT.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         log.warning("%s: cannot read the dependency snapshot: %s", SNAPSHOT, exc)
         return {}
-    return {key: _decode(entry) for key, entry in data.get("projects", {}).items()}
+    projects = data.get("projects", {}) if isinstance(data, dict) else {}
+    return projects if isinstance(projects, dict) else {}
 
 
 def _decode(entry: Sequence[object]) -> tuple[str, ...]:
@@ -200,8 +247,16 @@ def _decode(entry: Sequence[object]) -> tuple[str, ...]:
 
 
 def snapshot_lookup(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
+    """``requires_dist`` (as requirement strings) of the names the snapshot knows, decoded only when asked; a
+    ``name==version`` key only when the snapshot holds that very release."""
     data = snapshot()
-    return {key: data[key] for key in keys if key in data}
+    found = {}
+    for key in keys:
+        name, _, version = key.partition("==")
+        entry = data.get(name)
+        if entry and (not version or entry[0] == version):
+            found[key] = _decode(entry)
+    return found
 
 
 def encode_snapshot(about: Mapping[str, str], projects: Mapping[str, tuple[str, Sequence[str]]]) -> str:

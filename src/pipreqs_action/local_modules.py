@@ -56,11 +56,21 @@ class LocalModules:
 
     def is_local(self, path: str, name: str) -> bool:
         """Would ``import name`` in the file ``path`` find a module or package of the project?"""
-        directory = path.rpartition("/")[0]
+        directory, _, file_name = path.rpartition("/")
         visible = self._visible.get(directory)
         if visible is None:
             visible = self._visible[directory] = self._visible_from(directory)
+        if name in visible and file_name.rpartition(".")[0] == name:
+            return self._elsewhere_than(directory, name)
         return name in visible
+
+    def _elsewhere_than(self, directory: str, name: str) -> bool:
+        """``flask.py`` importing ``flask`` means the real package (a file importing itself is a known pitfall, never
+        the intent): local only when another folder on the search path has the name."""
+        search = self._search_path(directory)[1:]
+        return any(
+            name in self._children.get(folder, ()) or name in self._anywhere_below.get(folder, ()) for folder in search
+        )
 
     def _visible_from(self, directory: str) -> frozenset[str]:
         """Every name importable from a file in ``directory``: one set per folder, so each lookup is one test."""

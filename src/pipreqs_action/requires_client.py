@@ -31,6 +31,7 @@ DEADLINE = 10.0  # for the whole batch, however many names
 WORKERS = 8
 _MAX_BODY = 64 * 1024 * 1024
 _SIMPLE_ROOTS = ("simple", "+simple")
+_FAILED: list[str] = []  # a sentinel (compared by identity): the index could not be used for this name
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,8 @@ class RequiresLookup:
 def fetch_requires(
     keys: Sequence[str], *, index_url: str, cache_dir: Path | None = None, deadline: float = DEADLINE
 ) -> RequiresLookup:
-    """``requires_dist`` of each normalised name in ``keys``, from the cache or the index's JSON API."""
+    """``requires_dist`` of each normalised name in ``keys`` (``name==version`` for one release), from the cache
+    or the index's JSON API (``{index}/{name}/json``, ``{index}/{name}/{version}/json``)."""
     base, auth = _split_credentials(index_url)
     if not keys or urlsplit(base).path.rstrip("/").rpartition("/")[2] in _SIMPLE_ROOTS:
         return RequiresLookup({})
@@ -54,12 +56,14 @@ def fetch_requires(
     if not wanted:
         return RequiresLookup(found)
     fetched = _fetch_all(base, auth, wanted, deadline)
-    for key, requires in fetched.items():
-        _write_cache(cache, key, requires)
-    found.update(fetched)
-    unanswered = len(wanted) - len(fetched)
-    warning = f"dependency data: the index did not answer for {unanswered} of {len(wanted)} distributions"
-    return RequiresLookup(found, (warning,) if unanswered else ())
+    answered = {key: requires for key, requires in fetched.items() if requires is not _FAILED}
+    for key, requires in answered.items():
+        if requires is not None:
+            _write_cache(cache, key, requires)
+    found.update((key, requires) for key, requires in answered.items() if requires is not None)
+    failed = len(wanted) - len(answered)  # a timeout or a broken answer; "not found" is an answer
+    warning = f"dependency data: the index did not answer for {failed} of {len(wanted)} distributions"
+    return RequiresLookup(found, (warning,) if failed else ())
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -77,7 +81,10 @@ def _split_credentials(index_url: str) -> tuple[str, tuple[str, str] | None]:
     return f"{parts.scheme}://{netloc}{parts.path}", auth
 
 
-def _fetch_all(base: str, auth: tuple[str, str] | None, keys: Sequence[str], deadline: float) -> dict[str, list[str]]:
+def _fetch_all(
+    base: str, auth: tuple[str, str] | None, keys: Sequence[str], deadline: float
+) -> dict[str, list[str] | None]:
+    """Answers that came in time: requires_dist, None for a project the index does not have, or ``_FAILED``."""
     import requests  # slow to import: only runs that ask the index pay for it
 
     session = requests.Session()
@@ -87,27 +94,30 @@ def _fetch_all(base: str, auth: tuple[str, str] | None, keys: Sequence[str], dea
     try:
         futures = {key: pool.submit(_fetch_one, session, base, key) for key in keys}
         wait(futures.values(), timeout=deadline)
-        done = {key: future.result() for key, future in futures.items() if future.done()}
-        return {key: result for key, result in done.items() if result is not None}
+        return {key: future.result() for key, future in futures.items() if future.done()}
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         session.close()
 
 
 def _fetch_one(session: Any, base: str, key: str) -> list[str] | None:
+    """requires_dist, None when the index has no such project (404), ``_FAILED`` for anything else."""
     import requests
 
     try:
-        with session.get(f"{base}/{quote(key)}/json", timeout=TIMEOUT, stream=True) as response:
-            if response.status_code != 200:
+        name, _, version = key.partition("==")  # "name==1.2": that release's metadata
+        path = f"{quote(name)}/{quote(version)}" if version else quote(name)
+        with session.get(f"{base}/{path}/json", timeout=TIMEOUT, stream=True) as response:
+            if response.status_code == 404:
                 return None
+            if response.status_code != 200:
+                return _FAILED
             body = response.raw.read(_MAX_BODY + 1, decode_content=True)
-        if len(body) > _MAX_BODY:
-            return None
-        return _requires_of(json.loads(body))
+        requires = _requires_of(json.loads(body)) if len(body) <= _MAX_BODY else None
+        return _FAILED if requires is None else requires
     except (requests.RequestException, OSError, ValueError) as exc:
         log.debug("requires_dist of %s: %s", key, type(exc).__name__)
-        return None
+        return _FAILED
 
 
 def _requires_of(document: object) -> list[str] | None:

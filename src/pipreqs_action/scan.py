@@ -37,6 +37,14 @@ from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped, SourceText
+from pipreqs_action.reachability import (
+    PACKAGING_MANIFESTS,
+    Packages,
+    console_scripts,
+    is_library,
+    optional_integrations,
+    package_imports,
+)
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.vendoring import copied_from, vendored_roots
 
@@ -56,6 +64,7 @@ class _FileFacts:
     import_roots: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     copied_from: str = ""  # the project its header says it was copied from
+    package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -77,14 +86,17 @@ def scan(
     """
     tree = discover_tree(root, exclude)
     on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
-    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk), tree.files)
+    packages = Packages(tree.files if is_library(tree.markers) else ())
+    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages), tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts) or on_disk
-    layout = _layout(tree, facts, declared_in=declared_in, secondary=secondary, app=app)
+    readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
+    layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
+    layout.add_reasons(_integrations(root, tree, facts, layout, packages))
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
-    for refs, problem, _ in results:
-        found.extend(_resolved(refs, local, layout))
+    for refs, problem, file_facts in results:
+        found.extend(_resolved(refs, local, layout, file_facts.writes))
         if problem is not None:
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
@@ -109,7 +121,13 @@ def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules | None:
 
 
 def _layout(
-    tree: Tree, facts: list[_FileFacts], *, declared_in: Sequence[str], secondary: Sequence[str], app: Sequence[str]
+    tree: Tree,
+    facts: list[_FileFacts],
+    *,
+    readme: str,
+    declared_in: Sequence[str],
+    secondary: Sequence[str],
+    app: Sequence[str],
 ) -> Layout:
     roots = [folder for file_facts in facts for folder in file_facts.import_roots]
     return Layout(
@@ -118,19 +136,54 @@ def _layout(
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
+        readme=readme,
         secondary=secondary,
         app=app,
     )
 
 
-def _resolved(refs: list[ImportRef], local: LocalModules, layout: Layout) -> Iterable[ImportRef]:
-    """The file's imports that the project does not provide itself, each saying whose code made it."""
+def _integrations(
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> dict[str, str]:
+    """Modules of a library that nothing it runs imports (``reachability``), with the reason to show."""
+    if not packages.names:
+        return {}
+    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
+    return optional_integrations(
+        tree.files,
+        {file_facts.rel: file_facts.package_imports for file_facts in facts},
+        packages=packages,
+        app_code=[path for path in tree.files if not layout.reason(path)],
+        manifests=tree.markers,
+        scripts=console_scripts(texts),
+    )
+
+
+def _small_text(path: Path) -> str:
+    """A root packaging file's text for its entry points; unreadable or huge: nothing (entry points are a bonus)."""
+    try:
+        if path.is_symlink() or path.stat().st_size > 1024 * 1024:
+            return ""
+        return path.read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _resolved(
+    refs: list[ImportRef], local: LocalModules, layout: Layout, writes: Sequence[str] = ()
+) -> Iterable[ImportRef]:
+    """The file's imports that the project does not provide itself, each saying whose code made it.
+
+    A notebook's ``%%writefile dir/x.py`` cells are code of those files: their imports also resolve from there.
+    """
     if not refs:
         return
     path = refs[0].location.path
     reason = layout.reason(path)
     for ref in refs:
-        if ref.module == _STALE or not local.is_local(path, ref.root):
+        if ref.module == _STALE or not (
+            local.is_local(path, ref.root) or any(local.is_local(written, ref.root) for written in writes)
+        ):
             yield dataclasses.replace(ref, secondary=reason) if reason else ref
         elif ref.ignore_line:
             yield _stale_marker(path, ref.ignore_line)
@@ -148,6 +201,7 @@ class _Reader:
     stdlib: frozenset[str]
     full_parse: bool
     local: LocalModules
+    packages: Packages
 
     def __call__(self, rel: str) -> FileResult:
         source = files.read_source(self.root, rel)
@@ -160,6 +214,11 @@ class _Reader:
             return list(_third_party(error.imports, source, self.stdlib, self.local)), Skipped(rel, str(error)), facts
         except imports.NotPython as error:
             return [], Skipped(rel, str(error)), facts
+        if self.packages.names:
+            modules = [(item.module, item.names) for item in raw]
+            facts = dataclasses.replace(
+                facts, package_imports=package_imports(source.text, rel, modules, self.packages)
+            )
         return list(_third_party(raw, source, self.stdlib, self.local)), None, facts
 
 

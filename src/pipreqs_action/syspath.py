@@ -19,7 +19,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-__all__ = ["import_roots"]
+__all__ = ["import_roots", "statement_at"]
 
 _CALL = re.compile(r"\bsys\s*\.\s*path\s*\.\s*(?:append|insert|extend)\s*\(|\baddsitedir\s*\(|\bsys\s*\.\s*path\s*\[")
 _MAX_LINES = 8  # a call spread over more lines than this is passed over
@@ -35,7 +35,7 @@ def import_roots(text: str, rel: str) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for number, line in enumerate(lines):
         if _CALL.search(line) and not line.lstrip().startswith("#"):
-            node = _statement(lines, number)
+            node = statement_at(lines, number)
             for expr in _path_arguments(node):
                 folder = _Evaluator(lines[:number], rel).folder(expr)
                 if folder is not None:
@@ -43,7 +43,7 @@ def import_roots(text: str, rel: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _statement(lines: list[str], start: int) -> ast.stmt | None:
+def statement_at(lines: list[str], start: int) -> ast.stmt | None:
     """The statement starting at ``start``, which may continue over a few lines; None when it does not parse."""
     indent = len(lines[start]) - len(lines[start].lstrip())
     for end in range(start + 1, min(start + _MAX_LINES, len(lines)) + 1):
@@ -150,7 +150,7 @@ class _Evaluator:
         pattern = re.compile(rf"^\s*{re.escape(name)}\s*=[^=]")
         for number in range(len(self.above) - 1, -1, -1):
             if pattern.match(self.above[number]):
-                node = _statement(self.above, number)
+                node = statement_at(self.above, number)
                 if isinstance(node, ast.Assign) and len(node.targets) == 1:
                     inner = _Evaluator(self.above[:number], self.rel)
                     inner.depth = self.depth + 1

@@ -86,7 +86,9 @@ def test_the_snapshot_file_round_trips_and_drops_what_never_applies(tmp_path, mo
     monkeypatch.setattr(dependency_metadata, "SNAPSHOT", path)
     snapshot.cache_clear()
     try:
-        assert set(snapshot()["uvicorn"]) == {"click", "colorama", "h11", 'httptools; extra == "standard"'}
+        found = dependency_metadata.snapshot_lookup(["uvicorn", "nowhere"])
+        assert set(found["uvicorn"]) == {"click", "colorama", "h11", 'httptools; extra == "standard"'}
+        assert "nowhere" not in found
     finally:
         snapshot.cache_clear()
 

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+
+from pipreqs_action.dependency_metadata import dependencies_of
+from pipreqs_action.model import Location, Requirement
 from pipreqs_action.requires_client import fetch_requires
 
 
@@ -24,7 +35,7 @@ def test_unknown_names_and_broken_answers_are_unknown_with_a_warning(pypi, tmp_p
     pypi.set_answer("broken", status=200, body=b"not json")
     found = fetch_requires(["broken", "nowhere"], index_url=pypi.url, cache_dir=tmp_path)
     assert found.requires == {}
-    assert found.warnings and "2 of 2" in found.warnings[0]
+    assert found.warnings and "1 of 2" in found.warnings[0]  # a 404 is an answer, a broken body is not
 
 
 def test_lookups_run_concurrently_under_one_deadline(tmp_path) -> None:
@@ -52,3 +63,58 @@ def test_a_simple_index_has_no_json_api_and_is_not_asked(pypi, tmp_path) -> None
     found = fetch_requires(["six"], index_url=pypi.url.replace("/pypi", "/simple"), cache_dir=tmp_path)
     assert found.requires == {} and found.warnings == ()
     assert pypi.count() == 0
+
+
+class _Releases(BaseHTTPRequestHandler):
+    """Answers ``/pypi/<name>/<version>/json`` (one release's metadata) and ``/pypi/<name>/json`` (the latest)."""
+
+    documents: ClassVar[dict[str, dict[str, object]]] = {
+        "/pypi/zq-scheduler/3.6.3/json": document(["pytz", "tzlocal>=1.2", "six>=1.4.0"]),
+        "/pypi/zq-scheduler/json": document(["tzlocal>=3.0"]),
+    }
+
+    def do_GET(self) -> None:
+        body = self.documents.get(self.path)
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(body or {"message": "Not Found"}).encode())
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def releases() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Releases)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/pypi"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_pinned_release_is_asked_for_its_own_metadata(releases, tmp_path) -> None:
+    found = fetch_requires(["zq-scheduler==3.6.3", "zq-scheduler"], index_url=releases, cache_dir=tmp_path)
+    assert found.requires["zq-scheduler==3.6.3"] == ["pytz", "tzlocal>=1.2", "six>=1.4.0"]
+    assert found.requires["zq-scheduler"] == ["tzlocal>=3.0"]
+
+
+def test_a_pinned_declaration_the_snapshot_does_not_know_follows_its_own_release(releases, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    pinned = Requirement(
+        "zq-scheduler", "zq-scheduler", Location("requirements.txt", 1), "zq-scheduler==3.6.3", "==3.6.3"
+    )
+    dependencies, warnings = dependencies_of([pinned], index_url=releases, offline=False)
+    assert dependencies.through["pytz"] == ("zq-scheduler",) and dependencies.sources["pytz"] == "index"
+    assert warnings == ()  # pytz, tzlocal and six are unknown to this index: not found is an answer, not a failure
+    latest = dataclasses.replace(pinned, line="zq-scheduler", specifier="")
+    dependencies, _ = dependencies_of([latest], index_url=releases, offline=False)
+    assert "pytz" not in dependencies.through and "tzlocal" in dependencies.through
+
+
+def test_a_pinned_declaration_the_snapshot_knows_costs_no_request(releases, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    pinned = Requirement("fastapi", "fastapi", Location("requirements.txt", 1), "fastapi==0.100.0", "==0.100.0")
+    dependencies, warnings = dependencies_of([pinned], index_url="http://127.0.0.1:9/pypi", offline=False)
+    assert dependencies.sources["pydantic"] == "snapshot" and warnings == ()

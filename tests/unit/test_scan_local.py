@@ -173,3 +173,24 @@ def test_an_unknown_import_matching_a_module_elsewhere_in_the_tree_is_local(tmp_
 def test_nothing_elsewhere_leaves_the_scan_as_it_is() -> None:
     scanned = ScanResult((ImportRef("x", Location("a.py", 1)),))
     assert resolve_elsewhere(scanned, FakeNames(set())) is scanned
+
+
+def test_a_file_named_like_the_package_it_imports_means_the_package() -> None:
+    """``adapters/flask.py`` doing ``import flask`` wants Flask, not itself."""
+    local = LocalModules(["pkg/adapters/flask.py", "pkg/adapters/other.py", "tools/redis.py", "redis/__init__.py"])
+    assert not local.is_local("pkg/adapters/flask.py", "flask")
+    assert local.is_local("pkg/adapters/other.py", "flask")  # a sibling still finds the file
+    assert local.is_local("tools/redis.py", "redis")  # another folder on the path has it
+
+
+def test_a_writefile_cell_resolves_its_imports_from_the_file_it_writes(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "course/05_modular.ipynb": notebook(
+                "%%writefile going_modular/data_setup.py\nimport torchvision\n",
+                "%%writefile going_modular/train.py\nimport data_setup\nimport torch\n",
+            )
+        },
+    )
+    assert modules(root) == ["torch", "torchvision"]

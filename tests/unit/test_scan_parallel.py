@@ -12,6 +12,7 @@ import pytest
 from pipreqs_action import scan as scan_module
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.model import Skipped
+from pipreqs_action.reachability import Packages
 from pipreqs_action.scan import scan
 
 pytestmark = [
@@ -79,7 +80,7 @@ def test_a_helper_that_dies_costs_time_not_results(
     tree: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
     paths = sorted(str(path.relative_to(tree)) for path in tree.rglob("*.py"))
-    reader = scan_module._Reader(tree, scan_module.standard_library(), False, LocalModules(paths))
+    reader = scan_module._Reader(tree, scan_module.standard_library(), False, LocalModules(paths), Packages(()))
     parent = os.getpid()
 
     def dying_in_helpers(rel: str) -> scan_module.FileResult:
