@@ -63,6 +63,9 @@ def headline(report: Report) -> str:
         extra = f" ({optional} optional import{'s' * (optional != 1)} not declared)" if optional else ""
         return f"{manifest} is in sync with the code{extra}."
     dev = len(report.dev_only)
+    if not required and not dev:  # out of sync only in projects of their own below the checked one
+        behind = [f"{item.path}/" for item in report.projects if not item.report.in_sync]
+        return f"{len(behind)} project{'s' * (len(behind) != 1)} out of sync: {', '.join(behind)}."
     dev_text = (
         f"{dev} package{'s' * (dev != 1)} the code imports {'are' if dev != 1 else 'is'} declared for development only"
     )
@@ -105,6 +108,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             for item in report.local
         ],
         "stale_ignores": [_location_dict(location) for location in report.stale_ignores],
+        "projects": [{"path": item.path, **as_dict(item.report)} for item in report.projects],
     }
 
 
@@ -200,6 +204,8 @@ def to_text(report: Report) -> str:
         out += ["", *(f"warning: {warning}" for warning in report.warnings)]
     if required:
         out += ["", *_text_fix(report)]
+    for project in report.projects:
+        out += ["", f"=== Project {project.path}/ ===", *to_text(project.report).splitlines()]
     return "".join(f"{_one_line(line)}\n" for line in out)
 
 
@@ -344,6 +350,8 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += [f"- {_code(item.path)}: {_escape(item.reason)}" for item in report.unusable_requirements]
         out += ["", "</details>", ""]
     out += [f"> {_escape(warning)}" for warning in report.warnings]
+    for project in report.projects:
+        out += ["", "---", "", f"## Project {_code(project.path + '/')}", "", to_markdown(project.report, links)]
     return "\n".join(out).rstrip() + "\n"
 
 
