@@ -49,7 +49,7 @@ MAX_IGNORE_FILE_BYTES = 1024 * 1024
 MARKER_NAMES = frozenset(
     {"requirements.txt", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "environment.yaml"}
 )
-_LICENCE_PREFIXES = ("LICENSE", "LICENCE", "COPYING")
+_MARKER_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "README")  # README: at the root, says how the app is run
 
 OUTSIDE_ROOT = "symlink points outside the repository"
 SYMLINK_LOOP = "symlink loop"
@@ -373,7 +373,7 @@ def _take_entry(walk: _Walk, entry: os.DirEntry[str], rel: str, ignores: IgnoreL
         _take_symlink(walk, entry, rel, ignores)
     elif entry.name.endswith(SOURCE_SUFFIXES) and _usable_name(walk, rel) and not _ignored(walk, rel, ignores):
         walk.files.append(rel)
-    if entry.name in MARKER_NAMES or entry.name.startswith(_LICENCE_PREFIXES):
+    if entry.name in MARKER_NAMES or entry.name.startswith(_MARKER_PREFIXES):
         walk.markers.append(rel)
 
 

@@ -12,7 +12,9 @@ and never makes the report out of sync by default. Rules, outermost folder first
   project of its own, unless it holds what the check declares;
 - tests (``tests/``, ``test_*.py``, ``conftest.py``) and packaging or task files (``setup.py``, ``noxfile.py``);
 - ``examples/``, ``demos/``, ``samples/``, ``tutorials/``, ``benchmarks/``, ``tools/``, ``scripts/``, ``docs/``,
-  unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code);
+  unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code), and for
+  ``scripts/`` and ``tools/`` unless the README tells users to run a file in them (``python scripts/txt2img.py``:
+  there they are the app's entry points);
 - notebooks in ``notebooks/`` or ``examples/`` when the repository's main code is a package. In a repository whose
   code *is* its notebooks (a book, a course, an analysis: no package, mostly ``.ipynb``) they are the app.
 
@@ -22,6 +24,7 @@ applied. The user's ``app`` patterns (gitignore style) win over everything, then
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -52,11 +55,16 @@ SECONDARY_DIRS = frozenset(
         "scripts",
         "docs",
         "doc",
+        "bench",
+        "extras",
+        "devel",
     }
 )
 NOTEBOOK_DIRS = frozenset({"notebooks", "notebook", "nbs", "examples", "example"})
 _TOOLING_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "conftest.py"})
 TESTS = "tests"
+# Named like maintainer tooling, but the app's entry points when the README runs a file in them.
+ENTRY_POINT_DIRS = frozenset({"scripts", "tools"})
 
 
 def is_test_path(path: str) -> bool:
@@ -72,7 +80,11 @@ def _is_manifest(path: str) -> bool:
 def _file_reason(name: str) -> str:
     if name in _TOOLING_FILES:
         return TESTS if name == "conftest.py" else name
-    if (name.startswith("test_") and name.endswith((".py", ".ipynb"))) or name.endswith("_test.py"):
+    if (
+        (name.startswith("test_") and name.endswith((".py", ".ipynb")))
+        or name.endswith("_test.py")
+        or name == "tests.py"
+    ):
         return TESTS
     return ""
 
@@ -88,6 +100,7 @@ class Layout:
         declared_in: Iterable[str] = (),
         vendored: Iterable[str] = (),
         copied: Mapping[str, str] | None = None,
+        readme: str = "",
         secondary: Sequence[str] = (),
         app: Sequence[str] = (),
     ) -> None:
@@ -95,6 +108,7 @@ class Layout:
         self._vendored = frozenset(folder.strip("/") for folder in vendored if folder.strip("/"))
         self._copied = dict(copied or {})
         self._later: dict[str, str] = {}
+        self._entry_folders = entry_folders(readme)
         declared_folders = {PurePosixPath(source).parent.as_posix() for source in declared_in}
         manifests = list(manifests)
         root_manifest = any("/" not in path and _is_manifest(path) for path in manifests)
@@ -154,9 +168,26 @@ class Layout:
             return TESTS
         if not self._by_name or (notebook and self._notebook_repo) or parent in self._packages:
             return ""
+        if name in ENTRY_POINT_DIRS and folder in self._entry_folders:
+            return ""
         if name in SECONDARY_DIRS or (notebook and name in self._notebook_dirs):
             return f"{name}/"
         return ""
+
+
+# `python scripts/txt2img.py --prompt ...` or `python -m tools.convert` in the README: how the app is run.
+_RUN = re.compile(r"\bpython[\d.]*\s+(?:-[A-Za-z]+\s+)*(?:(?P<path>[\w./-]+)\.py\b|-m\s+(?P<module>[\w.]+))")
+
+
+def entry_folders(readme: str) -> frozenset[str]:
+    """Folders whose files the README tells users to run: there ``scripts/`` is the app, not maintainer tooling."""
+    found = set()
+    for match in _RUN.finditer(readme):
+        path = match["path"] or (match["module"] or "").replace(".", "/")
+        folder = path.removeprefix("./").rpartition("/")[0]
+        if folder and not folder.startswith(("/", "..")):
+            found.add(folder)
+    return frozenset(found)
 
 
 def _spec(patterns: Sequence[str]) -> GitIgnoreSpec | None:

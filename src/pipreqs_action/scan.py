@@ -90,12 +90,13 @@ def scan(
     results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages), tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts) or on_disk
-    layout = _layout(tree, facts, declared_in=declared_in, secondary=secondary, app=app)
+    readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
+    layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons(_integrations(root, tree, facts, layout, packages))
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
-    for refs, problem, _ in results:
-        found.extend(_resolved(refs, local, layout))
+    for refs, problem, file_facts in results:
+        found.extend(_resolved(refs, local, layout, file_facts.writes))
         if problem is not None:
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
@@ -120,7 +121,13 @@ def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules | None:
 
 
 def _layout(
-    tree: Tree, facts: list[_FileFacts], *, declared_in: Sequence[str], secondary: Sequence[str], app: Sequence[str]
+    tree: Tree,
+    facts: list[_FileFacts],
+    *,
+    readme: str,
+    declared_in: Sequence[str],
+    secondary: Sequence[str],
+    app: Sequence[str],
 ) -> Layout:
     roots = [folder for file_facts in facts for folder in file_facts.import_roots]
     return Layout(
@@ -129,6 +136,7 @@ def _layout(
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
+        readme=readme,
         secondary=secondary,
         app=app,
     )
@@ -161,14 +169,21 @@ def _small_text(path: Path) -> str:
         return ""
 
 
-def _resolved(refs: list[ImportRef], local: LocalModules, layout: Layout) -> Iterable[ImportRef]:
-    """The file's imports that the project does not provide itself, each saying whose code made it."""
+def _resolved(
+    refs: list[ImportRef], local: LocalModules, layout: Layout, writes: Sequence[str] = ()
+) -> Iterable[ImportRef]:
+    """The file's imports that the project does not provide itself, each saying whose code made it.
+
+    A notebook's ``%%writefile dir/x.py`` cells are code of those files: their imports also resolve from there.
+    """
     if not refs:
         return
     path = refs[0].location.path
     reason = layout.reason(path)
     for ref in refs:
-        if ref.module == _STALE or not local.is_local(path, ref.root):
+        if ref.module == _STALE or not (
+            local.is_local(path, ref.root) or any(local.is_local(written, ref.root) for written in writes)
+        ):
             yield dataclasses.replace(ref, secondary=reason) if reason else ref
         elif ref.ignore_line:
             yield _stale_marker(path, ref.ignore_line)

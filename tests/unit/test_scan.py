@@ -232,6 +232,7 @@ def test_the_standard_library_list_covers_this_interpreter_and_older_releases() 
         "fabfile.py",
         "test_app.py",
         "app_test.py",
+        "app/tests.py",  # Django's convention: the app's tests module
     ],
 )
 def test_test_docs_and_packaging_paths(path) -> None:
@@ -239,7 +240,7 @@ def test_test_docs_and_packaging_paths(path) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["app.py", "contest.py", "latest.py", "testsuite/app.py", "app/tests.py", "attest/x.py"]
+    "path", ["app.py", "contest.py", "latest.py", "testsuite/app.py", "app/tested.py", "attest/x.py"]
 )
 def test_application_paths(path) -> None:
     assert not is_test_path(path)

@@ -183,3 +183,29 @@ def test_scan_marks_each_import_with_whose_code_made_it(tmp_path: Path) -> None:
     assert claimed == {"rich": "a configured secondary path", "matplotlib": "examples/", "flask": ""}
     declared = {ref.module: ref.secondary for ref in scan(root, declared_in=["web/requirements.txt"]).imports}
     assert declared["flask"] == ""
+
+
+def test_scripts_the_readme_runs_are_the_apps_entry_points() -> None:
+    readme = "Run it:\n\n    python scripts/txt2img.py --prompt x\n    python3 -u -m tools.convert in.ckpt\n"
+    paths = ["ldm/__init__.py", "scripts/txt2img.py", "scripts/knn2img.py", "tools/convert.py", "examples/a.py"]
+    layout = Layout(paths, readme=readme)
+    assert [layout.reason(path) for path in paths] == ["", "", "", "", "examples/"]
+    assert Layout(paths).reason("scripts/knn2img.py") == "scripts/"
+
+
+def test_examples_the_readme_runs_stay_examples() -> None:
+    layout = Layout(["pkg/__init__.py", "examples/demo.py"], readme="python examples/demo.py")
+    assert layout.reason("examples/demo.py") == "examples/"
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("app/tests.py", "tests"),
+        ("bench/run.py", "bench/"),
+        ("extras/profiling/x.py", "extras/"),
+        ("devel/y.py", "devel/"),
+    ],
+)
+def test_more_secondary_names_seen_in_the_field(path: str, reason: str) -> None:
+    assert Layout([path, "main.py"]).reason(path) == reason

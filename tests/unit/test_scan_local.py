@@ -181,3 +181,16 @@ def test_a_file_named_like_the_package_it_imports_means_the_package() -> None:
     assert not local.is_local("pkg/adapters/flask.py", "flask")
     assert local.is_local("pkg/adapters/other.py", "flask")  # a sibling still finds the file
     assert local.is_local("tools/redis.py", "redis")  # another folder on the path has it
+
+
+def test_a_writefile_cell_resolves_its_imports_from_the_file_it_writes(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "course/05_modular.ipynb": notebook(
+                "%%writefile going_modular/data_setup.py\nimport torchvision\n",
+                "%%writefile going_modular/train.py\nimport data_setup\nimport torch\n",
+            )
+        },
+    )
+    assert modules(root) == ["torch", "torchvision"]
