@@ -35,7 +35,8 @@ library_packages() {
 PACKAGES=$(printf '%s\n' $ALWAYS $(library_packages) | sort -u)
 echo "image_rootfs: packages: $(echo $PACKAGES)"
 
-# A package's files, less documentation other than its copyright; each at its real directory (merged /usr).
+# A package's files, less documentation other than its copyright and glibc's iconv modules; each at its real
+# directory (merged /usr).
 mkdir -p "$ROOT/var/lib/dpkg/status.d"
 for pkg in $PACKAGES; do
     dpkg-query -L "$pkg" | while IFS= read -r path; do
@@ -44,6 +45,8 @@ for pkg in $PACKAGES; do
         case "$path" in
             /usr/share/doc/*/copyright) ;;
             /usr/share/doc/* | /usr/share/man/* | /usr/share/lintian/* | /usr/share/locale/* | /usr/share/info/*) continue ;;
+            # glibc's iconv modules (8 MB): Python decodes with its own codecs and never calls iconv
+            */gconv/*) continue ;;
         esac
         dir=$(realpath "$(dirname "$path")")
         mkdir -p "$ROOT$dir"

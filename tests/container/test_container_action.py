@@ -181,6 +181,38 @@ def test_image_size_is_at_most_150_mb(image: str, engine: Engine) -> None:
     assert image_size(engine, image) <= 150_000_000
 
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
+_COMPARE = """
+import json, os, subprocess, sys
+reports = {}
+for name in sorted(os.listdir("/projects")):
+    if os.path.isdir(f"/projects/{name}"):
+        argv = ["/opt/venv/bin/pipreqs-action", "check", "--offline", "--format", "json", f"/projects/{name}"]
+        done = subprocess.run(argv, capture_output=True, text=True)
+        reports[name] = [done.returncode, done.stdout.replace(f"/projects/{name}", "ROOT")]
+print(json.dumps(reports))
+"""
+
+
+def test_the_image_reports_what_the_cli_reports_outside_it(image: str, engine: Engine) -> None:
+    """Identical results: every fixture project checked in the image (no pigar database, a prebuilt index, Debian's
+    python3.11) gives the JSON report the CLI of this checkout gives, byte for byte."""
+    out = engine.call(
+        "run", "--rm", "--network", "none", "-v", f"{FIXTURES}:/projects:ro", "--entrypoint", "/opt/venv/bin/python",
+        image, "-c", _COMPARE, timeout=600, what="fixture reports in the image",
+    )  # fmt: skip
+    in_image = json.loads(out)
+    outside = {}
+    for name in in_image:
+        path = FIXTURES / name
+        argv = [sys.executable, "-m", "pipreqs_action.cli", "check", "--offline", "--format", "json", str(path)]
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        outside[name] = [done.returncode, done.stdout.replace(str(path), "ROOT")]
+
+    assert len(in_image) >= 10 and set(in_image) == {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    assert in_image == outside
+
+
 # --- the real action ----------------------------------------------------------------------------------------------
 
 
