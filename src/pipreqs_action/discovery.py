@@ -20,7 +20,6 @@ import stat
 from collections.abc import KeysView, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipreqs_action.errors import SourceError
 from pipreqs_action.ignore_rules import (
@@ -33,9 +32,6 @@ from pipreqs_action.ignore_rules import (
     load_ignore_file,
 )
 from pipreqs_action.model import Skipped
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
