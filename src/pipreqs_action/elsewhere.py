@@ -45,9 +45,7 @@ def _vendored_path_folders(scanned: ScanResult, names: ImportNames) -> ScanResul
     """A folder put on ``sys.path`` that holds a package some distribution publishes (``lib/requests/``) is a copy
     of other projects' code: its packages stay importable, but what they import is theirs (vendored code)."""
     vendored = [
-        folder
-        for folder, packages in scanned.import_roots
-        if any(names.suggest(package).known for package in packages)
+        folder for folder, packages in scanned.import_roots if any(names.suggest(package).known for package in packages)
     ]
     if not vendored:
         return scanned
