@@ -339,6 +339,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-names", action="store_true", help="leave out the import-name check (a full parse)")
     parser.add_argument("--skip-venv", action="store_true", help="leave out the .venv case")
     parser.add_argument("--skip-small", action="store_true", help="leave out the small app")
+    parser.add_argument("--skip-image", action="store_true", help="leave out the image build (podman only)")
     args = parser.parse_args(argv)
     if args.tree is None and not args.fetch_sympy:
         parser.error("give a TREE or --fetch-sympy")
@@ -357,6 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(venv_section(args.runs, env), flush=True)
     if not args.skip_small:
         print(small_app_section(args.small_runs, env), flush=True)
+    if not args.skip_image:
+        from image import image_section  # benchmarks/ is on sys.path: the script runs from it
+
+        print(image_section(REPO) or "image: podman not installed, not measured", flush=True)
     return 0
 
 

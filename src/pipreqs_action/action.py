@@ -16,13 +16,10 @@ from urllib.parse import urlsplit
 from actions_toolkit import core
 
 from pipreqs_action import issue as issue_module
-from pipreqs_action import pipeline, render, runner, source
+from pipreqs_action import pipeline, render, runner, source, workflow_annotations
 from pipreqs_action.errors import IssueError, PipreqsActionError, SettingsError
 from pipreqs_action.model import Report
 from pipreqs_action.settings import ActionSettings, engine_settings
-
-_MAX_ANNOTATIONS = 50  # GitHub shows 10 per step and 50 per job; more only adds noise to the log
-_ANNOTATION_TITLE = "Missing from requirements.txt: {package}"
 
 
 def main(env: Mapping[str, str] | None = None) -> int:
@@ -75,7 +72,8 @@ def _checkout(settings: ActionSettings) -> Iterator[source.Checkout]:
     if repo.url.startswith("http://") and repo.host.lower() != server_host:  # same host name, another port
         raise SettingsError(f"repository: http:// is refused for {repo.host}; use https")
     token = settings.token if repo.host.lower() == server_host else None
-    with source.clone(repo, settings.ref or None, token=token) as checkout:
+    api_url = settings.github_api_url if repo.host.lower() == server_host else None  # for the tarball, without git
+    with source.clone(repo, settings.ref or None, token=token, api_url=api_url) as checkout:
         yield checkout
 
 
@@ -136,15 +134,7 @@ def _web_url(settings: ActionSettings, checkout: source.Checkout) -> str:
 
 def _annotate(report: Report, path: str) -> None:
     """A warning at each importing line of a package missing at run time, in the runner's own format."""
-    shown = 0
-    for item in report.required_missing:
-        for location in item.locations:
-            if shown == _MAX_ANNOTATIONS:
-                return
-            file = render.repository_path(path, location.path)
-            title = _ANNOTATION_TITLE.format(package=item.package)
-            runner.annotate("warning", item.message, title=title, file=file, line=location.line)
-            shown += 1
+    workflow_annotations.annotate_missing(report, path)
 
 
 def _issue(

@@ -210,7 +210,7 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         exclude=args.exclude,
         mode=args.mode,
         fail_on=args.fail_on,
-        index_url=_index_url(args, env),
+        index_url=_index_url(args, env),  # first: it may turn version lookups off
         offline=args.offline,
         output_format="text" if github else args.output_format,
         full_parse=args.full_parse,
@@ -228,12 +228,21 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def _index_url(args: argparse.Namespace, env: Mapping[str, str]) -> str:
-    """--index-url, else pip's own configuration (PIP_INDEX_URL, pip.conf), else PyPI."""
+    """--index-url, else pip's own configuration (PIP_INDEX_URL, pip.conf), else PyPI.
+
+    pip also takes a local folder (``file:///srv/simple``) as its index; versions are only looked up over http(s),
+    and a private index must never mean asking public PyPI instead, so such a run looks no versions up.
+    """
     if args.index_url:
         return cast(str, args.index_url)
     from pipreqs_action.pipconf import pip_index_url
 
-    return pip_index_url(env) or DEFAULT_INDEX_URL
+    configured = pip_index_url(env)
+    if configured and not configured.lower().startswith(("http://", "https://")):
+        log.warning("pip's index-url is not an http(s) URL: no versions are looked up (pass --index-url to choose)")
+        args.offline = True
+        return DEFAULT_INDEX_URL
+    return configured or DEFAULT_INDEX_URL
 
 
 def _warn_unmatched_excludes(settings: Settings) -> None:
@@ -245,7 +254,7 @@ def _warn_unmatched_excludes(settings: Settings) -> None:
 
 def _format(report: Report, settings: Settings, args: argparse.Namespace, env: Mapping[str, str]) -> str:
     if args.output_format == "github":
-        from pipreqs_action.annotations import to_github
+        from pipreqs_action.workflow_annotations import to_github
 
         return to_github(report, _repository_prefix(settings.path))
     if settings.output_format != "text":
@@ -295,8 +304,8 @@ def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         server_url=args.server_url,
         allow_http_hosts=frozenset(args.allow_http_host),
         clone_timeout=args.clone_timeout,
-        offline=args.offline,
         index_url=_index_url(args, env),
+        offline=args.offline,
         max_clones=args.max_clones,
     )
     return 0

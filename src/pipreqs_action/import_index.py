@@ -297,7 +297,10 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _ready_index(path: Path) -> Path:
     """The index at ``path`` if current; else build it there, or in a private temp dir if that is not writable."""
-    if _is_current(path, pigar_database()):
+    database = _installed_database()
+    if database is None:
+        return _prebuilt(path)
+    if _is_current(path, database):
         return path
     log.info("building the import index at %s (once; takes a few seconds)", path)
     try:
@@ -307,18 +310,45 @@ def _ready_index(path: Path) -> Path:
         return build_index(_private_dir() / path.name)
 
 
-def _is_current(path: Path, database: Path) -> bool:
+def _installed_database() -> Path | None:
+    """pigar's database, or None where it is left out on purpose: the action's image ships only the index built
+    from it (38 MB instead of 38 + 88), and a read-only image could not rebuild anything anyway."""
+    try:
+        return pigar_database()
+    except MappingError:
+        return None
+
+
+def _prebuilt(path: Path) -> Path:
+    """An index built elsewhere (at image build time) with no pigar database here to compare it with: accepted
+    when this code can read it (same schema and namespace roots); the pigar release it came from is trusted."""
+    meta = _index_meta(path)
+    wanted = {"schema": str(_SCHEMA), "roots": ",".join(sorted(NAMESPACE_ROOTS))}
+    if meta is not None and all(meta.get(key) == value for key, value in wanted.items()):
+        return path
+    state = "missing" if meta is None else f"built for schema {meta.get('schema')}, not {_SCHEMA}"
+    raise MappingError(
+        f"{path}: import index {state}, and pigar's database to build one is not installed"
+        f" (set {INDEX_ENV} to an index built by `python -m pipreqs_action.mapping --build-index`)"
+    )
+
+
+def _index_meta(path: Path) -> dict[str, str] | None:
+    """The index's ``meta`` table, or None when there is no readable index at ``path``."""
     if not path.is_file():
-        return False
+        return None
     try:
         con = _connect(path)
         try:
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            return {str(key): str(value) for key, value in con.execute("SELECT key, value FROM meta").fetchall()}
         finally:
             con.close()
     except sqlite3.Error:
-        return False
-    return bool(meta == _expected_meta(database))
+        return None
+
+
+def _is_current(path: Path, database: Path) -> bool:
+    return _index_meta(path) == _expected_meta(database)
 
 
 @functools.cache

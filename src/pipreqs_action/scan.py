@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import signal
@@ -223,7 +224,7 @@ class _Reader:
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         try:
-            raw = imports.extract(source.text, full=self.full_parse)
+            raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
             return list(_third_party(error.imports, source, self.stdlib, self.local)), Skipped(rel, str(error)), facts
         except imports.NotPython as error:
@@ -234,6 +235,10 @@ class _Reader:
                 facts, package_imports=package_imports(source.text, rel, modules, self.packages)
             )
         return list(_third_party(raw, source, self.stdlib, self.local)), None, facts
+
+    def _wanted(self, rel: str, name: str) -> bool:
+        """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own."""
+        return name != "__future__" and name not in self.stdlib and not self.local.is_local(rel, name)
 
 
 _NO_FACTS = _FileFacts()

@@ -13,6 +13,7 @@ import base64
 import logging
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
@@ -142,6 +143,11 @@ def _checked_netloc(parts: SplitResult, value: str) -> str:
     return host if port is None else f"{host}:{port}"
 
 
+def check_ref(ref: str) -> str:
+    """``ref`` if it is a SHA or a valid ref name that cannot be read as an option; else SettingsError."""
+    return _check_ref(ref)
+
+
 def _check_ref(ref: str) -> str:
     if _SHA.fullmatch(ref):
         return ref
@@ -158,13 +164,23 @@ def clone(
     token: str | None = None,
     timeout: float = 120.0,
     max_bytes: int = 500 * 1024 * 1024,
+    api_url: str | None = None,
 ) -> Iterator[Checkout]:
     """Shallow-fetch one commit of ``repo`` into a temporary directory that is removed on exit.
 
     One path serves every kind of ref: ``git init`` then ``git fetch --depth 1 <url> <ref>`` works for a
     branch, a tag, a full ref (``refs/pull/1/merge``) and a commit SHA alike, where ``clone --branch``
-    takes only the first two.
+    takes only the first two. Where git is not installed (the action's image) the host's tarball API serves
+    instead (``pipreqs_action.tarball``): ``api_url`` is the host's REST API, by default GitHub's for
+    github.com and ``/api/v3`` (GitHub Enterprise Server's) for any other host.
     """
+    if shutil.which("git") is None:
+        from pipreqs_action import tarball  # only without git
+
+        api = api_url or tarball.default_api_url(repo)
+        with tarball.download(repo, ref, api_url=api, token=token, timeout=timeout, max_bytes=max_bytes) as got:
+            yield got
+        return
     wanted = "HEAD" if ref is None else _check_ref(ref)
     log.info("cloning %s at %s", repo.slug, ref or "its default branch")
     with TemporaryDirectory(prefix="pipreqs-action-") as tmp:

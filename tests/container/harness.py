@@ -152,6 +152,31 @@ def image_size(engine: Engine, image: str) -> int:
     return int(engine.call("image", "inspect", "--format", "{{.Size}}", image, what="image inspect").strip())
 
 
+def image_id(engine: Engine, image: str) -> str:
+    return engine.call("image", "inspect", "--format", "{{.Id}}", image, what="image inspect").strip()
+
+
+def _registry_options(engine: Engine, reference: str) -> list[str]:
+    """docker treats registries on 127.0.0.0/8 as insecure (plain HTTP) by default; podman must be told so."""
+    host = reference.split("/", 1)[0]
+    return ["--tls-verify=false"] if engine.name == "podman" and host.startswith("127.") else []
+
+
+def push_image(engine: Engine, image: str, reference: str) -> None:
+    """Tag ``image`` as ``reference`` and push it, as the release job's build-push step does."""
+    engine.call("tag", image, reference, what="tag")
+    engine.call("push", *_registry_options(engine, reference), reference, timeout=600, what="push")
+
+
+def pull_action_image(engine: Engine, image: str) -> str:
+    """What the runner does for ``runs.image: docker://REF`` at job set-up: ``docker pull REF``; returns REF."""
+    if not image.startswith("docker://"):
+        raise HarnessError(f"runs.image {image!r} is not a docker:// reference")
+    reference = image.removeprefix("docker://")
+    engine.call("pull", *_registry_options(engine, reference), reference, timeout=600, what="pull")
+    return reference
+
+
 # --- the workspace -----------------------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ only a SHA-256 of each, so a token cannot leak into outputs.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import stat
@@ -19,8 +20,19 @@ from pathlib import Path
 
 
 def git(*args: str) -> tuple[int, str]:
-    proc = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    """git's exit code and output; (127, "absent") where the image has no git (it needs none: tarballs)."""
+    try:
+        proc = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return 127, "absent"
     return proc.returncode, (proc.stdout + proc.stderr).strip()
+
+
+def _pigar_database() -> bool:
+    spec = importlib.util.find_spec("pigar")
+    return bool(spec and spec.submodule_search_locations and any(
+        Path(location, ".db.sqlite3").exists() for location in spec.submodule_search_locations
+    ))  # fmt: skip
 
 
 def loopback_status(url: str) -> str:
@@ -53,6 +65,9 @@ def findings() -> dict[str, str]:
         "git_safe_rc": str(safe_rc),
         "git_safe_head": safe_head,
         "index_bytes": str(index.stat().st_size) if index.is_file() else "missing",
+        "shell": "present" if Path("/bin/sh").exists() else "absent",
+        "pip": "present" if importlib.util.find_spec("pip") else "absent",
+        "pigar_database": "present" if _pigar_database() else "absent",
         "docker_sock": "socket" if socket_path.exists() and stat.S_ISSOCK(socket_path.stat().st_mode) else "absent",
         "runner_temp_visible": str(Path(env.get("RUNNER_TEMP", "/nonexistent")).exists()).lower(),
         "loopback": loopback_status(env.get("PROBE_URL", "http://127.0.0.1:9/")),

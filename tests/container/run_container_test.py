@@ -1,10 +1,11 @@
 """The container test, in one command: ``.venv/bin/python tests/container/run_container_test.py``.
 
 Builds the project's own Dockerfile with a real container engine and runs the image the way GitHub's runner
-runs a Docker container action (see ``harness.py``), then runs ``test_container_action.py`` against it and
-prints what it cost. With a Docker engine (GitHub's hosted runners) it uses docker; otherwise it sets up
-podman as root (``setup_engine.py``: packages, configuration, a debian:bookworm-slim recreated from Debian's
-mirror). A machine that cannot run containers fails the command (exit 1) with the reason; nothing is skipped.
+runs a Docker container action (see ``harness.py``), starts a real registry on 127.0.0.1 for the release test
+(``registry.py``), then runs ``test_container_action.py`` against it and prints what it cost. With a Docker
+engine (GitHub's hosted runners) it uses docker; otherwise it sets up podman as root (``setup_engine.py``:
+packages, configuration, a debian:bookworm-slim recreated from Debian's mirror). A machine that cannot run
+containers fails the command (exit 1) with the reason; nothing is skipped.
 
 Options: ``--engine podman|docker`` (default: docker when a Docker engine answers, else podman), ``--no-cache``
 (a cold build, as on GitHub; also the default when CI=true), ``--allow-stubs`` (build even though entrypoint.py
@@ -38,6 +39,7 @@ from harness import (  # this folder is on sys.path: the script runs from it
     docker_engine,
     podman_engine,
 )
+from registry import RegistryError, local_registry
 from setup_engine import PodmanPaths, SetupError, SetupReport, setup
 
 log = logging.getLogger("container-test")
@@ -46,8 +48,18 @@ REPO = Path(__file__).resolve().parents[2]
 TAG = "localhost/pipreqs-action-test:latest"
 TEST_FILE = Path(__file__).resolve().parent / "test_container_action.py"
 METRICS_ENV = "PIPREQS_ACTION_CONTAINER_METRICS"
+REGISTRY_ENV = "PIPREQS_ACTION_CONTAINER_REGISTRY"
 STUBBED_ENV = "PIPREQS_ACTION_CONTAINER_STUBBED"
-NEEDED = ("Dockerfile", ".dockerignore", "entrypoint.py", "README.md", "pyproject.toml", "requirements", "src")
+NEEDED = (
+    "Dockerfile",
+    ".dockerignore",
+    "entrypoint.py",
+    "README.md",
+    "pyproject.toml",
+    "requirements",
+    "src",
+    "scripts",
+)
 STUBS = {
     "entrypoint.py": 'import sys\nprint("::error::stub entrypoint: the real entrypoint.py was missing")\nsys.exit(1)\n',
     "README.md": "# stand-in README for a smoke build\n",
@@ -133,7 +145,17 @@ def disk_used(path: Path) -> int:
 def run_pytest(
     engine: Engine, image: str, socket: Path | None, metrics: Path, stubbed: list[str], extra: Sequence[str]
 ) -> int:
+    """The scenarios, with a real registry on 127.0.0.1 for the release test (registry.py)."""
+    with local_registry() as registry:
+        return _pytest(engine, image, socket, metrics, stubbed, extra, registry)
+
+
+def _pytest(
+    engine: Engine, image: str, socket: Path | None, metrics: Path, stubbed: list[str], extra: Sequence[str],
+    registry: str,
+) -> int:  # fmt: skip
     env = {**os.environ, **engine.env, ENGINE_ENV: engine.name, IMAGE_ENV: image, METRICS_ENV: str(metrics)}
+    env[REGISTRY_ENV] = registry
     if socket is not None:
         env[SOCKET_ENV] = str(socket)
     if stubbed:
@@ -170,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     try:
         code = run(args)
-    except (ContainerTestError, SetupError, HarnessError) as exc:
+    except (ContainerTestError, SetupError, HarnessError, RegistryError) as exc:
         log.error("FAILED: cannot run the container test on this machine: %s", exc)
         return 1
     log.info("container test finished in %.0f s, exit %d", time.monotonic() - started, code)

@@ -8,19 +8,28 @@ an untouched workspace owned by uid 1001 that git refuses until told it is safe,
 The scenarios run the real action (inputs from action.yml, as the runner derives them) on a sample project for
 push, schedule and workflow_dispatch events against the fake GitHub on 127.0.0.1, and check what a workflow
 sees: exit code, outputs (declared ones only), step summary, the tracking issue, nothing leaked or left behind.
+Then: the `repository` input through the host's tarball (the image has no git), a `uses: docker://` step (no
+action.yml defaults: the token from GITHUB_TOKEN), and the release: the image pushed to the registry on
+127.0.0.1, action.yml rewritten by scripts/release_action_yml.py, the image pulled by that reference and run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tarfile
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import tomllib
 from harness import (
     IMAGE_ENV,
     RUNNER_UID,
@@ -29,11 +38,16 @@ from harness import (
     ContainerRun,
     Engine,
     action_step,
+    chown_tree,
     engine_from_env,
     git,
     github_env,
+    image_id,
+    image_size,
     load_action,
     make_workspace,
+    pull_action_image,
+    push_image,
     run_action_container,
 )
 from tests.events import event_payload
@@ -44,6 +58,7 @@ PROBE = Path(__file__).with_name("probe.py")
 ACTION_YML = Path(__file__).resolve().parents[2] / "action.yml"
 METRICS_ENV = "PIPREQS_ACTION_CONTAINER_METRICS"
 STUBBED_ENV = "PIPREQS_ACTION_CONTAINER_STUBBED"
+REGISTRY_ENV = "PIPREQS_ACTION_CONTAINER_REGISTRY"  # 127.0.0.1:PORT of the registry run_container_test.py started
 MARKER = "<!-- pipreqs-action -->"  # the tracking issue's hidden marker (pipreqs_action.issue.MARKER)
 PYYAML = "6.0.1"  # the release the PyPI stand-in offers, so the suggested line is known
 REPOSITORY = "octo/repo"
@@ -142,10 +157,9 @@ def test_runner_contract(image: str, engine: Engine, sample_tree: Path, tmp_path
     assert out["python_version"].startswith("3.11.")
     assert out["pipreqs_action"].startswith("/opt/venv/lib/python3.11/site-packages/")
     assert int(out["index_bytes"]) > 0  # built into the image, not at run time
-    assert out["git_version"].startswith("git version ")
+    assert out["git_version"] == "absent"  # no git (nor perl): `repository` downloads the host's tarball
+    assert (out["shell"], out["pip"], out["pigar_database"]) == ("absent", "absent", "absent")
     assert out["workspace_uid"] == str(RUNNER_UID)
-    assert out["git_plain_rc"] != "0" and "dubious ownership" in out["git_plain"]
-    assert (out["git_safe_rc"], out["git_safe_head"]) == ("0", sha)
     assert out["event_keys"] == ",".join(sorted(event))
     assert json.loads(out["inputs"]) == {name: sha256(value) for name, value in inputs.items()}
     assert out["flags"] == "GITHUB_ACTIONS=true,CI=true,PYTHONDONTWRITEBYTECODE=1"
@@ -160,6 +174,43 @@ def test_runner_contract(image: str, engine: Engine, sample_tree: Path, tmp_path
     assert TOKEN not in seen  # values travel in the environment only
     assert not_runner_owned(workspace) == []  # before git status, which may rewrite .git/index as root
     assert git("-c", f"safe.directory={workspace}", "status", "--porcelain", cwd=workspace) == ""
+
+
+def test_image_size_is_at_most_150_mb(image: str, engine: Engine) -> None:
+    """`podman images` shows the size in decimal MB; the image GitHub's runner pulls is this one."""
+    assert image_size(engine, image) <= 150_000_000
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
+_COMPARE = """
+import json, os, subprocess, sys
+reports = {}
+for name in sorted(os.listdir("/projects")):
+    if os.path.isdir(f"/projects/{name}"):
+        argv = ["/opt/venv/bin/pipreqs-action", "check", "--offline", "--format", "json", f"/projects/{name}"]
+        done = subprocess.run(argv, capture_output=True, text=True)
+        reports[name] = [done.returncode, done.stdout.replace(f"/projects/{name}", "ROOT")]
+print(json.dumps(reports))
+"""
+
+
+def test_the_image_reports_what_the_cli_reports_outside_it(image: str, engine: Engine) -> None:
+    """Identical results: every fixture project checked in the image (no pigar database, a prebuilt index, Debian's
+    python3.11) gives the JSON report the CLI of this checkout gives, byte for byte."""
+    out = engine.call(
+        "run", "--rm", "--network", "none", "-v", f"{FIXTURES}:/projects:ro", "--entrypoint", "/opt/venv/bin/python",
+        image, "-c", _COMPARE, timeout=600, what="fixture reports in the image",
+    )  # fmt: skip
+    in_image = json.loads(out)
+    outside = {}
+    for name in in_image:
+        path = FIXTURES / name
+        argv = [sys.executable, "-m", "pipreqs_action.cli", "check", "--offline", "--format", "json", str(path)]
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        outside[name] = [done.returncode, done.stdout.replace(str(path), "ROOT")]
+
+    assert len(in_image) >= 10 and set(in_image) == {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    assert in_image == outside
 
 
 # --- the real action ----------------------------------------------------------------------------------------------
@@ -266,3 +317,145 @@ def test_dry_run_writes_nothing_to_github(
     assert_reported_pyyaml(run)
     assert fake_github.writes() == []
     assert_clean_step(run, action, workspace, fake_github.token)
+
+
+def test_uses_docker_url_takes_the_token_from_github_token(
+    image: str, engine: Engine, sample_tree: Path, tmp_path: Path, fake_github: FakeGitHub, index_url: str
+) -> None:  # fmt: skip
+    """`uses: docker://IMAGE` skips action.yml: only `with:` inputs arrive (no defaults), plus the step's `env:`
+    (here `GITHUB_TOKEN: ${{ github.token }}`, as the README says)."""
+    workspace = tmp_path / "workspace"
+    sha = make_workspace(sample_tree, workspace, repository=REPOSITORY)
+    event = event_payload("push", repository=REPOSITORY, ref="refs/heads/main", sha=sha)
+    context = github_env(
+        event_name="push", repository=REPOSITORY, sha=sha, ref="refs/heads/main", api_url=fake_github.api_url,
+        server_url=fake_github.web_url,
+    )  # fmt: skip
+    env = {**context, "INPUT_INDEX-URL": index_url, "GITHUB_TOKEN": fake_github.token}
+    run = run_action_container(image, workspace, env, event, engine=engine)
+    record("action as uses: docker:// (GITHUB_TOKEN env)", run)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert packages(run.outputs["missing"]) == ["PyYAML"]
+    assert fake_github.token in run.masked()
+    assert fake_github.token not in run.log() + run.summary + json.dumps(run.outputs)
+    ours = [issue for issue in fake_github.issues(REPOSITORY) if MARKER in (issue.body or "")]
+    assert [str(issue.number) for issue in ours] == [run.outputs["issue-number"]]  # the token reached GitHub
+
+
+# --- the `repository` input, without git: the host's tarball --------------------------------------------------------
+
+TARBALL_SHA = "89abcdef0123456789abcdef0123456789abcdef"
+
+
+def sample_tarball(tree: Path) -> bytes:
+    """The sample as GitHub's tarball endpoint serves it: one top folder, the commit in the pax header."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": TARBALL_SHA}) as tar:
+        tar.add(tree, arcname="someone-lib-89abcde")
+    return out.getvalue()
+
+
+@pytest.fixture
+def tarball_host(sample_tree: Path) -> Iterator[tuple[str, list[tuple[str, str | None]]]]:
+    """GitHub's web and REST API on one 127.0.0.1 port (GHES-style /api/v3), serving the sample's tarball."""
+    body, seen = sample_tarball(sample_tree), []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("Authorization")))
+            found = self.path == "/api/v3/repos/someone/lib/tarball/main"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Length", str(len(body) if found else 0))
+            self.end_headers()
+            if found:
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_repository_input_is_fetched_as_a_tarball_without_git(
+    image: str, engine: Engine, action: ActionSpec, tmp_path: Path, tarball_host, index_url: str
+) -> None:  # fmt: skip
+    web, seen = tarball_host
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    chown_tree(workspace)  # no checkout step: an empty workspace, still the runner's
+    event = event_payload("workflow_dispatch", repository=REPOSITORY, ref="refs/heads/main")
+    context = github_env(
+        event_name="workflow_dispatch", repository=REPOSITORY, sha="0" * 40, ref="refs/heads/main",
+        api_url=f"{web}/api/v3", server_url=web,
+    )  # fmt: skip
+    with_ = {"repository": "someone/lib", "ref": "main", "index-url": index_url, "create-issue": "false",
+             "close-when-fixed": "false"}  # fmt: skip
+    step_env, entrypoint, args = action_step(action, with_, {"github.token": TOKEN})
+    run = run_action_container(
+        image, workspace, {**context, **step_env}, event, engine=engine, entrypoint=entrypoint, args=args
+    )
+    record("action on workflow_dispatch (repository, tarball)", run)
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert packages(run.outputs["missing"]) == ["PyYAML"]
+    assert f"{web}/someone/lib/blob/{TARBALL_SHA}/app.py#L2" in run.summary  # the commit the tarball named
+    assert seen == [("/api/v3/repos/someone/lib/tarball/main", f"Bearer {TOKEN}")]  # to its own host only
+    assert TOKEN not in run.log() + run.summary + json.dumps(run.outputs)
+    assert list(workspace.iterdir()) == []
+
+
+# --- the release: the image pulled by the reference the release's action.yml names ---------------------------------
+
+RELEASE_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "release_action_yml.py"
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
+
+
+@pytest.fixture(scope="session")
+def registry() -> str:
+    address = os.environ.get(REGISTRY_ENV)
+    if not address:
+        pytest.fail(f"no registry: run `python tests/container/run_container_test.py` (it sets {REGISTRY_ENV})")
+    return address
+
+
+def test_the_release_image_is_pulled_by_the_reference_its_action_yml_names(
+    image: str, engine: Engine, registry: str, sample_tree: Path, tmp_path: Path, fake_github: FakeGitHub,
+    index_url: str,
+) -> None:  # fmt: skip
+    if os.environ.get(STUBBED_ENV):
+        pytest.skip(f"smoke build: the image has stand-ins for {os.environ[STUBBED_ENV]}, not the action")
+    with PYPROJECT.open("rb") as file:
+        version = tomllib.load(file)["project"]["version"]
+    repository = f"{registry}/octo/pipreqs-action"
+    push_image(engine, image, f"{repository}:{version}")  # what the release job's build-push step does
+    engine.call("rmi", f"{repository}:{version}", what="rmi")  # the run below must use what it pulls
+    release_yml = tmp_path / "action.yml"
+    shutil.copy(ACTION_YML, release_yml)
+    rewrite = subprocess.run(
+        [sys.executable, str(RELEASE_SCRIPT), "--image", repository, "--version", version, "--action",
+         str(release_yml), "--check-pyproject", str(PYPROJECT)], capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert rewrite.returncode == 0, rewrite.stderr
+    released = load_action(release_yml)
+
+    pulled = pull_action_image(engine, released.image)  # the runner's `docker pull` at job set-up
+    try:
+        assert released.image == f"docker://{repository}:{version}"
+        assert image_id(engine, pulled) == image_id(engine, image)
+        run = run_action(
+            "push", {"index-url": index_url}, image=pulled, engine=engine, action=released,
+            workspace=tmp_path / "workspace", sample_tree=sample_tree, fake=fake_github,
+        )  # fmt: skip
+    finally:
+        engine.call("rmi", pulled, what="rmi")  # the registry (and its port) are gone after this run
+
+    assert_reported_pyyaml(run)
+    assert_clean_step(run, released, tmp_path / "workspace", fake_github.token)
+    assert run.argv[-1 - len(released.args)] == pulled  # `docker run ... <the pulled reference>`

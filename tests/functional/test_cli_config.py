@@ -114,3 +114,22 @@ def test_a_dedicated_file_is_found_beside_the_code(capsys, tmp_path) -> None:
     _, report = report_of(capsys, root)
     assert report["config"] == ".pipreqs-action.toml"
     check_report(report, expectations(root))
+
+
+def test_secondary_and_app_paths_of_the_configuration_reach_the_scan(capsys, tmp_path) -> None:
+    files = {
+        "app.py": "import requests\n",
+        "tools/server/run.py": "import flask\n",
+        "scripts/deploy/push.py": "import boto3\n",
+    }
+    for rel, text in {**files, "requirements.txt": "requests\n"}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, "utf-8")
+    code, before = report_of(capsys, tmp_path)
+    assert code == 0 and all(item["optional"] for item in before["missing"])  # tools/ and scripts/: secondary
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pipreqs-action]\nsecondary = ["scripts/deploy/"]\napp = ["tools/server/"]\n', "utf-8"
+    )
+    code, after = report_of(capsys, tmp_path)
+    assert code == 1
+    assert {item["package"]: item["optional"] for item in after["missing"]} == {"Flask": False, "boto3": True}

@@ -101,7 +101,7 @@ def test_format_github_uses_the_runners_own_writer(capsys, monkeypatch, tmp_path
         skipped=(),
         requirements="PyYAML\n",
     )
-    from pipreqs_action.annotations import to_github
+    from pipreqs_action.workflow_annotations import to_github
 
     assert to_github(report, "sub") == annotations(report, "sub") + render.headline(report) + "\n"
     assert "file=sub/a%2Cb%3Ac.py,line=3" in to_github(report, "sub")
@@ -295,3 +295,13 @@ def canonicalize(name: str) -> str:
     from packaging.utils import canonicalize_name
 
     return canonicalize_name(name)
+
+
+def test_a_local_folder_as_pips_index_means_no_lookups_never_public_pypi(capsys, caplog, monkeypatch, tmp_path, pypi):
+    monkeypatch.setattr("pipreqs_action.cli.DEFAULT_INDEX_URL", pypi.url)  # "public PyPI" would be the stub
+    private_index_env(monkeypatch, tmp_path, "file:///srv/wheels/simple")
+    code, out, _ = run(capsys, "check", project("versions"), "--format", "json")
+    assert code == 1
+    assert all(item["version"] is None for item in json.loads(out)["missing"])
+    assert pypi.count() == 0
+    assert "pip's index-url is not an http(s) URL" in caplog.text

@@ -326,7 +326,13 @@ def test_a_repository_that_cannot_be_cloned_is_one_error(tmp_path, fake_github, 
 
 @contextlib.contextmanager
 def _recorded_clone(
-    calls: list[tuple[str, str | None]], root: Path, repo: source.RepoRef, ref: str | None, *, token: str | None = None
+    calls: list[tuple[str, str | None]],
+    root: Path,
+    repo: source.RepoRef,
+    ref: str | None,
+    *,
+    token: str | None = None,
+    api_url: str | None = None,
 ) -> Iterator[source.Checkout]:
     calls.append((repo.url, token))
     yield source.Checkout(root=root, repository=repo.slug, ref=ref, commit=SHA)

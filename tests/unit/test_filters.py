@@ -64,3 +64,19 @@ def test_first_party_names_leave_the_scan_with_their_submodules_only() -> None:
     assert [ref.module for ref in scanned.imports] == ["acme_other", "requests"]
     assert scanned.files_scanned == 1
     assert drop_first_party(ScanResult(refs), []).imports == refs
+
+
+def test_the_pipeline_hands_secondary_and_app_patterns_to_the_scan(tmp_path, monkeypatch) -> None:
+    from pipreqs_action import pipeline
+    from pipreqs_action.settings import engine_settings
+
+    (tmp_path / "pipreqs-action.toml").write_text('secondary = ["scripts/deploy/"]\napp = ["tools/server/"]\n', "utf-8")
+    seen = {}
+
+    def fake_scan(root, **options):
+        seen.update(options)
+        return ScanResult((), files_scanned=1)
+
+    monkeypatch.setattr(pipeline, "scan", fake_scan)
+    pipeline.run(engine_settings(path=tmp_path, offline=True))
+    assert (seen["secondary"], seen["app"]) == (("scripts/deploy/",), ("tools/server/",))
