@@ -1,6 +1,6 @@
 """Rewrite ``src/pipreqs_action/data/requires_dist.json``: the dependencies of the most downloaded distributions.
 
-    python scripts/refresh_requires_snapshot.py [--top 4000] [--index-url https://pypi.org/pypi] [--workers 16]
+    python scripts/refresh_requires_snapshot.py [--top 5000] [--index-url https://pypi.org/pypi] [--workers 16]
 
 A developer's tool, never run by the product. For each of the ``--top`` first names of ``data/popular.txt`` it
 asks the index's JSON API (``{index}/{name}/json``) for the latest release's ``info.requires_dist`` and writes
@@ -58,7 +58,7 @@ def fetch_all(names: Iterable[str], index_url: str, workers: int) -> dict[str, t
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--top", type=int, default=4000)
+    parser.add_argument("--top", type=int, default=5000)
     parser.add_argument("--index-url", default="https://pypi.org/pypi")
     parser.add_argument("--workers", type=int, default=16)
     args = parser.parse_args(argv)

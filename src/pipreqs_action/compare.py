@@ -77,6 +77,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
 def _providers(declared: Declared, names: ImportNames) -> dict[str, frozenset[str]]:
     """Import paths each declared distribution provides; optional groups count as declared."""
     requirements = [*declared.requirements, *(req for _, group in declared.optional_groups for req in group)]
+    requirements += declared.inherited  # a project inside another runs with the enclosing one installed
     return {req.key: names.provides(req.name) for req in requirements}
 
 
@@ -193,7 +194,7 @@ def exit_status(report: Report, fail_on: str) -> int:
     if fail_on == "never":
         return 0
     if fail_on == "any":
-        return int(bool(report.missing or report.unused))
+        return int(bool(report.missing or report.unused) or any(exit_status(p.report, "any") for p in report.projects))
     return int(not report.in_sync)
 
 

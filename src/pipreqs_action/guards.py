@@ -427,3 +427,22 @@ def is_flag_constant(value: ast.expr | None) -> bool:
 def looks_like_flag(name: str) -> bool:
     """``HAS_NUMPY``, ``_torch_available``: the conventional name of an availability flag from another module."""
     return bool(_AVAILABILITY_NAME.match(name))
+
+
+def no_names(name: str) -> Names:
+    return Names()
+
+
+def names_from(name: str, assignments: list[tuple[ast.expr | None, Context]]) -> Names:
+    """A flag: some assignment is guarded (``HAS_X = True`` in a try) or asks find_spec; an alias: one assignment."""
+    if not assignments:
+        return Names(flag=looks_like_flag(name))
+    flag = any(
+        availability_value(value) or (context.reason.startswith(_IMPORT_GUARDS) and is_flag_constant(value))
+        for value, context in assignments
+    )
+    alias = assignments[0][0] if len(assignments) == 1 else None
+    return Names(flag=flag, alias=alias)
+
+
+_IMPORT_GUARDS = (EXCEPT_IMPORT_ERROR, "guarded by contextlib.suppress")

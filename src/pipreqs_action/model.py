@@ -90,6 +90,7 @@ class ScanResult:
     elsewhere: tuple[tuple[str, str], ...] = ()  # (import name, folder): a module of that name elsewhere in the tree
     local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
+    import_roots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (folder put on sys.path, the packages in it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ class Declared:
     commented: tuple[Requirement, ...] = ()  # commented-out entries: packages the author knowingly left out
     target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
     first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
+    inherited: tuple[Requirement, ...] = ()  # what the enclosing project declares, for a project inside another
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +265,7 @@ class Report:
     unusable_requirements: tuple[Skipped, ...] = ()  # declared lines that could not be used (not Python files)
     advice: Advice | None = None  # the fix in the target manifest's own terms
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
+    projects: tuple[ProjectReport, ...] = ()  # folders with a manifest of their own, each checked on its own
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:
@@ -276,6 +279,14 @@ class Report:
 
     @property
     def in_sync(self) -> bool:
-        """In sync when nothing the code needs at run time is undeclared (or declared for development only);
-        unused and optional never break it."""
-        return not self.required_missing and not self.dev_only
+        """In sync when nothing the code needs at run time is undeclared (or declared for development only), in
+        the checked project and in every project of its own below it; unused and optional never break it."""
+        return not self.required_missing and not self.dev_only and all(p.report.in_sync for p in self.projects)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectReport:
+    """A folder below the checked path with a manifest of its own, and its own report (paths from the root)."""
+
+    path: str
+    report: Report

@@ -9,7 +9,7 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-from pipreqs_action import features
+from pipreqs_action import features, projects
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.elsewhere import resolve_elsewhere
@@ -24,10 +24,11 @@ from pipreqs_action.settings import Settings
 __all__ = ["exit_status", "run", "run_inferred"]
 
 
-def run(settings: Settings) -> Report:
-    """Check the tree at ``settings.path``: what its code imports against what it declares."""
+def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
+    """Check the tree at ``settings.path``: what its code imports against what it declares (and, for a project
+    inside another one, what the enclosing project declares: they are installed together)."""
     config = settings.config
-    declared = read_declared(settings.path, settings.requirements)
+    declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
     scanned = scan(
         settings.path,
         exclude=settings.exclude,
@@ -39,10 +40,19 @@ def run(settings: Settings) -> Report:
     scanned = features.apply(drop_first_party(scanned, config.first_party))
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
+    scanned, folders = projects.split(scanned, settings.path, declared.sources)
     names = load_import_names(settings.overrides)
     report = compare(resolve_elsewhere(scanned, names), declared, names)
     report = apply_config(report, config)
-    return _finish(report, declared, settings)
+    report = _finish(report, declared, settings)
+    check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
+    return projects.attach(report, settings.path, folders, check)
+
+
+def _project_settings(settings: Settings, path: Path) -> Settings:
+    """A project of its own is checked like the root, against its own manifests (never the ones given for the
+    root with ``--requirements``)."""
+    return dataclasses.replace(settings, path=path, requirements=())
 
 
 def run_inferred(settings: Settings, generated_requirements: str) -> Report:

@@ -63,6 +63,9 @@ def headline(report: Report) -> str:
         extra = f" ({optional} optional import{'s' * (optional != 1)} not declared)" if optional else ""
         return f"{manifest} is in sync with the code{extra}."
     dev = len(report.dev_only)
+    if not required and not dev:  # out of sync only in projects of their own below the checked one
+        behind = [f"{item.path}/" for item in report.projects if not item.report.in_sync]
+        return f"{len(behind)} project{'s' * (len(behind) != 1)} out of sync: {', '.join(behind)}."
     dev_text = (
         f"{dev} package{'s' * (dev != 1)} the code imports {'are' if dev != 1 else 'is'} declared for development only"
     )
@@ -105,6 +108,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             for item in report.local
         ],
         "stale_ignores": [_location_dict(location) for location in report.stale_ignores],
+        "projects": [{"path": item.path, **as_dict(item.report)} for item in report.projects],
     }
 
 
@@ -191,7 +195,7 @@ def to_text(report: Report) -> str:
         out += ["", "Inline ignore markers that silenced nothing (remove them):"]
         out += [f"  {location}" for location in report.stale_ignores]
     if report.skipped:
-        out += ["", "Skipped (could not be read as Python):"]
+        out += ["", "Skipped (could not be read as Python, or only their imports could):"]
         out += [f"  - {item.path}: {item.reason}" for item in report.skipped]  # a line starting "::" is a command
     if report.unusable_requirements:
         out += ["", "Requirement lines that could not be used:"]
@@ -200,6 +204,8 @@ def to_text(report: Report) -> str:
         out += ["", *(f"warning: {warning}" for warning in report.warnings)]
     if required:
         out += ["", *_text_fix(report)]
+    for project in report.projects:
+        out += ["", f"=== Project {project.path}/ ===", *to_text(project.report).splitlines()]
     return "".join(f"{_one_line(line)}\n" for line in out)
 
 
@@ -305,7 +311,11 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += [_md_via_note(report.installed_through), "", *_md_table(report.installed_through, links), ""]
     if optional:
         out += ["#### Optional imports not declared", ""]
-        out += ["Guarded by `except ImportError` or under `if TYPE_CHECKING:`.", ""]
+        out += [
+            "Guarded (`except ImportError`, `contextlib.suppress`, `find_spec`, an availability check), installed on "
+            "demand, in a Python 2 branch or under `if TYPE_CHECKING:`; each says why.",
+            "",
+        ]
         out += [*_md_table(optional, links), ""]
     if secondary:
         out += ["#### Imported only by secondary code", ""]
@@ -340,6 +350,8 @@ def to_markdown(report: Report, links: Links | None = None) -> str:
         out += [f"- {_code(item.path)}: {_escape(item.reason)}" for item in report.unusable_requirements]
         out += ["", "</details>", ""]
     out += [f"> {_escape(warning)}" for warning in report.warnings]
+    for project in report.projects:
+        out += ["", "---", "", f"## Project {_code(project.path + '/')}", "", to_markdown(project.report, links)]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -451,8 +463,9 @@ _ISSUE_FOOTER = """\
   `never`), `issue-labels`, `issue-title`.
 - **Silence the check:** set `create-issue: 'false'` on the step, or remove the step.
 
-Imports guarded by `except ImportError`, under `if TYPE_CHECKING:` or made only by secondary code (tests, examples,
-tools, scripts, docs, vendored code) never keep this issue open.
+Imports guarded (`except ImportError`, `contextlib.suppress(ImportError)`, `find_spec`, an availability check),
+installed on demand, in a Python 2 branch, under `if TYPE_CHECKING:` or made only by secondary code (tests,
+examples, tools, scripts, docs, vendored code) never keep this issue open.
 </details>
 """
 

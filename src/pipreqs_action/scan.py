@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import logging
 import os
 import signal
@@ -108,7 +109,21 @@ def scan(
         files_scanned=len(tree.files),
         elsewhere=tuple(sorted((name, folder) for name, folder in elsewhere.items() if folder is not None)),
         stale_ignores=stale,
+        import_roots=_packages_on_path(tree, facts, layout),
     )
+
+
+def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Folders files put on ``sys.path`` (not the root, not ``src/``, not already vendored), with their packages:
+    after mapping, a folder of published packages is vendored code (``elsewhere``)."""
+    roots = {folder for file_facts in facts for folder in file_facts.import_roots if folder not in ("", "src")}
+    found: dict[str, set[str]] = {root: set() for root in roots}
+    for path in tree.files:
+        package_folder = path[: -len("/__init__.py")] if path.endswith("/__init__.py") else ""
+        parent, _, name = package_folder.rpartition("/")
+        if package_folder and parent in found and not layout.reason(path):
+            found[parent].add(name)
+    return tuple(sorted((root, tuple(sorted(names))) for root, names in found.items() if names))
 
 
 def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules | None:
@@ -209,7 +224,7 @@ class _Reader:
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         try:
-            raw = imports.extract(source.text, full=self.full_parse)
+            raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
             return list(_third_party(error.imports, source, self.stdlib, self.local)), Skipped(rel, str(error)), facts
         except imports.NotPython as error:
@@ -220,6 +235,10 @@ class _Reader:
                 facts, package_imports=package_imports(source.text, rel, modules, self.packages)
             )
         return list(_third_party(raw, source, self.stdlib, self.local)), None, facts
+
+    def _wanted(self, rel: str, name: str) -> bool:
+        """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own."""
+        return name != "__future__" and name not in self.stdlib and not self.local.is_local(rel, name)
 
 
 _NO_FACTS = _FileFacts()

@@ -106,6 +106,7 @@ def required_packages(expected: list[Expectation]) -> list[str]:
 
 def check_report(report: dict[str, Any], expected: list[Expectation]) -> None:
     """The report says exactly what the annotations say: the same packages, flags and import lines."""
+    report = _with_projects(report)
     packages = by_package(expected)
     missing = {item["package"]: item for item in report["missing"]}
     assert sorted(missing) == sorted(packages), "missing packages differ from the `# expect:` comments"
@@ -147,3 +148,17 @@ def _check_dev_only(report: dict[str, Any], expected: list[Expectation]) -> None
         item["package"]: sorted((loc["path"], loc["line"]) for loc in item["locations"]) for item in report["dev_only"]
     }
     assert found == {name: sorted(where) for name, where in wanted.items()}, "dev-only findings differ"
+
+
+def _with_projects(report: dict[str, Any]) -> dict[str, Any]:
+    """A monorepo's findings, root and every project of its own together (their paths are all from the root);
+    a package missing in two projects is two findings, so each project's are keyed by its folder."""
+    projects = report.get("projects", [])
+    if not projects:
+        return report
+    merged = dict(report)
+    for key in ("missing", "dev_only", "unresolved"):
+        merged[key] = [*report.get(key, []), *(item for project in projects for item in project.get(key, []))]
+    names = [item["package"] for item in merged["missing"]]
+    assert len(names) == len(set(names)), "a fixture must not expect one package missing in two projects"
+    return merged

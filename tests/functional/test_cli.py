@@ -671,3 +671,33 @@ def test_environment_values_never_reach_any_output(capsys, validator, monkeypatc
     validator.validate(report)
     assert "${PKG_VERSION}" in " ".join(item["reason"] for item in report["unusable_requirements"])
     assert "private @ git+https://${GH_TOKEN}@github.com/org/private.git" in report["requirements"]
+
+
+# --- monorepos: each folder with a manifest of its own is a project of its own ----------------------------------
+
+
+def test_each_service_of_a_monorepo_is_checked_against_its_own_manifest(capsys, validator):
+    root = project("monorepo_services")
+    redis = one_expectation(root, "missing", "redis")
+    fastapi = one_expectation(root, "missing", "fastapi")
+    code, report = offline(capsys, validator, root)
+    assert code == 1 and report["in_sync"] is False
+    assert report["missing"] == [] and report["declared_in"] == ["requirements.txt"]  # the root project's own
+    projects = {item["path"]: item for item in report["projects"]}
+    assert sorted(projects) == ["services/api", "services/worker"]
+    api, worker = projects["services/api"], projects["services/worker"]
+    assert [(m["package"], m["locations"]) for m in api["missing"]] == [(redis.package, [redis.location])]
+    assert api["declared_in"] == ["services/api/requirements.txt"]
+    assert [(m["package"], m["locations"]) for m in worker["missing"]] == [(fastapi.package, [fastapi.location])]
+    assert worker["fix"]["file"] == "services/worker/pyproject.toml"
+    assert not any("a project of its own" in (m["reason"] or "") for m in report["missing"])
+
+
+def test_a_monorepo_report_has_one_section_per_project(capsys):
+    root = project("monorepo_services")
+    _, text, _ = cli(capsys, "check", root, "--offline")
+    assert text.startswith("2 projects out of sync: services/api/, services/worker/.\n")
+    assert "=== Project services/api/ ===\nservices/api/requirements.txt is missing 1 package" in text
+    _, markdown, _ = cli(capsys, "check", root, "--offline", "--format", "markdown")
+    assert markdown.count("## Project ") == 2
+    assert "#### Missing from services/worker/pyproject.toml" in markdown

@@ -161,3 +161,11 @@ def test_inline_ignore_markers_on_any_line_of_the_statement() -> None:
         """
     found = {item.module: item.ignore_line for item in fast_equals_full(source)}
     assert found == {"plain": 1, "first_line": 2, "last_line": 7, "other_rule": 0, "in_words": 0, "after_string": 10}
+
+
+def test_only_wanted_imports_get_their_context_read() -> None:
+    """The scanner drops the standard library and the project's own imports: their blocks are never read."""
+    source = "def f():\n    with suppress(ImportError):\n        import os\n        import x\n"
+    found = {item.module: item for item in extract(source, wanted=lambda name: name != "os")}
+    assert found["x"].in_function and found["x"].optional
+    assert not found["os"].in_function and not found["os"].optional

@@ -370,3 +370,14 @@ def test_a_computed_setup_py_alone_is_named_not_fatal(tmp_path):
 
     assert declared.requirements == ()
     assert summary(declared) == ["setup.py install_requires (unusable: computed, not a literal list)"]
+
+
+def test_requirements_files_in_sub_folders_of_requirements_are_read(tmp_path):
+    write(tmp_path, "requirements/full/requirements.txt", "accelerate\n")
+    write(tmp_path, "requirements/full/requirements_cpu_only.txt", "torch\n")
+    write(tmp_path, "requirements/portable/requirements.txt", "llama-cpp-python\n")
+    write(tmp_path, "requirements/constraints.txt", "numpy<2\n")
+    declared = read_declared(tmp_path)
+
+    assert sorted(keys(declared.requirements)) == ["accelerate", "llama-cpp-python", "torch"]
+    assert declared.target == FixTarget("requirements", "requirements/full/requirements.txt")

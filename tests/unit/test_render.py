@@ -95,6 +95,7 @@ def test_json_is_the_report_as_a_dict_in_the_documented_order() -> None:
         "fix",
         "local",
         "stale_ignores",
+        "projects",
     ]
     assert [item["package"] for item in data["missing"]] == [item.package for item in FULL.missing]
     first = data["missing"][1]

@@ -105,18 +105,27 @@ def _discover(context: Context) -> list[Manifest]:
 
 
 def _requirement_files(root: Path) -> list[str]:
-    """``requirements*.txt`` / ``*.in`` (and ``dev-requirements.txt``...) at the root and in ``requirements/``:
+    """``requirements*.txt`` / ``*.in`` (and ``dev-requirements.txt``...) at the root, and every ``.txt`` / ``.in``
+    in ``requirements/`` and its sub-folders (``requirements/full/requirements_cpu.txt``: one file per platform):
     runtime files first, ``requirements.txt`` and ``requirements.in`` leading, then development ones."""
     found = [name for name in _listdir(root) if _REQUIREMENTS_FILE.match(name)]
-    found += [
-        f"requirements/{name}"
-        for name in _listdir(root / "requirements")
-        if name.endswith((".txt", ".in")) and "constraint" not in name.lower()
-    ]
+    found += [label for label in _folder_files(root, "requirements", depth=3) if "constraint" not in label.lower()]
     found = [label for label in found if present(root / label)]
     return sorted(
         found, key=lambda label: (is_dev_name(label), label not in ("requirements.txt", "requirements.in"), label)
     )
+
+
+def _folder_files(root: Path, folder: str, *, depth: int) -> list[str]:
+    """Requirements files under ``root/folder``, at most ``depth`` folders deep, in a stable order."""
+    found = []
+    for name in _listdir(root / folder):
+        label = f"{folder}/{name}"
+        if name.endswith((".txt", ".in")):
+            found.append(label)
+        elif depth > 1 and (root / label).is_dir() and not (root / label).is_symlink():
+            found += _folder_files(root, label, depth=depth - 1)
+    return found
 
 
 def _listdir(folder: Path) -> list[str]:
