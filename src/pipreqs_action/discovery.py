@@ -5,9 +5,10 @@ cannot enter becomes a ``Skipped`` with a short human reason and the walk goes o
 monorepos are checked on every push, so the walk uses ``os.scandir`` (file types come free with the listing),
 prunes whole directories before listing them where possible, and never stats a file it does not have to.
 
-Discovery honours ``.gitignore`` files with git's own semantics (through ``pathspec.GitIgnoreSpec``), the
-repository's ``.git/info/exclude`` and the user's ``exclude`` patterns, and always skips virtualenvs,
-conda environments, VCS metadata, caches and build output.
+Discovery honours git's ignore rules (``ignore_rules``: ``.gitignore`` files, ``.git/info/exclude``, the user's
+``exclude`` patterns, and tracked files, which no pattern hides), and always skips virtualenvs, conda
+environments, VCS metadata, caches and build output. On the way it notes what says how the project is laid
+out (manifests, licence files, READMEs, ``*.dist-info`` folders) for ``layout``.
 """
 
 from __future__ import annotations
@@ -15,19 +16,22 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import re
 import stat
 from collections.abc import KeysView, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from pipreqs_action.errors import SettingsError, SourceError
-from pipreqs_action.gitindex import tracked_paths
+from pipreqs_action.errors import SourceError
+from pipreqs_action.ignore_rules import (
+    IgnoreFile,
+    IgnoreLevels,
+    Tracked,
+    compile_exclude,
+    ignore_file,
+    info_exclude,
+    load_ignore_file,
+)
 from pipreqs_action.model import Skipped
-
-if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,6 @@ __all__ = [
 ]
 
 SOURCE_SUFFIXES = (".py", ".pyw", ".ipynb")
-MAX_IGNORE_FILE_BYTES = 1024 * 1024
 
 # Files that say how the project is laid out: manifests (a sub-folder with one is a project of its own), licences.
 MARKER_NAMES = frozenset(
@@ -82,54 +85,6 @@ _ENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 
 @dataclass(frozen=True, slots=True)
-class _IgnoreFile:
-    """The patterns of one ignore file, which apply to paths under ``base`` (``""`` or ``"a/b/"``)."""
-
-    base: str
-    spec: GitIgnoreSpec
-    # pathspec's pure-Python matcher tries every pattern in turn (~25 us for a typical 80-line .gitignore);
-    # most paths match none, and one alternation of all the patterns' regexes answers that in C.
-    any_match: re.Pattern[str] | None
-
-    def verdict(self, path: str) -> bool | None:
-        """True: ignored, False: re-included by ``!``, None: no pattern here speaks about ``path``."""
-        relative = path[len(self.base) :]
-        if self.any_match is not None and self.any_match.match(relative) is None:
-            return None
-        return self.spec.check_file(relative).include
-
-
-IgnoreLevels = tuple[_IgnoreFile, ...]  # outermost (lowest precedence) first
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
-_ANY_DEPTH = "^(?:.+/)?"
-
-
-def _ignore_file(base: str, spec: GitIgnoreSpec) -> _IgnoreFile:
-    regexes = [pattern.regex for pattern in spec.patterns if pattern.include is not None and pattern.regex is not None]
-    try:
-        any_match = _union([_NAMED_GROUP.sub("(?:", regex.pattern) for regex in regexes])
-    except (re.error, TypeError):  # an unexpected pattern form only costs the shortcut
-        any_match = None
-    return _IgnoreFile(base, spec, any_match)
-
-
-def _union(patterns: list[str]) -> re.Pattern[str] | None:
-    """One regex matching where any of ``patterns`` matches.
-
-    Most gitignore patterns are "at any depth" and start with the same ``^(?:.+/)?``; sharing that prefix
-    means one backtracking pass over the path instead of one per pattern (1.6 us instead of 9 us per path).
-    """
-    if not patterns:
-        return None
-    anywhere = [pattern[len(_ANY_DEPTH) :] for pattern in patterns if pattern.startswith(_ANY_DEPTH)]
-    anchored = [pattern for pattern in patterns if not pattern.startswith(_ANY_DEPTH)]
-    branches = [f"(?:{pattern})" for pattern in anchored]
-    if anywhere:
-        branches.append(_ANY_DEPTH + "(?:" + "|".join(f"(?:{pattern})" for pattern in anywhere) + ")")
-    return re.compile("|".join(branches))
-
-
-@dataclass(frozen=True, slots=True)
 class _Dir:
     """A directory to list: where it is on disk, its POSIX path under the root (``""`` or ``"a/b/"``)."""
 
@@ -143,7 +98,7 @@ class _Walk:
     """State of one discovery; kept in one place so the helpers stay small and the walk stays iterative."""
 
     root: str  # real path of the root, the fence for symlinks
-    exclude: _IgnoreFile | None
+    exclude: IgnoreFile | None
     files: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     visited: set[tuple[int, int]] = field(default_factory=set)
@@ -152,26 +107,7 @@ class _Walk:
     markers: list[str] = field(default_factory=list)  # manifests, licence files, *.dist-info folders ("x/")
     ignored_modules: list[str] = field(default_factory=list)  # .py files ignore files name ("a/config.py", "**/x.py")
     git_dir: Path | None = None  # the root's .git folder, when it is one
-    tracked: _Tracked | None = None  # read from the git index the first time an ignore pattern matches
-
-
-@dataclass(frozen=True, slots=True)
-class _Tracked:
-    """What git tracks: files, and every folder holding one (an ignored folder holding a tracked file is entered)."""
-
-    files: frozenset[str]
-    folders: frozenset[str]  # "a/", "a/b/"
-
-    @classmethod
-    def load(cls, git_dir: Path | None) -> _Tracked:
-        files = tracked_paths(git_dir) if git_dir is not None else None
-        if not files:
-            return cls(frozenset(), frozenset())
-        folders = {path[: index + 1] for path in files for index, char in enumerate(path) if char == "/"}
-        return cls(files, frozenset(folders))
-
-    def holds(self, path: str) -> bool:
-        return path in self.folders if path.endswith("/") else path in self.files
+    tracked: Tracked | None = None  # read from the git index the first time an ignore pattern matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +139,9 @@ def discover_tree(root: Path, exclude: Sequence[str] = ()) -> Tree:
         raise SourceError(f"{root}: {os_reason(exc)}") from exc
     if not stat.S_ISDIR(info.st_mode):
         raise SourceError(f"{root}: not a directory")
-    walk = _Walk(root=real_root, exclude=_compile_exclude(exclude), git_dir=_git_dir(real_root))
+    walk = _Walk(root=real_root, exclude=compile_exclude(exclude), git_dir=_git_dir(real_root))
     walk.visited.add(_identity(info))
-    _drain(walk, [_Dir(real_root, "", _info_exclude(walk.git_dir))])
+    _drain(walk, [_Dir(real_root, "", info_exclude(walk.git_dir))])
     _follow_dir_links(walk)
     return Tree(
         _drop_duplicate_links(walk),
@@ -215,23 +151,6 @@ def discover_tree(root: Path, exclude: Sequence[str] = ()) -> Tree:
     )
 
 
-def _spec_from_lines(lines: Sequence[str]) -> GitIgnoreSpec:
-    """pathspec takes about 10 ms to import: a tree without ignore files or exclude patterns never pays it."""
-    from pathspec import GitIgnoreSpec
-
-    return GitIgnoreSpec.from_lines(lines)
-
-
-def _compile_exclude(patterns: Sequence[str]) -> _IgnoreFile | None:
-    """Compile the user's patterns; a bad one is a settings error that names it."""
-    for pattern in patterns:
-        try:
-            _spec_from_lines([pattern])
-        except ValueError as exc:
-            raise SettingsError(f"exclude pattern {pattern!r} is invalid: {exc}") from exc
-    return _ignore_file("", _spec_from_lines(list(patterns))) if patterns else None
-
-
 def _git_dir(root: str) -> Path | None:
     """The root's ``.git`` folder; a ``.git`` file (worktree, submodule) or link points elsewhere: not read."""
     git_dir = Path(root, ".git")
@@ -239,69 +158,6 @@ def _git_dir(root: str) -> Path | None:
         return None if git_dir.is_symlink() or not git_dir.is_dir() else git_dir
     except OSError:
         return None
-
-
-def _info_exclude(git_dir: Path | None) -> IgnoreLevels:
-    """``.git/info/exclude`` ranks below every ``.gitignore``, so it becomes the outermost level."""
-    if git_dir is None:
-        return ()
-    spec = _load_ignore_file(git_dir / "info" / "exclude", ".git/info/exclude")
-    return (_ignore_file("", spec),) if spec is not None else ()
-
-
-def _load_ignore_file(path: Path, rel: str, modules: list[str] | None = None) -> GitIgnoreSpec | None:
-    """Read ignore patterns; a missing, huge or broken file costs its patterns, never the run.
-
-    Git does not follow a symlinked ignore file; neither do we (it could point anywhere). The ``.py`` files
-    the patterns name literally are added to ``modules`` (see ``_named_modules``).
-    """
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_IGNORE_FILE_BYTES:
-            return None
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError as exc:
-        log.warning("%s: cannot read ignore patterns: %s", rel, os_reason(exc))
-        return None
-    if modules is not None:
-        modules.extend(_named_modules(lines, rel[: -len(".gitignore")]))
-    spec = _compile_ignore_lines(lines, rel)
-    return spec if len(spec) else None
-
-
-_GLOB_CHARS = frozenset("*?[\\")
-
-
-def _named_modules(lines: list[str], base: str) -> list[str]:
-    """Modules a ``.gitignore`` names by a literal ``.py`` pattern (``config.py``, ``/app/secrets.py``).
-
-    Each user writes their own copy of such a file (settings, secrets), so ``import config`` is the project's
-    module even though the file is absent from the checkout. A bare name applies at any depth (``**/config.py``).
-    """
-    found = []
-    for line in lines:
-        pattern = line.strip()
-        if not pattern.endswith(".py") or pattern.startswith(("#", "!")) or _GLOB_CHARS & set(pattern):
-            continue
-        anchored = "/" in pattern.rstrip("/")
-        pattern = pattern.lstrip("/")
-        found.append(base + pattern if anchored else f"{base}**/{pattern}")
-    return found
-
-
-def _compile_ignore_lines(lines: list[str], rel: str) -> GitIgnoreSpec:
-    """Git skips a pattern it cannot parse and keeps the rest; do the same."""
-    try:
-        return _spec_from_lines(lines)
-    except ValueError:
-        good = []
-        for line in lines:
-            try:
-                _spec_from_lines([line])
-            except ValueError:
-                log.warning("%s: ignoring invalid pattern %r", rel, line)
-            else:
-                good.append(line)
-        return _spec_from_lines(good)
 
 
 def _drain(walk: _Walk, stack: list[_Dir]) -> None:
@@ -329,8 +185,8 @@ def _list_dir(walk: _Walk, directory: _Dir) -> list[_Dir]:
         return []
     ignores = directory.ignores
     if ".gitignore" in names:
-        spec = _load_ignore_file(Path(by_name[".gitignore"].path), directory.rel + ".gitignore", walk.ignored_modules)
-        ignores = (*ignores, _ignore_file(directory.rel, spec)) if spec is not None else ignores
+        spec = load_ignore_file(Path(by_name[".gitignore"].path), directory.rel + ".gitignore", walk.ignored_modules)
+        ignores = (*ignores, ignore_file(directory.rel, spec)) if spec is not None else ignores
     children: list[_Dir] = []
     for entry in entries:
         _take_entry(walk, entry, directory.rel + entry.name, ignores, children)
@@ -418,7 +274,7 @@ def _is_tracked(walk: _Walk, path: str) -> bool:
     if walk.git_dir is None:
         return False
     if walk.tracked is None:
-        walk.tracked = _Tracked.load(walk.git_dir)
+        walk.tracked = Tracked.load(walk.git_dir)
     return walk.tracked.holds(path)
 
 

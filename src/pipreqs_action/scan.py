@@ -109,7 +109,21 @@ def scan(
         files_scanned=len(tree.files),
         elsewhere=tuple(sorted((name, folder) for name, folder in elsewhere.items() if folder is not None)),
         stale_ignores=stale,
+        import_roots=_packages_on_path(tree, facts, layout),
     )
+
+
+def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Folders files put on ``sys.path`` (not the root, not ``src/``, not already vendored), with their packages:
+    after mapping, a folder of published packages is vendored code (``elsewhere``)."""
+    roots = {folder for file_facts in facts for folder in file_facts.import_roots if folder not in ("", "src")}
+    found: dict[str, set[str]] = {root: set() for root in roots}
+    for path in tree.files:
+        package_folder = path[: -len("/__init__.py")] if path.endswith("/__init__.py") else ""
+        parent, _, name = package_folder.rpartition("/")
+        if package_folder and parent in found and not layout.reason(path):
+            found[parent].add(name)
+    return tuple(sorted((root, tuple(sorted(names))) for root, names in found.items() if names))
 
 
 def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules | None:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from pathspec import GitIgnoreSpec
 
-from pipreqs_action import discovery, files
+from pipreqs_action import discovery, files, ignore_rules
 from pipreqs_action.errors import SettingsError, SourceError
 from pipreqs_action.files import SourceText, discover, read_source, walk_sources
 from pipreqs_action.model import Skipped
@@ -166,7 +166,7 @@ PATHS = [
 def test_ignore_shortcut_agrees_with_pathspec(count: int) -> None:
     """The one-regex shortcut may only ever answer "no pattern matches" when pathspec would say the same."""
     spec = GitIgnoreSpec.from_lines(PATTERNS[:count])
-    level = discovery._ignore_file("", spec)
+    level = ignore_rules.ignore_file("", spec)
     expected = [spec.check_file(path).include for path in PATHS]
     assert level.any_match is not None
     assert [level.verdict(path) for path in PATHS] == expected

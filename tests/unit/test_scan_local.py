@@ -194,3 +194,21 @@ def test_a_writefile_cell_resolves_its_imports_from_the_file_it_writes(tmp_path:
         },
     )
     assert modules(root) == ["torch", "torchvision"]
+
+
+def test_a_sys_path_folder_of_published_packages_is_vendored_code(tmp_path: Path) -> None:
+    """``pip install --target deps`` then ``sys.path.insert(0, "deps")``: no licence file, no dist-info left."""
+    root = write(
+        tmp_path,
+        {
+            "main.py": "import sys\nsys.path.insert(0, 'deps')\nimport requests\nimport click\n",
+            "deps/requests/__init__.py": "import urllib3\n",
+            "own/helpers/__init__.py": "import rich\n",
+            "tool.py": "import sys\nsys.path.append('own')\nimport helpers\n",
+        },
+    )
+    scanned = scan(root)
+    assert dict(scanned.import_roots) == {"deps": ("requests",), "own": ("helpers",)}
+    resolved = resolve_elsewhere(scanned, FakeNames({"requests", "click", "urllib3", "rich"}))
+    found = {ref.module: ref.secondary for ref in resolved.imports}
+    assert found == {"click": "", "urllib3": "vendored in deps/", "rich": ""}  # helpers is no published package
