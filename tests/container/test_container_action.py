@@ -326,7 +326,7 @@ def test_uses_docker_url_takes_the_token_from_github_token(
     (here `GITHUB_TOKEN: ${{ github.token }}`, as the README says)."""
     workspace = tmp_path / "workspace"
     sha = make_workspace(sample_tree, workspace, repository=REPOSITORY)
-    event = event_payload("push", repository=REPOSITORY, ref="refs/heads/main", sha=sha)
+    event = event_payload("push", repository=REPOSITORY, ref="refs/heads/main", sha=sha, default_branch="main")
     context = github_env(
         event_name="push", repository=REPOSITORY, sha=sha, ref="refs/heads/main", api_url=fake_github.api_url,
         server_url=fake_github.web_url,
