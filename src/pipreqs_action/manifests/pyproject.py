@@ -9,7 +9,6 @@ setuptools' ``dynamic`` dependencies read from requirements files. A commented-o
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +16,8 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 
 from pipreqs_action.manifests import pdm, pep621, pep735, poetry, setuptools_dynamic, uv
-from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, from_pep508, load_text, message, real, table
+from pipreqs_action.manifests.base import Lines, Manifest, from_pep508, load_toml, table
 from pipreqs_action.manifests.context import Context
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 _COMMENTED_ENTRY = re.compile(r"^\s*#+\s*[\"'](?P<text>[^\"']+)[\"']\s*,?\s*(?:#.*)?$")
 
@@ -31,14 +25,10 @@ _COMMENTED_ENTRY = re.compile(r"^\s*#+\s*[\"'](?P<text>[^\"']+)[\"']\s*,?\s*(?:#
 def read(path: Path, context: Context) -> Manifest:
     label = context.label(path)
     manifest = Manifest(label, "pyproject")
-    try:
-        text = load_text(real(path), context.fence)
-        data = tomllib.loads(text)
-    except (Unreadable, tomllib.TOMLDecodeError) as exc:
-        manifest.unusable("", message(exc))
+    loaded = load_toml(path, manifest, context.fence)
+    if loaded is None:
         return manifest
-    manifest.sources.append(label)
-    lines = Lines(text, label)
+    data, lines = loaded
     for reader in (pep621, setuptools_dynamic, pep735, poetry, pdm, uv):
         reader.read(data, lines, manifest, context)
     manifest.project_name = _name(data)
