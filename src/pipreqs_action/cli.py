@@ -204,6 +204,10 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from pipreqs_action import pipeline  # keeps `--help` instant
 
     github = args.output_format == "github"
+    if github:
+        from pipreqs_action.extras import require
+
+        require("action", "--format github")  # before the check: its writer is the Action's
     settings = engine_settings(
         path=args.path,
         requirements=[Path(item).absolute() for item in args.requirements],  # relative to the cwd, as users expect
