@@ -10,7 +10,6 @@ annotations and the one issue of the checked path can name every project.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -87,7 +86,7 @@ def _manifests_in(folder: Path) -> list[str]:
     """The manifest names to look for in a folder: the usual ones, and any requirements file it holds
     (``ch05/bonus/requirements-extra.txt`` declares what that chapter's code imports, beside the root's)."""
     try:
-        names = os.listdir(folder)
+        names = [entry.name for entry in folder.iterdir()]
     except OSError:
         return []
     return [name for name in names if name in MANIFEST_NAMES or is_requirements_file(name)]
