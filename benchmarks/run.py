@@ -96,8 +96,26 @@ def tools(tree: Path) -> list[Tool]:
         )
     deptry = _executable("deptry")
     if deptry:
-        found.append(Tool("deptry", (deptry, "--no-ansi", str(tree)), frozenset({0, 1})))
+        found.append(Tool("deptry", (deptry, "--no-ansi", str(tree), *_deptry_declarations(tree)), frozenset({0, 1})))
     return found
+
+
+def _deptry_declarations(tree: Path) -> tuple[str, ...]:
+    """deptry reads requirements.txt and pyproject's [project], Poetry or PDM tables only, and stops at once
+    without them (exit 1, like a finding): sympy declares in setup.py. There it is given an empty requirements
+    file, so it scans the tree as it would for its users (every import then counts as missing)."""
+    import tomllib
+
+    try:
+        pyproject = tomllib.loads((tree / "pyproject.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        pyproject = {}
+    tool = pyproject.get("tool", {})
+    if (tree / "requirements.txt").is_file() or "project" in pyproject or "poetry" in tool or "pdm" in tool:
+        return ()
+    empty = Path(tempfile.gettempdir(), "pipreqs-action-bench-no-requirements.txt")
+    empty.write_text("", "utf-8")
+    return ("--requirements-files", str(empty))
 
 
 def versions() -> str:
