@@ -1,7 +1,7 @@
 """Maintain the import-name data in ``src/pipreqs_action/data/``: a developer's tool, never run by the product.
 
     python scripts/refresh_import_index.py index [--from DIR] # rebuild the data taken from pipreqs and pigar
-    python scripts/refresh_import_index.py popular TOP.csv    # rewrite data/popular.txt from a download ranking
+    python scripts/refresh_import_index.py popular TOP.json   # rewrite data/popular.txt from a download ranking
     python scripts/refresh_import_index.py audit [--limit N]  # where our suggestion is not the most used provider
 
 ``index`` installs the pipreqs and pigar releases pinned in ``requirements/data.txt`` (``--no-deps``, into a scratch
@@ -10,17 +10,21 @@ folder, whatever this Python's version: pipreqs 0.5.0 says ``<3.13`` only for it
 (``pipreqs_action.index_build``), ``data/pipreqs_mapping.txt`` from pipreqs' ``mapping`` file, and their license
 texts in ``data/licenses/`` (both ship inside our wheel; pipreqs is Apache-2.0, pigar BSD-3-Clause).
 
-``popular`` reads a CSV or TSV with a header: a ``project`` or ``name`` column, and either a rank column (any
-header containing ``rank``; blank rows are skipped) or a ``download_count`` column. ``audit`` lists, most
-downloaded first, the top-level modules of popular distributions for which ``suggest`` names another
-distribution than the most downloaded provider: each line is a candidate for ``data/import_names.json`` (or a
-case where the most downloaded provider is not the right answer, like ``py`` provided by ``pytest``).
+``popular`` reads the JSON of https://hugovk.github.io/top-pypi-packages/ (``top-pypi-packages-30-days.min.json``:
+its ``rows`` and its ``last_update``, which becomes the snapshot date), or a CSV or TSV with a header: a ``project``
+or ``name`` column, and either a rank column (any header containing ``rank``; blank rows are skipped) or a
+``download_count`` column, with ``--date``. The source (``--source``) and the date are written in the file's header.
+
+``audit`` lists, most downloaded first, the top-level modules of popular distributions for which ``suggest`` names
+another distribution than the most downloaded provider: each line is a candidate for ``data/import_names.json``
+(or a case where the most downloaded provider is not the right answer, like ``py`` provided by ``pytest``).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import re
 import shutil
 import subprocess
@@ -35,7 +39,15 @@ from pipreqs_action.mapping import ImportNames, load_import_names, normalise
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "pipreqs_action" / "data"
 PINS = ROOT / "requirements" / "data.txt"
-HEADER = "# PyPI projects by downloads in one recent month, most downloaded first; PEP 503 names. See README.md."
+HEADER = "# PyPI projects by downloads in the 30 days to {date}, most downloaded first; PEP 503 names. Source: {source}"
+TOP_PYPI = "https://hugovk.github.io/top-pypi-packages/ (PyPI's BigQuery download statistics)"
+
+
+def ranked_json(path: Path) -> tuple[list[str], str]:
+    """Normalised project names, most downloaded first, and the snapshot's date, from top-pypi-packages' JSON."""
+    data = json.loads(path.read_text("utf-8"))
+    ranked = sorted((-int(row["download_count"]), row["project"]) for row in data["rows"])
+    return list(dict.fromkeys(normalise(project) for _, project in ranked)), str(data["last_update"])[:10]
 
 
 def ranked_names(path: Path) -> list[str]:
@@ -86,9 +98,9 @@ def scratch_install(target: Path) -> Path:
     return target
 
 
-def write_popular(names: Iterable[str]) -> Path:
+def write_popular(names: Iterable[str], date: str, source: str) -> Path:
     target = DATA / "popular.txt"
-    target.write_text("\n".join((HEADER, *names)) + "\n", encoding="utf-8")
+    target.write_text("\n".join((HEADER.format(date=date, source=source), *names)) + "\n", encoding="utf-8")
     return target
 
 
@@ -109,7 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("index").add_argument("--from", dest="site", type=Path, metavar="DIR")
-    commands.add_parser("popular").add_argument("ranking", type=Path)
+    popular = commands.add_parser("popular")
+    popular.add_argument("ranking", type=Path)
+    popular.add_argument("--date", help="the snapshot's last day, YYYY-MM-DD (read from the JSON's last_update)")
+    popular.add_argument("--source", default=TOP_PYPI, help="where the ranking comes from (written in the header)")
     commands.add_parser("audit").add_argument("--limit", type=int, default=200)
     args = parser.parse_args(argv)
     if args.command == "index":
@@ -118,7 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(path)
         return 0
     if args.command == "popular":
-        print(write_popular(ranked_names(args.ranking)))
+        if args.ranking.suffix == ".json":
+            names, date = ranked_json(args.ranking)
+        elif args.date:
+            names, date = ranked_names(args.ranking), args.date
+        else:
+            parser.error("popular: give --date YYYY-MM-DD for a CSV or TSV ranking")
+        print(write_popular(names[:15_000], args.date or date, args.source))
         return 0
     popular = (DATA / "popular.txt").read_text("utf-8").split("\n")
     lines = audit(load_import_names(), [line for line in popular if line and not line.startswith("#")])

@@ -7,6 +7,7 @@ Each test builds a small index from a database in pigar's own layout (``distribu
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -169,3 +170,24 @@ def test_the_refresh_script_rewrites_the_data_from_installed_releases(
         == Index(data / "import_index.bin").about()
     )
     assert (data / "pipreqs_mapping.txt").read_text("utf-8") == "yaml:PyYAML\n"
+
+
+def test_the_download_ranking_records_its_source_and_snapshot_date(tmp_path: Path, monkeypatch) -> None:
+    ranking = tmp_path / "top-pypi-packages-30-days.min.json"
+    rows = [{"download_count": 5, "project": "Flask_SQLAlchemy"}, {"download_count": 9, "project": "boto3"}]
+    ranking.write_text(json.dumps({"last_update": "2026-11-01 09:13:14", "rows": rows}), "utf-8")
+    monkeypatch.setattr(refresh, "DATA", tmp_path)
+
+    assert refresh.main(["popular", str(ranking)]) == 0
+
+    header, *names = (tmp_path / "popular.txt").read_text("utf-8").splitlines()
+    assert names == ["boto3", "flask-sqlalchemy"]
+    assert "in the 30 days to 2026-11-01" in header and "https://hugovk.github.io/top-pypi-packages/" in header
+
+
+def test_a_csv_ranking_needs_its_date(tmp_path: Path) -> None:
+    ranking = tmp_path / "top.csv"
+    ranking.write_text("project,download_count\nboto3,9\n", "utf-8")
+    with pytest.raises(SystemExit) as exited:
+        refresh.main(["popular", str(ranking)])
+    assert exited.value.code == 2
