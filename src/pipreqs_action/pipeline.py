@@ -6,7 +6,6 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from pathlib import Path
 
 from pipreqs_action import features, projects
@@ -57,6 +56,8 @@ def _project_settings(settings: Settings, path: Path) -> Settings:
 
 def run_inferred(settings: Settings, generated_requirements: str) -> Report:
     """Check ``settings.path``'s declarations against requirements generated elsewhere (a pipreqs HTTP API)."""
+    import tempfile  # only this front door needs it: a local check never imports it
+
     with tempfile.TemporaryDirectory(prefix="pipreqs-action-api-") as tmp:
         generated = Path(tmp) / "generated-requirements.txt"
         generated.write_text(generated_requirements, "utf-8")
