@@ -104,7 +104,10 @@ def _deptry_declarations(tree: Path) -> tuple[str, ...]:
     """deptry reads requirements.txt and pyproject's [project], Poetry or PDM tables only, and stops at once
     without them (exit 1, like a finding): sympy declares in setup.py. There it is given an empty requirements
     file, so it scans the tree as it would for its users (every import then counts as missing)."""
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib
 
     try:
         pyproject = tomllib.loads((tree / "pyproject.toml").read_text("utf-8"))

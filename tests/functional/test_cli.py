@@ -16,10 +16,14 @@ from typing import Any
 
 import jsonschema
 import pytest
-import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the package's own dependency
+    import tomli as tomllib
 
 from pipreqs_action.cli import main
 from tests.functional.expect import (
