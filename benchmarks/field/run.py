@@ -118,9 +118,17 @@ def via_found(outcomes: Iterable[Outcome], verdicts: Mapping[str, Mapping[str, V
     return found, judged
 
 
+def _with_projects(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The root project's report and each project of its own (a monorepo's ``projects``): the one issue of the
+    checked path holds the findings of all of them."""
+    projects = report.get("projects", [])
+    return [report, *(p for p in projects if isinstance(p, Mapping))] if isinstance(projects, list) else [report]
+
+
 def alarms_of(report: Mapping[str, Any]) -> tuple[list[str], set[str], str]:
     """The alarmed packages, every reported missing package, and a note when flags and ``in_sync`` disagree."""
-    entries = [e for key in _ALARM_LISTS for e in report.get(key, []) if isinstance(e, Mapping) and "package" in e]
+    entries = [e for part in _with_projects(report) for key in _ALARM_LISTS for e in part.get(key, [])]
+    entries = [e for e in entries if isinstance(e, Mapping) and "package" in e]
     reported = {normalize(str(e["package"])) for e in entries}
     flagged = sorted({normalize(str(e["package"])) for e in entries if is_alarm(e)})
     if report.get("in_sync", not flagged):

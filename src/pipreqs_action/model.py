@@ -129,6 +129,7 @@ class Declared:
     target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
     first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
     inherited: tuple[Requirement, ...] = ()  # what the enclosing project declares, for a project inside another
+    nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
 
 
 @dataclass(frozen=True, slots=True)
