@@ -122,11 +122,27 @@ def via_found(outcomes: Iterable[Outcome], verdicts: Mapping[str, Mapping[str, V
     return found, judged
 
 
+def _entries(report: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Mapping[str, Any]]]:
+    """Every missing/dev_only entry of the report and of its sub-projects (``projects``: folders with a manifest of
+    their own, whose sections the same issue holds), keyed ``package`` at the root and ``path:package`` below it, so
+    one package can be judged apart in each project."""
+    found = [
+        (prefix + str(e["package"]), e)
+        for key in _ALARM_LISTS
+        for e in report.get(key, [])
+        if isinstance(e, Mapping) and "package" in e
+    ]
+    for project in report.get("projects", []):
+        if isinstance(project, Mapping):
+            found += _entries(project, f"{project.get('path', '?')}:")
+    return found
+
+
 def alarms_of(report: Mapping[str, Any]) -> tuple[list[str], set[str], str]:
     """The alarmed packages, every reported missing package, and a note when flags and ``in_sync`` disagree."""
-    entries = [e for key in _ALARM_LISTS for e in report.get(key, []) if isinstance(e, Mapping) and "package" in e]
-    reported = {normalize(str(e["package"])) for e in entries}
-    flagged = sorted({normalize(str(e["package"])) for e in entries if is_alarm(e)})
+    entries = _entries(report)
+    reported = {normalize(key) for key, _ in entries}
+    flagged = sorted({normalize(key) for key, e in entries if is_alarm(e)})
     if report.get("in_sync", not flagged):
         return [], reported, f"in_sync, yet {len(flagged)} entries look required" if flagged else ""
     return flagged, reported, "" if flagged else "in_sync is false, but no entry looks required"
@@ -155,7 +171,7 @@ def check(repo: Repo, tree: Path, extra: Sequence[str], repeat: int) -> Outcome:
         outcome.crash = f"no JSON report ({error})"
         return outcome
     outcome.alarms, outcome.reported, outcome.note = alarms_of(report)
-    outcome.reported_via = {normalize(str(e["package"])) for e in report.get("missing", []) if _has_via(e)}
+    outcome.reported_via = {normalize(key) for key, e in _entries(report) if _has_via(e)}
     return outcome
 
 
