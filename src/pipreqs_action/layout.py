@@ -223,6 +223,6 @@ def _spec(patterns: Sequence[str]) -> GitIgnoreSpec | None:
     """The user's patterns (validated by settings); pathspec is imported only when there are some."""
     if not patterns:
         return None
-    from pathspec import GitIgnoreSpec
+    from pipreqs_action.ignore_rules import compile_patterns
 
-    return GitIgnoreSpec.from_lines(list(patterns))
+    return compile_patterns(patterns)
