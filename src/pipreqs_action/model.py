@@ -68,6 +68,10 @@ class SourceText:
     text: str
     line_map: tuple[int, ...] | None = None
     writes: tuple[str, ...] = ()  # root-relative .py files a notebook writes (``%%writefile``): project modules
+    # A notebook's ``!pip install`` commands: (file line of the command, distribution key), and the cells it writes
+    # to a script it never imports or runs: (first file line, last file line, root-relative path).
+    installs: tuple[tuple[int, str], ...] = ()
+    scripts: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
