@@ -19,13 +19,11 @@ from urllib.parse import urlsplit
 from actions_toolkit import core
 
 from pipreqs_action import issue as issue_module
-from pipreqs_action import pipeline, render, runner, source, trigger
+from pipreqs_action import pipeline, render, runner, source, trigger, workflow_annotations
 from pipreqs_action.errors import IssueError, NoPythonFiles, PipreqsActionError, SettingsError, SourceError
-from pipreqs_action.model import Location, Missing, Report
+from pipreqs_action.model import Location, Report
 from pipreqs_action.settings import ActionSettings, engine_settings
 
-_ANNOTATION_TITLE = "Missing from requirements.txt: {package}"
-_NEW_TITLE = "New in this pull request, missing from requirements.txt: {package}"
 _READ_ONLY = (
     "this run's token is read-only by GitHub's design (pull requests from forks and runs Dependabot triggers "
     "never get write access, whatever `permissions:` says)"
@@ -71,7 +69,7 @@ def _run(settings: ActionSettings) -> int:
     issue_settings = _issue_settings(settings, checkout)
     new = _new_in_pull_request(settings, event, report, issue_settings)
     core.info(_verdict(report, new))
-    unannotated = _annotate(report, prefix, new) if not settings.repository else ()
+    unannotated = workflow_annotations.annotate(report, prefix, new) if not settings.repository else ()
     summary = render.to_markdown(report, links, new) + _unannotated_section(unannotated, links)
     runner.append_summary(settings.summary_file, runner.fit_text(summary, runner.MAX_SUMMARY_BYTES, _SUMMARY_CUT))
     _set_outputs(settings, report)
@@ -215,27 +213,16 @@ def _verdict(report: Report, new: frozenset[str]) -> str:
     return f"{render.headline(report).removesuffix('.')}{extra}."
 
 
-def _annotate(report: Report, prefix: str, new: frozenset[str]) -> tuple[tuple[Missing, Location], ...]:
-    """Warnings at the importing lines of packages missing at run time, within GitHub's 10 per step: one per
-    package first (new ones first), then further lines in turn. Returns the lines left for the summary."""
-    ordered = sorted(report.required_missing, key=lambda item: item.package not in new)
-    rounds = max((len(item.locations) for item in ordered), default=0)
-    places = [(item, item.locations[n]) for n in range(rounds) for item in ordered if n < len(item.locations)]
-    for item, location in places[: runner.MAX_WARNINGS]:
-        title = (_NEW_TITLE if item.package in new else _ANNOTATION_TITLE).format(package=item.package)
-        file = render.repository_path(prefix, location.path)
-        runner.annotate("warning", item.message, title=title, file=file, line=location.line)
-    return tuple(places[runner.MAX_WARNINGS :])
-
-
-def _unannotated_section(places: tuple[tuple[Missing, Location], ...], links: render.Links | None) -> str:
+def _unannotated_section(places: tuple[workflow_annotations.Place, ...], links: render.Links | None) -> str:
     """Importing lines beyond GitHub's annotation limit, so none is lost."""
     if not places:
         return ""
-    rows = [f"- `{item.package}`: {_place(location, links)}" for item, location in places[:_MAX_UNANNOTATED]]
+    shown = places[:_MAX_UNANNOTATED]
+    rows = [f"- `{place.finding.package}`: {_place(place.location, links)}" for place in shown]
     if len(places) > _MAX_UNANNOTATED:
         rows.append(f"- and {len(places) - _MAX_UNANNOTATED} more (see the `report` output)")
-    head = f"<details><summary>{len(places)} more importing lines (GitHub shows {runner.MAX_WARNINGS} annotations)"
+    limit = workflow_annotations.MAX_WARNINGS
+    head = f"<details><summary>{len(places)} more importing lines (GitHub shows {limit} annotations)"
     return "\n".join(["", f"{head}</summary>", "", *rows, "", "</details>", ""])
 
 
@@ -301,11 +288,8 @@ def _issue(
                 close_comment=render.close_comment(commit),
                 missing=tuple(item.package for item in report.required_missing),
             )
-    except issue_module.IssueRefused as error:
-        if not event.read_only:
-            core.error(str(error))
-            return False
-        core.warning(f"tracking issue left alone: {_READ_ONLY}")
+    except issue_module.IssueRefused as error:  # the steering team's rule: a refusal warns, fail-on decides
+        core.warning(f"tracking issue left alone: {_refusal(event, error)}")
         return None
     except IssueError as error:
         core.error(str(error))
@@ -325,9 +309,17 @@ def _pr_comment(
         with contextlib.closing(gh):
             outcome = issue_module.sync_pr_comment(gh, where, event.pull_request, body)
     except issue_module.IssueRefused as error:
-        core.warning(f"pull request comment left out: {_READ_ONLY}" if event.read_only else str(error))
+        core.warning(f"pull request comment left out: {_refusal(event, error)}")
         return
     except IssueError as error:
         core.warning(f"pull request comment left out: {error}")
         return
     core.info(f"pull request comment: {outcome.message}")
+
+
+def _refusal(event: trigger.Trigger, error: issue_module.IssueRefused) -> str:
+    """Why GitHub said 403: a read-only token, by GitHub's design (forks, Dependabot) or by the workflow's
+    `permissions:`; the error names the permission to grant."""
+    if event.read_only:
+        return _READ_ONLY
+    return f"this run's token is read-only for {error.permission.replace('-', ' ')} here: {error}"

@@ -313,23 +313,28 @@ def test_never_fails_even_out_of_sync_and_missing_fails(workspace_runner: Runner
     assert codes == {"never": 0, "missing": 1} and fake_github.requests == []
 
 
-def test_without_issues_write_one_error_and_the_result_still_arrives(tmp_path: Path, fake_github: FakeGitHub) -> None:
+@pytest.mark.parametrize(("fail_on", "code"), [("never", 0), ("missing", 1)])
+def test_a_push_with_issues_read_only_warns_and_fail_on_decides(
+    tmp_path: Path, fake_github: FakeGitHub, fail_on: str, code: int
+) -> None:
+    """`permissions: issues: read` on an ordinary push: GitHub refuses the write with 403; a warning that says the
+    token is read-only (and which permission to grant), the result still arrives, the exit status is fail-on's."""
     fake_github.add_token("ghs_readOnlyToken", write=False)
     runner = Runner(tmp_path / "github", "ghs_readOnlyToken")
     sha = runner.checkout(PROJECT)
-    payload = event_payload("push", repository=REPO, sha=sha)
+    payload = event_payload("push", repository=REPO, ref="refs/heads/main", sha=sha, default_branch="main")
+    inputs = {"mode": "no-pin", "fail-on": fail_on}
     step = runner.run(
-        runner.env(
-            "push", payload, sha=sha, server="https://github.com", api=fake_github.api_url, inputs={"mode": "no-pin"}
-        )
+        runner.env("push", payload, sha=sha, server="https://github.com", api=fake_github.api_url, inputs=inputs)
     )
 
-    assert step.code == 1
-    [error] = step.lines("::error")
-    assert "issues: write" in error and REPO in error
+    assert step.code == code and step.lines("::error") == []
+    [warning] = [c for c in step.commands if c.name == "warning" and "file" not in c.properties]
+    assert "token is read-only for issues" in warning.message and "`permissions: issues: write`" in warning.message
     assert step.outputs["in-sync"] == "false" and json.loads(step.outputs["missing"])[0]["package"] == "PyYAML"
     assert (step.outputs["issue-number"], step.outputs["issue-url"]) == ("", "")
     assert "PyYAML" in step.summary and fake_github.issues(REPO) == []
+    assert [(r.method, r.status) for r in fake_github.writes()] == [("POST", 403)]
 
 
 @pytest.mark.parametrize(("name", "value"), [("fail-on", "sometimes"), ("path", "../x"), ("create-issue", "perhaps")])

@@ -224,22 +224,36 @@ def test_a_path_that_is_not_there_is_one_error_in_log_and_summary(tmp_path, fake
     assert "could not run" in step.summary and fake_github.requests == []
 
 
-def test_without_issues_write_one_error_and_the_result_still_arrives(tmp_path, fake_github, capsys) -> None:
+@pytest.mark.parametrize(("fail_on", "code"), [("never", 0), ("missing", 1)])
+def test_a_read_only_token_on_a_push_is_a_warning_and_fail_on_decides(tmp_path, fake_github, capsys, fail_on, code):
+    """A workflow with `permissions: issues: read`: GitHub answers 403 to the write; the steering team's rule
+    makes that a warning saying the token is read-only, and the exit status is fail-on's alone."""
     fake_github.add_token("ghs_readOnly", write=False)
-    step = run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"github-token": "ghs_readOnly"})), capsys)
+    inputs = base_inputs(fake_github, **{"github-token": "ghs_readOnly", "fail-on": fail_on})
+    step = run(make_step(tmp_path, fake_github, inputs), capsys)
 
-    assert step.code == 1
-    [error] = step.annotations("error")
-    assert "issues: write" in error.message and REPO in error.message
+    assert step.code == code and step.annotations("error") == []
+    [warning] = [w for w in step.annotations("warning") if "file" not in w.properties]
+    assert warning.message.startswith("tracking issue left alone: this run's token is read-only for issues here: ")
+    assert "`permissions: issues: write`" in warning.message and REPO in warning.message
     assert step.outputs["in-sync"] == "false" and json.loads(step.outputs["missing"])[0]["package"] == "PyYAML"
     assert (step.outputs["issue-number"], step.outputs["issue-url"]) == ("", "")
     assert "PyYAML" in step.summary and fake_github.issues(REPO) == []
+    assert [(r.method, r.status) for r in fake_github.writes()] == [("POST", 403)]
+
+
+def test_a_bad_token_is_still_an_error(tmp_path, fake_github, capsys) -> None:
+    step = run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"github-token": "ghs_revoked"})), capsys)
+
+    assert step.code == 1
+    [error] = step.annotations("error")
+    assert "GitHub rejected the token (401" in error.message and step.outputs["in-sync"] == "false"
 
 
 def test_dry_run_writes_nothing(tmp_path, fake_github, capsys) -> None:
     step = run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"dry-run": "true"})), capsys)
     assert "would create issue" in step.out
-    number = fake_github.add_issue(REPO, "old", f"{MARKER}\nold", labels=["dependencies"])
+    number = fake_github.add_issue(REPO, "old", f"{MARKER}\nold", labels=["dependencies"], user=issue.LEGACY_CREATOR)
     fixed = {"requirements.txt": "requests\nPyYAML\n"}
     again = run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"dry-run": "true"}), files=fixed), capsys)
 
@@ -461,9 +475,8 @@ def test_checking_another_repository_keeps_its_own_issue(tmp_path, fake_github, 
 
 
 def test_an_issue_with_the_old_bare_marker_is_adopted_once(tmp_path, fake_github, capsys) -> None:
-    old = fake_github.add_issue(
-        REPO, "requirements.txt is out of sync with the code", f"{MARKER}\nold", labels=["dependencies"]
-    )
+    title = "requirements.txt is out of sync with the code"
+    old = fake_github.add_issue(REPO, title, f"{MARKER}\nold", labels=["dependencies"], user=issue.LEGACY_CREATOR)
     fake_github.add_issue(REPO, "Bump requests", f"{MARKER}\nnot ours", labels=["dependencies"], pull_request=True)
     first = run(make_step(tmp_path, fake_github, base_inputs(fake_github)), capsys)
     fake_github.clear_requests()
@@ -475,6 +488,22 @@ def test_an_issue_with_the_old_bare_marker_is_adopted_once(tmp_path, fake_github
     assert adopted.body.startswith("<!-- pipreqs-action key=") and adopted.labels == ["dependencies", "pipreqs-action"]
     assert fake_github.writes() == []  # found by its new marker and label: nothing left to adopt
     assert [r.query.get("labels") for r in fake_github.requests if r.path.endswith("/issues")] == ["pipreqs-action"]
+
+
+def test_looking_for_an_old_issue_lists_ours_not_dependabots(tmp_path, fake_github, capsys) -> None:
+    """Until our keyed issue exists (a project in sync never opens one), every run looks for an old issue to
+    adopt; Dependabot's hundreds of `dependencies` pull requests must not be listed each time."""
+    for n in range(250):
+        fake_github.add_issue(REPO, f"Bump dep{n}", "Bumps dep", labels=["dependencies"], pull_request=True)
+    fixed = {"requirements.txt": "requests\nPyYAML\n"}
+    step = run(make_step(tmp_path, fake_github, base_inputs(fake_github), files=fixed), capsys)
+
+    listings = [r for r in fake_github.requests if r.method == "GET" and r.path.endswith("/issues")]
+    assert step.code == 0 and fake_github.writes() == []
+    assert [(r.query["labels"], r.query.get("creator")) for r in listings] == [
+        ("pipreqs-action", None),
+        ("dependencies", issue.LEGACY_CREATOR),
+    ]
 
 
 def test_listing_asks_for_our_label_only(tmp_path, fake_github, capsys) -> None:
@@ -505,6 +534,24 @@ def test_ten_warnings_at_most_spread_over_packages_the_rest_in_the_summary(tmp_p
     shown = {(w.properties["file"], int(w.properties["line"])) for w in warnings}
     listed = {(loc["path"], loc["line"]) for m in report["missing"] for loc in m["locations"]} - shown
     assert all(f"/blob/{SHA}/{path}#L{line})" in step.summary for path, line in listed)
+
+
+def test_every_project_of_a_monorepo_is_annotated_in_its_manifests_terms(tmp_path, capsys) -> None:
+    files = {
+        "services/api/requirements.txt": "flask\n",
+        "services/api/app.py": "import flask\nimport redis\n",
+        "services/worker/pyproject.toml": '[project]\nname = "worker"\nversion = "1"\ndependencies = []\n',
+        "services/worker/worker/tasks.py": "import celery\n",
+    }
+    step = run(make_step(tmp_path, None, {"mode": "no-pin", **NO_ISSUE}, files=files), capsys)
+
+    titled = {(w.properties["title"], w.properties["file"]) for w in step.annotations("warning")}
+    assert titled == {
+        ("Missing from requirements.txt: PyYAML", "app.py"),
+        ("Missing from requirements.txt: PyYAML", "pkg/util.py"),
+        ("Missing from services/api/requirements.txt: redis", "services/api/app.py"),
+        ("Missing from services/worker/pyproject.toml: celery", "services/worker/worker/tasks.py"),
+    }
 
 
 def test_a_summary_over_the_limit_is_cut_at_a_line_with_a_note(tmp_path, monkeypatch, capsys) -> None:
