@@ -511,10 +511,32 @@ def test_a_pull_request_marks_the_packages_it_makes_missing_and_keeps_one_commen
         and "**new in this pull request**" in comment.body
     )
     assert fake_github.comments(REPO, tracking) == [] and fake_github.issue(REPO, tracking).body.count("toml") == 0
+    assert "new in this pull request: compared with the open tracking issue" in step.out  # no base tarball here
     next_push = run_event(workspace_runner, fake_github, "pull_request", payload, **{"pr-comment": "true"})
     [again] = fake_github.comments(REPO, pull)  # the next push to the PR (a new commit) edits the same comment
     assert again.id == comment.id and again.body != comment.body
     assert f"pull request comment: updated the comment on pull request #{pull}" in next_push.out.splitlines()
+
+
+def test_a_pull_request_is_compared_with_its_base_commit_when_github_serves_it(
+    workspace_runner: Runner, fake_github: FakeGitHub
+) -> None:
+    """The base commit is the truth: the tracking issue here is stale (it lists toml too), and the base commit,
+    fetched as the host's tarball (actions/checkout leaves only the merge commit), misses PyYAML alone."""
+    base = fake_github.add_commit(REPO, PROJECT)
+    seed_issue(fake_github, ("PyYAML", "toml"))
+    workspace_runner.checkout(PROJECT | {"pkg/conf.py": "import toml\n"})
+    step = run_event(workspace_runner, fake_github, "pull_request", pull_request_payload(REPO, 2, base_sha=base))
+
+    lines = step.out.splitlines()
+    assert lines[1:3] == [
+        "requirements.txt is missing 2 packages the code imports (1 new in this pull request).",
+        f"new in this pull request: compared with its base commit {base[:12]}",
+    ]
+    assert "| `toml` **new in this pull request** |" in step.summary and "| `PyYAML` |" in step.summary
+    fetched = [(r.path, r.status) for r in fake_github.requests if "tar" in r.path]
+    assert fetched == [(f"/repos/{REPO}/tarball/{base}", 302), (f"/_codeload/{REPO}/legacy.tar.gz/{base}", 200)]
+    assert fake_github.writes() == [] and step.git_calls == ()
 
 
 @pytest.mark.parametrize("author", ["fork", "dependabot[bot]"])
@@ -530,13 +552,15 @@ def test_a_read_only_token_is_a_warning_and_fail_on_never_holds(
         if author == "fork"
         else pull_request_payload(REPO, pull, author=author)
     )
-    runner.checkout(PROJECT)
+    payload["pull_request"]["base"]["sha"] = fake_github.add_commit(REPO, PROJECT)
+    runner.checkout(PROJECT | {"pkg/conf.py": "import toml\n"})
     step = run_event(runner, fake_github, "pull_request", payload, **{"pr-comment": "true"})
 
     assert step.code == 0 and step.lines("::error") == []
     [warning] = [c for c in step.commands if c.name == "warning" and "file" not in c.properties]
     assert "read-only by GitHub's design" in warning.message and "pull request comment" in warning.message
     assert [r.status for r in fake_github.writes()] == [403] and fake_github.comments(REPO) == []
+    assert "| `toml` **new in this pull request** |" in step.summary  # the read-only token reads the base
 
 
 # --- an empty or wrong workspace never touches the issue ----------------------------------------------------------
