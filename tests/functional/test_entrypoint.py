@@ -404,6 +404,25 @@ def test_workflow_dispatch_checks_another_repository(
     assert list(workspace_runner.workspace.iterdir()) == []
 
 
+def test_dispatch_inputs_the_step_does_not_pass_never_reach_the_action(
+    workspace_runner: Runner, fake_github: FakeGitHub
+) -> None:
+    """A dispatch form with inputs named `repository` and `ref`: without `repository: ${{ inputs.repository }}`
+    on the step, the workspace is checked, and nothing is cloned."""
+    sha = workspace_runner.checkout(PROJECT)
+    payload = event_payload("workflow_dispatch", repository=REPO, ref="refs/heads/main", default_branch="main")
+    payload["inputs"] = {"repository": "someone/lib", "ref": "v1"}
+    env = workspace_runner.env(
+        "workflow_dispatch", payload, sha=sha, server=NOWHERE, api=fake_github.api_url, inputs={"mode": "no-pin"}
+    )
+    step = workspace_runner.run(env)
+
+    assert step.code == 0 and step.git_calls == ()
+    assert [m["package"] for m in json.loads(step.outputs["missing"])] == ["PyYAML"]
+    [issue] = fake_github.issues(REPO)  # the workspace's own issue, on the default branch
+    assert step.outputs["issue-number"] == str(issue.number) and "someone/lib" not in (issue.body or "")
+
+
 # --- which events keep the issue, and which only report (issue 9) -----------------------------------------------
 
 FIXED = {"requirements.txt": PROJECT["requirements.txt"] + "PyYAML\n"}
@@ -439,6 +458,9 @@ def report_only_events() -> dict[str, tuple[str, dict[str, Any]]]:
     }
 
 
+READ_ONLY_RUNS = frozenset({"fork pull_request", "dependabot pull_request"})
+
+
 def run_event(runner: Runner, fake: FakeGitHub, event: str, payload: dict[str, Any], **inputs: str) -> Step:
     sha = runner.checkout({})
     return runner.run(
@@ -453,6 +475,8 @@ def test_other_events_only_report_and_leave_the_issue_alone(
     workspace_runner: Runner, fake_github: FakeGitHub, case: str
 ) -> None:
     event, payload = report_only_events()[case]
+    if case in READ_ONLY_RUNS:  # the token GitHub gives such a run, whatever the workflow's `permissions:`
+        workspace_runner.token = fake_github.add_token("ghs_readOnlyByDesign", write=False).value
     number = seed_issue(fake_github)
     workspace_runner.checkout(PROJECT | FIXED)  # the PR fixes requirements.txt: the default branch is still broken
     step = run_event(workspace_runner, fake_github, event, payload)
