@@ -24,6 +24,7 @@ from tests.unit.test_runner import Command, parse_file_commands, runner_commands
 from pipreqs_action import action, issue, runner, source
 from pipreqs_action import issue as issue_module
 from pipreqs_action.issue import MARKER
+from pipreqs_action.model import Location, Missing, Report, Skipped
 
 REPO = "octo/repo"
 SHA = "5" * 40
@@ -576,6 +577,38 @@ def test_outputs_over_the_limit_drop_skipped_files_first_and_say_so(tmp_path, mo
     assert "200 skipped files left out" in report["warnings"][-1]
     assert sum(len(value.encode()) for value in step.outputs.values()) <= 160_000
     assert "200 files" not in step.summary and len(step.summary) > 10_000  # the summary keeps them
+
+
+def huge_report(skipped: int, locations: int) -> Report:
+    """What a very large tree gives: thousands of unreadable files and a package imported from everywhere."""
+    reason = "not valid Python 3 (line 2: Missing parentheses in call to 'print'. Did you mean print(...)?)"
+    spots = tuple(Location(f"src/{'deep/' * 8}module_{n}.py", n + 1) for n in range(locations))
+    return Report(
+        missing=(Missing("PyYAML", ("yaml",), spots), Missing("toml", ("toml",), spots[:3])),
+        unused=(),
+        skipped=tuple(Skipped(f"legacy/{'old_' * 10}{n}.py", reason) for n in range(skipped)),
+        requirements="requests\nPyYAML\ntoml\n",
+        declared_sources=("requirements.txt",),
+        files_scanned=skipped + locations,
+    )
+
+
+def test_at_githubs_real_limits_summary_outputs_and_annotations_hold(tmp_path, monkeypatch, capsys) -> None:
+    """GitHub's real limits (1 MiB summary, 1 MB outputs, 10 warnings), not lowered ones: the engine is replaced
+    by a report as large as a huge tree gives, which no test tree could produce quickly."""
+    monkeypatch.setattr(action.pipeline, "run", lambda settings: huge_report(20_000, 5_000))
+    step = run(make_step(tmp_path, None, {"mode": "no-pin", "fail-on": "missing", **NO_ISSUE}), capsys)
+
+    assert step.code == 1 and len(step.annotations("warning")) == 10
+    summary = Path(step.env["GITHUB_STEP_SUMMARY"]).read_bytes()
+    assert 1024 * 1024 - 1_000 < len(summary) <= 1024 * 1024
+    assert summary.decode().endswith("1 MiB limit for a step summary; the `report` output has more._\n")
+    outputs = Path(step.env["GITHUB_OUTPUT"]).read_bytes()
+    assert len(outputs) <= 1_000_000
+    report = json.loads(step.outputs["report"])
+    assert report["skipped"] == [] and "20000 skipped files left out" in report["warnings"][0]
+    assert [len(m["locations"]) for m in report["missing"]] == [5, 3]
+    assert "beyond five per package" in report["warnings"][1]
 
 
 # --- where the code sits: checkout path, notebooks, tokens -----------------------------------------------------------
