@@ -75,8 +75,9 @@ def _run(settings: ActionSettings) -> int:
     summary = render.to_markdown(report, links, new) + _unannotated_section(unannotated, links)
     runner.append_summary(settings.summary_file, runner.fit_text(summary, runner.MAX_SUMMARY_BYTES, _SUMMARY_CUT))
     _set_outputs(settings, report)
-    with runner.group("Report"):
-        runner.log_untrusted(render.to_text(report))  # file names of the checked tree: no command may hide in them
+    with runner.group("Report"):  # the details under the verdict, which the log's first line already said
+        text = render.to_text(report).removeprefix(render.headline(report)).lstrip("\n")
+        runner.log_untrusted(text)  # file names of the checked tree: no command may hide in them
     outcome = _issue(settings, event, report, links, checkout.commit or settings.sha, issue_settings)
     if settings.pr_comment and event.pull_request is not None:
         _pr_comment(settings, event, issue_settings, render.to_markdown(report, links, new))

@@ -616,6 +616,7 @@ def test_the_log_starts_with_a_verdict_and_folds_the_details(workspace_runner: R
     lines = step.out.splitlines()
     assert lines[0].startswith("::add-mask::")
     assert lines[1] == "requirements.txt is missing 1 package the code imports."
+    assert lines.count(lines[1]) == 1 and not [line for line in lines if "is missing" in line and line != lines[1]]
     start, end = lines.index("::group::Report"), lines.index("::endgroup::")
     assert start < end and all(not line.startswith("::warning") for line in lines[start:end])
     assert lines[end + 1 :] == ["tracking issue: created issue #1"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.events import actions_env, event_payload, schedule_event
+from tests.events import actions_env, event_payload, pull_request_payload, schedule_event
 from tests.fakegithub.server import FakeGitHub
 from tests.git_server import GitServer, basic_auth
 from tests.pypi_stub import PyPIStub
@@ -241,6 +241,23 @@ def test_a_read_only_token_on_a_push_is_a_warning_and_fail_on_decides(tmp_path, 
     assert (step.outputs["issue-number"], step.outputs["issue-url"]) == ("", "")
     assert "PyYAML" in step.summary and fake_github.issues(REPO) == []
     assert [(r.method, r.status) for r in fake_github.writes()] == [("POST", 403)]
+
+
+def test_a_pr_comment_refused_on_a_same_repository_pr_is_a_warning(tmp_path, fake_github, capsys) -> None:
+    """`pr-comment: true` with `permissions: pull-requests: read`: the comment is left out with a warning that says
+    the token is read-only for pull requests, and the run goes on (the report still arrives; fail-on decides)."""
+    fake_github.add_token("ghs_readOnly", write=False)
+    pull = fake_github.add_issue(REPO, "Change", "", pull_request=True)
+    inputs = base_inputs(fake_github, **{"github-token": "ghs_readOnly", "pr-comment": "true"})
+    step = run(
+        make_step(tmp_path, fake_github, inputs, event="pull_request", payload=pull_request_payload(REPO, pull)), capsys
+    )
+
+    assert step.code == 0 and step.annotations("error") == []
+    [warning] = [w for w in step.annotations("warning") if "file" not in w.properties]
+    assert warning.message.startswith("pull request comment left out: this run's token is read-only for pull requests")
+    assert "`permissions: pull-requests: write`" in warning.message and fake_github.comments(REPO) == []
+    assert step.outputs["in-sync"] == "false"
 
 
 def test_a_bad_token_is_still_an_error(tmp_path, fake_github, capsys) -> None:
