@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
 from pipreqs_action.layout import MANIFEST_NAMES, SECONDARY_DIRS, TEST_DIRS, VENDOR_DIRS
+from pipreqs_action.manifests import is_requirements_file
 from pipreqs_action.model import (
     Advice,
     Declared,
@@ -76,9 +77,19 @@ class _ManifestFolders:
     def _holds_manifest(self, folder: str) -> bool:
         if folder not in self._has:
             where = self._root / folder
-            found = folder not in self._declared and any((where / name).is_file() for name in MANIFEST_NAMES)
+            found = folder not in self._declared and any((where / name).is_file() for name in _manifests_in(where))
             self._has[folder] = found
         return self._has[folder]
+
+
+def _manifests_in(folder: Path) -> list[str]:
+    """The manifest names to look for in a folder: the usual ones, and any requirements file it holds
+    (``ch05/bonus/requirements-extra.txt`` declares what that chapter's code imports, beside the root's)."""
+    try:
+        names = [entry.name for entry in folder.iterdir()]
+    except OSError:
+        return []
+    return [name for name in names if name in MANIFEST_NAMES or is_requirements_file(name)]
 
 
 def attach(report: Report, root: Path, folders: Sequence[str], check: Callable[[Path], Report]) -> Report:
@@ -99,7 +110,14 @@ def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
         return declared
     inherited = (*enclosing.requirements, *enclosing.inherited)
     first_party = tuple(sorted({*declared.first_party, *enclosing.first_party}))
-    return dataclasses.replace(declared, inherited=inherited, first_party=first_party)
+    return dataclasses.replace(
+        declared,
+        inherited=inherited,
+        first_party=first_party,
+        # the enclosing project's optional features (``[dependency-groups] bonus`` for its bonus chapters) are
+        # declarations its author made for such code: they satisfy imports here too, never as this one's runtime
+        optional_groups=(*declared.optional_groups, *enclosing.optional_groups),
+    )
 
 
 def rebase(report: Report, folder: str) -> Report:

@@ -56,6 +56,44 @@ def test_dependency_groups_are_development_and_include_groups(tmp_path):
     ]
 
 
+def test_a_dependency_group_not_named_for_development_is_an_optional_feature_that_satisfies_imports(tmp_path):
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[project]\nname = "book"\ndependencies = ["torch"]\n\n'
+        "[dependency-groups]\n"
+        'dev = ["twine", "safetensors"]\n'
+        'bonus = ["transformers", {include-group = "dev"}]\n',
+    )
+    declared = read_declared(tmp_path)
+
+    assert keys(declared.dev) == ["twine", "safetensors"]
+    assert [(name, keys(reqs)) for name, reqs in declared.optional_groups] == [
+        ("bonus", ["transformers", "twine", "safetensors"])
+    ]
+    assert [(item.table, item.count, item.dev) for item in declared.declared_by] == [
+        ("[project]", 1, False),
+        ("[dependency-groups] bonus", 3, False),
+        ("[dependency-groups] dev", 2, True),
+    ]
+
+
+def test_poetry_groups_main_runtime_dev_named_development_others_optional_features(tmp_path):
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.poetry]\nname = "bot"\n\n[tool.poetry.dependencies]\npython = "^3.11"\n"discord.py" = "^2"\n\n'
+        '[tool.poetry.group.main.dependencies]\nhttpx = "*"\n\n'
+        '[tool.poetry.group.ci.dependencies]\ndefusedxml = "*"\n\n'
+        '[tool.poetry.group.voice.dependencies]\nPyNaCl = "*"\n',
+    )
+    declared = read_declared(tmp_path)
+
+    assert keys(declared.requirements) == ["discord-py", "httpx"]
+    assert keys(declared.dev) == ["defusedxml"]
+    assert [(name, keys(reqs)) for name, reqs in declared.optional_groups] == [("voice", ["pynacl"])]
+
+
 def test_pdm_and_uv_dev_dependencies_are_development(tmp_path):
     write(
         tmp_path,
@@ -339,6 +377,16 @@ def test_commented_out_requirement_lines_are_kept_apart_with_their_line(tmp_path
         ("docker-requirements.txt", False),
         ("postgres", False),
         ("all", False),
+        ("bonus", False),
+        ("prod", False),
+        ("gpu", False),
+        ("devices", False),
+        ("latest", False),
+        ("py311-lint", True),
+        ("typing", True),
+        ("ci", True),
+        ("pre_commit", True),
+        ("stubs", True),
     ],
 )
 def test_development_names(name, dev):

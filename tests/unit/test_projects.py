@@ -46,14 +46,33 @@ def test_folders_with_a_manifest_holding_app_code_are_projects_and_leave_the_roo
     assert [r.location.path for r in kept.imports] == ["main.py", "examples/demo/run.py"]
 
 
+def test_a_folder_with_any_requirements_file_of_its_own_declares_what_its_code_imports(tmp_path: Path) -> None:
+    (tmp_path / "ch05" / "bonus").mkdir(parents=True)
+    (tmp_path / "ch05" / "bonus" / "requirements-extra.txt").write_text("transformers\n")
+    (tmp_path / "ch05" / "notes.txt").write_text("not a manifest\n")
+    scanned = ScanResult((ref("ch05/main.py"), ref("ch05/bonus/finetune.py")))
+    kept, folders = projects.split(scanned, tmp_path, ["pyproject.toml"])
+
+    assert folders == ("ch05/bonus",)
+    assert [r.location.path for r in kept.imports] == ["ch05/main.py"]
+
+
 def test_a_project_inside_another_inherits_its_declarations_and_first_party_names() -> None:
     own = Declared((req("flask"),), first_party=("api",))
-    enclosing = Declared((req("torch"),), first_party=("app",), inherited=(req("numpy"),))
+    enclosing = Declared(
+        (req("torch"),),
+        first_party=("app",),
+        inherited=(req("numpy"),),
+        optional_groups=(("bonus", (req("transformers"),)),),
+        dev=(req("pytest"),),
+    )
     merged = projects.inherit(own, enclosing)
 
     assert [r.key for r in merged.requirements] == ["flask"]  # only its own can be unused
     assert [r.key for r in merged.inherited] == ["torch", "numpy"]
     assert merged.first_party == ("api", "app")
+    assert [name for name, _ in merged.optional_groups] == ["bonus"]  # the enclosing project's optional features
+    assert merged.dev == ()
     assert projects.inherit(own, None) is own
 
 

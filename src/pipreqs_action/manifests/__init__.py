@@ -11,9 +11,9 @@ from pathlib import Path
 
 from pipreqs_action.errors import RequirementsError
 from pipreqs_action.manifests.base import Unreadable, decode
-from pipreqs_action.manifests.finder import read_declared
+from pipreqs_action.manifests.finder import is_requirements_file, read_declared
 
-__all__ = ["read_declared", "read_text"]
+__all__ = ["is_requirements_file", "read_declared", "read_text"]
 
 
 def read_text(path: Path) -> str:

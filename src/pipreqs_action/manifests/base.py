@@ -38,9 +38,13 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Names of extras, dependency groups and requirements files that hold development tools, not the app's needs.
+# A whole word of the name (``test``, ``requirements-docs.txt``, ``py311-lint``), never a part of one: ``devices``,
+# ``latest``, ``doctr`` and ``bonus`` are features. Any other name is an optional feature the app may import.
 _DEV_WORDS = (
-    "dev|devel|develop|development|test|tests|testing|lint|linting|linters|doc|docs|documentation|ci|typing|"
-    "mypy|types|style|format|qa|check|checks|coverage|bench|benchmark|benchmarks|tox|nox|build|release|pre-commit"
+    "dev|devel|develop|development|devtools|tooling|test|tests|testing|unittest|unittests|pytest|e2e|fuzz|fuzzing|"
+    "lint|linting|linters|doc|docs|documentation|sphinx|mkdocs|ci|typing|mypy|types|stubs|style|codestyle|format|"
+    "formatting|qa|check|checks|coverage|bench|benchmark|benchmarks|profiling|tox|nox|build|release|"
+    "pre-commit|pre_commit|precommit"
 )
 _DEV_NAME = re.compile(rf"(?:^|[-_./])(?:{_DEV_WORDS})(?:[-_./]|\d|$)", re.IGNORECASE)
 

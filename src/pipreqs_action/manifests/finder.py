@@ -46,6 +46,11 @@ _BY_CONTENT: tuple[tuple[re.Pattern[str], Reader], ...] = (
 )
 
 
+def is_requirements_file(name: str) -> bool:
+    """``requirements.txt``, ``requirements-extra.txt``, ``dev-requirements.in``...: a requirements file by name."""
+    return bool(_REQUIREMENTS_FILE.match(name))
+
+
 def read_declared(root: Path, requirement_files: Sequence[Path] = ()) -> Declared:
     """Every manifest of ``root`` combined; with ``requirement_files``, exactly those (parser by name/content)."""
     context = Context(lexical(root.absolute(), "."))

@@ -1,11 +1,16 @@
-"""PEP 735 ``[dependency-groups]`` (what ``uv add --dev`` and ``pdm add -G`` write): development declarations,
-never installed with the package. ``{include-group = "x"}`` pulls another group's entries in."""
+"""PEP 735 ``[dependency-groups]`` (what ``uv add --dev`` and ``uv add --group NAME`` write), never installed
+with the package. ``{include-group = "x"}`` pulls another group's entries in.
+
+A group named for development (``dev``, ``test``, ``lint``, ``docs``, ``typing``, ``ci``...: ``is_dev_name``)
+holds tools: its entries satisfy tests and tooling, and an application import only it provides is "declared for
+development only". Any other group (``bonus``, ``gpu``, ``prod``, ``server``) is the author declaring an optional
+feature, like an extra: the code that needs it is installed with ``--group NAME``, so its entries satisfy imports."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pipreqs_action.manifests.base import Lines, Manifest, table
+from pipreqs_action.manifests.base import Lines, Manifest, is_dev_name, table
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.model import Requirement
 
@@ -16,7 +21,8 @@ def read(data: dict[str, Any], lines: Lines, manifest: Manifest, context: Contex
     own = {name: lines.pep508_list(groups[name], lines.key(name, start), manifest) for name in sorted(groups)}
     for name in sorted(groups):
         found = _with_includes(name, groups, own, (), manifest, lines, start)
-        manifest.add(f"[dependency-groups] {name}", found, dev=True)
+        dev = is_dev_name(name)
+        manifest.add(f"[dependency-groups] {name}", found, dev=dev, extra="" if dev else name)
 
 
 def _with_includes(

@@ -1,5 +1,6 @@
 """Poetry's tables: ``[tool.poetry.dependencies]`` (runtime), ``[tool.poetry.group.<name>.dependencies]``
-(development, except the ``main`` group) and the legacy ``[tool.poetry.dev-dependencies]``; read also next to a
+(``main`` is runtime, a group named for development is development, any other one an optional feature, as
+for PEP 735 groups) and the legacy ``[tool.poetry.dev-dependencies]``; read also next to a
 ``[project]`` table (Poetry 2 keeps its groups here)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from packaging.requirements import Requirement as Pep508
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import InvalidName, canonicalize_name
 
-from pipreqs_action.manifests.base import Lines, Manifest, from_pep508, message, short, table
+from pipreqs_action.manifests.base import Lines, Manifest, from_pep508, is_dev_name, message, short, table
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.model import Location, Requirement
 
@@ -30,7 +31,10 @@ def read(data: dict[str, Any], lines: Lines, manifest: Manifest, context: Contex
     for group in sorted(groups):
         header = f"tool.poetry.group.{group}.dependencies"
         found = entries(lines, table(groups, group, "dependencies"), header, manifest)
-        manifest.add(f"[{header}]", found, dev=group != "main")
+        if group == "main":
+            manifest.add(f"[{header}]", found)
+        else:
+            manifest.add(f"[{header}]", found, dev=is_dev_name(group), extra=group)
 
 
 def entries(lines: Lines, values: Any, header: str, manifest: Manifest) -> list[Requirement]:
