@@ -42,9 +42,8 @@ class Target:
         config = ["http.followRedirects=false"]
         if self.addresses:
             host, _, port = self.repo.host.partition(":")
-            default = "443" if self.repo.url.startswith("https://") else "80"
             pinned = ",".join(f"[{a}]" if ":" in a else a for a in self.addresses)
-            config.append(f"http.curloptResolve={host}:{port or default}:{pinned}")
+            config.append(f"http.curloptResolve={host}:{port or _default_port(self.repo)}:{pinned}")
         return tuple(arg for setting in config for arg in ("-c", setting))
 
 
@@ -60,10 +59,15 @@ class UrlPolicy:
 
     @classmethod
     def build(
-        cls, allow_hosts: Iterable[str] = (), *, allow_http: bool = False, server_url: str = "https://github.com"
+        cls,
+        allow_hosts: Iterable[str] = (),
+        *,
+        allow_http: bool = False,
+        server_url: str = "https://github.com",
+        resolver: Resolver = resolve,
     ) -> UrlPolicy:
         named = frozenset(host.strip().lower() for host in allow_hosts if host.strip())
-        return cls(named or DEFAULT_HOSTS, explicit=bool(named), allow_http=allow_http, server_url=server_url)
+        return cls(named or DEFAULT_HOSTS, bool(named), allow_http, server_url, resolver)
 
     def check(self, code_url: str) -> source.RepoRef:
         """The repository ``code_url`` names, if its URL may be cloned; else SettingsError naming ``code_url``.
@@ -71,8 +75,11 @@ class UrlPolicy:
         No DNS here: it is cheap, so a bad request costs nothing and a cached answer needs no lookup.
         """
         repo = self._parse(code_url)
-        if repo.host.partition(":")[0] not in self.hosts and repo.host not in self.hosts:
+        hostname, _, port = repo.host.partition(":")
+        if hostname not in self.hosts and repo.host not in self.hosts:
             raise _refuse("host not allowed")
+        if port and not self.explicit and port != _default_port(repo):
+            raise _refuse("port not allowed")  # the public forges serve git on their default port
         return repo
 
     def target(self, repo: source.RepoRef) -> Target:
@@ -83,8 +90,7 @@ class UrlPolicy:
         if self.explicit:
             return Target(repo)
         hostname, _, port = repo.host.partition(":")
-        default_port = 443 if repo.url.startswith("https://") else 80
-        return Target(repo, self._public_addresses(hostname, int(port or default_port)))
+        return Target(repo, self._public_addresses(hostname, int(port or _default_port(repo))))
 
     def _parse(self, code_url: str) -> source.RepoRef:
         http_hosts = self.hosts if self.allow_http else frozenset()
@@ -109,7 +115,9 @@ class UrlPolicy:
 def is_public(address: Address) -> bool:
     """True for a globally routable unicast address, also when it hides inside an IPv6 one."""
     if isinstance(address, ipaddress.IPv6Address):
-        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if address.ipv4_mapped is not None:  # ::ffff:a.b.c.d is a.b.c.d on a dual-stack socket
+            return is_public(address.ipv4_mapped)
+        embedded = address.sixtofour or (address.teredo[1] if address.teredo else None)
         if embedded is not None and not is_public(embedded):
             return False
     return address.is_global and not (
@@ -120,6 +128,10 @@ def is_public(address: Address) -> bool:
         or address.is_reserved
         or address.is_unspecified
     )
+
+
+def _default_port(repo: source.RepoRef) -> str:
+    return "443" if repo.url.startswith("https://") else "80"
 
 
 def _refuse(why: str) -> SettingsError:
