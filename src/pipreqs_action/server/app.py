@@ -10,7 +10,7 @@ request is validated before any work is queued, so a bad one costs nothing; the 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 
@@ -31,6 +31,7 @@ from pipreqs_action.server.work import Busy, Coalescer
 from pipreqs_action.settings import choice
 
 log = logging.getLogger("pipreqs_action.server")
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -51,27 +52,31 @@ def make_app(config: ServerConfig) -> Starlette:
     async def check(request: Request) -> Response:
         return await _check(request, config, work, as_json=True)
 
-    routes = [
-        Route("/", page.index, methods=["GET"]),
-        Route("/static/{name}", page.static, methods=["GET"]),
-        Route("/health", health, methods=["GET"]),
-        Route("/pipreqs", pipreqs, methods=["GET"]),
-        Route("/check", check, methods=["GET"]),
-        Route("/openapi.json", docs.openapi, methods=["GET"]),
-        Route("/docs", docs.page, methods=["GET"]),
-    ]
-    handlers = {HTTPException: _http_error, SettingsError: _bad_request, Exception: _internal_error}
-
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         work.close()  # waits for running jobs: their clean-up removes their clones
 
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    handlers = {HTTPException: _http_error, SettingsError: _bad_request, Exception: _internal_error}
+    app = Starlette(routes=_routes(pipreqs, check), exception_handlers=handlers, lifespan=lifespan)
     app.router.redirect_slashes = False  # /health/ is not /health
     app.state.work = work
     app.add_middleware(_Guard)
     return app
+
+
+def _routes(pipreqs: Endpoint, check: Endpoint) -> list[Route]:
+    """GET only (Starlette adds HEAD to every GET route; anything else is a 405 with ``Allow``)."""
+    endpoints = {
+        "/": page.index,
+        "/static/{name}": page.static,
+        "/health": health,
+        "/pipreqs": pipreqs,
+        "/check": check,
+        "/openapi.json": docs.openapi,
+        "/docs": docs.page,
+    }
+    return [Route(path, endpoint, methods=["GET"]) for path, endpoint in endpoints.items()]
 
 
 async def health(request: Request) -> Response:
