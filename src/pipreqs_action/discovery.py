@@ -55,6 +55,7 @@ MARKER_NAMES = frozenset(
 _MARKER_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "README")  # README: at the root, says how the app is run
 
 OUTSIDE_ROOT = "symlink points outside the repository"
+MAX_PATH_CHARS = 4096  # Linux's PATH_MAX: a longer path is never matched against ignore patterns, nor reported
 SYMLINK_LOOP = "symlink loop"
 
 # Never a source directory of the project: VCS data, caches, installed packages, tool state.
@@ -242,6 +243,9 @@ def _pruned_dir(walk: _Walk, name: str, rel: str, ignores: IgnoreLevels) -> bool
 
 def _usable_name(walk: _Walk, rel: str) -> bool:
     """Paths end up in JSON and issue text; a name that is not UTF-8 cannot, so report it instead."""
+    if len(rel) > MAX_PATH_CHARS:
+        walk.skipped.append(Skipped(rel[:80] + "...", f"path longer than {MAX_PATH_CHARS} characters"))
+        return False
     if rel.isascii():
         return True
     try:

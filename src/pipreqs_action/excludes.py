@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipreqs_action import files
+from pipreqs_action.ignore_rules import compile_patterns
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -19,13 +20,11 @@ if TYPE_CHECKING:
 
 def unmatched_excludes(root: Path, patterns: Sequence[str]) -> list[str]:
     """The patterns (``!`` re-includes aside) that match no source file the scan would otherwise read."""
-    from pathspec import GitIgnoreSpec
-
     wanted = [pattern for pattern in dict.fromkeys(patterns) if pattern.strip() and not pattern.startswith("!")]
     if not wanted:
         return []
     paths, _ = files.discover(root, ())
-    return [pattern for pattern in wanted if not _matches_any(GitIgnoreSpec.from_lines([pattern]), paths)]
+    return [pattern for pattern in wanted if not _matches_any(compile_patterns([pattern]), paths)]
 
 
 def _matches_any(spec: GitIgnoreSpec, paths: Sequence[str]) -> bool:
