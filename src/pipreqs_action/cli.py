@@ -180,6 +180,9 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--max-clones", type=int, default=4, metavar="N", help="clones running at once")
     serve.add_argument("--max-queue", type=int, default=64, metavar="N", help="clones waiting; past it: 503")
     serve.add_argument("--cache-ttl", type=float, default=300.0, metavar="SECONDS", help="keep an answer this long")
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes sharing the port (each: own cache)"
+    )
     _add_index_options(serve)
     serve.add_argument("--debug", action="store_true", help="log every step")
 
@@ -311,7 +314,7 @@ def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     except ImportError as error:  # starlette or uvicorn missing
         extra = "pip install 'pipreqs-action[server]'"
         raise SettingsError(f"serve needs the server extra: {extra} ({error.name} is missing)") from None
-    serve(args.host, args.port, from_args(args, _index_url(args, env)))
+    serve(args.host, args.port, from_args(args, _index_url(args, env)), workers=args.workers)
     return 0
 
 

@@ -197,8 +197,8 @@ def test_serve_options_are_on_its_help_and_reach_the_server(capsys, monkeypatch)
         assert option in text
     seen = {}
 
-    def fake_serve(host, port, config):
-        seen.update(host=host, port=port, config=config)
+    def fake_serve(host, port, config, workers=1):
+        seen.update(host=host, port=port, config=config, workers=workers)
 
     monkeypatch.setattr("pipreqs_action.server.http.serve", fake_serve)
     argv = ["serve", "--port", "0", "--clone-timeout", "5", "--max-clones", "3", "--max-queue", "7", "--offline"]

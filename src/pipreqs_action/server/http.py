@@ -9,7 +9,10 @@ previous answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import signal
 import socket
 from typing import Any
 
@@ -73,8 +76,52 @@ def uvicorn_config(config: ServerConfig, sock_host: str, port: int, **overrides:
     return uvicorn.Config(make_app(config), **options)
 
 
-def serve(host: str, port: int, config: ServerConfig, *, sock: socket.socket | None = None) -> None:
-    """Serve until SIGINT/SIGTERM; running jobs finish and remove their clones before the process exits."""
-    server = uvicorn.Server(uvicorn_config(config, host, port))
-    log.info("serving the API and the page on http://%s:%s (OpenAPI at /docs)", host, port)
-    server.run(sockets=[sock] if sock is not None else None)
+def serve(host: str, port: int, config: ServerConfig, *, workers: int = 1) -> None:
+    """Serve until SIGINT/SIGTERM; running jobs finish and remove their clones before the process exits.
+
+    ``workers`` > 1 forks that many processes after the socket is bound: each has its own event loop, job pool
+    and cache, and the kernel hands each new connection to one of them (one machine's CPUs, no balancer).
+    """
+    sock = uvicorn_config(config, host, port).bind_socket()
+    log.info("serving the API and the page on http://%s:%s (OpenAPI at /docs)", host, sock.getsockname()[1])
+    if workers <= 1:
+        _run_worker(config, host, port, sock)
+        return
+    children = [_fork_worker(config, host, port, sock) for _ in range(workers)]
+    sock.close()
+    _supervise(children)
+
+
+def _run_worker(config: ServerConfig, host: str, port: int, sock: socket.socket) -> None:
+    uvicorn.Server(uvicorn_config(config, host, port)).run(sockets=[sock])
+
+
+def _fork_worker(config: ServerConfig, host: str, port: int, sock: socket.socket) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        _run_worker(config, host, port, sock)
+        code = 0
+    finally:
+        os._exit(code)  # never back into the parent's code
+
+
+def _supervise(children: list[int]) -> None:
+    """Pass SIGINT/SIGTERM on to the workers and wait until every one has stopped."""
+
+    def forward(signum: int, frame: object) -> None:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, forward)
+    for pid in children:
+        while True:
+            try:
+                os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
