@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from git_server import HOST, GitServer  # noqa: E402
+from processes import descendants, rss_bytes  # noqa: E402
 
 IMPORTS = ["requests", "yaml", "flask", "numpy", "pandas", "click", "jinja2", "attr", "dateutil", "pytz"]
 
@@ -47,30 +48,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants, from /proc (Linux)."""
-    children: dict[int, list[int]] = collections.defaultdict(list)
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rpartition(")")[2].split()[1])
-            children[ppid].append(int(entry.name))
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        pending.extend(children.get(current, []))
-        try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
-
-
 class PeakMemory(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -78,7 +55,7 @@ class PeakMemory(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.wait(0.02):
-            self.peak = max(self.peak, _tree_rss(self.pid))
+            self.peak = max(self.peak, sum(rss_bytes(pid) for pid in descendants(self.pid)))
 
 
 def _start_server(port: int, max_clones: int) -> subprocess.Popen[bytes]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 
 from git_server import HOST, GitServer
+from processes import children_by_parent
 
 WAIT = 30
 
@@ -25,19 +26,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
-
-
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rpartition(")")[2].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 @contextmanager
@@ -68,7 +56,7 @@ def serve(tmp_path: Path, *args: str) -> Iterator[tuple[subprocess.Popen[bytes],
 
 def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
     with serve(tmp_path, "--workers", "2") as (proc, base):
-        workers = children_of(proc.pid)
+        workers = children_by_parent()[proc.pid]
         assert len(workers) == 2
         assert all(requests.get(f"{base}/health", timeout=WAIT).ok for _ in range(20))
         proc.send_signal(signal.SIGTERM)

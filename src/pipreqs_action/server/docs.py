@@ -17,27 +17,27 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from pipreqs_action.pins import MODES
 
 _DETAIL = {"$ref": "#/components/responses/Error"}
-_CODE_URL = {
-    "name": "code_url",
-    "in": "query",
-    "required": True,
-    "description": "The repository: https://host/owner/name (an allowed host) or owner/name on the server's GitHub.",
-    "schema": {"type": "string"},
-}
-_REF = {
-    "name": "ref",
-    "in": "query",
-    "required": False,
-    "description": "Branch, tag or commit SHA (default: the default branch).",
-    "schema": {"type": "string"},
-}
-_MODE = {
-    "name": "mode",
-    "in": "query",
-    "required": False,
-    "description": "Version style of the suggested lines: pin (==), compat (~=), gt (>=), no-pin.",
-    "schema": {"type": "string", "enum": list(MODES), "default": "pin"},
-}
+
+
+def _query(name: str, description: str, schema: dict[str, Any], *, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+_CODE_URL = _query(
+    "code_url",
+    "The repository: https://host/owner/name (an allowed host) or owner/name on the server's GitHub.",
+    {"type": "string"},
+    required=True,
+)
+_REF = _query("ref", "Branch, tag or commit SHA (default: the default branch).", {"type": "string"})
+_MODE = _query(
+    "mode",
+    "Version style of the suggested lines: pin (==), compat (~=), gt (>=), no-pin.",
+    {"type": "string", "enum": list(MODES), "default": "pin"},
+)
+_FORMAT = _query(
+    "format", "text (requirements.txt) or json (the report).", {"type": "string", "enum": ["text", "json"]}
+)
 _FAILURES = {
     "400": {"description": "A bad query value; the detail names it (`code_url: host not allowed`).", **_DETAIL},
     "404": {"description": "Repository or ref not found.", **_DETAIL},
@@ -72,12 +72,7 @@ OPENAPI: dict[str, Any] = {
                 "(or `Accept: application/json`) the full report instead, as `/check` gives it.",
                 "parameters": [
                     *_PARAMETERS,
-                    {
-                        "name": "format",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "string", "enum": ["text", "json"], "default": "text"},
-                    },
+                    _FORMAT,
                 ],
                 "responses": {
                     "200": {
