@@ -2,7 +2,8 @@
 
 The runner starts the image with the workspace mounted at /github/workspace and every input in an
 ``INPUT_<NAME>`` variable, hyphens kept (``INPUT_GITHUB-TOKEN``); a POSIX shell drops such names, which is why
-this is Python in exec form and not an ``entrypoint.sh``.
+this is Python in exec form and not an ``entrypoint.sh``. ``serve`` as the first argument runs the HTTP API
+instead (the action is never given arguments).
 """
 
 from __future__ import annotations
@@ -38,4 +39,8 @@ def run(environ: Mapping[str, str]) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["serve"]:  # the same image runs the HTTP API: `docker run IMAGE serve --host 0.0.0.0`
+        from pipreqs_action.cli import main as cli_main
+
+        sys.exit(cli_main(sys.argv[1:]))
     sys.exit(run(os.environ))
