@@ -33,5 +33,6 @@ def test_templated_entries_keep_their_name_and_a_template_is_never_filled_from_t
 
 
 def test_hooks_are_not_read_unless_the_project_says_its_dependencies_are_dynamic(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace('dynamic = ["dependencies"]', "dependencies = []"), "utf-8")
+    static = PYPROJECT.replace('dynamic = ["dependencies"]', "dependencies = []")
+    (tmp_path / "pyproject.toml").write_text(static, "utf-8")
     assert read_declared(tmp_path).requirements == ()
