@@ -27,4 +27,4 @@ def runner_env(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    sys.exit(main(runner_env(os.environ)))
+    sys.exit(main(runner_env(os.environ), own_process=True))

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from actions_toolkit import core
 
 from pipreqs_action import issue as issue_module
-from pipreqs_action import pipeline, render, runner, source, trigger
+from pipreqs_action import limits, pipeline, render, runner, source, trigger
 from pipreqs_action.errors import IssueError, NoPythonFiles, PipreqsActionError, SettingsError, SourceError
 from pipreqs_action.model import Location, Missing, Report
 from pipreqs_action.settings import ActionSettings, engine_settings
@@ -33,10 +33,14 @@ _READ_ONLY = (
 _SUMMARY_CUT = "_The summary was cut to fit GitHub's 1 MiB limit for a step summary; the `report` output has more._"
 _OUTPUT_CUT = "the report was cut to fit GitHub's 1 MB limit for outputs: {what} left out"
 _MAX_UNANNOTATED = 500  # importing lines listed in the summary beyond the annotations
+_CLONE_SECONDS = 600.0  # what a run spends besides the check: the clone (120 s at most), the issue calls
 
 
-def main(env: Mapping[str, str] | None = None) -> int:
-    """Run one step; ``env`` (default ``os.environ``) is the whole runner environment, inputs included."""
+def main(env: Mapping[str, str] | None = None, *, own_process: bool = False) -> int:
+    """Run one step; ``env`` (default ``os.environ``) is the whole runner environment, inputs included.
+
+    ``own_process``: the step's own process (entrypoint.py), which runs one check: its memory is capped and a
+    watchdog ends it, with an error saying so, should the check outlive its timeout."""
     environ = os.environ if env is None else env
     get_input = runner.input_reader(environ)
     for secret in {get_input("github-token"), get_input("repository-token")} - {""}:
@@ -47,6 +51,10 @@ def main(env: Mapping[str, str] | None = None) -> int:
         except PipreqsActionError as error:
             core.error(str(error))
             return 1
+        if own_process:
+            limits.cap_process_memory(settings.limits.memory_mb)
+            with limits.stop_process_after(settings.limits.seconds + _CLONE_SECONDS, prefix="::error::"):
+                return _run(settings)
         return _run(settings)
 
 
@@ -129,6 +137,7 @@ def _check(settings: ActionSettings, checkout: source.Checkout) -> tuple[Report,
         overrides=settings.overrides,
         ignore=settings.ignore,
         default_fail_on="never",
+        limits=settings.limits,
     )
     if settings.api_url:
         generated = source.fetch_requirements_from_api(settings.api_url, _code_url(settings))

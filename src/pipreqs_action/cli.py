@@ -7,6 +7,7 @@ annotation writer are imported by the command that needs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, cast
 
 from pipreqs_action import __version__
 from pipreqs_action.errors import PipreqsActionError
+from pipreqs_action.limits import DEFAULT_LIMITS, cap_process_memory, parse_limits, stop_process_after
 from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES
 from pipreqs_action.render import FORMATS, headline, render
 from pipreqs_action.settings import FAIL_ON, Settings, engine_settings
@@ -126,6 +128,18 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         dest="overrides",
         help="the distribution that provides an import name (repeatable)",
     )
+    check.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        default=None,
+        help=f"stop a check that runs longer, with exit status 2 (default: {DEFAULT_LIMITS.seconds:g})",
+    )
+    check.add_argument(
+        "--max-memory",
+        metavar="MB",
+        default=None,
+        help=f"memory the check may use, in MB (default: {DEFAULT_LIMITS.memory_mb})",
+    )
     check.add_argument("--debug", action="store_true", help="log progress and show tracebacks")
 
 
@@ -189,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args, os.environ)
         if args.command == "explain":
             return _explain(args)
-        return _check(args, os.environ)
+        return _check(args, os.environ, own_process=argv is None)
     except PipreqsActionError as error:
         print(f"pipreqs-action: error: {error}", file=sys.stderr)
         return 2
@@ -200,10 +214,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def _check(args: argparse.Namespace, env: Mapping[str, str], *, own_process: bool = False) -> int:
+    """``own_process``: the command line's own process (not a caller's ``main([...])``), whose memory is capped and
+    which a watchdog ends should the check outlive its deadline."""
     from pipreqs_action import pipeline  # keeps `--help` instant
 
     github = args.output_format == "github"
+    limits = parse_limits(seconds=args.timeout, memory_mb=args.max_memory)
+    if own_process:
+        cap_process_memory(limits.memory_mb)
     settings = engine_settings(
         path=args.path,
         requirements=[Path(item).absolute() for item in args.requirements],  # relative to the cwd, as users expect
@@ -216,8 +235,12 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         full_parse=args.full_parse,
         overrides=args.overrides,
         config=args.config,
+        limits=limits,
     )
-    with StatusLine(sys.stderr, f"checking {settings.path} ...", enabled=not args.quiet):
+    with (
+        stop_process_after(limits.seconds) if own_process else contextlib.nullcontext(),
+        StatusLine(sys.stderr, f"checking {settings.path} ...", enabled=not args.quiet),
+    ):
         report = pipeline.run(settings)
         if settings.exclude:
             _warn_unmatched_excludes(settings)

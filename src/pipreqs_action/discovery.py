@@ -31,6 +31,7 @@ from pipreqs_action.ignore_rules import (
     info_exclude,
     load_ignore_file,
 )
+from pipreqs_action.limits import check_deadline
 from pipreqs_action.model import Skipped
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,7 @@ def _git_dir(root: str) -> Path | None:
 def _drain(walk: _Walk, stack: list[_Dir]) -> None:
     """Depth-first walk with an explicit stack: a hostile tree can be deeper than Python's recursion limit."""
     while stack:
+        check_deadline()
         directory = stack.pop()
         try:
             stack.extend(_list_dir(walk, directory))
