@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from actions_toolkit import core
 
+from pipreqs_action import cleanup, limits, pipeline, render, runner, source, trigger
 from pipreqs_action import issue as issue_module
-from pipreqs_action import limits, pipeline, render, runner, source, trigger
 from pipreqs_action.errors import IssueError, NoPythonFiles, PipreqsActionError, SettingsError, SourceError
 from pipreqs_action.model import Location, Missing, Report
 from pipreqs_action.settings import ActionSettings, engine_settings
@@ -52,6 +52,7 @@ def main(env: Mapping[str, str] | None = None, *, own_process: bool = False) -> 
             core.error(str(error))
             return 1
         if own_process:
+            cleanup.install_signal_handlers()  # a cancelled job (SIGTERM) still removes its clone
             limits.cap_process_memory(settings.limits.memory_mb)
             with limits.stop_process_after(settings.limits.seconds + _CLONE_SECONDS, prefix="::error::"):
                 return _run(settings)
@@ -127,9 +128,10 @@ def _reach_hint(settings: ActionSettings, slug: str, message: str) -> str:
 
 def _check(settings: ActionSettings, checkout: source.Checkout) -> tuple[Report, str]:
     """The report, and the fail-on that applies (the input, else the project's configuration, else never)."""
+    base = source.within_workspace(checkout.root, settings.path)
     engine = engine_settings(
-        path=checkout.root / settings.path,
-        requirements=[checkout.root / settings.path / item for item in settings.requirements],
+        path=base,
+        requirements=[base / item for item in settings.requirements],
         exclude=settings.exclude,
         mode=settings.mode,
         fail_on=settings.fail_on if settings.fail_on_given else None,

@@ -21,13 +21,14 @@ from pipreqs_action.limits import DEFAULT_LIMITS, cap_process_memory, parse_limi
 from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES
 from pipreqs_action.render import FORMATS, headline, render
 from pipreqs_action.settings import FAIL_ON, Settings, engine_settings
-from pipreqs_action.terminal import COLORS, StatusLine, paint, wants_color
+from pipreqs_action.terminal import COLORS, EscapingFormatter, StatusLine, escape_controls, paint, wants_color
 
 if TYPE_CHECKING:
     from pipreqs_action.model import Report
 
 log = logging.getLogger("pipreqs_action.cli")
 
+_LOG_FORMAT = "pipreqs-action: %(levelname)s: %(message)s"
 _EPILOG = """\
 exit status:
   0  in sync (or --exit-zero, or --fail-on never)
@@ -195,9 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     level = logging.DEBUG if debug else (logging.INFO if args.command == "serve" else logging.WARNING)
-    logging.basicConfig(level=level, format="pipreqs-action: %(levelname)s: %(message)s")
+    logging.basicConfig(level=level, format=_LOG_FORMAT)
     for handler in logging.getLogger().handlers:
         handler.setLevel(level)  # a status line may lower the package's level; the log keeps its own
+        if getattr(handler.formatter, "_fmt", None) == _LOG_FORMAT:  # ours: names from the tree, escaped
+            handler.setFormatter(EscapingFormatter(_LOG_FORMAT))
     try:
         if args.command == "serve":
             return _serve(args, os.environ)
@@ -205,12 +208,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(args)
         return _check(args, os.environ, own_process=argv is None)
     except PipreqsActionError as error:
-        print(f"pipreqs-action: error: {error}", file=sys.stderr)
+        print(f"pipreqs-action: error: {escape_controls(str(error))}", file=sys.stderr)
         return 2
     except Exception as error:  # a strange repository must never produce a traceback
         if debug:
             raise
-        print(f"pipreqs-action: internal error: {type(error).__name__}: {error} (rerun with --debug)", file=sys.stderr)
+        detail = escape_controls(f"{type(error).__name__}: {error}")
+        print(f"pipreqs-action: internal error: {detail} (rerun with --debug)", file=sys.stderr)
         return 2
 
 

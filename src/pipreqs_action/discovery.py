@@ -33,6 +33,7 @@ from pipreqs_action.ignore_rules import (
 )
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.model import Skipped
+from pipreqs_action.terminal import escape_controls, has_controls
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +248,9 @@ def _usable_name(walk: _Walk, rel: str) -> bool:
     """Paths end up in JSON and issue text; a name that is not UTF-8 cannot, so report it instead."""
     if len(rel) > MAX_PATH_CHARS:
         walk.skipped.append(Skipped(rel[:80] + "...", f"path longer than {MAX_PATH_CHARS} characters"))
+        return False
+    if has_controls(rel):  # an escape sequence or a line break would reach terminals, logs and annotations
+        walk.skipped.append(Skipped(escape_controls(rel, keep_lines=False), "file name holds control characters"))
         return False
     if rel.isascii():
         return True

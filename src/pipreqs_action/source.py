@@ -104,6 +104,14 @@ def _refuse(why: str) -> SettingsError:
     return SettingsError(f"repository: {why}")
 
 
+def _shown_url(value: str) -> str:
+    """A repository value for a message: quoted and cut short, or not at all when it may hold a secret
+    (``user:token@``, a query or a fragment, where tokens end up): then the message names only the problem."""
+    if any(mark in value for mark in "@?#"):
+        return "the URL (not shown: it may hold credentials)"
+    return _shown(value)
+
+
 def _shown(value: str) -> str:
     return repr(value if len(value) <= 80 else value[:77] + "...")
 
@@ -115,35 +123,38 @@ def parse_repository(
     if not value:
         raise _refuse("empty; expected owner/name or an https URL")
     if any(c.isspace() or not c.isprintable() for c in value):
-        raise _refuse(f"{_shown(value)} contains whitespace or control characters")
+        raise _refuse(f"{_shown_url(value)} contains whitespace or control characters")
     if value.startswith("-"):
-        raise _refuse(f"{_shown(value)} starts with '-'")
+        raise _refuse(f"{_shown_url(value)} starts with '-'")
     if "::" in value:
-        raise _refuse(f"{_shown(value)} uses git's <transport>:: syntax, which is refused")
+        raise _refuse(f"{_shown_url(value)} uses git's <transport>:: syntax, which is refused")
     if "://" in value:
         return _parse_url(value, allow_http_hosts)
     owner, name = _split_slug(value.removesuffix(".git"), value)
     try:
         return _parse_url(f"{server_url.rstrip('/')}/{owner}/{name}.git", allow_http_hosts)
     except SettingsError:
-        raise SettingsError(f"server-url: {_shown(server_url)} is not an https URL of a git host") from None
+        raise SettingsError(f"server-url: {_shown_url(server_url)} is not an https URL of a git host") from None
 
 
 def _split_slug(path: str, value: str) -> tuple[str, str]:
     match = _SLUG.fullmatch(path)
     if match is None or match["name"] in {".", ".."} or ".." in match["name"]:
-        raise _refuse(f"{_shown(value)} is not owner/name or an https URL")
+        raise _refuse(f"{_shown_url(value)} is not owner/name or an https URL")
     return match["owner"], match["name"]
 
 
 def _parse_url(value: str, allow_http_hosts: frozenset[str]) -> RepoRef:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. a host that NFKC normalisation changes (a full-width slash): never a valid host
+        raise _refuse(f"{_shown_url(value)} is not a valid URL") from None
     if parts.scheme not in {"https", "http"}:
         raise _refuse(f"{parts.scheme}:// URLs are refused; use https://host/owner/name")
     if "@" in parts.netloc:
         raise _refuse("credentials in the URL are refused; pass a token instead")
     if "?" in value or "#" in value:
-        raise _refuse(f"{_shown(value)} has a query or fragment")
+        raise _refuse(f"{_shown_url(value)} has a query or fragment")
     netloc = _checked_netloc(parts, value)
     if parts.scheme == "http" and parts.hostname not in allow_http_hosts:
         raise _refuse(f"http:// is refused for {netloc}; use https")
@@ -156,10 +167,10 @@ def _checked_netloc(parts: SplitResult, value: str) -> str:
     try:
         port = parts.port
     except ValueError:
-        raise _refuse(f"{_shown(value)} has an invalid port") from None
+        raise _refuse(f"{_shown_url(value)} has an invalid port") from None
     host = parts.hostname or ""
     if not _HOSTNAME.fullmatch(host) or ".." in host:
-        raise _refuse(f"{_shown(value)} has no valid host name")
+        raise _refuse(f"{_shown_url(value)} has no valid host name")
     return host if port is None else f"{host}:{port}"
 
 
@@ -428,6 +439,16 @@ def workspace(path: Path) -> Checkout:
     if not os.access(path, os.R_OK | os.X_OK):
         raise SourceError(f"path {path}: cannot be read (permission denied)")
     return Checkout(root=path, repository=None, ref=None, commit=None)
+
+
+def within_workspace(root: Path, rel: str) -> Path:
+    """``root / rel``, refused when its real path leaves ``root``'s: a checked-in symlink as the Action's ``path``
+    would otherwise make the check read (and report on) files outside the workspace."""
+    target = root / rel
+    real_root, real = os.path.realpath(root), os.path.realpath(target)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise SettingsError(f"path: {_shown(rel)} leads outside the checked repository (a symbolic link?)")
+    return target
 
 
 def fetch_requirements_from_api(
