@@ -6,6 +6,7 @@ behaviour; ``served`` counts the body bytes written, so a test can show the clie
 
 from __future__ import annotations
 
+import functools
 import gzip
 import threading
 import time
@@ -15,19 +16,22 @@ from types import TracebackType
 _ZEROS = b"\0" * (1 << 16)
 
 
+@functools.cache
 def gzip_bomb(decoded_mib: int) -> bytes:
     """``decoded_mib`` MiB of zeros, gzipped: about a thousandth of that on the wire."""
     return gzip.compress(b"\0" * (decoded_mib << 20), compresslevel=9)
 
 
 class HostileServer:
-    def __init__(self, mode: str, *, content_type: str = "application/x-git-upload-pack-advertisement") -> None:
+    def __init__(
+        self, mode: str, *, content_type: str = "application/x-git-upload-pack-advertisement", bomb_mib: int = 256
+    ) -> None:
         self.mode = mode
         self.content_type = content_type
         self.served = 0
         self.requests: list[str] = []
         self.stop = threading.Event()
-        self._bomb = gzip_bomb(1024) if mode == "gzip" else b""
+        self._bomb = gzip_bomb(bomb_mib) if mode == "gzip" else b""
         server = self
 
         class Handler(BaseHTTPRequestHandler):

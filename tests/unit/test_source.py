@@ -683,7 +683,7 @@ def test_git_runs_under_the_clone_limits(repo: Repo, monkeypatch: pytest.MonkeyP
 
 @pytest.mark.parametrize("mode", ["endless", "gzip"])
 def test_api_answers_past_the_size_limit_are_refused(mode: str) -> None:
-    with HostileServer(mode, content_type="text/plain") as hostile:
+    with HostileServer(mode, content_type="text/plain", bomb_mib=64) as hostile:
         started = time.monotonic()
         with pytest.raises(SourceError) as caught:
             fetch_requirements_from_api(hostile.url, "https://github.com/o/n", timeout=20)
