@@ -45,13 +45,20 @@ def escape_controls(text: str, *, keep_lines: bool = True) -> str:
     return escaped if keep_lines else _LINE_BREAKS.sub(_visible, escaped)
 
 
+def escape_for_command(text: str) -> str:
+    """For a workflow command: the runner's own escaping (``%0D``, ``%0A``, which @actions/core applies and the
+    runner reverses) keeps CR and LF; every other control character is written as an escape."""
+    return _CONTROLS.sub(lambda match: match[0] if match[0] == "\r" else _visible(match), text)
+
+
 def json_safe(text: str) -> str:
     """JSON text whose strings hold no raw C1 or bidirectional control (``json.dumps`` escapes only C0)."""
     return _CONTROLS.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
 def has_controls(text: str) -> bool:
-    return _CONTROLS.search(text) is not None or _LINE_BREAKS.search(text) is not None
+    """Escape sequences, DEL, C1 or bidirectional controls (a line break alone is handled where lines are made)."""
+    return _CONTROLS.search(text) is not None
 
 
 class EscapingFormatter(logging.Formatter):

@@ -36,7 +36,7 @@ def test_escape_controls_makes_them_visible() -> None:
     assert escape_controls("a\x1b[31mb\x9bc\u202ed\x7f\ne\tf") == "a\\x1b[31mb\\x9bc\\u202ed\\x7f\ne\tf"
     assert escape_controls("a\nb\tc", keep_lines=False) == "a\\x0ab\\x09c"
     assert escape_controls("plain ümlaut/日本.py") == "plain ümlaut/日本.py"
-    assert has_controls("a\nb") and not has_controls("a b")
+    assert has_controls("a\x1bb") and has_controls("\u202e") and not has_controls("a b\nc\td")
     text = json.dumps({"k": "\x9b\u202e\x1b"}, ensure_ascii=False)
     assert json.loads(json_safe(text)) == json.loads(text) and no_raw_controls(json_safe(text))
 
@@ -69,7 +69,7 @@ def test_annotations_and_log_lines_escape_them(capsys: pytest.CaptureFixture[str
     handler.emit(record)
     out = capsys.readouterr().out
     assert no_raw_controls(out)
-    assert "::warning title=t\\x9b,file=a\\x0ab\\x1b.py,line=3::bad\\x1b[2J" in out
+    assert "::warning title=t\\x9b,file=a%0Ab\\x1b.py,line=3::bad\\x1b[2J" in out
     assert no_raw_controls(EscapingFormatter("%(message)s").format(record))
 
 
