@@ -33,6 +33,7 @@ class Repo:
     commit: str
     kind: str
     why: str
+    heldout: bool = False  # chosen after the rules were written, never used to tune them (heldout.md)
 
     @property
     def slug(self) -> str:
@@ -41,7 +42,7 @@ class Repo:
 
 def load_repos(path: Path = HERE / "repos.toml") -> list[Repo]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Repo(r["name"], r["commit"], r["kind"], r["why"]) for r in data["repo"]]
+    return [Repo(r["name"], r["commit"], r["kind"], r["why"], bool(r.get("heldout", False))) for r in data["repo"]]
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -51,8 +52,14 @@ def _git(*args: str, cwd: Path) -> str:
     return done.stdout.strip()
 
 
+def git_dir(mirrors: Path, repo: Repo) -> Path:
+    """The snapshot's git directory: ``repo`` itself (bare, as ``fetch`` mostly leaves it) or ``repo/.git``."""
+    source = mirrors / repo.slug / "repo"
+    return source / ".git" if (source / ".git").is_dir() else source
+
+
 def lay_out(repo: Repo, mirrors: Path, trees: Path) -> str:
-    source, tree = mirrors / repo.slug / "repo", trees / repo.slug
+    source, tree = git_dir(mirrors, repo), trees / repo.slug
     if not source.is_dir():
         return f"no snapshot at {source}: fetch github:{repo.name} first"
     if (tree / ".git").is_dir() and _git("rev-parse", "HEAD", cwd=tree) == repo.commit:

@@ -2,7 +2,8 @@
 
     python benchmarks/field/run.py TREES                    # TREES as laid out by layout.py (see fetch.md)
     python benchmarks/field/run.py TREES --markdown         # the per-repository table for the README
-    python benchmarks/field/run.py TREES --write-baseline   # record today's alarms as the baseline
+    python benchmarks/field/run.py TREES --write-baseline   # record today's alarms as the baseline of the repos run
+    python benchmarks/field/run.py TREES --set heldout      # only the held-out repositories (heldout.md)
 
 An *alarm* is what would open the Action's issue: a ``missing`` (or ``dev_only``) entry that is not optional, not
 installed through a declared distribution (``via``) and not in secondary code, in a report whose ``in_sync`` is false.
@@ -15,7 +16,10 @@ Every alarm is judged by a person who read the code, in ``verdicts.toml``::
 
 ``via`` verdicts count as false alarms (the design reports them apart, never as an alarm). Alarms with no
 verdict are *unjudged*: judge them before quoting a precision. It also lists true alarms of the baseline that
-are no longer alarms ("lost"). This is a measuring script, not a test: it never fails on a figure.
+are no longer alarms ("lost"). Totals are printed for the whole corpus and apart for the *tuned* repositories (used
+to write the rules) and the *held-out* ones (``heldout = true`` in repos.toml, never used to tune: their precision is
+the honest estimate for a repository nobody looked at). This is a measuring script, not a test: it never fails on a
+figure.
 """
 
 from __future__ import annotations
@@ -118,11 +122,27 @@ def via_found(outcomes: Iterable[Outcome], verdicts: Mapping[str, Mapping[str, V
     return found, judged
 
 
+def _entries(report: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Mapping[str, Any]]]:
+    """Every missing/dev_only entry of the report and of its sub-projects (``projects``: folders with a manifest of
+    their own, whose sections the same issue holds), keyed ``package`` at the root and ``path:package`` below it, so
+    one package can be judged apart in each project."""
+    found = [
+        (prefix + str(e["package"]), e)
+        for key in _ALARM_LISTS
+        for e in report.get(key, [])
+        if isinstance(e, Mapping) and "package" in e
+    ]
+    for project in report.get("projects", []):
+        if isinstance(project, Mapping):
+            found += _entries(project, f"{project.get('path', '?')}:")
+    return found
+
+
 def alarms_of(report: Mapping[str, Any]) -> tuple[list[str], set[str], str]:
     """The alarmed packages, every reported missing package, and a note when flags and ``in_sync`` disagree."""
-    entries = [e for key in _ALARM_LISTS for e in report.get(key, []) if isinstance(e, Mapping) and "package" in e]
-    reported = {normalize(str(e["package"])) for e in entries}
-    flagged = sorted({normalize(str(e["package"])) for e in entries if is_alarm(e)})
+    entries = _entries(report)
+    reported = {normalize(key) for key, _ in entries}
+    flagged = sorted({normalize(key) for key, e in entries if is_alarm(e)})
     if report.get("in_sync", not flagged):
         return [], reported, f"in_sync, yet {len(flagged)} entries look required" if flagged else ""
     return flagged, reported, "" if flagged else "in_sync is false, but no entry looks required"
@@ -151,7 +171,7 @@ def check(repo: Repo, tree: Path, extra: Sequence[str], repeat: int) -> Outcome:
         outcome.crash = f"no JSON report ({error})"
         return outcome
     outcome.alarms, outcome.reported, outcome.note = alarms_of(report)
-    outcome.reported_via = {normalize(str(e["package"])) for e in report.get("missing", []) if _has_via(e)}
+    outcome.reported_via = {normalize(key) for key, e in _entries(report) if _has_via(e)}
     return outcome
 
 
@@ -231,6 +251,22 @@ def totals(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     }
 
 
+SETS = {"all": lambda repo: True, "tuned": lambda repo: not repo.heldout, "heldout": lambda repo: repo.heldout}
+SET_COLUMNS = ("repositories", "alarms", "true", "false", "of which via", "unjudged", "precision", "issues opened")
+SET_COLUMNS += ("issues with only false alarms",)
+
+
+def set_rows(outcomes: Sequence[Outcome]) -> list[list[str]]:
+    """One row of totals per set present in this run (tuned, held-out, all), so the two estimates sit side by side."""
+    rows = []
+    for name in ("tuned", "heldout", "all"):
+        members = [o for o in outcomes if SETS[name](o.repo)]
+        if members and (name == "all" or len(members) < len(outcomes)):
+            figures = totals(members)
+            rows.append([name, *(str(figures[column]) for column in SET_COLUMNS)])
+    return rows
+
+
 def print_text(outcomes: Sequence[Outcome], lost: Sequence[str], via: tuple[int, int]) -> None:
     rows = [HEADER, *(row(o) for o in outcomes)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER) - 1)]
@@ -247,6 +283,11 @@ def print_text(outcomes: Sequence[Outcome], lost: Sequence[str], via: tuple[int,
     print(f"{'true alarms lost vs baseline':32} {len(lost)}")
     for line in lost:
         print(f"  LOST {line}")
+    print()
+    table = [["set", *SET_COLUMNS], *set_rows(outcomes)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip())
 
 
 def print_markdown(outcomes: Sequence[Outcome], lost: Sequence[str], via: tuple[int, int]) -> None:
@@ -261,6 +302,11 @@ def print_markdown(outcomes: Sequence[Outcome], lost: Sequence[str], via: tuple[
         print(f"| {key} | {value} |")
     print(f"| judged via, reported with via | {via[0]} of {via[1]} |")
     print(f"| true alarms lost vs baseline | {len(lost)} |")
+    print()
+    print("| set | " + " | ".join(SET_COLUMNS) + " |")
+    print("|" + "---|" * (len(SET_COLUMNS) + 1))
+    for r in set_rows(outcomes):
+        print("| " + " | ".join(r) + " |")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -268,8 +314,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("trees", type=Path, help="folder holding <owner>+<name> trees (layout.py)")
     parser.add_argument("--verdicts", type=Path, default=HERE / "verdicts.toml")
     parser.add_argument("--baseline", type=Path, default=HERE / "baseline.json")
-    parser.add_argument("--write-baseline", action="store_true", help="record this run's alarms as the baseline")
+    parser.add_argument(
+        "--write-baseline", action="store_true", help="record this run's alarms as the baseline of the repositories run"
+    )
     parser.add_argument("--only", action="append", default=[], help="owner/name to run (repeatable)")
+    parser.add_argument("--set", choices=sorted(SETS), default="all", help="tuned, heldout (heldout.md) or all")
     parser.add_argument("--repeat", type=int, default=1, help="runs per repository; the fastest time counts")
     parser.add_argument("--markdown", action="store_true", help="print the README table instead of text")
     parser.add_argument("--json", type=Path, help="also write every outcome to this file")
@@ -280,17 +329,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     verdicts = load_verdicts(args.verdicts)
-    repos = [r for r in load_repos() if not args.only or r.name in args.only]
+    repos = [r for r in load_repos() if (not args.only or r.name in args.only) and SETS[args.set](r)]
     outcomes = []
     for repo in repos:
         tree = args.trees / repo.slug
         outcome = check(repo, tree, args.engine_args, args.repeat) if tree.is_dir() else Outcome(repo, crash="no tree")
         judge(outcome, verdicts.get(repo.name, {}))
         outcomes.append(outcome)
-    if args.write_baseline:
-        baseline_out = {o.repo.name: o.alarms for o in outcomes if not o.crash}
-        args.baseline.write_text(json.dumps(baseline_out, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline.exists() else {}
+    if args.write_baseline:  # only the repositories run: the others keep the baseline they were first judged on
+        baseline.update({o.repo.name: o.alarms for o in outcomes if not o.crash})
+        args.baseline.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     lost = lost_true_alarms(outcomes, baseline, verdicts)
     via = via_found(outcomes, verdicts)
     (print_markdown if args.markdown else print_text)(outcomes, lost, via)

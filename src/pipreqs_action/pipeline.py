@@ -9,7 +9,7 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-from pipreqs_action import features, limits, projects
+from pipreqs_action import features, limits, projects, roles
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.elsewhere import resolve_elsewhere
@@ -50,7 +50,11 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
     scanned, folders = projects.split(scanned, settings.path, declared.sources)
     names = load_import_names(settings.overrides)
-    report = compare(resolve_elsewhere(scanned, names), declared, names)
+    if folders:
+        nested = projects.nested_declarations(settings.path, folders, read_declared)
+        declared = dataclasses.replace(declared, nested=nested)
+    scanned = roles.believed(resolve_elsewhere(scanned, names), declared, names)
+    report = compare(scanned, declared, names)
     report = apply_config(report, config)
     report = _finish(report, declared, settings)
     check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731

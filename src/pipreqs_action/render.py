@@ -82,6 +82,11 @@ def _manifest(report: Report) -> str:
     return report.advice.file if report.advice else "requirements.txt"
 
 
+def manifest_name(report: Report) -> str:
+    """``_manifest`` for other modules (annotation titles name the manifest as the reports do)."""
+    return _manifest(report)
+
+
 # --- JSON ----------------------------------------------------------------------------------------------------------
 
 
