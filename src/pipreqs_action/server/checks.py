@@ -113,6 +113,8 @@ def _answer(make: Callable[[], str], media_type: str) -> Answer:
         return Answer.error(400, str(error))
     except (NoPythonFiles, RequirementsError) as error:
         return Answer.error(422, str(error))
+    except RecursionError:  # a manifest nested thousands deep: the repository's problem, not a 500
+        return Answer.error(422, "a file in the repository is nested too deeply to read")
 
 
 def _check(root: Path, mode: str, engine: Engine, *, pipreqs_style: bool) -> Report:
