@@ -54,6 +54,7 @@ class Outcome:
 
     text: Answer
     json: Answer
+    commit: str | None = None  # what the ref resolved to, when the clone says
 
     @property
     def failed(self) -> bool:
@@ -80,7 +81,7 @@ def run_job(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, mode: str,
             root = checkout.root
             text = _answer(lambda: _check(root, mode, engine, pipreqs_style=True).requirements, TEXT)
             report = _answer(lambda: to_json(_check(root, mode, engine, pipreqs_style=False)), JSON)
-            return Outcome(text, report)
+            return Outcome(text, report, checkout.commit)
     except SettingsError as error:
         return _same(Answer.error(400, str(error)))
     except SourceError as error:
