@@ -29,6 +29,7 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     inside another one, what the enclosing project declares: they are installed together)."""
     config = settings.config
     declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
+    declared = projects.with_workspace(declared, settings.path)
     scanned = scan(
         settings.path,
         exclude=settings.exclude,
