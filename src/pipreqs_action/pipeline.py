@@ -6,6 +6,7 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tempfile
 from pathlib import Path
 
@@ -41,10 +42,11 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     scanned = features.apply(drop_first_party(scanned, config.first_party))
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
-    scanned, folders = projects.split(scanned, settings.path, declared.sources)
+    read_project = functools.cache(_read_project)  # a folder's manifests: is it a project, what it declares
+    scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
     names = load_import_names(settings.overrides)
     if folders:
-        nested = projects.nested_declarations(settings.path, folders, read_declared)
+        nested = projects.nested_declarations(settings.path, folders, read_project)
         declared = dataclasses.replace(declared, nested=nested)
     scanned = roles.believed(resolve_elsewhere(scanned, names), declared, names)
     report = compare(scanned, declared, names)
@@ -52,6 +54,10 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     report = _finish(report, declared, settings)
     check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
     return projects.attach(report, settings.path, folders, check)
+
+
+def _read_project(path: Path) -> Declared:
+    return read_declared(path)
 
 
 def _project_settings(settings: Settings, path: Path) -> Settings:

@@ -22,6 +22,7 @@ from pipreqs_action.manifests.project import identify
 from pipreqs_action.model import (
     Advice,
     Declared,
+    ImportRef,
     Location,
     Missing,
     ProjectReport,
@@ -37,13 +38,18 @@ _SECONDARY_NAMES = SECONDARY_DIRS | TEST_DIRS | VENDOR_DIRS
 _EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "samples", "sample", "tutorial", "tutorials"})
 
 
-def split(scanned: ScanResult, root: Path, declared_in: Sequence[str]) -> tuple[ScanResult, tuple[str, ...]]:
+def split(
+    scanned: ScanResult, root: Path, declared_in: Sequence[str], declares: Callable[[Path], bool] = lambda _: True
+) -> tuple[ScanResult, tuple[str, ...]]:
     """The root project's imports, and the folders (relative, outermost) that are projects of their own.
 
     A folder is one when the scan says so (the root has a manifest), or when app code of the root lies in a folder
     with a manifest (a root without one: ``libs/a/pyproject.toml``, ``services/api/requirements.txt``). Code the
-    root's layout calls secondary for another reason (tests, examples, vendored code) stays the root's.
+    root's layout calls secondary for another reason (tests, examples, vendored code) stays the root's. A folder
+    whose manifests declare nothing usable (``config/settings/setup.py``, a settings module that only shares the
+    name: ``declares`` says) is no project: its code is the root's.
     """
+    scanned = _not_projects(scanned, root, declares)
     declared_folders = {PurePosixPath(source).parent.as_posix() for source in declared_in}
     finder = _ManifestFolders(root, declared_folders)
     folders: set[str] = set()
@@ -53,9 +59,39 @@ def split(scanned: ScanResult, root: Path, declared_in: Sequence[str]) -> tuple[
         elif not ref.secondary or example_reason(ref.location.path):
             folders.update(finder.outermost(ref.location.path))
     folders = {folder for folder in folders if example_reason(folder + "/") or not _secondary_folder(folder)}
+    folders = {folder for folder in folders if declares(root / folder)}
     kept = tuple(ref for ref in scanned.imports if not any(_under(ref.location.path, f) for f in folders))
     skipped = tuple(item for item in scanned.skipped if not any(_under(item.path, f) for f in folders))
     return dataclasses.replace(scanned, imports=kept, skipped=skipped), tuple(sorted(folders))
+
+
+def _not_projects(scanned: ScanResult, root: Path, declares: Callable[[Path], bool]) -> ScanResult:
+    """The scan with code the layout took for a project of its own given back to the app when that folder's
+    manifests declare nothing (each folder asked once)."""
+    answers: dict[str, bool] = {}
+
+    def kept(ref: ImportRef) -> ImportRef:
+        if not ref.secondary.endswith(_OWN_PROJECT):
+            return ref
+        folder = ref.secondary.removesuffix(_OWN_PROJECT).rstrip("/")
+        if folder not in answers:
+            answers[folder] = declares(root / folder)
+        return ref if answers[folder] else dataclasses.replace(ref, secondary="")
+
+    return dataclasses.replace(scanned, imports=tuple(kept(ref) for ref in scanned.imports))
+
+
+def usable(read: Callable[[Path], Declared]) -> Callable[[Path], bool]:
+    """Whether a folder's manifests can be read (a project needs declarations to be checked against)."""
+
+    def declares(folder: Path) -> bool:
+        try:
+            read(folder)
+        except PipreqsActionError:
+            return False
+        return True
+
+    return declares
 
 
 def example_reason(path: str) -> str:
