@@ -16,7 +16,15 @@ from pathlib import Path, PurePosixPath
 from packaging.utils import canonicalize_name
 
 from pipreqs_action.errors import PipreqsActionError
-from pipreqs_action.layout import MANIFEST_NAMES, SECONDARY_DIRS, TEST_DIRS, VENDOR_DIRS
+from pipreqs_action.layout import (
+    _TOOLING_FILES,
+    MANIFEST_NAMES,
+    SECONDARY_DIRS,
+    TEST_DIRS,
+    TESTS,
+    VENDOR_DIRS,
+    is_test_path,
+)
 from pipreqs_action.manifests import is_requirements_file
 from pipreqs_action.manifests.project import identify
 from pipreqs_action.model import (
@@ -76,9 +84,17 @@ def _not_projects(scanned: ScanResult, root: Path, declares: Callable[[Path], bo
         folder = ref.secondary.removesuffix(_OWN_PROJECT).rstrip("/")
         if folder not in answers:
             answers[folder] = declares(root / folder)
-        return ref if answers[folder] else dataclasses.replace(ref, secondary="")
+        return ref if answers[folder] else dataclasses.replace(ref, secondary=_file_reason(ref.location.path))
 
     return dataclasses.replace(scanned, imports=tuple(kept(ref) for ref in scanned.imports))
+
+
+def _file_reason(path: str) -> str:
+    """What the layout says of the file itself, its folder not being a project: tests, ``setup.py``, or app code."""
+    name = PurePosixPath(path).name
+    if name in _TOOLING_FILES and name != "conftest.py":
+        return name
+    return TESTS if is_test_path(path) else ""
 
 
 def usable(read: Callable[[Path], Declared]) -> Callable[[Path], bool]:

@@ -160,8 +160,12 @@ def test_each_file_is_counted_once_in_the_project_that_holds_it(tmp_path: Path) 
 def test_a_folder_whose_manifests_declare_nothing_usable_is_no_project_and_its_code_is_the_apps(tmp_path: Path) -> None:
     (tmp_path / "config" / "settings").mkdir(parents=True)
     (tmp_path / "config" / "settings" / "setup.py").write_text("DEBUG_TOOLBAR = True\n")  # a settings module
-    scanned = ScanResult((ref("config/settings/setup.py", secondary="config/settings/, a project of its own"),))
+    own = "config/settings/, a project of its own"
+    scanned = ScanResult((ref("config/settings/base.py", own), ref("config/settings/setup.py", own)))
     kept, folders = projects.split(scanned, tmp_path, ["requirements.txt"], lambda folder: folder.name != "settings")
 
     assert folders == ()
-    assert [(r.location.path, r.secondary) for r in kept.imports] == [("config/settings/setup.py", "")]
+    assert [(r.location.path, r.secondary) for r in kept.imports] == [
+        ("config/settings/base.py", ""),
+        ("config/settings/setup.py", "setup.py"),  # what the layout says of such a file anywhere
+    ]
