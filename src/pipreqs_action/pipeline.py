@@ -9,7 +9,7 @@ import dataclasses
 import functools
 from pathlib import Path
 
-from pipreqs_action import features, projects, roles
+from pipreqs_action import features, limits, projects, roles
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.elsewhere import resolve_elsewhere
@@ -26,7 +26,15 @@ __all__ = ["exit_status", "run", "run_inferred"]
 
 def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares (and, for a project
-    inside another one, what the enclosing project declares: they are installed together)."""
+    inside another one, what the enclosing project declares: they are installed together).
+
+    Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
+    past them, ``LimitExceeded``."""
+    with limits.bounded(settings.limits):
+        return _run(settings, enclosing)
+
+
+def _run(settings: Settings, enclosing: Declared | None) -> Report:
     config = settings.config
     declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
     declared = projects.with_workspace(declared, settings.path)
@@ -76,7 +84,8 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
     declared = read_declared(settings.path, settings.requirements)
     report = compare_inferred(inferred, declared, load_import_names(settings.overrides))
     report = apply_config(report, settings.config)
-    return _finish(report, declared, settings)
+    with limits.bounded(settings.limits):
+        return _finish(report, declared, settings)
 
 
 def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
