@@ -8,6 +8,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import requests
 from tests.api_server import WAIT, local_config, running
 
 from git_server import GitServer, Repo
+from pipreqs_action.limits import ScanLimits
 
 
 @pytest.fixture
@@ -80,3 +82,14 @@ def test_a_deep_pyproject_is_not_a_500(api: str, git_server: GitServer) -> None:
         assert response.status_code in {200, 422}, response.text
         if response.status_code == 422:
             assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_scan_past_its_deadline_is_a_504_saying_so(git_server: GitServer) -> None:
+    config = local_config()
+    config = replace(config, engine=replace(config.engine, limits=ScanLimits(seconds=1e-6)))
+    repo = git_server.create_repo("owner/slowscan", [{f"m{n}.py": "import yaml\n" for n in range(20)}])
+    with running(config) as base:
+        response = ask(base, repo)
+        assert requests.get(f"{base}/health", timeout=WAIT).status_code == 200
+    assert response.status_code == 504
+    assert response.json()["detail"].startswith("stopped after ")
