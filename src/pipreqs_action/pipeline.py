@@ -12,6 +12,7 @@ from pathlib import Path
 from pipreqs_action import features, projects
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
+from pipreqs_action.declared_notebooks import as_app_when_declared
 from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.filters import apply_config, drop_first_party
@@ -42,6 +43,7 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
     scanned, folders = projects.split(scanned, settings.path, declared.sources)
     names = load_import_names(settings.overrides)
+    scanned = as_app_when_declared(scanned, declared, names)
     report = compare(resolve_elsewhere(scanned, names), declared, names)
     report = apply_config(report, config)
     report = _finish(report, declared, settings)
