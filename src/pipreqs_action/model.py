@@ -133,6 +133,9 @@ class Declared:
     target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
     first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
     inherited: tuple[Requirement, ...] = ()  # what the enclosing project declares, for a project inside another
+    nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
+    workspace: tuple[str, ...] = ()  # member folders of a uv workspace rooted here (relative to the root)
+    workspace_names: tuple[str, ...] = ()  # normalised distribution names of the workspace's members (and above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +197,7 @@ class Missing:
     reason: str = ""  # why an optional item is optional: "only in examples/", its best guard (guards.py), its role
     marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
     via: tuple[str, ...] = ()  # declared distributions that install it: real, but not urgent (never breaks in_sync)
-    via_source: str = ""  # where that dependency data came from: "snapshot" (bundled) or "index"
+    via_source: str = ""  # where that dependency data came from: "lock" (the project's), "snapshot" (bundled), "index"
 
     @property
     def message(self) -> str:
