@@ -37,6 +37,7 @@ from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
+from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped, SourceText
 from pipreqs_action.reachability import (
@@ -242,6 +243,7 @@ class _Reader:
     packages: Packages
 
     def __call__(self, rel: str) -> FileResult:
+        check_deadline()
         source = files.read_source(self.root, rel)
         if isinstance(source, Skipped):
             return [], source, _NO_FACTS
