@@ -36,3 +36,24 @@ def test_hooks_are_not_read_unless_the_project_says_its_dependencies_are_dynamic
     static = PYPROJECT.replace('dynamic = ["dependencies"]', "dependencies = []")
     (tmp_path / "pyproject.toml").write_text(static, "utf-8")
     assert read_declared(tmp_path).requirements == ()
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
+
+
+def test_the_fix_goes_to_the_hook_list_without_an_installer_command() -> None:
+    target = read_declared(FIXTURES / "manifest_hatch_dynamic").target
+    assert target is not None
+    assert (target.kind, target.file, target.table) == (
+        "pyproject",
+        "pyproject.toml",
+        "[tool.hatch.metadata.hooks.uv-dynamic-versioning] dependencies",
+    )
+    assert target.tool == ""  # `uv add` cannot write to dependencies [project] marks dynamic
+    assert target.library
+
+
+def test_the_fix_goes_to_the_runtime_file_hatch_requirements_txt_names() -> None:
+    declared = read_declared(FIXTURES / "manifest_hatch_requirements_txt")
+    assert declared.target is not None
+    assert (declared.target.kind, declared.target.file) == ("requirements", "deps/base.txt")

@@ -187,6 +187,9 @@ def _target(manifests: list[Manifest], top_level: list[str], *, explicit: bool) 
         found = by_table.get(("pyproject", table))
         if found and found[1].count:
             return _pyproject_target(*found)
+    hook = _hatch_hook(by_table)
+    if hook is not None:
+        return hook
     if runtime_files:
         preferred = next((f for f in runtime_files if f.endswith("requirements.in")), runtime_files[0])
         return FixTarget("requirements", preferred)
@@ -194,6 +197,16 @@ def _target(manifests: list[Manifest], top_level: list[str], *, explicit: bool) 
         target = _other_target(manifest, by_table)
         if target is not None:
             return target
+    return None
+
+
+def _hatch_hook(by_table: dict[tuple[str, str], tuple[Manifest, DeclaredBy]]) -> FixTarget | None:
+    """A Hatch metadata hook's ``dependencies`` list that declares something: the list to extend. No installer
+    command: ``uv add`` cannot write to dependencies that ``[project]`` marks dynamic."""
+    for (kind, table), (manifest, item) in sorted(by_table.items()):
+        hatch = table.startswith("[tool.hatch.metadata.hooks.") and table.endswith("] dependencies")
+        if kind == "pyproject" and hatch and item.count:
+            return FixTarget("pyproject", manifest.file, table, library=True)
     return None
 
 

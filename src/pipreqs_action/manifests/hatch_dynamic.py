@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipreqs_action.manifests.base import Lines, Manifest, is_dev_name, pep508, table
+from pipreqs_action.manifests.base import Lines, Manifest, is_dev_name, lexical, pep508, table
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.manifests.setuptools_dynamic import read_files
 from pipreqs_action.model import Requirement
@@ -43,8 +43,11 @@ def _runtime(hook: dict[str, Any], where: str, start: int, lines: Lines, manifes
     if isinstance(hook.get("dependencies"), list):
         found = _entries(hook["dependencies"], lines.key("dependencies", start), lines, manifest)
         manifest.add(f"{where} dependencies", found)
-    if "files" in hook:  # hatch-requirements-txt
+    if "files" in hook:  # hatch-requirements-txt: the files are the project's runtime requirements files
         read_files({"file": hook["files"]}, manifest, context, f"{where} files")
+        folder = context.root / manifest.file
+        names = hook["files"] if isinstance(hook["files"], list) else [hook["files"]]
+        context.top_level.extend(context.label(lexical(context.root, folder.parent / str(name))) for name in names)
 
 
 def _extras(hook: dict[str, Any], where: str, lines: Lines, manifest: Manifest, context: Context) -> None:
