@@ -157,22 +157,32 @@ def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser(
         "serve",
-        help="run the HTTP API (GET /pipreqs?code_url=...)",
-        description="Serve GET /pipreqs?code_url=... and GET /health.",
+        help="run the HTTP API and web page (needs the server extra)",
+        description="Serve GET /pipreqs?code_url=..., GET /check?code_url=..., the page at / and OpenAPI at /docs.",
         formatter_class=_HelpFormatter,
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free port)")
     serve.add_argument("--server-url", default="https://github.com", help="GitHub whose owner/name code_urls name")
     serve.add_argument(
-        "--allow-http-host",
+        "--allow-host",
         action="append",
         default=[],
         metavar="HOST",
-        help="host that may be cloned over plain http (repeatable; default: none, https only)",
+        help="host code_urls may name (repeatable; replaces the default github.com, gitlab.com, bitbucket.org, "
+        "codeberg.org; a host named here is trusted whatever address it resolves to)",
+    )
+    serve.add_argument("--allow-http", action="store_true", help="also accept http:// for allowed hosts (testing)")
+    serve.add_argument(
+        "--allow-http-host", action="append", default=[], metavar="HOST", help="same as --allow-host HOST --allow-http"
     )
     serve.add_argument("--clone-timeout", type=float, default=120.0, metavar="SECONDS", help="limit per clone")
-    serve.add_argument("--max-clones", type=int, default=2, metavar="N", help="clones running at once")
+    serve.add_argument("--max-clones", type=int, default=4, metavar="N", help="clones running at once")
+    serve.add_argument("--max-queue", type=int, default=64, metavar="N", help="clones waiting; past it: 503")
+    serve.add_argument("--cache-ttl", type=float, default=300.0, metavar="SECONDS", help="keep an answer this long")
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes sharing the port (each: own cache)"
+    )
     _add_index_options(serve)
     serve.add_argument("--debug", action="store_true", help="log every step")
 
@@ -204,6 +214,10 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from pipreqs_action import pipeline  # keeps `--help` instant
 
     github = args.output_format == "github"
+    if github:
+        from pipreqs_action.extras import require
+
+        require("action", "--format github")  # before the check: its writer is the Action's
     settings = engine_settings(
         path=args.path,
         requirements=[Path(item).absolute() for item in args.requirements],  # relative to the cwd, as users expect
@@ -296,18 +310,15 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from pipreqs_action.server import serve  # only the server needs it
+    from pipreqs_action.errors import SettingsError
+    from pipreqs_action.server.options import from_args  # only the server needs these
 
-    serve(
-        args.host,
-        args.port,
-        server_url=args.server_url,
-        allow_http_hosts=frozenset(args.allow_http_host),
-        clone_timeout=args.clone_timeout,
-        index_url=_index_url(args, env),
-        offline=args.offline,
-        max_clones=args.max_clones,
-    )
+    try:
+        from pipreqs_action.server.http import serve
+    except ImportError as error:  # starlette or uvicorn missing
+        extra = "pip install 'pipreqs-action[server]'"
+        raise SettingsError(f"serve needs the server extra: {extra} ({error.name} is missing)") from None
+    serve(args.host, args.port, from_args(args, _index_url(args, env)), workers=args.workers)
     return 0
 
 

@@ -195,7 +195,7 @@ class Missing:
     reason: str = ""  # why an optional item is optional: "only in examples/", its best guard (guards.py), its role
     marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
     via: tuple[str, ...] = ()  # declared distributions that install it: real, but not urgent (never breaks in_sync)
-    via_source: str = ""  # where that dependency data came from: "snapshot" (bundled) or "index"
+    via_source: str = ""  # where that dependency data came from: "lock" (the project's), "snapshot" (bundled), "index"
 
     @property
     def message(self) -> str:

@@ -6,7 +6,6 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from pathlib import Path
 
 from pipreqs_action import features, projects, roles
@@ -61,6 +60,8 @@ def _project_settings(settings: Settings, path: Path) -> Settings:
 
 def run_inferred(settings: Settings, generated_requirements: str) -> Report:
     """Check ``settings.path``'s declarations against requirements generated elsewhere (a pipreqs HTTP API)."""
+    import tempfile  # only this front door needs it: a local check never imports it
+
     with tempfile.TemporaryDirectory(prefix="pipreqs-action-api-") as tmp:
         generated = Path(tmp) / "generated-requirements.txt"
         generated.write_text(generated_requirements, "utf-8")
@@ -96,10 +97,15 @@ def _installed_through(report: Report, declared: Declared, settings: Settings) -
         return report
     from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
     from pipreqs_action.dependency_metadata import dependencies_of, requires_of
-    from pipreqs_action.via import declared_requirements, with_via
+    from pipreqs_action.lock_dependencies import read_lock
+    from pipreqs_action.via import declared_requirements, missing_keys, with_via
 
     requirements = declared_requirements(declared)
-    dependencies, warnings = dependencies_of(requirements, index_url=settings.index_url, offline=settings.offline)
+    lock = read_lock(settings.path)  # the project's uv.lock / poetry.lock / pdm.lock: the releases it installs
+    wanted = {key for item in report.required_missing for key in missing_keys(item)}
+    dependencies, warnings = dependencies_of(
+        requirements, index_url=settings.index_url, offline=settings.offline, lock=lock, wanted=wanted
+    )
     report = with_via(report, dependencies, requirements)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
     report = prefer_project_affinity(report, [req.name for req in requirements], requires)

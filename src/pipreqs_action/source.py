@@ -165,6 +165,7 @@ def clone(
     timeout: float = 120.0,
     max_bytes: int = 500 * 1024 * 1024,
     api_url: str | None = None,
+    git_config: tuple[str, ...] = (),
 ) -> Iterator[Checkout]:
     """Shallow-fetch one commit of ``repo`` into a temporary directory that is removed on exit.
 
@@ -172,7 +173,8 @@ def clone(
     branch, a tag, a full ref (``refs/pull/1/merge``) and a commit SHA alike, where ``clone --branch``
     takes only the first two. Where git is not installed (the action's image) the host's tarball API serves
     instead (``pipreqs_action.tarball``): ``api_url`` is the host's REST API, by default GitHub's for
-    github.com and ``/api/v3`` (GitHub Enterprise Server's) for any other host.
+    github.com and ``/api/v3`` (GitHub Enterprise Server's) for any other host. ``git_config`` adds ``-c``
+    options after ours (the API server's: no redirect, the host pinned to the addresses it checked).
     """
     if shutil.which("git") is None:
         from pipreqs_action import tarball  # only without git
@@ -186,7 +188,7 @@ def clone(
     with TemporaryDirectory(prefix="pipreqs-action-") as tmp:
         tree = Path(tmp) / "tree"
         deadline = time.monotonic() + timeout
-        options = _hardening(repo, with_token=bool(token))
+        options = (*_hardening(repo, with_token=bool(token)), *git_config)
         git = _Git(repo, wanted, tree, Path(tmp), options, _git_env(repo, token), deadline, timeout, max_bytes)
         git.run("init", "--quiet", "--template=", "--", str(tree), cwd=Path(tmp))
         git.run("fetch", "--quiet", "--depth=1", "--no-tags", "--no-recurse-submodules", "--", repo.url, wanted)
