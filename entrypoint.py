@@ -35,7 +35,7 @@ def run(environ: Mapping[str, str]) -> int:
         return 1
     from pipreqs_action.action import main
 
-    return main(runner_env(environ))
+    return main(runner_env(environ), own_process=True)
 
 
 if __name__ == "__main__":

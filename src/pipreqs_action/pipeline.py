@@ -6,11 +6,13 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
-from pipreqs_action import features, projects, roles
+from pipreqs_action import features, limits, projects, roles
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
+from pipreqs_action.declared_notebooks import as_app_when_declared
 from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.filters import apply_config, drop_first_party
@@ -25,9 +27,18 @@ __all__ = ["exit_status", "run", "run_inferred"]
 
 def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares (and, for a project
-    inside another one, what the enclosing project declares: they are installed together)."""
+    inside another one, what the enclosing project declares: they are installed together).
+
+    Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
+    past them, ``LimitExceeded``."""
+    with limits.bounded(settings.limits):
+        return _run(settings, enclosing)
+
+
+def _run(settings: Settings, enclosing: Declared | None) -> Report:
     config = settings.config
     declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
+    declared = projects.with_workspace(declared, settings.path)
     scanned = scan(
         settings.path,
         exclude=settings.exclude,
@@ -39,17 +50,23 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     scanned = features.apply(drop_first_party(scanned, config.first_party))
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
-    scanned, folders = projects.split(scanned, settings.path, declared.sources)
+    read_project = functools.cache(_read_project)  # a folder's manifests: is it a project, what it declares
+    scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
     names = load_import_names(settings.overrides)
     if folders:
-        nested = projects.nested_declarations(settings.path, folders, read_declared)
+        nested = projects.nested_declarations(settings.path, folders, read_project)
         declared = dataclasses.replace(declared, nested=nested)
+    scanned = as_app_when_declared(scanned, declared, names)
     scanned = roles.believed(resolve_elsewhere(scanned, names), declared, names)
     report = compare(scanned, declared, names)
     report = apply_config(report, config)
     report = _finish(report, declared, settings)
     check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
     return projects.attach(report, settings.path, folders, check)
+
+
+def _read_project(path: Path) -> Declared:
+    return read_declared(path)
 
 
 def _project_settings(settings: Settings, path: Path) -> Settings:
@@ -69,7 +86,8 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
     declared = read_declared(settings.path, settings.requirements)
     report = compare_inferred(inferred, declared, load_import_names(settings.overrides))
     report = apply_config(report, settings.config)
-    return _finish(report, declared, settings)
+    with limits.bounded(settings.limits):
+        return _finish(report, declared, settings)
 
 
 def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
