@@ -281,8 +281,14 @@ def _new_in_pull_request(
         known, how = _listed_in_issue(settings, issue_settings)
     if known is None:
         return frozenset(), f"new packages not marked: {how}"
-    new = frozenset(item.package for item in report.required_missing if item.package.lower() not in known)
+    new = frozenset(name for name in _missing_everywhere(report) if name.lower() not in known)
     return new, f"new in this pull request: {how}"
+
+
+def _missing_everywhere(report: Report) -> tuple[str, ...]:
+    """Packages missing at run time in the checked project and every project of its own below it, sorted."""
+    found = {item.package for each in (report, *(p.report for p in report.projects)) for item in each.required_missing}
+    return tuple(sorted(found, key=str.lower))
 
 
 def _missing_on_base(settings: ActionSettings, base: tuple[str, str]) -> frozenset[str] | None:
@@ -333,7 +339,7 @@ def _issue(
                 in_sync=report.in_sync,
                 body=render.issue_body(report, links),
                 close_comment=render.close_comment(commit),
-                missing=tuple(item.package for item in report.required_missing),
+                missing=_missing_everywhere(report),
             )
     except issue_module.IssueRefused as error:  # the steering team's rule: a refusal warns, fail-on decides
         core.warning(f"tracking issue left alone: {_refusal(event, error)}")

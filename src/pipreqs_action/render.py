@@ -369,7 +369,7 @@ def to_markdown(report: Report, links: Links | None = None, new: frozenset[str] 
         out += ["", "</details>", ""]
     out += [f"> {_escape(warning)}" for warning in report.warnings]
     for project in report.projects:
-        out += ["", "---", "", f"## Project {_code(project.path + '/')}", "", to_markdown(project.report, links)]
+        out += ["", "---", "", f"## Project {_code(project.path + '/')}", "", to_markdown(project.report, links, new)]
     return escape_controls("\n".join(out).rstrip() + "\n")  # a checked tree's names: no control character
 
 

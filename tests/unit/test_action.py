@@ -572,6 +572,49 @@ def test_every_project_of_a_monorepo_is_annotated_in_its_manifests_terms(tmp_pat
     }
 
 
+def test_a_pull_request_marks_new_packages_in_every_project(tmp_path, fake_github, capsys) -> None:
+    base_files = {
+        **OUT_OF_SYNC,
+        "requirements.txt": REQUIREMENTS,
+        "services/api/requirements.txt": "flask\n",
+        "services/api/app.py": "import flask\nimport redis\n",
+    }
+    base = fake_github.add_commit(REPO, base_files)
+    files = {**base_files, "services/api/jobs.py": "import celery\n"}
+    payload = pull_request_payload(REPO, 5, base_sha=base)
+    step = run(
+        make_step(tmp_path, fake_github, base_inputs(fake_github), files=files, event="pull_request", payload=payload),
+        capsys,
+    )
+
+    titles = {w.properties["title"] for w in step.annotations("warning")}
+    assert titles == {
+        "Missing from requirements.txt: PyYAML",
+        "Missing from services/api/requirements.txt: redis",
+        "New in this pull request, missing from services/api/requirements.txt: celery",
+    }
+    project = step.summary.partition("## Project `services/api/`")[2]
+    assert "| `celery` **new in this pull request** |" in project and "| `redis` |" in project
+    assert fake_github.writes() == []
+
+
+def test_the_issue_remembers_what_every_project_misses_for_pull_requests(tmp_path, fake_github, capsys) -> None:
+    """The issue's hidden list is the fallback when a PR's base cannot be read: it holds every project's packages,
+    so a PR run does not call a project's old finding new."""
+    files = {"services/api/requirements.txt": "flask\n", "services/api/app.py": "import flask\nimport redis\n"}
+    run(make_step(tmp_path, fake_github, base_inputs(fake_github), files=files), capsys)
+    [tracking] = fake_github.issues(REPO)
+    assert issue.listed_missing(tracking.body or "") == {"PyYAML", "redis"}
+
+    pr = pull_request_payload(REPO, 5)  # its base commit is not served: the issue's list answers
+    step = run(
+        make_step(tmp_path, fake_github, base_inputs(fake_github), files=files, event="pull_request", payload=pr),
+        capsys,
+    )
+    assert "new in this pull request: compared with the open tracking issue" in step.out
+    assert not [w for w in step.annotations("warning") if w.properties.get("title", "").startswith("New ")]
+
+
 def test_a_summary_over_the_limit_is_cut_at_a_line_with_a_note(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(runner, "MAX_SUMMARY_BYTES", 2_000)
     files = {f"bad/{'x' * 60}_{n}.py": "print 'python 2'\n" for n in range(60)}
