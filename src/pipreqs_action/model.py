@@ -134,6 +134,8 @@ class Declared:
     first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
     inherited: tuple[Requirement, ...] = ()  # what the enclosing project declares, for a project inside another
     nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
+    workspace: tuple[str, ...] = ()  # member folders of a uv workspace rooted here (relative to the root)
+    workspace_names: tuple[str, ...] = ()  # normalised distribution names of the workspace's members (and above)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,13 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 
 from pipreqs_action import features, limits, projects, roles
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
+from pipreqs_action.declared_notebooks import as_app_when_declared
 from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.filters import apply_config, drop_first_party
@@ -36,6 +38,7 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
 def _run(settings: Settings, enclosing: Declared | None) -> Report:
     config = settings.config
     declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
+    declared = projects.with_workspace(declared, settings.path)
     scanned = scan(
         settings.path,
         exclude=settings.exclude,
@@ -47,17 +50,23 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     scanned = features.apply(drop_first_party(scanned, config.first_party))
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
-    scanned, folders = projects.split(scanned, settings.path, declared.sources)
+    read_project = functools.cache(_read_project)  # a folder's manifests: is it a project, what it declares
+    scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
     names = load_import_names(settings.overrides)
     if folders:
-        nested = projects.nested_declarations(settings.path, folders, read_declared)
+        nested = projects.nested_declarations(settings.path, folders, read_project)
         declared = dataclasses.replace(declared, nested=nested)
+    scanned = as_app_when_declared(scanned, declared, names)
     scanned = roles.believed(resolve_elsewhere(scanned, names), declared, names)
     report = compare(scanned, declared, names)
     report = apply_config(report, config)
     report = _finish(report, declared, settings)
     check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
     return projects.attach(report, settings.path, folders, check)
+
+
+def _read_project(path: Path) -> Declared:
+    return read_declared(path)
 
 
 def _project_settings(settings: Settings, path: Path) -> Settings:
@@ -107,13 +116,12 @@ def _installed_through(report: Report, declared: Declared, settings: Settings) -
     from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
     from pipreqs_action.dependency_metadata import dependencies_of, requires_of
     from pipreqs_action.lock_dependencies import read_lock
-    from pipreqs_action.via import declared_requirements, missing_keys, with_via
+    from pipreqs_action.via import declared_requirements, with_via
 
     requirements = declared_requirements(declared)
     lock = read_lock(settings.path)  # the project's uv.lock / poetry.lock / pdm.lock: the releases it installs
-    wanted = {key for item in report.required_missing for key in missing_keys(item)}
     dependencies, warnings = dependencies_of(
-        requirements, index_url=settings.index_url, offline=settings.offline, lock=lock, wanted=wanted
+        requirements, index_url=settings.index_url, offline=settings.offline, lock=lock
     )
     report = with_via(report, dependencies, requirements)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)

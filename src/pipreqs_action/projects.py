@@ -10,15 +10,27 @@ annotations and the one issue of the checked path can name every project.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path, PurePosixPath
 
+from packaging.utils import canonicalize_name
+
 from pipreqs_action.errors import PipreqsActionError
-from pipreqs_action.layout import MANIFEST_NAMES, SECONDARY_DIRS, TEST_DIRS, VENDOR_DIRS
+from pipreqs_action.layout import (
+    _TOOLING_FILES,
+    MANIFEST_NAMES,
+    SECONDARY_DIRS,
+    TEST_DIRS,
+    TESTS,
+    VENDOR_DIRS,
+    is_test_path,
+)
 from pipreqs_action.manifests import is_requirements_file
+from pipreqs_action.manifests.project import identify
 from pipreqs_action.model import (
     Advice,
     Declared,
+    ImportRef,
     Location,
     Missing,
     ProjectReport,
@@ -31,26 +43,92 @@ from pipreqs_action.model import (
 
 _OWN_PROJECT = ", a project of its own"
 _SECONDARY_NAMES = SECONDARY_DIRS | TEST_DIRS | VENDOR_DIRS
+_EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "samples", "sample", "tutorial", "tutorials"})
 
 
-def split(scanned: ScanResult, root: Path, declared_in: Sequence[str]) -> tuple[ScanResult, tuple[str, ...]]:
+def split(
+    scanned: ScanResult, root: Path, declared_in: Sequence[str], declares: Callable[[Path], bool] = lambda _: True
+) -> tuple[ScanResult, tuple[str, ...]]:
     """The root project's imports, and the folders (relative, outermost) that are projects of their own.
 
     A folder is one when the scan says so (the root has a manifest), or when app code of the root lies in a folder
     with a manifest (a root without one: ``libs/a/pyproject.toml``, ``services/api/requirements.txt``). Code the
-    root's layout calls secondary for another reason (tests, examples, vendored code) stays the root's.
+    root's layout calls secondary for another reason (tests, examples, vendored code) stays the root's. A folder
+    whose manifests declare nothing usable (``config/settings/setup.py``, a settings module that only shares the
+    name: ``declares`` says) is no project: its code is the root's.
     """
+    scanned = _not_projects(scanned, root, declares)
     declared_folders = {PurePosixPath(source).parent.as_posix() for source in declared_in}
     finder = _ManifestFolders(root, declared_folders)
     folders: set[str] = set()
     for ref in scanned.imports:
         if ref.secondary.endswith(_OWN_PROJECT):
             folders.add(ref.secondary.removesuffix(_OWN_PROJECT).rstrip("/"))
-        elif not ref.secondary:
+        elif not ref.secondary or example_reason(ref.location.path):
             folders.update(finder.outermost(ref.location.path))
-    folders = {folder for folder in folders if not _secondary_folder(folder)}
+    folders = {folder for folder in folders if example_reason(folder + "/") or not _secondary_folder(folder)}
+    folders = {folder for folder in folders if declares(root / folder)}
     kept = tuple(ref for ref in scanned.imports if not any(_under(ref.location.path, f) for f in folders))
-    return dataclasses.replace(scanned, imports=kept), tuple(sorted(folders))
+    skipped = tuple(item for item in scanned.skipped if not any(_under(item.path, f) for f in folders))
+    return dataclasses.replace(scanned, imports=kept, skipped=skipped), tuple(sorted(folders))
+
+
+def _not_projects(scanned: ScanResult, root: Path, declares: Callable[[Path], bool]) -> ScanResult:
+    """The scan with code the layout took for a project of its own given back to the app when that folder's
+    manifests declare nothing (each folder asked once)."""
+    answers: dict[str, bool] = {}
+
+    def kept(ref: ImportRef) -> ImportRef:
+        if not ref.secondary.endswith(_OWN_PROJECT):
+            return ref
+        folder = ref.secondary.removesuffix(_OWN_PROJECT).rstrip("/")
+        if folder not in answers:
+            answers[folder] = declares(root / folder)
+        return ref if answers[folder] else dataclasses.replace(ref, secondary=_file_reason(ref.location.path))
+
+    return dataclasses.replace(scanned, imports=tuple(kept(ref) for ref in scanned.imports))
+
+
+def _file_reason(path: str) -> str:
+    """What the layout says of the file itself, its folder not being a project: tests, ``setup.py``, or app code."""
+    name = PurePosixPath(path).name
+    if name in _TOOLING_FILES and name != "conftest.py":
+        return name
+    return TESTS if is_test_path(path) else ""
+
+
+def usable(read: Callable[[Path], Declared]) -> Callable[[Path], bool]:
+    """Whether a folder's manifests can be read (a project needs declarations to be checked against)."""
+
+    def declares(folder: Path) -> bool:
+        try:
+            read(folder)
+        except PipreqsActionError:
+            return False
+        return True
+
+    return declares
+
+
+def example_reason(path: str) -> str:
+    """``examples/`` for a path in an example folder (not inside tests or vendored code), else "".
+
+    An example with a manifest of its own (``examples/demo/pyproject.toml``) is a project of its own, checked against
+    its own declarations, never the root's; its findings stay secondary code (``as_secondary``)."""
+    parts = path.split("/")[:-1]
+    if any(part in TEST_DIRS or part in VENDOR_DIRS for part in parts):
+        return ""
+    return next((f"{part}/" for part in parts if part in _EXAMPLE_DIRS), "")
+
+
+def as_secondary(report: Report, reason: str) -> Report:
+    """A project's report as secondary code of the project holding it: everything it lacks is reported, optional,
+    "only in examples/"; what only its development declarations provide is fine there (as for tests)."""
+    missing = tuple(
+        dataclasses.replace(item, optional=True, scope="secondary", reason=f"only in {reason}")
+        for item in report.missing
+    )
+    return dataclasses.replace(report, missing=missing, dev_only=())
 
 
 def _secondary_folder(folder: str) -> bool:
@@ -99,9 +177,38 @@ def attach(report: Report, root: Path, folders: Sequence[str], check: Callable[[
     found: list[ProjectReport] = []
     for folder in folders:
         sub = check(root / folder)
+        if reason := example_reason(folder + "/"):
+            nested = tuple(dataclasses.replace(item, report=as_secondary(item.report, reason)) for item in sub.projects)
+            sub = dataclasses.replace(as_secondary(sub, reason), projects=nested)
         found.append(ProjectReport(folder, rebase(dataclasses.replace(sub, projects=()), folder)))
         found += [ProjectReport(f"{folder}/{item.path}", rebase(item.report, folder)) for item in sub.projects]
-    return dataclasses.replace(report, projects=tuple(found)) if found else report
+    if not found:
+        return report
+    # each file is counted once: in the project that holds it (the root's count is its own files)
+    own = max(0, report.files_scanned - sum(item.report.files_scanned for item in found))
+    return dataclasses.replace(report, projects=tuple(found), files_scanned=own)
+
+
+def with_workspace(declared: Declared, root: Path) -> Declared:
+    """A uv workspace rooted here: uv installs every member into one environment, so each member's import names are
+    first-party to the root and (inherited) to every other member, and a declaration naming a member is local (never
+    "unused"). The root's own declarations reach the members as any enclosing project's do (``inherit``)."""
+    if not declared.workspace:
+        return declared
+    fence = root.resolve()
+    members = [identify(root / folder, fence) for folder in declared.workspace]
+    names = {name for member in members for name in member.import_names}
+    dists = {canonicalize_name(member.name) for member in members if member.name}
+    return dataclasses.replace(
+        declared,
+        requirements=_local(declared.requirements, dists),
+        first_party=tuple(sorted({*declared.first_party, *names})),
+        workspace_names=tuple(sorted({*declared.workspace_names, *dists})),
+    )
+
+
+def _local(requirements: Sequence[Requirement], dists: Collection[str]) -> tuple[Requirement, ...]:
+    return tuple(dataclasses.replace(req, local=True) if req.key in dists else req for req in requirements)
 
 
 def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
@@ -114,6 +221,8 @@ def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
     first_party = tuple(sorted({*declared.first_party, *enclosing.first_party}))
     return dataclasses.replace(
         declared,
+        requirements=_local(declared.requirements, enclosing.workspace_names),
+        workspace_names=tuple(sorted({*declared.workspace_names, *enclosing.workspace_names})),
         inherited=inherited,
         first_party=first_party,
         # the enclosing project's optional features (``[dependency-groups] bonus`` for its bonus chapters) are

@@ -284,7 +284,13 @@ def _text_unresolved(items: Iterable[Unresolved]) -> list[str]:
 
 
 def _scanned(report: Report) -> str:
-    return f"Scanned {report.files_scanned} file{'s' * (report.files_scanned != 1)}"
+    """Each file counted once, in the project holding it: the checked project's own, then the whole tree's."""
+    text = f"Scanned {report.files_scanned} file{'s' * (report.files_scanned != 1)}"
+    if not report.projects:
+        return text
+    total = report.files_scanned + sum(item.report.files_scanned for item in report.projects)
+    count = len(report.projects)
+    return f"{text} here, {total} with the {count} project{'s' * (count != 1)} below"
 
 
 def _declared_in(report: Report) -> str:

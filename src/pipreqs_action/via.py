@@ -13,7 +13,7 @@ from packaging.utils import canonicalize_name
 from pipreqs_action.dependency_metadata import Dependencies, split_key
 from pipreqs_action.model import Declared, Missing, Report, Requirement
 
-__all__ = ["declared_requirements", "missing_keys", "with_via"]
+__all__ = ["declared_requirements", "with_via"]
 
 
 def declared_requirements(declared: Declared) -> tuple[Requirement, ...]:
@@ -46,11 +46,6 @@ def _judged_by_newer_releases(missing: Iterable[Missing], dependencies: Dependen
         "check without --offline"
         for declared, names in sorted(packages.items())
     )
-
-
-def missing_keys(item: Missing) -> tuple[str, ...]:
-    """The normalised names a missing item may be installed as: its package and its candidates."""
-    return tuple(canonicalize_name(name) for name in (item.package, *item.candidates))
 
 
 def _marked(item: Missing, dependencies: Dependencies, names: dict[str, str]) -> Missing:

@@ -429,3 +429,17 @@ def test_requirements_files_in_sub_folders_of_requirements_are_read(tmp_path):
 
     assert sorted(keys(declared.requirements)) == ["accelerate", "llama-cpp-python", "torch"]
     assert declared.target == FixTarget("requirements", "requirements/full/requirements.txt")
+
+
+def test_a_uv_workspaces_members_are_its_member_globs_less_its_excludes(tmp_path):
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.uv.workspace]\nmembers = ["packages/*", "backend", "/etc", "../outside"]\nexclude = ["packages/old"]\n',
+    )
+    for folder in ("packages/a", "packages/old", "backend"):
+        write(tmp_path, f"{folder}/pyproject.toml", "[project]\nname = 'x'\n")
+    write(tmp_path, "packages/notes/README.md", "not a project\n")
+    declared = read_declared(tmp_path)
+
+    assert declared.workspace == ("backend", "packages/a")

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from pipreqs_action import notebook_imports, runtime_provided
+from pipreqs_action.declared_notebooks import as_app_when_declared
 from pipreqs_action.layout import ROOT_NOTEBOOK, Layout
-from pipreqs_action.model import ImportRef, Location, SourceText
+from pipreqs_action.mapping import ImportNames
+from pipreqs_action.model import Declared, ImportRef, Location, Requirement, ScanResult, SourceText
 from pipreqs_action.notebooks import notebook_source
 from pipreqs_action.pip_commands import installed_names
 from pipreqs_action.scan import scan
@@ -204,3 +206,50 @@ def test_the_users_app_patterns_win_over_colab_only_code(tmp_path: Path) -> None
     assert found["torch"] == ""
     claimed = {ref.module: ref.secondary for ref in scan(tmp_path, app=["helpers.py"]).imports}
     assert claimed["ipywidgets"] == ""
+
+
+# --- notebooks the manifest declares ------------------------------------------------------------------------------
+
+
+class SameNames(ImportNames):
+    """Every distribution provides the import of its own name; no index is opened."""
+
+    def __init__(self) -> None:
+        pass
+
+    def import_paths(self, ref: ImportRef) -> tuple[str, ...]:
+        return (ref.root,)
+
+    def provides(self, dist: str) -> frozenset[str]:
+        return frozenset({dist})
+
+
+def declared(*names: str) -> Declared:
+    return Declared(tuple(Requirement(name, name, Location("requirements.txt", 1), name) for name in names))
+
+
+def test_notebooks_whose_packages_the_manifest_declares_are_the_app() -> None:
+    scanned = ScanResult(
+        (
+            ref("requests", 1, "pkg/api.py"),
+            ref("seaborn", 3, "notebooks/a.ipynb", secondary="notebooks/"),
+            ref("plotly", 4, "notebooks/b.ipynb", secondary="notebooks/"),
+            ref("gradio", 5, "examples/demo.ipynb", secondary="examples/"),
+            ref("flask", 6, "examples/web.py", secondary="examples/"),
+        )
+    )
+    found = as_app_when_declared(scanned, declared("requests", "seaborn"), SameNames())
+    assert [item.secondary for item in found.imports] == ["", "", "", "examples/", "examples/"]
+
+
+def test_notebooks_stay_apart_when_what_they_import_is_declared_for_the_app_too() -> None:
+    scanned = ScanResult(
+        (
+            ref("requests", 1, "pkg/api.py"),
+            ref("requests", 2, "nb.ipynb", secondary=ROOT_NOTEBOOK),
+            ref("matplotlib", 3, "nb.ipynb", secondary=ROOT_NOTEBOOK),
+            ref("seaborn", 4, "tests/test_plots.py", secondary="tests"),
+            ref("seaborn", 5, "nb.ipynb", secondary=ROOT_NOTEBOOK),
+        )
+    )
+    assert as_app_when_declared(scanned, declared("requests", "seaborn"), SameNames()) is scanned

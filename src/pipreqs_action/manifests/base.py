@@ -44,7 +44,7 @@ _DEV_WORDS = (
     "dev|devel|develop|development|devtools|tooling|test|tests|testing|unittest|unittests|pytest|e2e|fuzz|fuzzing|"
     "lint|linting|linters|doc|docs|documentation|sphinx|mkdocs|ci|typing|mypy|types|stubs|style|codestyle|format|"
     "formatting|qa|check|checks|coverage|bench|benchmark|benchmarks|profiling|tox|nox|build|release|"
-    "pre-commit|pre_commit|precommit"
+    "pre-commit|pre_commit|precommit|gha|github-actions|actions"
 )
 _DEV_NAME = re.compile(rf"(?:^|[-_./])(?:{_DEV_WORDS})(?:[-_./]|\d|$)", re.IGNORECASE)
 
@@ -74,6 +74,7 @@ class Manifest:
     sources: list[str] = field(default_factory=list)  # files read, includes too, in reading order
     project_name: str = ""  # the distribution this manifest builds, when it says
     tool: str = ""  # the installer that manages it (uv, poetry, pdm, pipenv), for the command that adds a package
+    workspace: list[str] = field(default_factory=list)  # member folders of a uv workspace rooted here
 
     def add(self, table: str, found: list[Requirement], *, dev: bool = False, extra: str = "") -> None:
         """One table's entries; an empty table is still a declaration, so it is counted as one."""

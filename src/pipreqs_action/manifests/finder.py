@@ -162,6 +162,7 @@ def _combine(context: Context, others: list[Manifest], *, explicit: bool) -> Dec
         commented=tuple(req for m in manifests for req in m.commented),
         target=_target(manifests, context.top_level, explicit=explicit),
         first_party=_first_party(context, others),
+        workspace=tuple(folder for m in others for folder in m.workspace),
     )
 
 
