@@ -31,20 +31,20 @@ def with_via(report: Report, dependencies: Dependencies, declared: Iterable[Requ
 
 
 def _judged_by_newer_releases(missing: Iterable[Missing], dependencies: Dependencies) -> tuple[str, ...]:
-    """A warning per declaration whose range excludes the release the snapshot describes, when a package is
-    ``via`` it alone: the claim rests on a newer release (tensorflow-hub 0.16 requires tf-keras, ~=0.15.0 not)."""
+    """One warning naming the packages counted ``via`` declarations whose range excludes the release the snapshot
+    describes: those claims rest on a newer release (tensorflow-hub 0.16 requires tf-keras, ~=0.15.0 does not)."""
     newer = {split_key(text)[0]: text for text in dependencies.newer}
-    packages: dict[str, list[str]] = {}
+    claims = []
     for item in missing:
         roots = dependencies.through.get(canonicalize_name(item.package), ()) if item.via else ()
         if roots and all(root in newer for root in roots):
-            for root in roots:
-                packages.setdefault(newer[root], []).append(item.package)
-    return tuple(
-        f"dependency data: {', '.join(names)} counted as installed through {declared} by the newest release the "
-        "bundled snapshot describes, which that range excludes (its own releases may not install them); "
-        "check without --offline"
-        for declared, names in sorted(packages.items())
+            claims.append(f"{item.package} through {' or '.join(newer[root] for root in roots)}")
+    if not claims:
+        return ()
+    return (
+        f"dependency data: {'; '.join(sorted(claims))}: judged by the newest release the bundled snapshot "
+        "describes, which the declared range excludes (its own releases may not install it); check without "
+        "--offline",
     )
 
 
