@@ -38,7 +38,6 @@ __all__ = [
     "cap_process_memory",
     "check_deadline",
     "parse_limits",
-    "remaining_seconds",
     "stop_process_after",
     "take_lookups",
 ]
@@ -118,14 +117,6 @@ def check_deadline() -> None:
 
 def stopped_message(seconds: float) -> str:
     return f"stopped after {seconds:g} s: the check did not finish within its time limit (timeout)"
-
-
-def remaining_seconds(default: float) -> float:
-    """Time left in the current check (``default`` outside one), never more than ``default``."""
-    budget = _budget.get()
-    if budget is None:
-        return default
-    return max(0.0, min(default, budget.limits.seconds - (time.monotonic() - budget.started)))
 
 
 def take_lookups(wanted: int) -> int:
