@@ -132,6 +132,9 @@ def pull_request_payload(
     _retarget_repository(pull["base"], repository)
     _retarget_repository(pull["head"], head_repository or repository)
     pull["head"]["repo"]["fork"] = head_repository is not None
+    if author == "dependabot[bot]":  # Dependabot pushes a branch of the repository itself, named after the bump
+        branch = "dependabot/pip/requests-2.32.3"
+        pull["head"].update(ref=branch, label=f"{repository.partition('/')[0]}:{branch}")
     for who in (pull["user"], payload["sender"]):
         who.update(login=author, type="Bot" if author.endswith("[bot]") else "User")
     return payload

@@ -37,7 +37,7 @@ from packaging.version import Version
 
 HOST = "127.0.0.1"
 FILES_HOST = "https://files.pythonhosted.org/packages"
-_PATH = re.compile(r"^/pypi/(?P<name>[^/]+)/json/?$")
+_PATH = re.compile(r"^/pypi/(?P<name>[^/]+)/(?:(?P<version>[^/]+)/)?json/?$")  # a project, or one release of it
 _EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
 
 
@@ -145,6 +145,10 @@ class PyPIStub:
         """Serve any JSON value for ``name``: a hand-made document, or a wrong shape."""
         self.set_answer(name, body=json.dumps(document).encode(), delay=delay)
 
+    def set_release_document(self, name: str, version: str, document: object) -> None:
+        """Serve ``document`` for ``/pypi/<name>/<version>/json``, PyPI's metadata of one release."""
+        self.set_answer(f"{name}/{version}", body=json.dumps(document).encode())
+
     def set_answer(
         self,
         name: str,
@@ -158,7 +162,8 @@ class PyPIStub:
         """Answer ``name`` this way; with ``times`` it is used that many times, then the previous answer is."""
         answer = Answer(status, body, delay, content_type, times)
         with self.state.lock:
-            queue = self.state.answers.setdefault(canonicalize_name(name), [])
+            project, slash, version = name.partition("/")
+            queue = self.state.answers.setdefault(canonicalize_name(project) + slash + version, [])
             if times is None:
                 queue[:] = [a for a in queue if a.times is not None]
                 queue.append(answer)
@@ -320,7 +325,9 @@ class _PyPIHandler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         match = _PATH.match(self.path)
         key = canonicalize_name(match["name"]) if match else ""
-        if match and match["name"] != key and self.state.knows(key):
+        if match and match["version"]:
+            key = f"{key}/{match['version']}"
+        elif match and match["name"] != key and self.state.knows(key):
             self._send(Answer(301, b"", headers={"Location": f"/pypi/{key}/json"}))
             return
         answer = self.state.take(key) if match else None

@@ -19,13 +19,11 @@ from urllib.parse import urlsplit
 from actions_toolkit import core
 
 from pipreqs_action import issue as issue_module
-from pipreqs_action import pipeline, render, runner, source, trigger
+from pipreqs_action import pipeline, pr_base, render, runner, source, trigger, workflow_annotations
 from pipreqs_action.errors import IssueError, NoPythonFiles, PipreqsActionError, SettingsError, SourceError
-from pipreqs_action.model import Location, Missing, Report
-from pipreqs_action.settings import ActionSettings, engine_settings
+from pipreqs_action.model import Location, Report
+from pipreqs_action.settings import ActionSettings, Settings, engine_settings
 
-_ANNOTATION_TITLE = "Missing from requirements.txt: {package}"
-_NEW_TITLE = "New in this pull request, missing from requirements.txt: {package}"
 _READ_ONLY = (
     "this run's token is read-only by GitHub's design (pull requests from forks and runs Dependabot triggers "
     "never get write access, whatever `permissions:` says)"
@@ -69,14 +67,17 @@ def _run(settings: ActionSettings) -> int:
         return 1
     links = _links(settings, checkout, prefix)
     issue_settings = _issue_settings(settings, checkout)
-    new = _new_in_pull_request(settings, event, report, issue_settings)
+    new, compared = _new_in_pull_request(settings, event, report, issue_settings)
     core.info(_verdict(report, new))
-    unannotated = _annotate(report, prefix, new) if not settings.repository else ()
+    if compared:
+        core.info(compared)
+    unannotated = workflow_annotations.annotate(report, prefix, new) if not settings.repository else ()
     summary = render.to_markdown(report, links, new) + _unannotated_section(unannotated, links)
     runner.append_summary(settings.summary_file, runner.fit_text(summary, runner.MAX_SUMMARY_BYTES, _SUMMARY_CUT))
     _set_outputs(settings, report)
-    with runner.group("Report"):
-        runner.log_untrusted(render.to_text(report))  # file names of the checked tree: no command may hide in them
+    with runner.group("Report"):  # the details under the verdict, which the log's first line already said
+        text = render.to_text(report).removeprefix(render.headline(report)).lstrip("\n")
+        runner.log_untrusted(text)  # file names of the checked tree: no command may hide in them
     outcome = _issue(settings, event, report, links, checkout.commit or settings.sha, issue_settings)
     if settings.pr_comment and event.pull_request is not None:
         _pr_comment(settings, event, issue_settings, render.to_markdown(report, links, new))
@@ -119,17 +120,7 @@ def _reach_hint(settings: ActionSettings, slug: str, message: str) -> str:
 
 def _check(settings: ActionSettings, checkout: source.Checkout) -> tuple[Report, str]:
     """The report, and the fail-on that applies (the input, else the project's configuration, else never)."""
-    engine = engine_settings(
-        path=checkout.root / settings.path,
-        requirements=[checkout.root / settings.path / item for item in settings.requirements],
-        exclude=settings.exclude,
-        mode=settings.mode,
-        fail_on=settings.fail_on if settings.fail_on_given else None,
-        index_url=settings.index_url,
-        overrides=settings.overrides,
-        ignore=settings.ignore,
-        default_fail_on="never",
-    )
+    engine = _engine(settings, checkout.root)
     if settings.api_url:
         generated = source.fetch_requirements_from_api(settings.api_url, _code_url(settings))
         return pipeline.run_inferred(engine, generated), engine.fail_on
@@ -139,6 +130,22 @@ def _check(settings: ActionSettings, checkout: source.Checkout) -> tuple[Report,
         hint = "is `path` right?" if settings.repository else "did the job run actions/checkout?"
         raise NoPythonFiles(f"no Python files under path '{settings.path}': {hint}") from None
     return report, engine.fail_on
+
+
+def _engine(settings: ActionSettings, root: Path, *, offline: bool = False) -> Settings:
+    """The engine's settings for the tree at ``root`` (the checkout, or a pull request's base commit)."""
+    return engine_settings(
+        path=root / settings.path,
+        requirements=[root / settings.path / item for item in settings.requirements],
+        exclude=settings.exclude,
+        mode=settings.mode,
+        fail_on=settings.fail_on if settings.fail_on_given else None,
+        index_url=settings.index_url,
+        offline=offline,
+        overrides=settings.overrides,
+        ignore=settings.ignore,
+        default_fail_on="never",
+    )
 
 
 def _set_outputs(settings: ActionSettings, report: Report) -> None:
@@ -215,27 +222,16 @@ def _verdict(report: Report, new: frozenset[str]) -> str:
     return f"{render.headline(report).removesuffix('.')}{extra}."
 
 
-def _annotate(report: Report, prefix: str, new: frozenset[str]) -> tuple[tuple[Missing, Location], ...]:
-    """Warnings at the importing lines of packages missing at run time, within GitHub's 10 per step: one per
-    package first (new ones first), then further lines in turn. Returns the lines left for the summary."""
-    ordered = sorted(report.required_missing, key=lambda item: item.package not in new)
-    rounds = max((len(item.locations) for item in ordered), default=0)
-    places = [(item, item.locations[n]) for n in range(rounds) for item in ordered if n < len(item.locations)]
-    for item, location in places[: runner.MAX_WARNINGS]:
-        title = (_NEW_TITLE if item.package in new else _ANNOTATION_TITLE).format(package=item.package)
-        file = render.repository_path(prefix, location.path)
-        runner.annotate("warning", item.message, title=title, file=file, line=location.line)
-    return tuple(places[runner.MAX_WARNINGS :])
-
-
-def _unannotated_section(places: tuple[tuple[Missing, Location], ...], links: render.Links | None) -> str:
+def _unannotated_section(places: tuple[workflow_annotations.Place, ...], links: render.Links | None) -> str:
     """Importing lines beyond GitHub's annotation limit, so none is lost."""
     if not places:
         return ""
-    rows = [f"- `{item.package}`: {_place(location, links)}" for item, location in places[:_MAX_UNANNOTATED]]
+    shown = places[:_MAX_UNANNOTATED]
+    rows = [f"- `{place.finding.package}`: {_place(place.location, links)}" for place in shown]
     if len(places) > _MAX_UNANNOTATED:
         rows.append(f"- and {len(places) - _MAX_UNANNOTATED} more (see the `report` output)")
-    head = f"<details><summary>{len(places)} more importing lines (GitHub shows {runner.MAX_WARNINGS} annotations)"
+    limit = workflow_annotations.MAX_WARNINGS
+    head = f"<details><summary>{len(places)} more importing lines (GitHub shows {limit} annotations)"
     return "\n".join(["", f"{head}</summary>", "", *rows, "", "</details>", ""])
 
 
@@ -260,19 +256,45 @@ def _issue_settings(settings: ActionSettings, checkout: source.Checkout) -> issu
 
 def _new_in_pull_request(
     settings: ActionSettings, event: trigger.Trigger, report: Report, issue_settings: issue_module.IssueSettings
-) -> frozenset[str]:
-    """Packages a pull request makes missing: those the open tracking issue (the default branch's state) does not
-    list already. Only read; when the issue cannot be read, nothing is marked."""
-    if event.pull_request is None or report.in_sync or not settings.token:
-        return frozenset()
+) -> tuple[frozenset[str], str]:
+    """Packages a pull request makes missing: those not missing on its base commit already, else (the base could
+    not be fetched cheaply) those the open tracking issue, the default branch's state, does not list. Only reads;
+    returns them with a log line saying what they were compared with."""
+    if event.pull_request is None or report.in_sync:
+        return frozenset(), ""
+    base = pr_base.base_commit(settings.event)
+    known = _missing_on_base(settings, base) if base and not (settings.repository or settings.api_url) else None
+    how = f"compared with its base commit {base[1][:12]}" if known is not None and base else ""
+    if known is None:
+        known, how = _listed_in_issue(settings, issue_settings)
+    if known is None:
+        return frozenset(), f"new packages not marked: {how}"
+    new = frozenset(item.package for item in report.required_missing if item.package.lower() not in known)
+    return new, f"new in this pull request: {how}"
+
+
+def _missing_on_base(settings: ActionSettings, base: tuple[str, str]) -> frozenset[str] | None:
+    return pr_base.missing_on_base(
+        *base,
+        server_url=settings.server_url,
+        api_url=settings.github_api_url,
+        token=settings.token,
+        engine=lambda root: _engine(settings, root, offline=True),
+    )
+
+
+def _listed_in_issue(
+    settings: ActionSettings, issue_settings: issue_module.IssueSettings
+) -> tuple[frozenset[str] | None, str]:
+    if not settings.token:
+        return None, "the base commit could not be read and there is no token to read the tracking issue"
     try:
         gh = issue_module.connect(settings.token, settings.github_api_url)
         with contextlib.closing(gh):
-            known = {name.lower() for name in issue_module.known_missing(gh, issue_settings)}
+            known = frozenset(name.lower() for name in issue_module.known_missing(gh, issue_settings))
     except IssueError as error:
-        core.info(f"new packages not marked: the tracking issue could not be read ({error})")
-        return frozenset()
-    return frozenset(item.package for item in report.required_missing if item.package.lower() not in known)
+        return None, f"neither the base commit nor the tracking issue could be read ({error})"
+    return known, "compared with the open tracking issue (the base commit could not be read)"
 
 
 def _issue(
@@ -301,11 +323,8 @@ def _issue(
                 close_comment=render.close_comment(commit),
                 missing=tuple(item.package for item in report.required_missing),
             )
-    except issue_module.IssueRefused as error:
-        if not event.read_only:
-            core.error(str(error))
-            return False
-        core.warning(f"tracking issue left alone: {_READ_ONLY}")
+    except issue_module.IssueRefused as error:  # the steering team's rule: a refusal warns, fail-on decides
+        core.warning(f"tracking issue left alone: {_refusal(event, error)}")
         return None
     except IssueError as error:
         core.error(str(error))
@@ -325,9 +344,17 @@ def _pr_comment(
         with contextlib.closing(gh):
             outcome = issue_module.sync_pr_comment(gh, where, event.pull_request, body)
     except issue_module.IssueRefused as error:
-        core.warning(f"pull request comment left out: {_READ_ONLY}" if event.read_only else str(error))
+        core.warning(f"pull request comment left out: {_refusal(event, error)}")
         return
     except IssueError as error:
         core.warning(f"pull request comment left out: {error}")
         return
     core.info(f"pull request comment: {outcome.message}")
+
+
+def _refusal(event: trigger.Trigger, error: issue_module.IssueRefused) -> str:
+    """Why GitHub said 403: a read-only token, by GitHub's design (forks, Dependabot) or by the workflow's
+    `permissions:`; the error names the permission to grant."""
+    if event.read_only:
+        return _READ_ONLY
+    return f"this run's token is read-only for {error.permission.replace('-', ' ')} here: {error}"

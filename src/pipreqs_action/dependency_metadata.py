@@ -2,12 +2,17 @@
 
 ``import pydantic`` in a project that declares only ``fastapi`` works, because fastapi requires pydantic; it is
 still worth declaring (fastapi may drop it), but it is not the alarm a truly missing package is. The
-dependency data is each distribution's own metadata (``Requires-Dist``), from two places:
+dependency data is each distribution's own metadata (``Requires-Dist``), from three places:
 
+- the project's own lock file (``uv.lock``, ``poetry.lock``, ``pdm.lock``: ``lock_dependencies``), which records
+  what the very releases it installs require;
 - a snapshot bundled with the package, ``data/requires_dist.json``: the latest release's requirements of the
   most downloaded distributions (``scripts/refresh_requires_snapshot.py`` writes it), so ``--offline`` runs know
   the common cases;
 - the index's JSON API (``{index}/{name}/json``, ``requires_client``) for the rest, unless offline.
+
+A declaration is judged by the releases its specifier allows, never by a newer one it excludes (tensorflow-hub
+0.16 requires tf-keras, 0.15 does not).
 
 Requirements are followed ``MAX_DEPTH`` levels down. One that applies only to an extra counts only when the
 requirement that led to it asked for that extra (``uvicorn[standard]``); an environment marker counts when it
@@ -17,35 +22,45 @@ installed through click on Windows, so importing it is "via click", not missing)
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from pipreqs_action import model
+from pipreqs_action.lock_dependencies import Locked, LockedDependencies
 
 __all__ = [
     "MAX_DEPTH",
     "SNAPSHOT",
     "Dependencies",
     "DependencySource",
+    "allows",
     "dependencies_of",
     "encode_snapshot",
     "installed_through",
+    "lock_lookup",
     "requirement_names",
     "requires_of",
+    "snapshot_lookup",
+    "snapshot_newest_lookup",
+    "split_key",
 ]
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT = Path(__file__).with_name("data") / "requires_dist.json"
+NEWEST = "snapshot, newest release"  # a lookup's name: the snapshot answering for a release the range excludes
 MAX_DEPTH = 3  # declared -> its requirements -> theirs -> theirs: deeper chains are rare and change often
 
 # The environments a marker is tried in: a requirement installed on any of them counts.
@@ -58,6 +73,7 @@ _PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 _SNAPSHOT_FORM = re.compile(
     r"""[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]*\])?(; extra == "[^"]+"( or extra == "[^"]+")*)?\Z"""
 )
+_KEY = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _EXTRA_NAMES = re.compile(r"""\bextra\s*==\s*['"]([^'"]+)['"]""")
 
 DependencySource = Callable[[Sequence[str]], Mapping[str, Sequence[str]]]
@@ -69,34 +85,60 @@ class Dependencies:
     """What the declared distributions install: installed key -> the declared keys it comes through."""
 
     through: Mapping[str, tuple[str, ...]]
-    sources: Mapping[str, str]  # installed key -> "snapshot" or "index", where the edge that found it came from
+    sources: Mapping[str, str]  # installed key -> "lock", "snapshot" or "index", where the edge that found it came from
+    unknown: tuple[str, ...] = ()  # declarations (as ``name<specifier>``) no source knew: what they install is unknown
+    newer: tuple[str, ...] = ()  # declarations judged by the snapshot's newer release than their range allows
 
 
 def dependencies_of(
-    requirements: Sequence[model.Requirement], *, index_url: str, offline: bool
+    requirements: Sequence[model.Requirement],
+    *,
+    index_url: str,
+    offline: bool,
+    lock: LockedDependencies | None = None,
+    wanted: Collection[str] | None = None,
 ) -> tuple[Dependencies, tuple[str, ...]]:
-    """What the declared requirements install, from the snapshot, then (unless offline) the index; and warnings.
+    """What the declared requirements install, and warnings; each declaration judged by the releases it allows.
 
-    A declaration the snapshot does not know costs a request anyway: when it is pinned exactly, that request is
-    for its own release's metadata (``{index}/{name}/{version}/json``), the latest release's only as a fallback.
-    One the snapshot knows is answered from it, without a request, by the latest release's metadata.
+    Sources, in turn: the project's lock file (the very releases it installs), the bundled snapshot when the
+    release it describes is one the declaration allows, the index unless offline (the newest allowed release's
+    own metadata: ``{index}/{name}/{version}/json``), and last the snapshot's newer release (``Dependencies.newer``
+    names the declarations judged so, for the report to say). A declaration none of them knows installs nothing
+    as far as this check can tell: a warning names it, so an alarm it may explain is read with that in mind, and
+    no alarm is hidden on a guess.
+
+    The index is asked about a declaration the snapshot knows only by a newer release when that release would
+    explain one of the ``wanted`` (normalised) names, the missing packages: a pinned project does not pay a
+    request per pin for claims nothing depends on.
     """
-    warnings: list[str] = []
+    warnings: list[str] = list(lock.warnings) if lock else []
     declared = [(req.name, tuple(req.extras)) for req in requirements]
-    known = snapshot()
-    pins = {
-        key: version
-        for req in requirements
-        if (version := _pinned(req.specifier)) and (key := _key(req.name)) not in known
-    }
-    return installed_through(declared, _lookups(index_url, offline, warnings), pins), tuple(warnings)
+    ranges = {key: req.specifier for req in requirements if req.specifier and (key := _key(req.name))}
+    local = _lookups(index_url, True, warnings, lock)
+    found = installed_through(declared, local, ranges)
+    if not offline:
+        newer = {split_key(text)[0] for text in found.newer}
+        explaining = {root for key in (wanted or ()) for root in found.through.get(key, ()) if root in newer}
+        asked = {key: spec for key, spec in ranges.items() if key not in newer or key in explaining}
+        kept = tuple(text for text in found.newer if split_key(text)[0] not in asked)  # still by the newer release
+        found = installed_through(declared, _lookups(index_url, False, warnings, lock), asked)
+        found = dataclasses.replace(found, newer=tuple(sorted({*found.newer, *kept})))
+    own = {_key(req.name) for req in requirements if req.local}  # the project itself (``-e .``): nothing to know
+    unknown = [wanted for wanted in found.unknown if split_key(wanted)[0] not in own]
+    if unknown:
+        warnings.append(_unknown_warning(unknown, offline))
+    return found, tuple(warnings)
 
 
-def _pinned(specifier: str) -> str:
-    """The version of an exact pin (``==3.6.3``), else "": its own metadata is asked for (pytz came with
-    APScheduler 3.6, no longer with 3.11)."""
-    match = re.fullmatch(r"\s*===?\s*([A-Za-z0-9._+!-]+)\s*", specifier)
-    return match[1] if match and "*" not in match[1] else ""
+def _unknown_warning(unknown: Sequence[str], offline: bool) -> str:
+    shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+    one = len(unknown) == 1
+    where = "not in the bundled snapshot nor a lock file" if offline else "no lock file, snapshot or index knew"
+    hint = "; run without --offline to ask the index" if offline else ""
+    return (
+        f"dependency data: what {shown} install{'s' if one else ''} is unknown ({where}): a package reported "
+        f"missing may come through {'it' if one else 'them'}{hint}"
+    )
 
 
 def requires_of(
@@ -105,7 +147,7 @@ def requires_of(
     """``requires_dist`` of each normalised name that the snapshot or (unless offline) the index knows."""
     warnings: list[str] = []
     known: dict[str, tuple[str, Sequence[str]]] = {}
-    _look_up(sorted(set(keys)), _lookups(index_url, offline, warnings), known)
+    _look_up(sorted(set(keys)), _lookups(index_url, offline, warnings, None), known)
     return {key: requires for key, (_, requires) in known.items()}, tuple(warnings)
 
 
@@ -114,7 +156,9 @@ def requirement_names(requirements: Iterable[str]) -> set[str]:
     return {key for key, _ in _applicable(list(requirements), frozenset())}
 
 
-def _lookups(index_url: str, offline: bool, warnings: list[str]) -> list[tuple[str, DependencySource]]:
+def _lookups(
+    index_url: str, offline: bool, warnings: list[str], lock: LockedDependencies | None
+) -> list[tuple[str, DependencySource]]:
     def from_index(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
         from pipreqs_action.requires_client import fetch_requires  # requests is slow to import
 
@@ -123,18 +167,22 @@ def _lookups(index_url: str, offline: bool, warnings: list[str]) -> list[tuple[s
         return lookup.requires
 
     lookups: list[tuple[str, DependencySource]] = [("snapshot", snapshot_lookup)]
-    return lookups if offline else [*lookups, ("index", from_index)]
+    if lock is not None and lock.known:
+        lookups.insert(0, ("lock", functools.partial(lock_lookup, lock.known)))
+    if not offline:
+        lookups.append(("index", from_index))
+    return [*lookups, (NEWEST, snapshot_newest_lookup)]
 
 
 def installed_through(
     declared: Iterable[tuple[str, Sequence[str]]],
     lookups: Sequence[tuple[str, DependencySource]],
-    pins: Mapping[str, str] | None = None,
+    ranges: Mapping[str, str] | None = None,
 ) -> Dependencies:
     """Follow ``requires_dist`` from each declared ``(name, extras)``, asking each named lookup in turn.
 
-    A declared distribution pinned exactly (``pins``: key -> version) is looked up as ``name==version`` first
-    (its own release's metadata); only when no lookup knows that release is its latest used instead.
+    A declaration with a specifier (``ranges``: key -> ``~=0.15.0``) is asked as ``name<specifier>``: a lookup
+    answers it only for a release the specifier allows. The distributions found below it are asked by name.
     """
     through: dict[str, set[str]] = {}
     sources: dict[str, str] = {}
@@ -143,10 +191,14 @@ def installed_through(
         (_key(name), frozenset(_key(extra) for extra in extras), _key(name)) for name, extras in declared
     }
     declared_keys = {key for key, _, _ in frontier}
-    _look_up(sorted(f"{key}=={version}" for key, version in (pins or {}).items()), lookups, known)
-    known.update((key.partition("==")[0], answer) for key, answer in list(known.items()))
+    asked = {key: key + (ranges or {}).get(key, "") for key in declared_keys}
+    _look_up(sorted(asked.values()), lookups, known)
+    known = {key: known[wanted] for key, wanted in asked.items() if wanted in known}
+    unknown = tuple(sorted(wanted for key, wanted in asked.items() if key not in known))
+    newer = tuple(sorted(asked[key] for key, (source, _) in known.items() if source == NEWEST))
+    known.update((key, ("snapshot", requires)) for key, (source, requires) in list(known.items()) if source == NEWEST)
     for _ in range(MAX_DEPTH):
-        _look_up(sorted({key for key, _, _ in frontier} - known.keys()), lookups, known)
+        _look_up(sorted({key for key, _, _ in frontier} - known.keys() - declared_keys), lookups, known)
         following: set[tuple[str, frozenset[str], str]] = set()
         for key, extras, root in frontier:
             source, requirements = known.get(key, ("", ()))
@@ -157,7 +209,7 @@ def installed_through(
                 sources.setdefault(dep, source)
                 following.add((dep, dep_extras, root))
         frontier = following
-    return Dependencies({key: tuple(sorted(roots)) for key, roots in through.items()}, sources)
+    return Dependencies({key: tuple(sorted(roots)) for key, roots in through.items()}, sources, unknown, newer)
 
 
 def _look_up(
@@ -248,15 +300,52 @@ def _decode(entry: Sequence[object]) -> tuple[str, ...]:
 
 def snapshot_lookup(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
     """``requires_dist`` (as requirement strings) of the names the snapshot knows, decoded only when asked; a
-    ``name==version`` key only when the snapshot holds that very release."""
+    ``name<specifier>`` key only when the release the snapshot describes is one the specifier allows."""
     data = snapshot()
     found = {}
     for key in keys:
-        name, _, version = key.partition("==")
+        name, specifier = split_key(key)
         entry = data.get(name)
-        if entry and (not version or entry[0] == version):
+        if entry and allows(specifier, str(entry[0])):
             found[key] = _decode(entry)
     return found
+
+
+def snapshot_newest_lookup(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
+    """The last resort for a declaration whose range excludes the release the snapshot describes: that newer
+    release's requirements, which mostly still hold (starlette through fastapi 0.112 as through 0.165) but not
+    always (tensorflow-hub 0.16 added tf-keras, which 0.15 never installed). Its answers are labelled
+    ``NEWEST``, so the report can say which declarations were judged this way."""
+    data = snapshot()
+    return {key: _decode(entry) for key in keys if split_key(key)[1] and (entry := data.get(split_key(key)[0]))}
+
+
+def lock_lookup(locked: Mapping[str, Locked], keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
+    """What the lock file says, for a ``name<specifier>`` key only when the locked version is allowed (a lock
+    older than the manifest describes another release)."""
+    found = {}
+    for key in keys:
+        name, specifier = split_key(key)
+        entry = locked.get(name)
+        if entry and (not entry.version or allows(specifier, entry.version)):
+            found[key] = entry.requires
+    return found
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """``"tensorflow-hub~=0.15.0"`` -> ``("tensorflow-hub", "~=0.15.0")``; a plain name has no specifier."""
+    match = _KEY.match(key)
+    return (match[1], key[match.end() :].strip()) if match else (key, "")
+
+
+def allows(specifier: str, version: str) -> bool:
+    """Whether ``specifier`` allows ``version`` (pre-releases included); an unreadable one allows nothing."""
+    if not specifier:
+        return True
+    try:
+        return SpecifierSet(specifier).contains(Version(version), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return False
 
 
 def encode_snapshot(about: Mapping[str, str], projects: Mapping[str, tuple[str, Sequence[str]]]) -> str:

@@ -88,6 +88,7 @@ class Context:
 
 NOTHING = Context()
 FUNCTION = Context(in_function=True)
+ON_DEMAND = FUNCTION  # an ``if`` on the environment: runs only when asked, like a function's body
 EXCEPT_GUARD = Context(optional=True, reason=EXCEPT_IMPORT_ERROR)
 
 
@@ -150,9 +151,22 @@ def if_contexts(test: ast.expr, lookup: Lookup) -> tuple[Context, Context]:
     condition = _condition(test, lookup, depth=0)
     reason = _availability(test, lookup)
     if not reason:
+        if condition is None and reads_environment(test):
+            return ON_DEMAND, NOTHING
         return condition or (NOTHING, NOTHING)
     guarded = Context(optional=True, reason=reason)  # both branches: the code runs with the package or without
     return (guarded, guarded) if condition is None else (condition[0].within(guarded), condition[1].within(guarded))
+
+
+def reads_environment(test: ast.expr) -> bool:
+    """``os.environ.get("FLASK_COVERAGE")``, ``os.getenv("X") == "1"``, ``"X" in os.environ``: the body runs only
+    when whoever starts the program asks for it (a flag for coverage, profiling, a debugger): on demand, like a
+    function's body. The ``else`` block is the default path and stays as it is."""
+    for node in ast.walk(test):
+        name = _dotted(node) if isinstance(node, (ast.Attribute, ast.Name)) else ""
+        if name.rpartition(".")[2] in ("environ", "getenv", "environb", "getenvb"):
+            return True
+    return False
 
 
 def _availability(test: ast.expr, lookup: Lookup) -> str:

@@ -30,6 +30,7 @@ from typing import Any, Literal, TypeVar
 import github
 import requests
 from github import Auth, GithubException
+from github.GithubObject import NotSet
 from github.Issue import Issue
 from github.Repository import Repository
 from urllib3.exceptions import MaxRetryError, NewConnectionError
@@ -40,6 +41,7 @@ from pipreqs_action.errors import IssueError
 
 MARKER = "<!-- pipreqs-action -->"  # the bare marker of older versions: such an issue is adopted once
 LEGACY_LABEL = "dependencies"  # the label older versions gave their issue by default
+LEGACY_CREATOR = "github-actions[bot]"  # who opened it: the workflow's GITHUB_TOKEN, the default token
 DEFAULT_LABEL = "pipreqs-action"
 _MISSING_LINE = re.compile(r"^<!-- pipreqs-action missing: ([A-Za-z0-9._, -]*) -->$", re.MULTILINE)
 _TABLE_PACKAGE = re.compile(r"^\| `([A-Za-z0-9._-]+)`", re.MULTILINE)
@@ -304,14 +306,18 @@ class _Tracker:
             return ours
         legacy = [i for i in found if i.state == "open"]
         if not legacy and LEGACY_LABEL not in (name.lower() for name in label):
-            legacy = self._marked([LEGACY_LABEL], "open", (MARKER,))
+            # Dependabot puts `dependencies` on every pull request it opens: asking for the old label alone would
+            # list hundreds of them on every run until our keyed issue exists. Older versions opened their issue
+            # with the workflow's token, so the creator narrows the listing to (about) our own issues.
+            legacy = self._marked([LEGACY_LABEL], "open", (MARKER,), creator=LEGACY_CREATOR)
         return legacy[:1]
 
-    def _marked(self, labels: list[str], state: str, marks: tuple[str, ...]) -> list[Issue]:
+    def _marked(self, labels: list[str], state: str, marks: tuple[str, ...], creator: str = "") -> list[Issue]:
         repo = self.repo()
 
         def listing() -> list[Issue]:
-            found = repo.get_issues(state=state, labels=labels) if labels else repo.get_issues(state=state)
+            by: Any = creator or NotSet  # PyGithub takes a login where its annotation says NamedUser
+            found = repo.get_issues(state=state, labels=labels or NotSet, creator=by)
             # Marker first: only marked items pay for the look-up of `pull_request` PyGithub makes on demand.
             return [i for i in found if any(m in (i.body or "") for m in marks) and i.pull_request is None]
 

@@ -15,8 +15,12 @@ and never makes the report out of sync by default. Rules, outermost folder first
   unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code), and for
   ``scripts/`` and ``tools/`` unless the README tells users to run a file in them (``python scripts/txt2img.py``:
   there they are the app's entry points);
-- notebooks in ``notebooks/`` or ``examples/`` when the repository's main code is a package. In a repository whose
-  code *is* its notebooks (a book, a course, an analysis: no package, mostly ``.ipynb``) they are the app.
+- notebooks in ``notebooks/`` or ``examples/``, and notebooks at the root, when the repository's main code is
+  ``.py`` files: a package, or scripts at the root (``train.py`` beside ``scaling_laws.ipynb``: the notebook is an
+  analysis of the app, not the app). In a repository whose code *is* its notebooks (a book, a course, an
+  analysis: no package, mostly ``.ipynb``) they are the app, wherever they sit, except in the secondary folders
+  that are not more of the book (``docs/``, ``extras/``, ``tools/``...; ``examples/`` and ``tutorials/`` are)
+  when the book has notebooks elsewhere.
 
 When these folder names would leave no app code at all (a repository that *is* a set of examples), they are not
 applied. The user's ``app`` patterns (gitignore style) win over everything, then their ``secondary`` patterns.
@@ -61,6 +65,10 @@ SECONDARY_DIRS = frozenset(
     }
 )
 NOTEBOOK_DIRS = frozenset({"notebooks", "notebook", "nbs", "examples", "example"})
+# In a repository of notebooks, notebooks in these folders are more of the book (its examples, demos, tutorials);
+# in the other secondary folders (docs/, extras/, tools/, benchmarks/...) they are not.
+BOOK_DIRS = frozenset({"examples", "example", "demo", "demos", "samples", "sample", "tutorial", "tutorials"})
+ROOT_NOTEBOOK = "notebooks at the root (the app is the .py code)"
 _TOOLING_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "conftest.py"})
 TESTS = "tests"
 # Named like maintainer tooling, but the app's entry points when the README runs a file in them.
@@ -120,9 +128,12 @@ class Layout:
         self._app = _spec(app)
         self._secondary = _spec(secondary)
         has_package = any(folder.count("/") == 0 or folder.startswith("src/") for folder in self._packages)
-        notebooks = sum(path.endswith(".ipynb") for path in paths)
-        self._notebook_repo = not has_package and notebooks * 2 >= len(paths) > 0
-        self._notebook_dirs = NOTEBOOK_DIRS if has_package else frozenset()
+        notebooks = [path for path in paths if path.endswith(".ipynb")]
+        self._notebook_repo = not has_package and len(notebooks) * 2 >= len(paths) > 0
+        code_repo = not self._notebook_repo and (has_package or _has_root_code(paths))
+        self._notebook_dirs = NOTEBOOK_DIRS if code_repo else frozenset()
+        self._root_notebooks_apart = code_repo
+        self._book_dirs_only = self._notebook_repo and any(_in_the_book(path) for path in notebooks)
         self._folders: dict[tuple[str, bool], str] = {}
         self._by_name = True
         self._by_name = not all(self.reason(path) for path in paths)
@@ -132,9 +143,13 @@ class Layout:
         """Reasons found later for single files of the app's code (an optional integration of a library)."""
         self._later.update(reasons)
 
+    def claimed(self, path: str) -> bool:
+        """The user's ``app`` patterns name ``path``: no rule, of this module or any other, makes it secondary."""
+        return self._app is not None and bool(self._app.match_file(path))
+
     def reason(self, path: str) -> str:
         """Why ``path`` is secondary code ("examples/", "tests", "vendored in lib/"...), or "" for the app's code."""
-        if self._app is not None and self._app.match_file(path):
+        if self.claimed(path):
             return ""
         if self._secondary is not None and self._secondary.match_file(path):
             return "a configured secondary path"
@@ -143,6 +158,8 @@ class Layout:
         folder = self._folder_reason(directory, notebook)
         if folder:
             return folder
+        if notebook and not directory and self._root_notebooks_apart and self._by_name:
+            return ROOT_NOTEBOOK
         if path in self._later:
             return self._later[path]
         return f"a file copied from {self._copied[path]}" if path in self._copied else _file_reason(name)
@@ -166,7 +183,9 @@ class Layout:
             return f"{folder}/, a project of its own"
         if name in TEST_DIRS:
             return TESTS
-        if not self._by_name or (notebook and self._notebook_repo) or parent in self._packages:
+        if not self._by_name or parent in self._packages:
+            return ""
+        if notebook and self._notebook_repo and (name in BOOK_DIRS or not self._book_dirs_only):
             return ""
         if name in ENTRY_POINT_DIRS and folder in self._entry_folders:
             return ""
@@ -188,6 +207,16 @@ def entry_folders(readme: str) -> frozenset[str]:
         if folder and not folder.startswith(("/", "..")):
             found.add(folder)
     return frozenset(found)
+
+
+def _has_root_code(paths: Sequence[str]) -> bool:
+    """Python files at the root that are the app's (``train.py``), not tooling (``setup.py``) or tests."""
+    return any("/" not in path and path.endswith((".py", ".pyw")) and not _file_reason(path) for path in paths)
+
+
+def _in_the_book(notebook: str) -> bool:
+    """A notebook of a notebook repository outside docs/, extras/, tools/... (the folders that are not the book)."""
+    return not any(part in SECONDARY_DIRS - BOOK_DIRS for part in notebook.split("/")[:-1])
 
 
 def _spec(patterns: Sequence[str]) -> GitIgnoreSpec | None:

@@ -68,6 +68,10 @@ class SourceText:
     text: str
     line_map: tuple[int, ...] | None = None
     writes: tuple[str, ...] = ()  # root-relative .py files a notebook writes (``%%writefile``): project modules
+    # A notebook's ``!pip install`` commands: (file line of the command, distribution key), and the cells it writes
+    # to a script it never imports or runs: (first file line, last file line, root-relative path).
+    installs: tuple[tuple[int, str], ...] = ()
+    scripts: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,7 @@ class Declared:
     target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
     first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
     inherited: tuple[Requirement, ...] = ()  # what the enclosing project declares, for a project inside another
+    nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +195,7 @@ class Missing:
     reason: str = ""  # why an optional item is optional: "only in examples/", its best guard (guards.py), its role
     marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
     via: tuple[str, ...] = ()  # declared distributions that install it: real, but not urgent (never breaks in_sync)
-    via_source: str = ""  # where that dependency data came from: "snapshot" (bundled) or "index"
+    via_source: str = ""  # where that dependency data came from: "lock" (the project's), "snapshot" (bundled), "index"
 
     @property
     def message(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.model import Skipped, SourceText
+from pipreqs_action.pip_commands import installed_names
 
 __all__ = ["notebook_source"]
 
@@ -49,12 +50,13 @@ def notebook_source(rel: str, data: bytes) -> SourceText | Skipped:
         language = _kernel_language(notebook)
         if language is not None:
             return Skipped(rel, f"notebook kernel is {language}, not Python")
-        text, line_map, writes = _code_text(raw, _cells(notebook))
+        code = _code_text(raw, _cells(notebook))
     except _BrokenNotebook as exc:
         return Skipped(rel, f"broken notebook: {exc}")
-    if "\0" in text:
+    if "\0" in code.text:
         return Skipped(rel, "contains NUL bytes")
-    return SourceText(rel, text, line_map, _beside(rel, writes))
+    scripts = tuple((first, last, path) for first, last, name in code.scripts for path in _beside(rel, [name]))
+    return SourceText(rel, code.text, code.line_map, _beside(rel, code.writes), installs=code.installs, scripts=scripts)
 
 
 def _kernel_language(notebook: dict[str, Any]) -> str | None:
@@ -118,27 +120,91 @@ def _as_dict(value: object, what: str) -> dict[str, Any]:
     return value
 
 
-def _code_text(raw: str, cells: list[_Cell]) -> tuple[str, tuple[int, ...], list[str]]:
+@dataclass(frozen=True, slots=True)
+class _Code:
+    """The notebook's code cells as one text, and what its IPython lines and written files say (file lines)."""
+
+    text: str
+    line_map: tuple[int, ...]
+    writes: list[str]  # .py files written by ``%%writefile`` (relative to the notebook's folder)
+    installs: tuple[tuple[int, str], ...]  # (line of a pip install command, distribution it installs)
+    scripts: tuple[tuple[int, int, str], ...]  # written cells the notebook never imports or runs: (first, last, name)
+
+
+def _code_text(raw: str, cells: list[_Cell]) -> _Code:
     """Join the code cells, blanking IPython syntax, and map every line back into the ``.ipynb`` file.
 
-    Also returns the Python files the notebook writes with ``%%writefile name.py`` (the cell's body is kept as
-    code: it is a module of the project, and its imports are the project's).
+    Also notes the Python files the notebook writes with ``%%writefile name.py`` (the cell's body is kept as
+    code: it is a module of the project, and its imports are the project's) and its ``pip install`` commands.
     """
     locator = _Locator(raw)
     lines: list[str] = []
     line_map: list[int] = []
     writes: list[str] = []
+    installs: list[tuple[int, str]] = []
+    written_cells: list[tuple[int, int, str, list[str]]] = []
+    used: list[str] = []  # lines outside written cells: where the notebook imports or runs what it wrote
     for cell in cells:
         if cell.key is not None:
             locator.find_cell(cell.key, cell.parts)
         cell_lines, cell_map = _cell_lines(cell.parts, locator)
-        if cell.code:
-            written = _written_module(cell_lines)
-            if written:
-                writes.append(written)
-            lines.extend(_blank_ipython(cell_lines, python_body=bool(written)))
-            line_map.extend(cell_map)
-    return "\n".join(lines), tuple(line_map), writes
+        if not cell.code:
+            continue
+        written = _written_module(cell_lines)
+        if written:
+            writes.append(written)
+            written_cells.append((cell_map[0], cell_map[-1], written, cell_lines))
+        else:
+            used.extend(cell_lines)
+        blanked = _blank_ipython(cell_lines, python_body=bool(written))
+        if not _WRITES_A_FILE.match(cell_lines[0] if cell_lines else ""):
+            installs.extend(_installs(cell_lines, blanked, cell_map))
+        lines.extend(blanked)
+        line_map.extend(cell_map)
+    return _Code("\n".join(lines), tuple(line_map), writes, tuple(installs), _unused_scripts(written_cells, used))
+
+
+def _unused_scripts(
+    written: list[tuple[int, int, str, list[str]]], used: list[str]
+) -> tuple[tuple[int, int, str], ...]:
+    """Written cells that nothing running in the kernel imports or runs, directly or through another written file
+    that it does (``!python train.py`` where train.py imports data_setup.py)."""
+    unused = list(written)
+    changed = True
+    while changed:
+        kept = [cell for cell in unused if not _imports_or_runs(used, cell[2])]
+        changed = len(kept) < len(unused)
+        used = used + [line for cell in unused if cell not in kept for line in cell[3]]
+        unused = kept
+    return tuple((first, last, name) for first, last, name, _ in unused)
+
+
+def _installs(lines: list[str], blanked: list[str], line_map: list[int]) -> list[tuple[int, str]]:
+    """``!pip install x`` / ``%pip install x`` lines of one cell (the IPython lines blanked in the code)."""
+    found: list[tuple[int, str]] = []
+    for line, code, file_line in zip(lines, blanked, line_map, strict=True):
+        if not code and "install" in line:
+            found.extend((file_line, name) for name in installed_names(line))
+    return found
+
+
+_WRITES_A_FILE = re.compile(r"\s*%%(?:writefile|file)\b")  # its lines are a file's text, never run here
+_MODULE_WORDS = re.compile(r"^\s*(?:from|import)\s+(?P<rest>.*)")
+
+
+def _imports_or_runs(lines: list[str], written: str) -> bool:
+    """Whether the notebook's own code imports the written module (``from going_modular import train``) or runs
+    it (``!python train.py``, ``%run train.py``): then the file's imports run here, as the notebook's own."""
+    stem = posixpath.splitext(posixpath.basename(written))[0]
+    name = posixpath.basename(written)
+    for line in lines:
+        imported = _MODULE_WORDS.match(line)
+        if imported and stem in re.findall(r"\w+", imported["rest"]):
+            return True
+        stripped = line.strip()
+        if name in stripped and (stripped.startswith(("!", "%")) or "python" in stripped):
+            return True
+    return False
 
 
 _WRITEFILE = re.compile(r"%%(?:writefile|file)\s+(?:(?:-a|--append)\s+)?(?P<q>['\"]?)(?P<name>[^\s'\"]+\.py)(?P=q)\s*$")

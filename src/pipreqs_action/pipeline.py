@@ -9,7 +9,7 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
-from pipreqs_action import features, projects
+from pipreqs_action import features, projects, roles
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.elsewhere import resolve_elsewhere
@@ -42,7 +42,11 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
     scanned, folders = projects.split(scanned, settings.path, declared.sources)
     names = load_import_names(settings.overrides)
-    report = compare(resolve_elsewhere(scanned, names), declared, names)
+    if folders:
+        nested = projects.nested_declarations(settings.path, folders, read_declared)
+        declared = dataclasses.replace(declared, nested=nested)
+    scanned = roles.believed(resolve_elsewhere(scanned, names), declared, names)
+    report = compare(scanned, declared, names)
     report = apply_config(report, config)
     report = _finish(report, declared, settings)
     check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
@@ -92,10 +96,15 @@ def _installed_through(report: Report, declared: Declared, settings: Settings) -
         return report
     from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
     from pipreqs_action.dependency_metadata import dependencies_of, requires_of
-    from pipreqs_action.via import declared_requirements, with_via
+    from pipreqs_action.lock_dependencies import read_lock
+    from pipreqs_action.via import declared_requirements, missing_keys, with_via
 
     requirements = declared_requirements(declared)
-    dependencies, warnings = dependencies_of(requirements, index_url=settings.index_url, offline=settings.offline)
+    lock = read_lock(settings.path)  # the project's uv.lock / poetry.lock / pdm.lock: the releases it installs
+    wanted = {key for item in report.required_missing for key in missing_keys(item)}
+    dependencies, warnings = dependencies_of(
+        requirements, index_url=settings.index_url, offline=settings.offline, lock=lock, wanted=wanted
+    )
     report = with_via(report, dependencies, requirements)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
     report = prefer_project_affinity(report, [req.name for req in requirements], requires)

@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
+from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.layout import MANIFEST_NAMES, SECONDARY_DIRS, TEST_DIRS, VENDOR_DIRS
 from pipreqs_action.manifests import is_requirements_file
 from pipreqs_action.model import (
@@ -22,6 +23,7 @@ from pipreqs_action.model import (
     Missing,
     ProjectReport,
     Report,
+    Requirement,
     ScanResult,
     Skipped,
     Unused,
@@ -118,6 +120,27 @@ def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
         # declarations its author made for such code: they satisfy imports here too, never as this one's runtime
         optional_groups=(*declared.optional_groups, *enclosing.optional_groups),
     )
+
+
+def nested_declarations(
+    root: Path, folders: Sequence[str], read: Callable[[Path], Declared]
+) -> tuple[Requirement, ...]:
+    """What the projects inside the checked one declare (runtime and optional features, not development), located
+    from the checked root: the app's on-demand imports of them are those parts' optional features (``roles``).
+    A project whose manifests cannot be read declares nothing here; its own check says why."""
+    found: list[Requirement] = []
+    for folder in folders:
+        try:
+            declared = read(root / folder)
+        except PipreqsActionError:
+            continue
+        grouped = [req for _, group in declared.optional_groups for req in group]
+        found += [_located(req, folder) for req in (*declared.requirements, *grouped)]
+    return tuple(found)
+
+
+def _located(req: Requirement, folder: str) -> Requirement:
+    return dataclasses.replace(req, location=Location(f"{folder}/{req.location.path}", req.location.line))
 
 
 def rebase(report: Report, folder: str) -> Report:

@@ -19,7 +19,11 @@ Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 _MAX_LOCATIONS = 5  # per package in text and tables; the JSON has them all
 UNRESOLVED_HINT = "map one with --map IMPORT=DIST, or list it in first-party if it is the project's own code"
-_VIA_SOURCES = {"snapshot": "the bundled package metadata", "index": "the package index's metadata"}
+_VIA_SOURCES = {
+    "lock": "the project's lock file",
+    "snapshot": "the bundled package metadata",
+    "index": "the package index's metadata",
+}
 _MD_UNRESOLVED_NOTE = (
     "No data names a distribution for these, so they are never an alarm. Map one with `--map IMPORT=DIST` (or"
     " `map` in `[tool.pipreqs-action]`), or list it in `first-party` there if it is the project's own code."
@@ -79,6 +83,11 @@ def headline(report: Report) -> str:
 def _manifest(report: Report) -> str:
     """The manifest that takes the fix, as findings name it: "requirements.txt", "pyproject.toml"."""
     return report.advice.file if report.advice else "requirements.txt"
+
+
+def manifest_name(report: Report) -> str:
+    """``_manifest`` for other modules (annotation titles name the manifest as the reports do)."""
+    return _manifest(report)
 
 
 # --- JSON ----------------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -20,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
+
+from packaging.version import InvalidVersion, Version
+
+from pipreqs_action.dependency_metadata import allows, split_key
 
 __all__ = ["CACHE_DAYS", "RequiresLookup", "fetch_requires"]
 
@@ -31,6 +36,8 @@ DEADLINE = 10.0  # for the whole batch, however many names
 WORKERS = 8
 _MAX_BODY = 64 * 1024 * 1024
 _SIMPLE_ROOTS = ("simple", "+simple")
+_EXACT = re.compile(r"===?\s*([A-Za-z0-9._+!-]+)")  # one release (no wildcard): asked for directly
+_PLAIN_KEY = re.compile(r"[a-z0-9][a-z0-9._-]*(==[A-Za-z0-9._+!-]+)?")
 _FAILED: list[str] = []  # a sentinel (compared by identity): the index could not be used for this name
 
 
@@ -45,8 +52,12 @@ class RequiresLookup:
 def fetch_requires(
     keys: Sequence[str], *, index_url: str, cache_dir: Path | None = None, deadline: float = DEADLINE
 ) -> RequiresLookup:
-    """``requires_dist`` of each normalised name in ``keys`` (``name==version`` for one release), from the cache
-    or the index's JSON API (``{index}/{name}/json``, ``{index}/{name}/{version}/json``)."""
+    """``requires_dist`` of each normalised name in ``keys``, from the cache or the index's JSON API.
+
+    ``name`` is the latest release (``{index}/{name}/json``), ``name==version`` that release
+    (``{index}/{name}/{version}/json``), ``name<specifier>`` the newest release the specifier allows: the latest
+    when it does, else the newest of the project's ``releases`` it allows (yanked ones left out), asked by version.
+    """
     base, auth = _split_credentials(index_url)
     if not keys or urlsplit(base).path.rstrip("/").rpartition("/")[2] in _SIMPLE_ROOTS:
         return RequiresLookup({})
@@ -101,35 +112,89 @@ def _fetch_all(
 
 
 def _fetch_one(session: Any, base: str, key: str) -> list[str] | None:
-    """requires_dist, None when the index has no such project (404), ``_FAILED`` for anything else."""
+    """requires_dist, None when the index has no such project or release (404), ``_FAILED`` for anything else."""
     import requests
 
+    name, specifier = split_key(key)
+    pinned = _EXACT.fullmatch(specifier)
     try:
-        name, _, version = key.partition("==")  # "name==1.2": that release's metadata
-        path = f"{quote(name)}/{quote(version)}" if version else quote(name)
-        with session.get(f"{base}/{path}/json", timeout=TIMEOUT, stream=True) as response:
-            if response.status_code == 404:
-                return None
-            if response.status_code != 200:
-                return _FAILED
-            body = response.raw.read(_MAX_BODY + 1, decode_content=True)
-        requires = _requires_of(json.loads(body)) if len(body) <= _MAX_BODY else None
-        return _FAILED if requires is None else requires
+        document = _document(session, base, name, pinned[1] if pinned else "")
+        if document is None or document is _FAILED or not specifier or pinned:
+            return _requires_of(document)
+        version = _newest_allowed(document, specifier)
+        if version is None:
+            return None  # no release the declaration allows: nothing known about what it installs
+        if version != _latest(document):
+            document = _document(session, base, name, version)
+        return _requires_of(document)
     except (requests.RequestException, OSError, ValueError) as exc:
         log.debug("requires_dist of %s: %s", key, type(exc).__name__)
         return _FAILED
 
 
+def _document(session: Any, base: str, name: str, version: str) -> object:
+    """The JSON document of a project (or one release of it); None for a 404, ``_FAILED`` for another status."""
+    path = f"{quote(name)}/{quote(version)}" if version else quote(name)
+    with session.get(f"{base}/{path}/json", timeout=TIMEOUT, stream=True) as response:
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            return _FAILED
+        body = response.raw.read(_MAX_BODY + 1, decode_content=True)
+    if len(body) > _MAX_BODY:
+        return _FAILED
+    return json.loads(body)
+
+
+def _latest(document: object) -> str:
+    info = document.get("info") if isinstance(document, dict) else None
+    version = info.get("version") if isinstance(info, dict) else None
+    return version if isinstance(version, str) else ""
+
+
+def _newest_allowed(document: object, specifier: str) -> str | None:
+    """The release the declaration installs: the latest if allowed, else the newest allowed release, not yanked."""
+    if allows(specifier, latest := _latest(document)) and latest:
+        return latest
+    releases = document.get("releases") if isinstance(document, dict) else None
+    candidates = []
+    for version, files in releases.items() if isinstance(releases, dict) else ():
+        yanked = (
+            isinstance(files, list)
+            and bool(files)
+            and all(isinstance(file, dict) and file.get("yanked") for file in files)
+        )
+        if not yanked and allows(specifier, version):
+            try:
+                candidates.append((Version(version), version))
+            except InvalidVersion:
+                continue
+    finals = [item for item in candidates if not item[0].is_prerelease]
+    return max(finals or candidates)[1] if candidates else None
+
+
 def _requires_of(document: object) -> list[str] | None:
+    """requires_dist of a document; None (not found) stays None, and a document of another shape is a failure."""
+    if document is None or document is _FAILED:
+        return None if document is None else _FAILED
     info = document.get("info") if isinstance(document, dict) else None
     if not isinstance(info, dict):
-        return None
+        return _FAILED
     requires = info.get("requires_dist") or []
-    return [item for item in requires if isinstance(item, str)] if isinstance(requires, list) else None
+    return [item for item in requires if isinstance(item, str)] if isinstance(requires, list) else _FAILED
+
+
+def _cache_name(key: str) -> str:
+    """A file name for a key: the key itself for ``name`` and ``name==version``, else the name and a digest of
+    the specifier (which may hold characters no file name should)."""
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{key}.json"
+    name, specifier = split_key(key)
+    return f"{name}@{hashlib.sha256(specifier.encode()).hexdigest()[:16]}.json"
 
 
 def _read_cache(cache: Path, key: str) -> list[str] | None:
-    path = cache / f"{key}.json"
+    path = cache / _cache_name(key)
     try:
         if time.time() - path.stat().st_mtime > CACHE_DAYS * 86400:
             return None
@@ -143,8 +208,8 @@ def _write_cache(cache: Path, key: str, requires: Sequence[str]) -> None:
     """Written beside and moved into place, so a concurrent reader never sees half a file; failures are ignored."""
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / f".{key}.{os.getpid()}.tmp"
+        tmp = cache / f".{_cache_name(key)}.{os.getpid()}.tmp"
         tmp.write_text(json.dumps(list(requires)), "utf-8")
-        tmp.replace(cache / f"{key}.json")
+        tmp.replace(cache / _cache_name(key))
     except OSError as exc:
         log.debug("cannot cache requires_dist of %s: %s", key, exc)

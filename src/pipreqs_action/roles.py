@@ -5,15 +5,43 @@
   is its own finding: ``pip install`` of the application leaves it out, so it breaks at run time.
 - A commented-out entry (``# tensorrt>=8  # TensorRT export``) names a package the author knowingly left out:
   its import is reported as optional, saying where the comment is, never as an alarm.
+- A declaration made for another use is believed when the code agrees (``believed``). The author who lists
+  ``coverage`` in ``requirements/dev.txt`` and writes ``if os.environ.get("FLASK_COVERAGE"): import coverage``
+  says twice that production never runs it; so do a dev-declared ``faker`` in ``app/fake.py`` (a module named for
+  development support) and an import inside a function. And a package that a project inside this one declares
+  (``extensions/whisper_stt/requirements.txt``) imported by the app only on demand (inside a function, under an
+  environment flag) is that part's optional feature. A top-level import in the app's own modules stays required:
+  there one signal alone never hides an alarm.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
 
 from pipreqs_action.mapping import ImportNames
-from pipreqs_action.model import Declared, ImportRef, Missing, Requirement
+from pipreqs_action.model import Declared, ImportRef, Missing, Requirement, ScanResult
+
+# Modules whose name says they support development: fake data, test factories and mocks, test helpers.
+_DEV_SUPPORT_MODULES = frozenset(
+    {
+        "fake",
+        "fakes",
+        "fake_data",
+        "fakedata",
+        "factories",
+        "mock",
+        "mocks",
+        "fixtures",
+        "testing",
+        "testutils",
+        "test_utils",
+        "testing_utils",
+        "test_helpers",
+        "testhelpers",
+    }
+)
 
 
 def providers(requirements: Sequence[Requirement], names: ImportNames) -> dict[str, frozenset[str]]:
@@ -58,3 +86,58 @@ def commented_out(missing: Sequence[Missing], declared: Declared, names: ImportN
             item = dataclasses.replace(item, optional=True, reason=item.reason or f"commented out in {where[key]}")
         result.append(item)
     return tuple(result)
+
+
+def believed(scan: ScanResult, declared: Declared, names: ImportNames) -> ScanResult:
+    """The scan with app imports that a declaration made for another use explains, when the code agrees: dev-declared
+    and on demand or in a development-support module (then satisfied, as for tests), or declared by a project inside
+    this one and on demand (then optional, saying where)."""
+    dev = providers(declared.dev, names)
+    nested = providers(declared.nested, names)
+    if not dev and not nested:
+        return scan
+    own = providers([*declared.requirements, *declared.inherited, *_grouped(declared)], names)
+    where = {req.key: str(req.location) for req in reversed([*declared.dev, *declared.nested])}
+    imports = []
+    for ref in scan.imports:
+        reason = "" if _not_judged(ref, declared) else _use(ref, own, dev, nested, where, names)
+        imports.append(dataclasses.replace(ref, optional=True, reason=reason) if reason else ref)
+    return dataclasses.replace(scan, imports=tuple(imports))
+
+
+def _grouped(declared: Declared) -> list[Requirement]:
+    return [req for _, group in declared.optional_groups for req in group]
+
+
+def _not_judged(ref: ImportRef, declared: Declared) -> bool:
+    """Already not needed at run time, or the project's own code."""
+    return ref.optional or ref.type_only or bool(ref.secondary) or ref.root in declared.first_party
+
+
+def _use(
+    ref: ImportRef,
+    own: Mapping[str, frozenset[str]],
+    dev: Mapping[str, frozenset[str]],
+    nested: Mapping[str, frozenset[str]],
+    where: Mapping[str, str],
+    names: ImportNames,
+) -> str:
+    """Why the import is optional for the app (the declaration and the code agree), or ""."""
+    paths = names.import_paths(ref)
+    if any(provider_of(path, own, names) for path in paths):
+        return ""
+    on_demand = ref.in_function
+    for path in paths:
+        if (key := provider_of(path, dev, names)) and (on_demand or _dev_support_module(ref.location.path)):
+            how = "imported only on demand" if on_demand else "in a development-support module"
+            return f"declared for development only ({where[key]}), {how}"
+        if (key := provider_of(path, nested, names)) and on_demand:
+            return f"declared in {where[key]} (a project inside this one), imported here only on demand"
+    return ""
+
+
+def _dev_support_module(path: str) -> bool:
+    """``app/fake.py``, ``app/factories/__init__.py``, ``mypkg/testing.py``: named for development support."""
+    pure = PurePosixPath(path)
+    name = pure.parent.name if pure.stem == "__init__" else pure.stem
+    return name in _DEV_SUPPORT_MODULES

@@ -32,7 +32,6 @@ from actions_toolkit.file_command import prepare_key_value_message
 _ORDER = ("title", "file", "line", "endLine", "col", "endColumn")
 MAX_SUMMARY_BYTES = 1024 * 1024  # GitHub's limit for one step's summary
 MAX_OUTPUT_BYTES = 1_000_000  # GitHub's limit for a job's outputs (all of them together)
-MAX_WARNINGS = 10  # GitHub keeps 10 warning annotations per step (and 50 per job)
 
 
 def input_reader(env: Mapping[str, str]) -> Callable[[str], str]:

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipreqs_action import files, imports, stdlib_names
+from pipreqs_action import files, imports, notebook_imports, runtime_provided, stdlib_names
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -195,11 +195,12 @@ def _resolved(
         return
     path = refs[0].location.path
     reason = layout.reason(path)
+    claimed = layout.claimed(path)  # the user's `app` patterns win over what the file says too (runtime_provided)
     for ref in refs:
         if ref.module == _STALE or not (
             local.is_local(path, ref.root) or any(local.is_local(written, ref.root) for written in writes)
         ):
-            yield dataclasses.replace(ref, secondary=reason) if reason else ref
+            yield dataclasses.replace(ref, secondary=reason) if reason or (claimed and ref.secondary) else ref
         elif ref.ignore_line:
             yield _stale_marker(path, ref.ignore_line)
 
@@ -226,7 +227,8 @@ class _Reader:
         try:
             raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
-            return list(_third_party(error.imports, source, self.stdlib, self.local)), Skipped(rel, str(error)), facts
+            refs = _as_the_file_says(_third_party(error.imports, source, self.stdlib, self.local), source)
+            return refs, Skipped(rel, str(error)), facts
         except imports.NotPython as error:
             return [], Skipped(rel, str(error)), facts
         if self.packages.names:
@@ -234,7 +236,7 @@ class _Reader:
             facts = dataclasses.replace(
                 facts, package_imports=package_imports(source.text, rel, modules, self.packages)
             )
-        return list(_third_party(raw, source, self.stdlib, self.local)), None, facts
+        return _as_the_file_says(_third_party(raw, source, self.stdlib, self.local), source), None, facts
 
     def _wanted(self, rel: str, name: str) -> bool:
         """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own."""
@@ -377,6 +379,11 @@ def _third_party(
             in_function=item.in_function,
             ignore_line=ignore_line,
         )
+
+
+def _as_the_file_says(refs: Iterable[ImportRef], source: SourceText) -> list[ImportRef]:
+    """What the file itself says about its imports: a notebook's installs and written scripts, runtime modules."""
+    return runtime_provided.apply(notebook_imports.apply(list(refs), source), source)
 
 
 _STALE = "<stale ignore marker>"  # never an import name: carries a marker's place from a reader to scan()

@@ -13,9 +13,12 @@ in ``requests`` so tests can assert what was (not) written. Faults come from ``f
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
 import json
 import logging
+import tarfile
 import threading
 import time
 import urllib.parse
@@ -116,7 +119,9 @@ _ROUTES = [
     ("GET", "/repos/<owner>/<repo>/labels", "list_labels"),
     ("POST", "/repos/<owner>/<repo>/labels", "create_label"),
     ("GET", "/repos/<owner>/<repo>/labels/<name>", "get_label"),
+    ("GET", "/repos/<owner>/<repo>/tarball/<ref>", "download_tarball"),
 ]
+CODELOAD = "/_codeload/"  # where the tarball endpoint redirects (codeload.github.com's part), outside the API
 
 
 class FakeGitHub:
@@ -210,6 +215,15 @@ class FakeGitHub:
         if state != "open":
             self.store.set_state(issue, state, state_reason, user)
         return issue.number
+
+    def add_commit(self, full_name: str, files: Mapping[str, str]) -> str:
+        """Give the repository a commit holding ``files``; returns its SHA. It is served only as the tarball the
+        REST API redirects to, shaped as GitHub's: ``owner-name-sha7/`` on top and the SHA in a pax header."""
+        repo = self._must_repo(full_name)
+        sha = hashlib.sha1(json.dumps(sorted(files.items())).encode()).hexdigest()  # an id, as git names commits
+        with self.store.lock:
+            repo.tarballs[sha] = _tarball(f"{repo.owner}-{repo.name}-{sha[:7]}", sha, files)
+        return sha
 
     def issues(self, full_name: str) -> list[Issue]:
         """Copies of all issues and pull requests of a repository, by number."""
@@ -308,6 +322,8 @@ class FakeGitHub:
         return response(environ, start_response)
 
     def _serve(self, request: Request) -> Response:
+        if request.path.startswith(CODELOAD):
+            return self._codeload(request)
         raw = request.get_data()
         path = request.path[len(self.base_path) :] if request.path.startswith(self.base_path + "/") else request.path
         exchange = Exchange(
@@ -585,6 +601,28 @@ class FakeGitHub:
                 raise HttpError(404, "Not Found")
             return _Reply(200, render.label(self.validator, self._urls, repo, label))
 
+    def _h_download_tarball(self, call: _Call) -> _Reply:
+        repo = self._repo(call)
+        ref = str(call.params["ref"])
+        with self.store.lock:
+            if ref not in repo.tarballs:
+                raise HttpError(404, "Not Found")
+        where = f"{self.web_url}{CODELOAD}{repo.owner}/{repo.name}/legacy.tar.gz/{ref}"
+        return _Reply(302, None, {"Location": where})
+
+    def _codeload(self, request: Request) -> Response:
+        """codeload's answer to the redirect: the archive, no authentication (its URL carries GitHub's token)."""
+        record = RecordedRequest(request.method, request.path, dict(request.args.items()), None)
+        owner, name, _, ref = [*request.path.removeprefix(CODELOAD).split("/"), "", "", "", ""][:4]
+        repo = self.store.repo(f"{owner}/{name}")
+        data = repo.tarballs.get(ref) if repo is not None else None
+        record.status = 200 if data is not None else 404
+        with self._lock:
+            self._requests.append(record)
+        if data is None:
+            return Response(b"404: Not Found", status=404, content_type="text/plain")
+        return Response(data, status=200, content_type="application/x-gzip")
+
     # -- pagination ------------------------------------------------------------------------------------
 
     def _paginate(self, items: list[Any], call: _Call) -> tuple[list[Any], dict[str, str]]:
@@ -644,6 +682,21 @@ def _missing(resource: str, name: str) -> dict[str, Any]:
 def _too_long(resource: str, name: str, limit: int) -> dict[str, Any]:
     message = f"{name} is too long (maximum is {limit} characters)"
     return {"resource": resource, "code": "custom", "field": name, "message": message}
+
+
+def _tarball(top: str, sha: str, files: Mapping[str, str]) -> bytes:
+    """A gzipped tar as ``git archive`` makes it for GitHub: the commit in the pax global header's comment."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, pax_headers={"comment": sha}) as tar:
+        folder = tarfile.TarInfo(f"{top}/")
+        folder.type, folder.mode = tarfile.DIRTYPE, 0o775
+        tar.addfile(folder)
+        for rel, text in sorted(files.items()):
+            data = text.encode("utf-8")
+            member = tarfile.TarInfo(f"{top}/{rel}")
+            member.size, member.mode = len(data), 0o664
+            tar.addfile(member, io.BytesIO(data))
+    return buffer.getvalue()
 
 
 def _parse_json(raw: bytes) -> Any:

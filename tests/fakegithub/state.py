@@ -67,6 +67,7 @@ class Repo:
     labels: dict[str, Label] = field(default_factory=dict)  # key: lower-cased name (GitHub matches labels so)
     comments: list[Comment] = field(default_factory=list)
     next_number: int = 1
+    tarballs: dict[str, bytes] = field(default_factory=dict)  # commit SHA -> the host's tarball of that commit
 
     @property
     def full_name(self) -> str:

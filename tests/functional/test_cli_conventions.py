@@ -56,7 +56,7 @@ def test_exit_zero_keeps_findings_but_not_errors(capsys, tmp_path) -> None:
 
 
 def annotations(report: Report, prefix: str) -> str:
-    """What the Action's own writer (runner.annotate) prints for these findings."""
+    """What the Action's own writer (runner.annotate) prints for these findings (one package: no reordering)."""
     captured = io.StringIO()
     stdout, sys.stdout = sys.stdout, captured
     try:
@@ -90,7 +90,13 @@ def test_format_github_writes_the_actions_annotations_at_each_importing_line(cap
         for m in (re.search(r"file=(?P<file>[^,]+),line=(?P<line>\d+)", w) for w in warnings)
         if m
     }
-    assert found == {(f"projects/omissions/{path}", line) for path, line in wanted}
+    listed = {  # beyond GitHub's 10 warnings per step: a plain line each, so none is lost
+        (m["file"], int(m["line"]))
+        for m in (re.search(r" at (?P<file>\S+):(?P<line>\d+)$", line) for line in lines if line.startswith("- "))
+        if m
+    }
+    assert len(warnings) == min(len(wanted), 10) and not found & listed
+    assert found | listed == {(f"projects/omissions/{path}", line) for path, line in wanted}
     assert lines[-1].startswith("requirements.txt is missing ")
 
 

@@ -8,7 +8,8 @@ import jsonschema
 import pytest
 
 from tests.functional.expect import expectations, project
-from tests.functional.test_cli import SCHEMA, check_json, cli, offline
+from tests.functional.test_cli import SCHEMA, check_json, cli, missing_named, offline
+from tests.pypi_stub import project_document
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +43,9 @@ def test_fail_on_any_counts_what_comes_through_a_declared_distribution(capsys, t
 def test_the_index_answers_for_a_distribution_the_snapshot_does_not_know(
     capsys, validator, pypi, tmp_path, monkeypatch
 ) -> None:
-    pypi.set_document(
-        "zq-scheduler", {"info": {"name": "zq-scheduler", "version": "3.6.3", "requires_dist": ["pytz", "tzlocal>=2"]}}
-    )
+    document = {"info": {"name": "zq-scheduler", "version": "3.6.3", "requires_dist": ["pytz", "tzlocal>=2"]}}
+    pypi.set_document("zq-scheduler", document)
+    pypi.set_release_document("zq-scheduler", "3.6.3", document)  # the pinned release's own metadata
     root = write(tmp_path, {"requirements.txt": "zq-scheduler==3.6.3\n", "jobs.py": "import pytz\nimport tzlocal\n"})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     code, report = check_json(capsys, validator, root, "--index-url", pypi.url, "--mode", "no-pin")
@@ -60,3 +61,32 @@ def test_offline_asks_no_index(capsys, validator, pypi, tmp_path) -> None:
     code, report = check_json(capsys, validator, root, "--offline", "--index-url", pypi.url)
     assert pypi.count() == 0
     assert code == 1 and report["missing"][0]["via"] == []  # nothing known offline: a plain alarm
+    unknown = [text for text in report["warnings"] if text.startswith("dependency data:")]
+    assert len(unknown) == 1 and "zq-scheduler" in unknown[0]  # ... and the report says what it could not know
+
+
+def test_the_project_lock_file_answers_offline_for_what_no_bundled_data_knows(capsys, validator) -> None:
+    root = project("via_lock_file")
+    code, report = offline(capsys, validator, root, "--mode", "no-pin")
+    via = {item["package"]: item for item in report["missing"] if item["via"]}
+    assert {item["via_source"] for item in via.values()} == {"lock"}
+    assert not [text for text in report["warnings"] if text.startswith("dependency data:")]
+    assert code == 1 and [item["package"] for item in report["missing"] if not item["via"]] == ["requests"]
+
+
+def test_a_declaration_is_judged_by_the_releases_its_range_allows(capsys, validator, pypi, tmp_path, monkeypatch):
+    """Offline the snapshot's newer release answers, with a warning; online the allowed release's own metadata."""
+    root = project("via_declared_range")
+    _, report = offline(capsys, validator, root, "--mode", "no-pin")
+    newer = [text for text in report["warnings"] if "newest release" in text]
+    assert len(newer) == 2  # tensorflow~=2.14.0 (keras) and tensorflow-hub~=0.15.0 (tf-keras)
+    assert any("tf-keras" in text and "tensorflow-hub~=0.15.0" in text for text in newer)
+    document = project_document("tensorflow-hub", ["0.15.0", "0.16.1"])
+    document["info"]["requires_dist"] = ["numpy", "protobuf", "tf-keras>=2.14.1"]
+    pypi.set_document("tensorflow-hub", document)
+    pypi.set_release_document("tensorflow-hub", "0.15.0", {"info": {"requires_dist": ["numpy>=1.12.0", "protobuf"]}})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    code, report = check_json(capsys, validator, root, "--index-url", pypi.url, "--mode", "no-pin")
+    alarms = [item["package"] for item in report["missing"] if not item["via"]]
+    assert code == 1 and alarms == ["tf-keras"]  # tensorflow-hub 0.15 does not install it
+    assert missing_named(report, "keras")["via"] == ["tensorflow"]  # the index knows no tensorflow: the snapshot

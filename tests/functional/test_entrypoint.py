@@ -313,23 +313,28 @@ def test_never_fails_even_out_of_sync_and_missing_fails(workspace_runner: Runner
     assert codes == {"never": 0, "missing": 1} and fake_github.requests == []
 
 
-def test_without_issues_write_one_error_and_the_result_still_arrives(tmp_path: Path, fake_github: FakeGitHub) -> None:
+@pytest.mark.parametrize(("fail_on", "code"), [("never", 0), ("missing", 1)])
+def test_a_push_with_issues_read_only_warns_and_fail_on_decides(
+    tmp_path: Path, fake_github: FakeGitHub, fail_on: str, code: int
+) -> None:
+    """`permissions: issues: read` on an ordinary push: GitHub refuses the write with 403; a warning that says the
+    token is read-only (and which permission to grant), the result still arrives, the exit status is fail-on's."""
     fake_github.add_token("ghs_readOnlyToken", write=False)
     runner = Runner(tmp_path / "github", "ghs_readOnlyToken")
     sha = runner.checkout(PROJECT)
-    payload = event_payload("push", repository=REPO, sha=sha)
+    payload = event_payload("push", repository=REPO, ref="refs/heads/main", sha=sha, default_branch="main")
+    inputs = {"mode": "no-pin", "fail-on": fail_on}
     step = runner.run(
-        runner.env(
-            "push", payload, sha=sha, server="https://github.com", api=fake_github.api_url, inputs={"mode": "no-pin"}
-        )
+        runner.env("push", payload, sha=sha, server="https://github.com", api=fake_github.api_url, inputs=inputs)
     )
 
-    assert step.code == 1
-    [error] = step.lines("::error")
-    assert "issues: write" in error and REPO in error
+    assert step.code == code and step.lines("::error") == []
+    [warning] = [c for c in step.commands if c.name == "warning" and "file" not in c.properties]
+    assert "token is read-only for issues" in warning.message and "`permissions: issues: write`" in warning.message
     assert step.outputs["in-sync"] == "false" and json.loads(step.outputs["missing"])[0]["package"] == "PyYAML"
     assert (step.outputs["issue-number"], step.outputs["issue-url"]) == ("", "")
     assert "PyYAML" in step.summary and fake_github.issues(REPO) == []
+    assert [(r.method, r.status) for r in fake_github.writes()] == [("POST", 403)]
 
 
 @pytest.mark.parametrize(("name", "value"), [("fail-on", "sometimes"), ("path", "../x"), ("create-issue", "perhaps")])
@@ -399,6 +404,25 @@ def test_workflow_dispatch_checks_another_repository(
     assert list(workspace_runner.workspace.iterdir()) == []
 
 
+def test_dispatch_inputs_the_step_does_not_pass_never_reach_the_action(
+    workspace_runner: Runner, fake_github: FakeGitHub
+) -> None:
+    """A dispatch form with inputs named `repository` and `ref`: without `repository: ${{ inputs.repository }}`
+    on the step, the workspace is checked, and nothing is cloned."""
+    sha = workspace_runner.checkout(PROJECT)
+    payload = event_payload("workflow_dispatch", repository=REPO, ref="refs/heads/main", default_branch="main")
+    payload["inputs"] = {"repository": "someone/lib", "ref": "v1"}
+    env = workspace_runner.env(
+        "workflow_dispatch", payload, sha=sha, server=NOWHERE, api=fake_github.api_url, inputs={"mode": "no-pin"}
+    )
+    step = workspace_runner.run(env)
+
+    assert step.code == 0 and step.git_calls == ()
+    assert [m["package"] for m in json.loads(step.outputs["missing"])] == ["PyYAML"]
+    [issue] = fake_github.issues(REPO)  # the workspace's own issue, on the default branch
+    assert step.outputs["issue-number"] == str(issue.number) and "someone/lib" not in (issue.body or "")
+
+
 # --- which events keep the issue, and which only report (issue 9) -----------------------------------------------
 
 FIXED = {"requirements.txt": PROJECT["requirements.txt"] + "PyYAML\n"}
@@ -434,6 +458,9 @@ def report_only_events() -> dict[str, tuple[str, dict[str, Any]]]:
     }
 
 
+READ_ONLY_RUNS = frozenset({"fork pull_request", "dependabot pull_request"})
+
+
 def run_event(runner: Runner, fake: FakeGitHub, event: str, payload: dict[str, Any], **inputs: str) -> Step:
     sha = runner.checkout({})
     return runner.run(
@@ -448,6 +475,8 @@ def test_other_events_only_report_and_leave_the_issue_alone(
     workspace_runner: Runner, fake_github: FakeGitHub, case: str
 ) -> None:
     event, payload = report_only_events()[case]
+    if case in READ_ONLY_RUNS:  # the token GitHub gives such a run, whatever the workflow's `permissions:`
+        workspace_runner.token = fake_github.add_token("ghs_readOnlyByDesign", write=False).value
     number = seed_issue(fake_github)
     workspace_runner.checkout(PROJECT | FIXED)  # the PR fixes requirements.txt: the default branch is still broken
     step = run_event(workspace_runner, fake_github, event, payload)
@@ -506,10 +535,32 @@ def test_a_pull_request_marks_the_packages_it_makes_missing_and_keeps_one_commen
         and "**new in this pull request**" in comment.body
     )
     assert fake_github.comments(REPO, tracking) == [] and fake_github.issue(REPO, tracking).body.count("toml") == 0
+    assert "new in this pull request: compared with the open tracking issue" in step.out  # no base tarball here
     next_push = run_event(workspace_runner, fake_github, "pull_request", payload, **{"pr-comment": "true"})
     [again] = fake_github.comments(REPO, pull)  # the next push to the PR (a new commit) edits the same comment
     assert again.id == comment.id and again.body != comment.body
     assert f"pull request comment: updated the comment on pull request #{pull}" in next_push.out.splitlines()
+
+
+def test_a_pull_request_is_compared_with_its_base_commit_when_github_serves_it(
+    workspace_runner: Runner, fake_github: FakeGitHub
+) -> None:
+    """The base commit is the truth: the tracking issue here is stale (it lists toml too), and the base commit,
+    fetched as the host's tarball (actions/checkout leaves only the merge commit), misses PyYAML alone."""
+    base = fake_github.add_commit(REPO, PROJECT)
+    seed_issue(fake_github, ("PyYAML", "toml"))
+    workspace_runner.checkout(PROJECT | {"pkg/conf.py": "import toml\n"})
+    step = run_event(workspace_runner, fake_github, "pull_request", pull_request_payload(REPO, 2, base_sha=base))
+
+    lines = step.out.splitlines()
+    assert lines[1:3] == [
+        "requirements.txt is missing 2 packages the code imports (1 new in this pull request).",
+        f"new in this pull request: compared with its base commit {base[:12]}",
+    ]
+    assert "| `toml` **new in this pull request** |" in step.summary and "| `PyYAML` |" in step.summary
+    fetched = [(r.path, r.status) for r in fake_github.requests if "tar" in r.path]
+    assert fetched == [(f"/repos/{REPO}/tarball/{base}", 302), (f"/_codeload/{REPO}/legacy.tar.gz/{base}", 200)]
+    assert fake_github.writes() == [] and step.git_calls == ()
 
 
 @pytest.mark.parametrize("author", ["fork", "dependabot[bot]"])
@@ -525,13 +576,15 @@ def test_a_read_only_token_is_a_warning_and_fail_on_never_holds(
         if author == "fork"
         else pull_request_payload(REPO, pull, author=author)
     )
-    runner.checkout(PROJECT)
+    payload["pull_request"]["base"]["sha"] = fake_github.add_commit(REPO, PROJECT)
+    runner.checkout(PROJECT | {"pkg/conf.py": "import toml\n"})
     step = run_event(runner, fake_github, "pull_request", payload, **{"pr-comment": "true"})
 
     assert step.code == 0 and step.lines("::error") == []
     [warning] = [c for c in step.commands if c.name == "warning" and "file" not in c.properties]
     assert "read-only by GitHub's design" in warning.message and "pull request comment" in warning.message
     assert [r.status for r in fake_github.writes()] == [403] and fake_github.comments(REPO) == []
+    assert "| `toml` **new in this pull request** |" in step.summary  # the read-only token reads the base
 
 
 # --- an empty or wrong workspace never touches the issue ----------------------------------------------------------
@@ -563,6 +616,7 @@ def test_the_log_starts_with_a_verdict_and_folds_the_details(workspace_runner: R
     lines = step.out.splitlines()
     assert lines[0].startswith("::add-mask::")
     assert lines[1] == "requirements.txt is missing 1 package the code imports."
+    assert lines.count(lines[1]) == 1 and not [line for line in lines if "is missing" in line and line != lines[1]]
     start, end = lines.index("::group::Report"), lines.index("::endgroup::")
     assert start < end and all(not line.startswith("::warning") for line in lines[start:end])
     assert lines[end + 1 :] == ["tracking issue: created issue #1"]

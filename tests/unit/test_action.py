@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.events import actions_env, event_payload, schedule_event
+from tests.events import actions_env, event_payload, pull_request_payload, schedule_event
 from tests.fakegithub.server import FakeGitHub
 from tests.git_server import GitServer, basic_auth
 from tests.pypi_stub import PyPIStub
@@ -24,6 +24,7 @@ from tests.unit.test_runner import Command, parse_file_commands, runner_commands
 from pipreqs_action import action, issue, runner, source
 from pipreqs_action import issue as issue_module
 from pipreqs_action.issue import MARKER
+from pipreqs_action.model import Location, Missing, Report, Skipped
 
 REPO = "octo/repo"
 SHA = "5" * 40
@@ -224,22 +225,53 @@ def test_a_path_that_is_not_there_is_one_error_in_log_and_summary(tmp_path, fake
     assert "could not run" in step.summary and fake_github.requests == []
 
 
-def test_without_issues_write_one_error_and_the_result_still_arrives(tmp_path, fake_github, capsys) -> None:
+@pytest.mark.parametrize(("fail_on", "code"), [("never", 0), ("missing", 1)])
+def test_a_read_only_token_on_a_push_is_a_warning_and_fail_on_decides(tmp_path, fake_github, capsys, fail_on, code):
+    """A workflow with `permissions: issues: read`: GitHub answers 403 to the write; the steering team's rule
+    makes that a warning saying the token is read-only, and the exit status is fail-on's alone."""
     fake_github.add_token("ghs_readOnly", write=False)
-    step = run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"github-token": "ghs_readOnly"})), capsys)
+    inputs = base_inputs(fake_github, **{"github-token": "ghs_readOnly", "fail-on": fail_on})
+    step = run(make_step(tmp_path, fake_github, inputs), capsys)
 
-    assert step.code == 1
-    [error] = step.annotations("error")
-    assert "issues: write" in error.message and REPO in error.message
+    assert step.code == code and step.annotations("error") == []
+    [warning] = [w for w in step.annotations("warning") if "file" not in w.properties]
+    assert warning.message.startswith("tracking issue left alone: this run's token is read-only for issues here: ")
+    assert "`permissions: issues: write`" in warning.message and REPO in warning.message
     assert step.outputs["in-sync"] == "false" and json.loads(step.outputs["missing"])[0]["package"] == "PyYAML"
     assert (step.outputs["issue-number"], step.outputs["issue-url"]) == ("", "")
     assert "PyYAML" in step.summary and fake_github.issues(REPO) == []
+    assert [(r.method, r.status) for r in fake_github.writes()] == [("POST", 403)]
+
+
+def test_a_pr_comment_refused_on_a_same_repository_pr_is_a_warning(tmp_path, fake_github, capsys) -> None:
+    """`pr-comment: true` with `permissions: pull-requests: read`: the comment is left out with a warning that says
+    the token is read-only for pull requests, and the run goes on (the report still arrives; fail-on decides)."""
+    fake_github.add_token("ghs_readOnly", write=False)
+    pull = fake_github.add_issue(REPO, "Change", "", pull_request=True)
+    inputs = base_inputs(fake_github, **{"github-token": "ghs_readOnly", "pr-comment": "true"})
+    step = run(
+        make_step(tmp_path, fake_github, inputs, event="pull_request", payload=pull_request_payload(REPO, pull)), capsys
+    )
+
+    assert step.code == 0 and step.annotations("error") == []
+    [warning] = [w for w in step.annotations("warning") if "file" not in w.properties]
+    assert warning.message.startswith("pull request comment left out: this run's token is read-only for pull requests")
+    assert "`permissions: pull-requests: write`" in warning.message and fake_github.comments(REPO) == []
+    assert step.outputs["in-sync"] == "false"
+
+
+def test_a_bad_token_is_still_an_error(tmp_path, fake_github, capsys) -> None:
+    step = run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"github-token": "ghs_revoked"})), capsys)
+
+    assert step.code == 1
+    [error] = step.annotations("error")
+    assert "GitHub rejected the token (401" in error.message and step.outputs["in-sync"] == "false"
 
 
 def test_dry_run_writes_nothing(tmp_path, fake_github, capsys) -> None:
     step = run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"dry-run": "true"})), capsys)
     assert "would create issue" in step.out
-    number = fake_github.add_issue(REPO, "old", f"{MARKER}\nold", labels=["dependencies"])
+    number = fake_github.add_issue(REPO, "old", f"{MARKER}\nold", labels=["dependencies"], user=issue.LEGACY_CREATOR)
     fixed = {"requirements.txt": "requests\nPyYAML\n"}
     again = run(make_step(tmp_path, fake_github, base_inputs(fake_github, **{"dry-run": "true"}), files=fixed), capsys)
 
@@ -461,9 +493,8 @@ def test_checking_another_repository_keeps_its_own_issue(tmp_path, fake_github, 
 
 
 def test_an_issue_with_the_old_bare_marker_is_adopted_once(tmp_path, fake_github, capsys) -> None:
-    old = fake_github.add_issue(
-        REPO, "requirements.txt is out of sync with the code", f"{MARKER}\nold", labels=["dependencies"]
-    )
+    title = "requirements.txt is out of sync with the code"
+    old = fake_github.add_issue(REPO, title, f"{MARKER}\nold", labels=["dependencies"], user=issue.LEGACY_CREATOR)
     fake_github.add_issue(REPO, "Bump requests", f"{MARKER}\nnot ours", labels=["dependencies"], pull_request=True)
     first = run(make_step(tmp_path, fake_github, base_inputs(fake_github)), capsys)
     fake_github.clear_requests()
@@ -475,6 +506,22 @@ def test_an_issue_with_the_old_bare_marker_is_adopted_once(tmp_path, fake_github
     assert adopted.body.startswith("<!-- pipreqs-action key=") and adopted.labels == ["dependencies", "pipreqs-action"]
     assert fake_github.writes() == []  # found by its new marker and label: nothing left to adopt
     assert [r.query.get("labels") for r in fake_github.requests if r.path.endswith("/issues")] == ["pipreqs-action"]
+
+
+def test_looking_for_an_old_issue_lists_ours_not_dependabots(tmp_path, fake_github, capsys) -> None:
+    """Until our keyed issue exists (a project in sync never opens one), every run looks for an old issue to
+    adopt; Dependabot's hundreds of `dependencies` pull requests must not be listed each time."""
+    for n in range(250):
+        fake_github.add_issue(REPO, f"Bump dep{n}", "Bumps dep", labels=["dependencies"], pull_request=True)
+    fixed = {"requirements.txt": "requests\nPyYAML\n"}
+    step = run(make_step(tmp_path, fake_github, base_inputs(fake_github), files=fixed), capsys)
+
+    listings = [r for r in fake_github.requests if r.method == "GET" and r.path.endswith("/issues")]
+    assert step.code == 0 and fake_github.writes() == []
+    assert [(r.query["labels"], r.query.get("creator")) for r in listings] == [
+        ("pipreqs-action", None),
+        ("dependencies", issue.LEGACY_CREATOR),
+    ]
 
 
 def test_listing_asks_for_our_label_only(tmp_path, fake_github, capsys) -> None:
@@ -507,6 +554,24 @@ def test_ten_warnings_at_most_spread_over_packages_the_rest_in_the_summary(tmp_p
     assert all(f"/blob/{SHA}/{path}#L{line})" in step.summary for path, line in listed)
 
 
+def test_every_project_of_a_monorepo_is_annotated_in_its_manifests_terms(tmp_path, capsys) -> None:
+    files = {
+        "services/api/requirements.txt": "flask\n",
+        "services/api/app.py": "import flask\nimport redis\n",
+        "services/worker/pyproject.toml": '[project]\nname = "worker"\nversion = "1"\ndependencies = []\n',
+        "services/worker/worker/tasks.py": "import celery\n",
+    }
+    step = run(make_step(tmp_path, None, {"mode": "no-pin", **NO_ISSUE}, files=files), capsys)
+
+    titled = {(w.properties["title"], w.properties["file"]) for w in step.annotations("warning")}
+    assert titled == {
+        ("Missing from requirements.txt: PyYAML", "app.py"),
+        ("Missing from requirements.txt: PyYAML", "pkg/util.py"),
+        ("Missing from services/api/requirements.txt: redis", "services/api/app.py"),
+        ("Missing from services/worker/pyproject.toml: celery", "services/worker/worker/tasks.py"),
+    }
+
+
 def test_a_summary_over_the_limit_is_cut_at_a_line_with_a_note(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(runner, "MAX_SUMMARY_BYTES", 2_000)
     files = {f"bad/{'x' * 60}_{n}.py": "print 'python 2'\n" for n in range(60)}
@@ -529,6 +594,38 @@ def test_outputs_over_the_limit_drop_skipped_files_first_and_say_so(tmp_path, mo
     assert "200 skipped files left out" in report["warnings"][-1]
     assert sum(len(value.encode()) for value in step.outputs.values()) <= 160_000
     assert "200 files" not in step.summary and len(step.summary) > 10_000  # the summary keeps them
+
+
+def huge_report(skipped: int, locations: int) -> Report:
+    """What a very large tree gives: thousands of unreadable files and a package imported from everywhere."""
+    reason = "not valid Python 3 (line 2: Missing parentheses in call to 'print'. Did you mean print(...)?)"
+    spots = tuple(Location(f"src/{'deep/' * 8}module_{n}.py", n + 1) for n in range(locations))
+    return Report(
+        missing=(Missing("PyYAML", ("yaml",), spots), Missing("toml", ("toml",), spots[:3])),
+        unused=(),
+        skipped=tuple(Skipped(f"legacy/{'old_' * 10}{n}.py", reason) for n in range(skipped)),
+        requirements="requests\nPyYAML\ntoml\n",
+        declared_sources=("requirements.txt",),
+        files_scanned=skipped + locations,
+    )
+
+
+def test_at_githubs_real_limits_summary_outputs_and_annotations_hold(tmp_path, monkeypatch, capsys) -> None:
+    """GitHub's real limits (1 MiB summary, 1 MB outputs, 10 warnings), not lowered ones: the engine is replaced
+    by a report as large as a huge tree gives, which no test tree could produce quickly."""
+    monkeypatch.setattr(action.pipeline, "run", lambda settings: huge_report(20_000, 5_000))
+    step = run(make_step(tmp_path, None, {"mode": "no-pin", "fail-on": "missing", **NO_ISSUE}), capsys)
+
+    assert step.code == 1 and len(step.annotations("warning")) == 10
+    summary = Path(step.env["GITHUB_STEP_SUMMARY"]).read_bytes()
+    assert 1024 * 1024 - 1_000 < len(summary) <= 1024 * 1024
+    assert summary.decode().endswith("1 MiB limit for a step summary; the `report` output has more._\n")
+    outputs = Path(step.env["GITHUB_OUTPUT"]).read_bytes()
+    assert len(outputs) <= 1_000_000
+    report = json.loads(step.outputs["report"])
+    assert report["skipped"] == [] and "20000 skipped files left out" in report["warnings"][0]
+    assert [len(m["locations"]) for m in report["missing"]] == [5, 3]
+    assert "beyond five per package" in report["warnings"][1]
 
 
 # --- where the code sits: checkout path, notebooks, tokens -----------------------------------------------------------

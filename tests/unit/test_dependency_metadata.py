@@ -101,3 +101,41 @@ def test_the_bundled_snapshot_knows_the_common_cases(declared, installed) -> Non
     found = installed_through([(declared, ())], [("snapshot", dependency_metadata.snapshot_lookup)])
     assert found.through[installed] == (declared,)
     assert found.sources[installed] == "snapshot"
+
+
+@pytest.mark.parametrize(
+    ("specifier", "version", "answer"),
+    [("~=2.14.0", "2.14.2", True), ("~=0.15.0", "0.16.1", False), ("", "1.0", True), ("not a specifier", "1.0", False)],
+)
+def test_a_specifier_allows_a_release_or_not(specifier, version, answer) -> None:
+    assert dependency_metadata.allows(specifier, version) is answer
+
+
+def test_a_declaration_is_judged_by_a_release_its_specifier_allows_else_by_the_newest_and_says_so() -> None:
+    """The snapshot describes one release: it answers for a range that allows it; for one that excludes it the
+    index is asked (here there is none), and last the snapshot's newer release, named in ``newer``."""
+    strict = [("snapshot", dependency_metadata.snapshot_lookup)]
+    current = str(snapshot()["fastapi"][0])
+    allowed = installed_through([("fastapi", ())], strict, {"fastapi": f">={current}"})
+    assert allowed.through["pydantic"] == ("fastapi",) and allowed.unknown == () and allowed.newer == ()
+    older = installed_through([("fastapi", ())], strict, {"fastapi": "==0.1.0"})
+    assert older.through == {} and older.unknown == ("fastapi==0.1.0",)
+    fallback = [*strict, (dependency_metadata.NEWEST, dependency_metadata.snapshot_newest_lookup)]
+    newest = installed_through([("fastapi", ())], fallback, {"fastapi": "==0.1.0"})
+    assert newest.through["pydantic"] == ("fastapi",) and newest.sources["pydantic"] == "snapshot"
+    assert newest.newer == ("fastapi==0.1.0",) and newest.unknown == ()
+
+
+def test_offline_a_declaration_no_source_knows_is_named_in_a_warning_and_hides_nothing() -> None:
+    from pipreqs_action.model import Location, Requirement
+
+    def line(name: str, specifier: str = "", local: bool = False) -> Requirement:
+        where = Location("requirements.txt", 1)
+        return Requirement(name, name, where, name + specifier, specifier, local=local)
+
+    declared = [line("zq-private-core", "==1.0"), line("zq-other"), line("pandas"), line("myself", local=True)]
+    found, warnings = dependency_metadata.dependencies_of(declared, index_url="http://127.0.0.1:9/pypi", offline=True)
+    assert found.through["numpy"] == ("pandas",)
+    assert len(warnings) == 1
+    assert "zq-other, zq-private-core==1.0 install is unknown" in warnings[0] and "myself" not in warnings[0]
+    assert "without --offline" in warnings[0]

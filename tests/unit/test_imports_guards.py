@@ -366,3 +366,24 @@ def test_nested_guards_keep_the_most_informative_reason() -> None:
 def test_type_checking_says_why() -> None:
     found = both("if TYPE_CHECKING:\n    import typed\n")["typed"]
     assert found.type_only and found.reason == "only under if TYPE_CHECKING"
+
+
+def test_an_if_on_the_environment_runs_its_body_on_demand_and_leaves_the_default_branch_alone():
+    found = both(
+        """
+        import os
+        from os import environ
+        if os.environ.get("APP_COVERAGE"):
+            import coverage
+        if os.getenv("PROFILE") == "1":
+            import pyinstrument
+        if "COLAB_GPU" in environ:
+            import google.colab
+        else:
+            import yaml
+        if DEBUG:
+            import ipdb
+        """
+    )
+    assert [name for name, item in found.items() if item.in_function] == ["coverage", "pyinstrument", "google.colab"]
+    assert not any(item.optional for item in found.values())  # on demand is not a guard: the package is still needed

@@ -10,8 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
+from tests.pypi_stub import project_document
 
-from pipreqs_action.dependency_metadata import dependencies_of
+from pipreqs_action.dependency_metadata import dependencies_of, snapshot
 from pipreqs_action.model import Location, Requirement
 from pipreqs_action.requires_client import fetch_requires
 
@@ -113,8 +114,58 @@ def test_a_pinned_declaration_the_snapshot_does_not_know_follows_its_own_release
     assert "pytz" not in dependencies.through and "tzlocal" in dependencies.through
 
 
-def test_a_pinned_declaration_the_snapshot_knows_costs_no_request(releases, tmp_path, monkeypatch) -> None:
+def test_a_declaration_the_snapshot_describes_costs_no_request(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    pinned = Requirement("fastapi", "fastapi", Location("requirements.txt", 1), "fastapi==0.100.0", "==0.100.0")
+    current = str(snapshot()["fastapi"][0])  # the release the bundled snapshot describes
+    pinned = Requirement("fastapi", "fastapi", Location("requirements.txt", 1), f"fastapi=={current}", f"=={current}")
     dependencies, warnings = dependencies_of([pinned], index_url="http://127.0.0.1:9/pypi", offline=False)
     assert dependencies.sources["pydantic"] == "snapshot" and warnings == ()
+
+
+def hub_releases(pypi) -> None:
+    """zq-hub 0.15.x requires numpy; 0.16.1, the latest, also requires tf-keras (as tensorflow-hub did)."""
+    document = project_document("zq-hub", ["0.15.0", "0.15.1", "0.15.2", "0.16.1"], yanked=["0.15.2"])
+    document["info"]["requires_dist"] = ["numpy", "tf-keras>=2.14"]  # type: ignore[index]
+    pypi.set_document("zq-hub", document)
+    old = {"info": {"name": "zq-hub", "version": "0.15.1", "requires_dist": ["numpy>=1.12"]}}
+    pypi.set_release_document("zq-hub", "0.15.1", old)
+
+
+def test_a_range_is_answered_by_the_newest_release_it_allows_not_yanked(pypi, tmp_path) -> None:
+    hub_releases(pypi)
+    found = fetch_requires(["zq-hub~=0.15.0", "zq-hub>=0.15"], index_url=pypi.url, cache_dir=tmp_path)
+    assert found.requires["zq-hub~=0.15.0"] == ["numpy>=1.12"]  # 0.15.1: 0.15.2 is yanked, 0.16.1 excluded
+    assert found.requires["zq-hub>=0.15"] == ["numpy", "tf-keras>=2.14"]  # the latest is allowed: one request
+    assert "/pypi/zq-hub/0.15.1/json" in pypi.paths and "/pypi/zq-hub/0.16.1/json" not in pypi.paths
+    again = fetch_requires(["zq-hub~=0.15.0"], index_url=pypi.url, cache_dir=tmp_path)
+    assert again.requires == {"zq-hub~=0.15.0": ["numpy>=1.12"]} and pypi.count("zq-hub") == 3  # cached
+
+
+def test_a_range_no_release_satisfies_is_not_found(pypi, tmp_path) -> None:
+    hub_releases(pypi)
+    found = fetch_requires(["zq-hub<0.1"], index_url=pypi.url, cache_dir=tmp_path)
+    assert found.requires == {} and found.warnings == ()
+
+
+def test_online_a_declaration_is_judged_by_the_release_its_range_allows(pypi, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    hub_releases(pypi)
+    line = Requirement("zq-hub", "zq-hub", Location("requirements.txt", 1), "zq-hub~=0.15.0", "~=0.15.0")
+    dependencies, _ = dependencies_of([line], index_url=pypi.url, offline=False)
+    assert "numpy" in dependencies.through and "tf-keras" not in dependencies.through
+    unpinned = dataclasses.replace(line, line="zq-hub", specifier="")
+    dependencies, _ = dependencies_of([unpinned], index_url=pypi.url, offline=False)
+    assert dependencies.through["tf-keras"] == ("zq-hub",) and dependencies.sources["tf-keras"] == "index"
+
+
+def test_a_pin_the_snapshot_knows_by_a_newer_release_is_asked_only_when_it_explains_a_missing_package(
+    pypi, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    pinned = Requirement("fastapi", "fastapi", Location("requirements.txt", 1), "fastapi==0.1.0", "==0.1.0")
+    quiet, _ = dependencies_of([pinned], index_url=pypi.url, offline=False, wanted={"some-other-package"})
+    assert pypi.count() == 0 and quiet.newer == ("fastapi==0.1.0",)  # judged by the snapshot's newer release
+    pypi.set_release_document("fastapi", "0.1.0", {"info": {"requires_dist": ["starlette", "pydantic"]}})
+    asked, _ = dependencies_of([pinned], index_url=pypi.url, offline=False, wanted={"pydantic"})
+    assert pypi.paths == ["/pypi/fastapi/0.1.0/json"]
+    assert asked.through["pydantic"] == ("fastapi",) and asked.sources["pydantic"] == "index" and asked.newer == ()

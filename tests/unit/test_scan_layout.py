@@ -49,7 +49,7 @@ PACKAGE_REPO = [
     [
         ("mypkg/core.py", ""),
         ("mypkg/tools/fmt.py", ""),  # a sub-package of a package is the package's own code
-        ("analysis.ipynb", ""),  # notebooks only in notebooks/ or examples/ are secondary
+        ("analysis.ipynb", "notebooks at the root (the app is the .py code)"),  # an analysis beside the package
         ("mypkg/tests/test_core.py", "tests"),
         ("examples/demo.py", "examples/"),
         ("example/one.py", "example/"),

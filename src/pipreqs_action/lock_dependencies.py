@@ -1,0 +1,173 @@
+"""What a project's own lock file says each locked distribution requires: dependency data that needs no index.
+
+A lock file (``uv.lock``, ``poetry.lock``, ``pdm.lock``) records, for every distribution the project installs, the
+exact version and what that version requires, with extras and markers. It is the best answer to "does the declared
+``pydis-core[all]`` install ``redis``?": it describes the very releases the project installs (not the newest one,
+as the bundled snapshot does), it knows distributions no snapshot holds, and reading it asks no one (``--offline``
+included). ``dependency_metadata`` asks it first.
+
+The file is the checked repository's, so untrusted: it is parsed as TOML and never run; a file too big, not
+UTF-8 or not TOML is left out with a warning naming it, and the check goes on with the other sources.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["LOCK_FILES", "Locked", "LockedDependencies", "read_lock"]
+
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")  # read in this order; the first usable one answers
+MAX_BYTES = 32 * 1024 * 1024  # big monorepo locks are a few MB
+# A poetry.lock extras entry: "uvicorn[standard] (>=0.12.0)" or "email-validator (>=1.1.1) ; python_version..."
+_POETRY_EXTRA_ENTRY = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?")
+
+
+@dataclass(frozen=True, slots=True)
+class Locked:
+    """One locked distribution: its version and its requirements as PEP 508 strings (``x; extra == "all"``)."""
+
+    version: str
+    requires: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LockedDependencies:
+    """The distributions of one lock file by normalised name (empty when there is none), and why it was not used."""
+
+    file: str = ""
+    packages: Mapping[str, Locked] | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> Mapping[str, Locked]:
+        return self.packages or {}
+
+
+def read_lock(folder: Path) -> LockedDependencies:
+    """The first usable lock file directly in ``folder``, read into requirements per locked distribution."""
+    warnings: list[str] = []
+    for name in LOCK_FILES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            data = _load(path)
+        except ValueError as exc:
+            warnings.append(f"dependency data: {name} cannot be read ({exc}); it was not used")
+            continue
+        packages = _packages(data, name)
+        if packages:
+            return LockedDependencies(name, packages, tuple(warnings))
+    return LockedDependencies(warnings=tuple(warnings))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise ValueError(exc.strerror or type(exc).__name__) from None
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"not TOML: {exc}") from None
+
+
+def _packages(data: Mapping[str, Any], file: str) -> dict[str, Locked]:
+    """Every ``[[package]]`` entry; one name locked at several versions (uv's forks) unites their requirements."""
+    entries = data.get("package")
+    read = {"uv.lock": _uv_requires, "poetry.lock": _poetry_requires, "pdm.lock": _pdm_requires}[file]
+    found: dict[str, tuple[str, list[str]]] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            continue
+        key = canonicalize_name(entry["name"])
+        version = _text(entry.get("version"))
+        first_version, requires = found.setdefault(key, (version, []))
+        requires.extend(item for item in read(entry) if item not in requires)
+        if not first_version:
+            found[key] = (version, requires)
+    return {key: Locked(version, tuple(requires)) for key, (version, requires) in found.items()}
+
+
+def _uv_requires(entry: Mapping[str, Any]) -> list[str]:
+    """``dependencies = [{ name = "a", extra = ["x"], marker = "..." }]`` and ``[package.optional-dependencies]``."""
+    found = [_requirement(item, "") for item in _list(entry.get("dependencies"))]
+    optional = entry.get("optional-dependencies")
+    for extra, items in optional.items() if isinstance(optional, dict) else ():
+        found.extend(_requirement(item, str(extra)) for item in _list(items))
+    return [item for item in found if item]
+
+
+def _requirement(item: object, extra: str) -> str:
+    """A uv dependency table as a PEP 508 string; "" when it names nothing."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        return ""
+    extras = [str(name) for name in _list(item.get("extra"))]
+    return _pep508(item["name"], extras, _text(item.get("marker")), extra)
+
+
+def _poetry_requires(entry: Mapping[str, Any]) -> list[str]:
+    """``[package.dependencies]`` (those marked ``optional`` come only through ``[package.extras]``) and extras."""
+    found = []
+    dependencies = entry.get("dependencies")
+    for name, spec in dependencies.items() if isinstance(dependencies, dict) else ():
+        for one in spec if isinstance(spec, list) else [spec]:  # several constraints for several markers
+            table = one if isinstance(one, dict) else {}
+            if table.get("optional") is True:
+                continue
+            extras = [str(extra) for extra in _list(table.get("extras"))]
+            found.append(_pep508(str(name), extras, _text(table.get("markers")), ""))
+    optional = entry.get("extras")
+    for extra, items in optional.items() if isinstance(optional, dict) else ():
+        for text in _list(items):
+            match = _POETRY_EXTRA_ENTRY.match(str(text))
+            if match:
+                extras = [part.strip() for part in (match[2] or "").strip("[]").split(",") if part.strip()]
+                found.append(_pep508(match[1], extras, "", str(extra)))
+    return found
+
+
+def _pdm_requires(entry: Mapping[str, Any]) -> list[str]:
+    """pdm locks ``name[extra]`` as an entry of its own (``extras = ["standard"]``) whose dependencies are that
+    extra's (and, first, the distribution itself, which is not a requirement of its own)."""
+    extras = [str(extra) for extra in _list(entry.get("extras"))]
+    own = canonicalize_name(str(entry.get("name", "")))
+    found: list[str] = []
+    for text in _list(entry.get("dependencies")):
+        head, _, marker = str(text).partition(";")
+        match = _POETRY_EXTRA_ENTRY.match(head)
+        if not match or (extras and canonicalize_name(match[1]) == own):
+            continue
+        inner = [part.strip() for part in (match[2] or "").strip("[]").split(",") if part.strip()]
+        found.extend(_pep508(match[1], inner, marker.strip(), extra) for extra in extras or [""])
+    return found
+
+
+def _pep508(name: str, extras: Sequence[str], marker: str, extra: str) -> str:
+    """``name[extras]; marker``, with ``extra == "x"`` added when it comes only with the locked project's extra."""
+    head = name + (f"[{','.join(sorted(extras))}]" if extras else "")
+    conditions = [f"({marker})" if marker and extra else marker, f'extra == "{extra}"' if extra else ""]
+    joined = " and ".join(part for part in conditions if part)
+    return f"{head}; {joined}" if joined else head
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
