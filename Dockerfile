@@ -2,16 +2,15 @@
 # pull it; `main`'s action.yml still says `Dockerfile`, which GitHub's runner builds with `docker build` (the
 # self-test, `uses: ./`, forks), so it has to build from public registries alone, quickly, and start fast.
 #
-# Base: debian:bookworm-slim with Debian's own python3 (3.11.2, which pipreqs 0.5.0 and pigar 2.2.0 support),
-# not an official python:3.11-slim image. Debian's image is a plain debootstrap tree (minbase, docs and locales
-# left out) of the Debian archive, so tests/container/ recreates it from Debian's mirror on machines that cannot
-# reach Docker Hub and builds and runs this very file there as GitHub does; a python:* image, with its own
-# CPython build, cannot be recreated that way. Debian's python3 also gets Debian's security fixes.
+# Base: debian:bookworm-slim with Debian's own python3 (3.11.2), not an official python:3.11-slim image. Debian's
+# image is a plain debootstrap tree (minbase, docs and locales left out) of the Debian archive, so tests/container/
+# recreates it from Debian's mirror on machines that cannot reach Docker Hub and builds and runs this very file
+# there as GitHub does; a python:* image, with its own CPython build, cannot be recreated that way. Debian's python3 also gets Debian's security fixes.
 #
-# Two stages. `builder` installs everything, builds the import index and assembles the final tree with
-# scripts/image_rootfs.sh; the final stage is `FROM scratch` plus that tree: python3.11 and the libraries it
-# links to, the venv, the index. No shell, apt, pip, git or build tools: the `repository` input downloads the
-# host's tarball (pipreqs_action.tarball) instead of cloning.
+# Two stages. `builder` installs everything and assembles the final tree with scripts/image_rootfs.sh; the final
+# stage is `FROM scratch` plus that tree: python3.11 and the libraries it links to, the venv (the package with its
+# `action` extra; the import index ships inside the package). No shell, apt, pip, git or build tools: the
+# `repository` input downloads the host's tarball (pipreqs_action.tarball) instead of cloning.
 FROM debian:bookworm-slim AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -28,33 +27,25 @@ RUN apt-get update \
 
 WORKDIR /src
 
-# Dependencies first, in their own layer, so editing the code does not reinstall them. pipreqs and pigar are
-# installed for their data only (pipreqs' `mapping` file; pigar's database, read once below to build the index),
-# with --no-deps: their scanners' dependencies (IPython, jedi, nbconvert, aiohttp, ...) are never imported.
-# Every version comes from requirements/runtime.txt (-c).
+# Dependencies first, in their own layer, so editing the code does not reinstall them: the package's and its
+# `action` extra's (PyGithub, actions-toolkit), every version from requirements/runtime.txt (-c). pipreqs' and
+# pigar's data (the import-name mapping, the import index built from pigar's database) ship inside the package.
 COPY requirements/runtime.in requirements/runtime.txt requirements/
 # hadolint ignore=DL3013
-RUN grep -v -E '^(pipreqs|pigar)([=<>~!; ]|$)' requirements/runtime.in > /tmp/code.in \
-    && pip install --no-cache-dir -c requirements/runtime.txt -r /tmp/code.in \
-    && pip install --no-cache-dir --no-deps -c requirements/runtime.txt pipreqs pigar
+RUN pip install --no-cache-dir -c requirements/runtime.txt -r requirements/runtime.in
 
-# The package itself (--no-deps: its dependencies are there), then the import index, built once here so no run
-# spends seconds building it; then pigar's database (the index's only source), pigar's vendored pip, pip and
-# setuptools leave the venv, which scripts/image_rootfs.sh copies with the system files python needs.
+# The package itself (--no-deps: its dependencies are there); then pip and setuptools leave the venv, which
+# scripts/image_rootfs.sh copies with the system files python needs.
 COPY pyproject.toml README.md ./
 COPY src/ src/
 COPY scripts/image_rootfs.sh /usr/local/bin/
 RUN pip install --no-cache-dir --no-deps . \
-    && python -m pipreqs_action.mapping --build-index /opt/pipreqs-action/import-index.sqlite3 \
     && pip uninstall --yes pip setuptools \
-    && site=$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))') \
-    && rm -rf "$site/pigar/.db.sqlite3" "$site/pigar/_vendor" /opt/venv/bin/pipreqs /opt/venv/bin/pigar \
     && image_rootfs.sh /rootfs
 
 FROM scratch
 
 COPY --from=builder /rootfs/ /
-COPY --from=builder /opt/pipreqs-action/ /opt/pipreqs-action/
 COPY entrypoint.py /app/
 
 # PYTHONDONTWRITEBYTECODE: the workspace is the user's checkout; leave no __pycache__ behind (pip byte-compiled
@@ -63,8 +54,7 @@ ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUTF8=1 \
     VIRTUAL_ENV=/opt/venv \
-    PATH=/opt/venv/bin:/usr/bin:/bin \
-    PIPREQS_ACTION_INDEX=/opt/pipreqs-action/import-index.sqlite3
+    PATH=/opt/venv/bin:/usr/bin:/bin
 
 WORKDIR /app
 

@@ -2,7 +2,8 @@
 
 The runner starts the image with the workspace mounted at /github/workspace and every input in an
 ``INPUT_<NAME>`` variable, hyphens kept (``INPUT_GITHUB-TOKEN``); a POSIX shell drops such names, which is why
-this is Python in exec form and not an ``entrypoint.sh``.
+this is Python in exec form and not an ``entrypoint.sh``. ``serve`` as the first argument runs the HTTP API
+instead (the action is never given arguments).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from pipreqs_action.action import main
+from pipreqs_action.extras import missing_message
 
 TOKEN_INPUT = "INPUT_GITHUB-TOKEN"  # noqa: S105 (the name of a variable, not a secret)
 
@@ -26,5 +27,20 @@ def runner_env(environ: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
+def run(environ: Mapping[str, str]) -> int:
+    """The step, or one error line when the image (or a venv) lacks the Action's extra (``[action]``)."""
+    problem = missing_message("action", "The GitHub Action")
+    if problem:
+        print(f"::error::{problem}")
+        return 1
+    from pipreqs_action.action import main
+
+    return main(runner_env(environ), own_process=True)
+
+
 if __name__ == "__main__":
-    sys.exit(main(runner_env(os.environ)))
+    if sys.argv[1:2] == ["serve"]:  # the same image runs the HTTP API: `docker run IMAGE serve --host 0.0.0.0`
+        from pipreqs_action.cli import main as cli_main
+
+        sys.exit(cli_main(sys.argv[1:]))
+    sys.exit(run(os.environ))

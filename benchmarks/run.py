@@ -1,7 +1,7 @@
 """Whole-process speed and memory of ``pipreqs-action check`` next to pipreqs and deptry, on one real tree.
 
-    python benchmarks/run.py TREE                # any directory, for example an unpacked sdist
-    python benchmarks/run.py --fetch-sympy       # pip-download the sympy 1.14.0 sdist once, then measure it
+    python benchmarks/run.py TREE...             # any directories, for example unpacked sdists
+    python benchmarks/run.py --fetch-sympy --fetch-flask   # pip-download these sdists once, then measure them
 
 Every number is a whole process, started fresh the way a user or CI starts it, so interpreter start-up,
 imports and output count. Each run happens inside a small wrapper process whose ``RUSAGE_CHILDREN`` peak is
@@ -10,7 +10,9 @@ It prints figures and checks one fact, never asserts timings: this is not a test
 
 Beside the timings it shows that the fast import scan finds exactly the import names of a full ``ast``
 parse of every file we scan (not timed), that a virtualenv inside the checked tree costs us nothing while
-pipreqs reads it, and how long a small app takes.
+pipreqs reads it, how long a small app takes, what ``pip install`` costs and whether a first run waits
+(``install.py``), and the image's size and build time where podman is installed (``image.py``); a summary
+puts them side by side at the end.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_APP = REPO / "examples" / "sample-app"
 SYMPY = "sympy==1.14.0"
+FLASK = "flask==3.1.1"
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pipreqs-action-bench"
 MIB = 1024 * 1024
 
@@ -93,8 +96,29 @@ def tools(tree: Path) -> list[Tool]:
         )
     deptry = _executable("deptry")
     if deptry:
-        found.append(Tool("deptry", (deptry, "--no-ansi", str(tree)), frozenset({0, 1})))
+        found.append(Tool("deptry", (deptry, "--no-ansi", str(tree), *_deptry_declarations(tree)), frozenset({0, 1})))
     return found
+
+
+def _deptry_declarations(tree: Path) -> tuple[str, ...]:
+    """deptry reads requirements.txt and pyproject's [project], Poetry or PDM tables only, and stops at once
+    without them (exit 1, like a finding): sympy declares in setup.py. There it is given an empty requirements
+    file, so it scans the tree as it would for its users (every import then counts as missing)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10
+        import tomli as tomllib
+
+    try:
+        pyproject = tomllib.loads((tree / "pyproject.toml").read_text("utf-8"))
+    except (OSError, ValueError):
+        pyproject = {}
+    tool = pyproject.get("tool", {})
+    if (tree / "requirements.txt").is_file() or "project" in pyproject or "poetry" in tool or "pdm" in tool:
+        return ()
+    empty = Path(tempfile.gettempdir(), "pipreqs-action-bench-no-requirements.txt")
+    empty.write_text("", "utf-8")
+    return ("--requirements-files", str(empty))
 
 
 def versions() -> str:
@@ -252,13 +276,19 @@ def check_names(tree: Path) -> str:
 
 def fetch_sympy(cache: Path) -> Path:
     """The sympy sdist, downloaded with pip (PyPI only) into ``cache`` once and unpacked there."""
-    tree = cache / "sympy-1.14.0"
+    return fetch_sdist(cache, SYMPY)
+
+
+def fetch_sdist(cache: Path, requirement: str) -> Path:
+    """``name==version``'s sdist, downloaded with pip into ``cache`` once and unpacked there."""
+    name, _, version = requirement.partition("==")
+    tree = cache / f"{name}-{version}"
     if tree.is_dir():
         return tree
     cache.mkdir(parents=True, exist_ok=True)
-    download = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", SYMPY, "-d", str(cache)]
-    subprocess.run([*download, "--quiet"], check=True)
-    with tarfile.open(cache / "sympy-1.14.0.tar.gz") as archive:
+    download = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", requirement]
+    subprocess.run([*download, "-d", str(cache), "--quiet"], check=True)
+    with tarfile.open(cache / f"{name}-{version}.tar.gz") as archive:
         archive.extractall(cache, filter="data")
     return tree
 
@@ -294,10 +324,23 @@ def _python_files(root: Path) -> Iterator[Path]:
 
 
 def large_tree_section(tree: Path, runs: int, env: dict[str, str]) -> str:
+    return table(_tree_title(tree, runs), measure(tools(tree), runs, env))
+
+
+def _tree_title(tree: Path, runs: int) -> str:
     count = sum(1 for _ in _python_files(tree))
     size = sum(path.stat().st_size for path in _python_files(tree)) / 1e6
-    title = f"{tree.name}: {count} .py files, {size:.1f} MB, median of {runs}"
-    return table(title, measure(tools(tree), runs, env))
+    return f"{tree.name}: {count} .py files, {size:.1f} MB, median of {runs}"
+
+
+def ratios_line(label: str, results: Sequence[Result]) -> str:
+    """One summary line: our median seconds and peak, and the ratios to deptry and pipreqs."""
+    by_name = {result.tool: result for result in results}
+    ours = by_name.get("pipreqs-action")
+    if ours is None or ours.seconds is None:
+        return f"  {label}: pipreqs-action failed"
+    ratios = f"{_ratio(ours, by_name.get('deptry'))} deptry, {_ratio(ours, by_name.get('pipreqs'))} pipreqs"
+    return f"  {label}: {ours.seconds:.3f} s, {ours.peak_mib:.0f} MiB peak; {ratios}"
 
 
 def venv_section(runs: int, env: dict[str, str]) -> str:
@@ -331,8 +374,9 @@ def small_app_section(runs: int, env: dict[str, str]) -> str:
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else None)
-    parser.add_argument("tree", nargs="?", type=Path, help="directory to scan (for example an unpacked sdist)")
+    parser.add_argument("tree", nargs="*", type=Path, help="directories to scan (for example unpacked sdists)")
     parser.add_argument("--fetch-sympy", action="store_true", help=f"pip-download {SYMPY}'s sdist and use it")
+    parser.add_argument("--fetch-flask", action="store_true", help=f"pip-download {FLASK}'s sdist and use it")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"download cache (default {DEFAULT_CACHE})")
     parser.add_argument("--runs", type=int, default=3, help="runs per tool on the large tree (default 3)")
     parser.add_argument("--small-runs", type=int, default=10, help="runs per tool on the small app (default 10)")
@@ -340,28 +384,46 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-venv", action="store_true", help="leave out the .venv case")
     parser.add_argument("--skip-small", action="store_true", help="leave out the small app")
     parser.add_argument("--skip-image", action="store_true", help="leave out the image build (podman only)")
+    parser.add_argument("--skip-install", action="store_true", help="leave out the fresh-venv install and first run")
     args = parser.parse_args(argv)
-    if args.tree is None and not args.fetch_sympy:
-        parser.error("give a TREE or --fetch-sympy")
+    if not args.tree and not args.fetch_sympy and not args.fetch_flask:
+        parser.error("give a TREE, --fetch-sympy or --fetch-flask")
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
-    tree: Path = fetch_sympy(args.cache) if args.fetch_sympy else args.tree.resolve()
+    trees = [path.resolve() for path in args.tree]
+    trees += [
+        fetch_sdist(args.cache, wanted)
+        for wanted, asked in ((FLASK, args.fetch_flask), (SYMPY, args.fetch_sympy))
+        if asked
+    ]
     env = bytecode_env(args.cache)
     print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; {versions()}", flush=True)
-    print(large_tree_section(tree, args.runs, env), flush=True)
-    if not args.skip_names:
-        print(check_names(tree), flush=True)
+    summary = ["summary:"]
+    for tree in trees:
+        results = measure(tools(tree), args.runs, env)
+        print(table(_tree_title(tree, args.runs), results), flush=True)
+        summary.append(ratios_line(tree.name, results))
+        if not args.skip_names:
+            print(check_names(tree), flush=True)
     if not args.skip_venv:
         print(venv_section(args.runs, env), flush=True)
     if not args.skip_small:
-        print(small_app_section(args.small_runs, env), flush=True)
-    if not args.skip_image:
-        from image import image_section  # benchmarks/ is on sys.path: the script runs from it
+        results = measure(tools(SAMPLE_APP), args.small_runs, env)
+        print(table(f"small app (examples/sample-app), median of {args.small_runs}", results), flush=True)
+        summary.append(ratios_line("sample app", results))
+    # benchmarks/ is on sys.path: the script runs from it
+    if not args.skip_install:
+        from install import install_section
 
-        print(image_section(REPO) or "image: podman not installed, not measured", flush=True)
+        summary.append(install_section(REPO, SAMPLE_APP, args.small_runs))
+    if not args.skip_image:
+        from image import image_section
+
+        summary.append(image_section(REPO) or "image: podman not installed, not measured")
+    print("\n".join(summary), flush=True)
     return 0
 
 

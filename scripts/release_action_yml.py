@@ -18,7 +18,10 @@ import re
 import sys
 from pathlib import Path
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the package's own dependency
+    import tomli as tomllib
 
 # Docker's reference grammar, narrowed: lower-case repository path (registry host[:port] first), and a
 # version tag. Anything else (spaces, quotes, a digest, "latest") is refused before it reaches a file.

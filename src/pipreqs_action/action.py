@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from actions_toolkit import core
 
+from pipreqs_action import cleanup, limits, pipeline, pr_base, render, runner, source, trigger, workflow_annotations
 from pipreqs_action import issue as issue_module
-from pipreqs_action import pipeline, pr_base, render, runner, source, trigger, workflow_annotations
 from pipreqs_action.errors import IssueError, NoPythonFiles, PipreqsActionError, SettingsError, SourceError
 from pipreqs_action.model import Location, Report
 from pipreqs_action.settings import ActionSettings, Settings, engine_settings
@@ -31,10 +31,14 @@ _READ_ONLY = (
 _SUMMARY_CUT = "_The summary was cut to fit GitHub's 1 MiB limit for a step summary; the `report` output has more._"
 _OUTPUT_CUT = "the report was cut to fit GitHub's 1 MB limit for outputs: {what} left out"
 _MAX_UNANNOTATED = 500  # importing lines listed in the summary beyond the annotations
+_CLONE_SECONDS = 600.0  # what a run spends besides the check: the clone (120 s at most), the issue calls
 
 
-def main(env: Mapping[str, str] | None = None) -> int:
-    """Run one step; ``env`` (default ``os.environ``) is the whole runner environment, inputs included."""
+def main(env: Mapping[str, str] | None = None, *, own_process: bool = False) -> int:
+    """Run one step; ``env`` (default ``os.environ``) is the whole runner environment, inputs included.
+
+    ``own_process``: the step's own process (entrypoint.py), which runs one check: its memory is capped and a
+    watchdog ends it, with an error saying so, should the check outlive its timeout."""
     environ = os.environ if env is None else env
     get_input = runner.input_reader(environ)
     for secret in {get_input("github-token"), get_input("repository-token")} - {""}:
@@ -45,6 +49,11 @@ def main(env: Mapping[str, str] | None = None) -> int:
         except PipreqsActionError as error:
             core.error(str(error))
             return 1
+        if own_process:
+            cleanup.install_signal_handlers()  # a cancelled job (SIGTERM) still removes its clone
+            limits.cap_process_memory(settings.limits.memory_mb)
+            with limits.stop_process_after(settings.limits.seconds + _CLONE_SECONDS, prefix="::error::"):
+                return _run(settings)
         return _run(settings)
 
 
@@ -133,10 +142,12 @@ def _check(settings: ActionSettings, checkout: source.Checkout) -> tuple[Report,
 
 
 def _engine(settings: ActionSettings, root: Path, *, offline: bool = False) -> Settings:
-    """The engine's settings for the tree at ``root`` (the checkout, or a pull request's base commit)."""
+    """The engine's settings for the tree at ``root`` (the checkout, or a pull request's base commit); a ``path``
+    whose real path leaves ``root`` (a checked-in symlink) is refused."""
+    base = source.within_workspace(root, settings.path)
     return engine_settings(
-        path=root / settings.path,
-        requirements=[root / settings.path / item for item in settings.requirements],
+        path=base,
+        requirements=[base / item for item in settings.requirements],
         exclude=settings.exclude,
         mode=settings.mode,
         fail_on=settings.fail_on if settings.fail_on_given else None,
@@ -145,6 +156,7 @@ def _engine(settings: ActionSettings, root: Path, *, offline: bool = False) -> S
         overrides=settings.overrides,
         ignore=settings.ignore,
         default_fail_on="never",
+        limits=settings.limits,
     )
 
 

@@ -7,6 +7,7 @@ annotation writer are imported by the command that needs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -16,16 +17,18 @@ from typing import TYPE_CHECKING, cast
 
 from pipreqs_action import __version__
 from pipreqs_action.errors import PipreqsActionError
+from pipreqs_action.limits import DEFAULT_LIMITS, cap_process_memory, parse_limits, stop_process_after
 from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES
 from pipreqs_action.render import FORMATS, headline, render
 from pipreqs_action.settings import FAIL_ON, Settings, engine_settings
-from pipreqs_action.terminal import COLORS, StatusLine, paint, wants_color
+from pipreqs_action.terminal import COLORS, EscapingFormatter, StatusLine, escape_controls, paint, wants_color
 
 if TYPE_CHECKING:
     from pipreqs_action.model import Report
 
 log = logging.getLogger("pipreqs_action.cli")
 
+_LOG_FORMAT = "pipreqs-action: %(levelname)s: %(message)s"
 _EPILOG = """\
 exit status:
   0  in sync (or --exit-zero, or --fail-on never)
@@ -126,6 +129,18 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         dest="overrides",
         help="the distribution that provides an import name (repeatable)",
     )
+    check.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        default=None,
+        help=f"stop a check that runs longer, with exit status 2 (default: {DEFAULT_LIMITS.seconds:g})",
+    )
+    check.add_argument(
+        "--max-memory",
+        metavar="MB",
+        default=None,
+        help=f"memory the check may use, in MB (default: {DEFAULT_LIMITS.memory_mb})",
+    )
     check.add_argument("--debug", action="store_true", help="log progress and show tracebacks")
 
 
@@ -157,22 +172,32 @@ def _add_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser(
         "serve",
-        help="run the HTTP API (GET /pipreqs?code_url=...)",
-        description="Serve GET /pipreqs?code_url=... and GET /health.",
+        help="run the HTTP API and web page (needs the server extra)",
+        description="Serve GET /pipreqs?code_url=..., GET /check?code_url=..., the page at / and OpenAPI at /docs.",
         formatter_class=_HelpFormatter,
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free port)")
     serve.add_argument("--server-url", default="https://github.com", help="GitHub whose owner/name code_urls name")
     serve.add_argument(
-        "--allow-http-host",
+        "--allow-host",
         action="append",
         default=[],
         metavar="HOST",
-        help="host that may be cloned over plain http (repeatable; default: none, https only)",
+        help="host code_urls may name (repeatable; replaces the default github.com, gitlab.com, bitbucket.org, "
+        "codeberg.org; a host named here is trusted whatever address it resolves to)",
+    )
+    serve.add_argument("--allow-http", action="store_true", help="also accept http:// for allowed hosts (testing)")
+    serve.add_argument(
+        "--allow-http-host", action="append", default=[], metavar="HOST", help="same as --allow-host HOST --allow-http"
     )
     serve.add_argument("--clone-timeout", type=float, default=120.0, metavar="SECONDS", help="limit per clone")
-    serve.add_argument("--max-clones", type=int, default=2, metavar="N", help="clones running at once")
+    serve.add_argument("--max-clones", type=int, default=4, metavar="N", help="clones running at once")
+    serve.add_argument("--max-queue", type=int, default=64, metavar="N", help="clones waiting; past it: 503")
+    serve.add_argument("--cache-ttl", type=float, default=300.0, metavar="SECONDS", help="keep an answer this long")
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes sharing the port (each: own cache)"
+    )
     _add_index_options(serve)
     serve.add_argument("--debug", action="store_true", help="log every step")
 
@@ -181,29 +206,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     level = logging.DEBUG if debug else (logging.INFO if args.command == "serve" else logging.WARNING)
-    logging.basicConfig(level=level, format="pipreqs-action: %(levelname)s: %(message)s")
+    logging.basicConfig(level=level, format=_LOG_FORMAT)
     for handler in logging.getLogger().handlers:
         handler.setLevel(level)  # a status line may lower the package's level; the log keeps its own
+        if getattr(handler.formatter, "_fmt", None) == _LOG_FORMAT:  # ours: names from the tree, escaped
+            handler.setFormatter(EscapingFormatter(_LOG_FORMAT))
     try:
         if args.command == "serve":
             return _serve(args, os.environ)
         if args.command == "explain":
             return _explain(args)
-        return _check(args, os.environ)
+        return _check(args, os.environ, own_process=argv is None)
     except PipreqsActionError as error:
-        print(f"pipreqs-action: error: {error}", file=sys.stderr)
+        print(f"pipreqs-action: error: {escape_controls(str(error))}", file=sys.stderr)
         return 2
     except Exception as error:  # a strange repository must never produce a traceback
         if debug:
             raise
-        print(f"pipreqs-action: internal error: {type(error).__name__}: {error} (rerun with --debug)", file=sys.stderr)
+        detail = escape_controls(f"{type(error).__name__}: {error}")
+        print(f"pipreqs-action: internal error: {detail} (rerun with --debug)", file=sys.stderr)
         return 2
 
 
-def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+def _check(args: argparse.Namespace, env: Mapping[str, str], *, own_process: bool = False) -> int:
+    """``own_process``: the command line's own process (not a caller's ``main([...])``), whose memory is capped and
+    which a watchdog ends should the check outlive its deadline."""
     from pipreqs_action import pipeline  # keeps `--help` instant
 
     github = args.output_format == "github"
+    if github:
+        from pipreqs_action.extras import require
+
+        require("action", "--format github")  # before the check: its writer is the Action's
+    limits = parse_limits(seconds=args.timeout, memory_mb=args.max_memory)
+    if own_process:
+        cap_process_memory(limits.memory_mb)
     settings = engine_settings(
         path=args.path,
         requirements=[Path(item).absolute() for item in args.requirements],  # relative to the cwd, as users expect
@@ -216,8 +253,12 @@ def _check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         full_parse=args.full_parse,
         overrides=args.overrides,
         config=args.config,
+        limits=limits,
     )
-    with StatusLine(sys.stderr, f"checking {settings.path} ...", enabled=not args.quiet):
+    with (
+        stop_process_after(limits.seconds) if own_process else contextlib.nullcontext(),
+        StatusLine(sys.stderr, f"checking {settings.path} ...", enabled=not args.quiet),
+    ):
         report = pipeline.run(settings)
         if settings.exclude:
             _warn_unmatched_excludes(settings)
@@ -296,18 +337,15 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from pipreqs_action.server import serve  # only the server needs it
+    from pipreqs_action.errors import SettingsError
+    from pipreqs_action.server.options import from_args  # only the server needs these
 
-    serve(
-        args.host,
-        args.port,
-        server_url=args.server_url,
-        allow_http_hosts=frozenset(args.allow_http_host),
-        clone_timeout=args.clone_timeout,
-        index_url=_index_url(args, env),
-        offline=args.offline,
-        max_clones=args.max_clones,
-    )
+    try:
+        from pipreqs_action.server.http import serve
+    except ImportError as error:  # starlette or uvicorn missing
+        extra = "pip install 'pipreqs-action[server]'"
+        raise SettingsError(f"serve needs the server extra: {extra} ({error.name} is missing)") from None
+    serve(args.host, args.port, from_args(args, _index_url(args, env)), workers=args.workers)
     return 0
 
 

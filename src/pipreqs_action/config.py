@@ -99,6 +99,8 @@ def _parse(path: Path, shown: str, *, table: str) -> ProjectConfig:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"{shown}:{_error_line(error, text)}: invalid TOML: {error}") from None
+    except RecursionError:  # tomllib recurses once per nesting level: a hostile file nests thousands deep
+        raise SettingsError(f"{shown}: invalid TOML: nested too deeply to read") from None
     values: Any = document
     for part in table.split(".") if table else ():
         values = values.get(part) if isinstance(values, dict) else None

@@ -31,7 +31,9 @@ from pipreqs_action.ignore_rules import (
     info_exclude,
     load_ignore_file,
 )
+from pipreqs_action.limits import check_deadline
 from pipreqs_action.model import Skipped
+from pipreqs_action.terminal import escape_controls, has_controls
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +166,7 @@ def _git_dir(root: str) -> Path | None:
 def _drain(walk: _Walk, stack: list[_Dir]) -> None:
     """Depth-first walk with an explicit stack: a hostile tree can be deeper than Python's recursion limit."""
     while stack:
+        check_deadline()
         directory = stack.pop()
         try:
             stack.extend(_list_dir(walk, directory))
@@ -245,6 +248,9 @@ def _usable_name(walk: _Walk, rel: str) -> bool:
     """Paths end up in JSON and issue text; a name that is not UTF-8 cannot, so report it instead."""
     if len(rel) > MAX_PATH_CHARS:
         walk.skipped.append(Skipped(rel[:80] + "...", f"path longer than {MAX_PATH_CHARS} characters"))
+        return False
+    if has_controls(rel):  # an escape sequence or a line break would reach terminals, logs and annotations
+        walk.skipped.append(Skipped(escape_controls(rel, keep_lines=False), "file name holds control characters"))
         return False
     if rel.isascii():
         return True

@@ -7,6 +7,7 @@
   x RequirementsError         a requirements file could not be read at all
   x MappingError              the import-name data could not be loaded
   x IssueError                GitHub refused or failed an issue operation
+  x LimitExceeded             a check ran out of its time or memory (exit 2 / HTTP 504 or 413)
 """
 
 from __future__ import annotations
@@ -38,3 +39,7 @@ class MappingError(PipreqsActionError):
 
 class IssueError(PipreqsActionError):
     """GitHub refused or failed an operation on the tracking issue."""
+
+
+class LimitExceeded(PipreqsActionError):
+    """A check stopped at its time or memory limit (``limits.ScanLimits``): the message says which, never a hang."""

@@ -6,8 +6,8 @@ Plain pipreqs guesses a distribution from an import name and so raises false ala
 1. the user's overrides (import -> distribution), given per run;
 2. our curated data, ``data/import_names.json`` (see ``data/README.md`` for where each part comes from);
 3. pipreqs 0.5.0's ``mapping`` file, its distribution names canonicalised through pigar's names;
-4. pigar 2.2.0's database of the top-level modules of every PyPI distribution, read through a derived index
-   (``import_index``), because the database itself has no index on module or normalised name.
+4. pigar 2.2.0's database of the top-level modules of every PyPI distribution, read through the index derived
+   from it and shipped in the package (``import_index``).
 
 ``provides(dist)`` unites what every source says a distribution provides; ``suggest(import_path)`` applies the
 rules of ``suggestions``. How names and namespace paths relate is ``namespaces``; the small tables are read by
@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 
-from pipreqs_action.errors import MappingError
-from pipreqs_action.import_index import INDEX_ENV, Index, build_index, default_index_path, shared_index
+from pipreqs_action.import_index import INDEX_ENV, Index, default_index_path, shared_index
 from pipreqs_action.model import ImportRef, Suggestion
 from pipreqs_action.name_tables import NameTable, curated, pipreqs_table
 from pipreqs_action.namespaces import NAMESPACE_ROOTS, is_namespace, namespace_paths, normalise, prefixes, unversioned
@@ -33,10 +30,8 @@ __all__ = [
     "INDEX_ENV",
     "NAMESPACE_ROOTS",
     "ImportNames",
-    "build_index",
     "default_index_path",
     "load_import_names",
-    "main",
     "normalise",
 ]
 
@@ -146,23 +141,3 @@ class ImportNames:
 def load_import_names(overrides: Mapping[str, str] | None = None) -> ImportNames:
     """The lookups for one run; data files are read once per process and the index is opened on first use."""
     return ImportNames(overrides or {}, shared_index(default_index_path()))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m pipreqs_action.mapping --build-index [PATH]``: build the index ahead (e.g. in a Dockerfile)."""
-    import argparse  # only for this front door
-
-    parser = argparse.ArgumentParser(prog="python -m pipreqs_action.mapping", description=main.__doc__)
-    parser.add_argument("--build-index", nargs="?", const="", metavar="PATH", required=True, type=str)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    try:
-        build_index(Path(args.build_index) if args.build_index else default_index_path())
-    except (MappingError, OSError) as exc:
-        log.error("%s", exc)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,8 @@
 """The small import-name tables read from files: our curated table, pipreqs' mapping and the download ranking.
 
-See ``data/README.md`` for where each comes from. Each is read once per process, on first use.
+See ``data/README.md`` for where each comes from. Each is read once per process, on first use. pipreqs' table is
+the copy of its ``mapping`` file shipped in ``data/`` (``scripts/refresh_import_index.py index``), so pipreqs and
+its scanner's dependencies are never installed, on any Python version.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipreqs_action.errors import MappingError
-from pipreqs_action.import_index import package_dir
 from pipreqs_action.namespaces import NAMESPACE_ROOTS, normalise
 
 __all__ = ["DATA", "NameTable", "curated", "pipreqs_table", "popularity"]
@@ -69,7 +70,7 @@ def _as_list(value: str | list[str]) -> list[str]:
 @functools.cache
 def pipreqs_table() -> NameTable:
     """pipreqs' ``import:dist`` lines, minus bare namespace roots (its ``google:protobuf`` is wrong)."""
-    path = package_dir("pipreqs") / "mapping"
+    path = DATA / "pipreqs_mapping.txt"
     try:
         lines = path.read_text("utf-8").splitlines()
     except OSError as exc:

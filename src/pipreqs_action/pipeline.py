@@ -6,10 +6,9 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 from pathlib import Path
 
-from pipreqs_action import features, projects, roles
+from pipreqs_action import features, limits, projects, roles
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.elsewhere import resolve_elsewhere
@@ -26,7 +25,15 @@ __all__ = ["exit_status", "run", "run_inferred"]
 
 def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares (and, for a project
-    inside another one, what the enclosing project declares: they are installed together)."""
+    inside another one, what the enclosing project declares: they are installed together).
+
+    Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
+    past them, ``LimitExceeded``."""
+    with limits.bounded(settings.limits):
+        return _run(settings, enclosing)
+
+
+def _run(settings: Settings, enclosing: Declared | None) -> Report:
     config = settings.config
     declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
     scanned = scan(
@@ -61,6 +68,8 @@ def _project_settings(settings: Settings, path: Path) -> Settings:
 
 def run_inferred(settings: Settings, generated_requirements: str) -> Report:
     """Check ``settings.path``'s declarations against requirements generated elsewhere (a pipreqs HTTP API)."""
+    import tempfile  # only this front door needs it: a local check never imports it
+
     with tempfile.TemporaryDirectory(prefix="pipreqs-action-api-") as tmp:
         generated = Path(tmp) / "generated-requirements.txt"
         generated.write_text(generated_requirements, "utf-8")
@@ -68,7 +77,8 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
     declared = read_declared(settings.path, settings.requirements)
     report = compare_inferred(inferred, declared, load_import_names(settings.overrides))
     report = apply_config(report, settings.config)
-    return _finish(report, declared, settings)
+    with limits.bounded(settings.limits):
+        return _finish(report, declared, settings)
 
 
 def _finish(report: Report, declared: Declared, settings: Settings) -> Report:

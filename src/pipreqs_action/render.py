@@ -14,6 +14,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from pipreqs_action.model import Advice, DeclaredBy, Location, Missing, Report, Unresolved
+from pipreqs_action.terminal import escape_controls, json_safe
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
@@ -169,7 +170,7 @@ def _location_dict(location: Location) -> dict[str, Any]:
 
 
 def to_json(report: Report) -> str:
-    return json.dumps(as_dict(report), indent=2, sort_keys=False) + "\n"
+    return json_safe(json.dumps(as_dict(report), indent=2, sort_keys=False)) + "\n"
 
 
 # --- text ----------------------------------------------------------------------------------------------------------
@@ -244,8 +245,9 @@ def _where(advice: Advice) -> str:
 
 def _one_line(text: str) -> str:
     """A line break in a file name must not start a line of its own: in a workflow log that line could be read
-    as a runner command (``::error::``), anywhere else it could pass for one of ours."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    as a runner command (``::error::``), anywhere else it could pass for one of ours. Other control characters
+    (terminal escape sequences, bidirectional overrides) are written as escapes too."""
+    return escape_controls(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 def _text_rows(items: Iterable[Missing]) -> list[str]:
@@ -362,7 +364,7 @@ def to_markdown(report: Report, links: Links | None = None, new: frozenset[str] 
     out += [f"> {_escape(warning)}" for warning in report.warnings]
     for project in report.projects:
         out += ["", "---", "", f"## Project {_code(project.path + '/')}", "", to_markdown(project.report, links)]
-    return "\n".join(out).rstrip() + "\n"
+    return escape_controls("\n".join(out).rstrip() + "\n")  # a checked tree's names: no control character
 
 
 def _md_fix(report: Report) -> list[str]:

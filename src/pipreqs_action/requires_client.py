@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from packaging.version import InvalidVersion, Version
 
+from pipreqs_action import limits
 from pipreqs_action.dependency_metadata import allows, split_key
 
 __all__ = ["CACHE_DAYS", "RequiresLookup", "fetch_requires"]
@@ -64,8 +65,15 @@ def fetch_requires(
     cache = (cache_dir or default_cache_dir()) / hashlib.sha256(base.encode()).hexdigest()[:16]
     found = {key: cached for key in keys if (cached := _read_cache(cache, key)) is not None}
     wanted = [key for key in keys if key not in found]
+    granted = limits.take_lookups(len(wanted))  # one check's index lookups are capped (limits.ScanLimits)
+    skipped, wanted = len(wanted) - granted, wanted[:granted]
+    capped = (
+        (f"dependency data: index lookup limit ({limits.lookup_limit()} per check) reached, {skipped} not asked",)
+        if skipped
+        else ()
+    )
     if not wanted:
-        return RequiresLookup(found)
+        return RequiresLookup(found, capped)
     fetched = _fetch_all(base, auth, wanted, deadline)
     answered = {key: requires for key, requires in fetched.items() if requires is not _FAILED}
     for key, requires in answered.items():
@@ -74,7 +82,7 @@ def fetch_requires(
     found.update((key, requires) for key, requires in answered.items() if requires is not None)
     failed = len(wanted) - len(answered)  # a timeout or a broken answer; "not found" is an answer
     warning = f"dependency data: the index did not answer for {failed} of {len(wanted)} distributions"
-    return RequiresLookup(found, (warning,) if failed else ())
+    return RequiresLookup(found, ((warning,) if failed else ()) + capped)
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:

@@ -29,6 +29,8 @@ from actions_toolkit import core
 from actions_toolkit.command import issue_command
 from actions_toolkit.file_command import prepare_key_value_message
 
+from pipreqs_action.terminal import escape_for_command
+
 _ORDER = ("title", "file", "line", "endLine", "col", "endColumn")
 MAX_SUMMARY_BYTES = 1024 * 1024  # GitHub's limit for one step's summary
 MAX_OUTPUT_BYTES = 1_000_000  # GitHub's limit for a job's outputs (all of them together)
@@ -53,8 +55,8 @@ def set_output(output_file: str, name: str, value: str) -> None:
 
 def annotate(kind: str, message: str, *, title: str = "", file: str = "", line: int | None = None) -> None:
     """``::warning file=app.py,line=3,title=...::message`` exactly as @actions/core prints it."""
-    given = {"title": title, "file": file, "line": str(line) if line else ""}
-    issue_command(kind, {key: given[key] for key in _ORDER if given.get(key)}, message)
+    given = {"title": escape_for_command(title), "file": escape_for_command(file), "line": str(line or "")}
+    issue_command(kind, {key: given[key] for key in _ORDER if given.get(key)}, escape_for_command(message))
 
 
 def append_summary(summary_file: str, markdown: str) -> None:
@@ -101,7 +103,7 @@ class CommandLogHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            message = self.format(record)
+            message = escape_for_command(self.format(record))
         except Exception:  # logging's own rule: a bad record is reported, never raised
             self.handleError(record)
             return

@@ -36,6 +36,7 @@ from pipreqs_action import files, imports, notebook_imports, runtime_provided, s
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
+from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped, SourceText
 from pipreqs_action.reachability import (
@@ -220,6 +221,7 @@ class _Reader:
     packages: Packages
 
     def __call__(self, rel: str) -> FileResult:
+        check_deadline()
         source = files.read_source(self.root, rel)
         if isinstance(source, Skipped):
             return [], source, _NO_FACTS

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from pipreqs_action.config import FAIL_ON, FailOn, ProjectConfig, read_config
 from pipreqs_action.errors import SettingsError
+from pipreqs_action.limits import DEFAULT_LIMITS, ScanLimits, parse_limits
 from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES, Mode
 from pipreqs_action.render import FORMATS, Format
 
@@ -40,6 +41,7 @@ class Settings:
     full_parse: bool = False
     overrides: Mapping[str, str] = field(default_factory=dict)
     config: ProjectConfig = field(default_factory=ProjectConfig)  # the project's file, merged with flags/inputs
+    limits: ScanLimits = DEFAULT_LIMITS  # time, memory and index lookups of one check (limits.py)
 
 
 def parse_bool(name: str, value: str) -> bool:
@@ -94,6 +96,7 @@ def engine_settings(
     project_config: bool = True,
     ignore: Iterable[str] = (),
     default_fail_on: FailOn = "missing",
+    limits: ScanLimits = DEFAULT_LIMITS,
 ) -> Settings:
     """Validated Settings from plain values (the CLI's options, the Action's inputs, a request's query).
 
@@ -127,6 +130,7 @@ def engine_settings(
         full_parse=full_parse,
         overrides=merged.map,
         config=merged,
+        limits=limits,
     )
 
 
@@ -168,6 +172,7 @@ class ActionSettings:
     ignore: tuple[str, ...] = ()  # names never reported missing or unused, added to the project's configuration
     overrides: tuple[str, ...] = ()  # IMPORT=DIST lines, winning over the configuration's map
     fail_on_given: bool = True  # False: the step left fail-on empty, so the configuration's (else never) applies
+    limits: ScanLimits = DEFAULT_LIMITS  # the timeout and max-memory inputs
 
     @classmethod
     def from_action_env(cls, get_input: Callable[[str], str], env: Mapping[str, str]) -> ActionSettings:
@@ -212,6 +217,7 @@ class ActionSettings:
             ignore=tuple(split_list(get_input("ignore"))),
             overrides=tuple(parse_map_input(get_input("map"))),
             fail_on_given=bool(get_input("fail-on")),
+            limits=parse_limits(seconds=get_input("timeout"), memory_mb=get_input("max-memory")),
         )
 
     @property

@@ -3,13 +3,18 @@
 The repositories we clone are untrusted and so are the strings naming them. Everything that reaches git is
 validated here first and passed as an argv list after ``--``; git runs with no system or user config, only
 the https transport (http only for hosts the caller allows), no hooks, no submodules, no LFS, no symlinks, no
-prompts, and inside a time and disk budget. A token travels only as an HTTP header, set through
-``GIT_CONFIG_*`` environment variables scoped to the repository's host: never argv, URL, log or message.
+prompts, no redirects, and inside a time and disk budget. Each git process runs under resource limits set before
+it starts (address space, CPU seconds, the largest file it may write: an endless or gzip-bombed reply stops
+there), and in a temporary tree that ``cleanup`` removes whatever it holds, on SIGTERM too. A token travels only
+as an HTTP header, set through ``GIT_CONFIG_*`` environment variables scoped to the repository's host: never
+argv, URL, log or message.
 """
 
 from __future__ import annotations
 
 import base64
+import codecs
+import json
 import logging
 import os
 import re
@@ -17,17 +22,20 @@ import shutil
 import signal
 import stat
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from tempfile import TemporaryDirectory, TemporaryFile
+from tempfile import TemporaryFile
 from typing import IO
 from urllib.parse import SplitResult, urlsplit
 
 import requests
 
+from pipreqs_action import cleanup
+from pipreqs_action.bounded_http import BodyTooLarge, ExchangeTimedOut, get_bounded
 from pipreqs_action.errors import SettingsError, SourceError
 
 log = logging.getLogger(__name__)
@@ -59,6 +67,18 @@ _NO_ACCESS = (
 )
 _POLL_SECONDS = 0.2
 _MAX_DETAIL = 300
+_MIB = 1024 * 1024
+MAX_API_BYTES = 5 * _MIB  # a generated requirements.txt is a few kB
+# Sets the limits, then becomes git: a preexec_fn would run Python in a forked child, unsafe in a threaded server.
+_EXEC_LIMITED = (
+    "import os, resource, sys\n"
+    "for name, value in zip(('RLIMIT_AS', 'RLIMIT_CPU', 'RLIMIT_FSIZE', 'RLIMIT_CORE'), sys.argv[1:5]):\n"
+    "    limit = getattr(resource, name)\n"
+    "    hard = resource.getrlimit(limit)[1]\n"
+    "    value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)\n"
+    "    resource.setrlimit(limit, (value, value))\n"
+    "os.execvp(sys.argv[5], sys.argv[5:])\n"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +104,14 @@ def _refuse(why: str) -> SettingsError:
     return SettingsError(f"repository: {why}")
 
 
+def _shown_url(value: str) -> str:
+    """A repository value for a message: quoted and cut short, or not at all when it may hold a secret
+    (``user:token@``, a query or a fragment, where tokens end up): then the message names only the problem."""
+    if any(mark in value for mark in "@?#"):
+        return "the URL (not shown: it may hold credentials)"
+    return _shown(value)
+
+
 def _shown(value: str) -> str:
     return repr(value if len(value) <= 80 else value[:77] + "...")
 
@@ -95,35 +123,38 @@ def parse_repository(
     if not value:
         raise _refuse("empty; expected owner/name or an https URL")
     if any(c.isspace() or not c.isprintable() for c in value):
-        raise _refuse(f"{_shown(value)} contains whitespace or control characters")
+        raise _refuse(f"{_shown_url(value)} contains whitespace or control characters")
     if value.startswith("-"):
-        raise _refuse(f"{_shown(value)} starts with '-'")
+        raise _refuse(f"{_shown_url(value)} starts with '-'")
     if "::" in value:
-        raise _refuse(f"{_shown(value)} uses git's <transport>:: syntax, which is refused")
+        raise _refuse(f"{_shown_url(value)} uses git's <transport>:: syntax, which is refused")
     if "://" in value:
         return _parse_url(value, allow_http_hosts)
     owner, name = _split_slug(value.removesuffix(".git"), value)
     try:
         return _parse_url(f"{server_url.rstrip('/')}/{owner}/{name}.git", allow_http_hosts)
     except SettingsError:
-        raise SettingsError(f"server-url: {_shown(server_url)} is not an https URL of a git host") from None
+        raise SettingsError(f"server-url: {_shown_url(server_url)} is not an https URL of a git host") from None
 
 
 def _split_slug(path: str, value: str) -> tuple[str, str]:
     match = _SLUG.fullmatch(path)
     if match is None or match["name"] in {".", ".."} or ".." in match["name"]:
-        raise _refuse(f"{_shown(value)} is not owner/name or an https URL")
+        raise _refuse(f"{_shown_url(value)} is not owner/name or an https URL")
     return match["owner"], match["name"]
 
 
 def _parse_url(value: str, allow_http_hosts: frozenset[str]) -> RepoRef:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. a host that NFKC normalisation changes (a full-width slash): never a valid host
+        raise _refuse(f"{_shown_url(value)} is not a valid URL") from None
     if parts.scheme not in {"https", "http"}:
         raise _refuse(f"{parts.scheme}:// URLs are refused; use https://host/owner/name")
     if "@" in parts.netloc:
         raise _refuse("credentials in the URL are refused; pass a token instead")
     if "?" in value or "#" in value:
-        raise _refuse(f"{_shown(value)} has a query or fragment")
+        raise _refuse(f"{_shown_url(value)} has a query or fragment")
     netloc = _checked_netloc(parts, value)
     if parts.scheme == "http" and parts.hostname not in allow_http_hosts:
         raise _refuse(f"http:// is refused for {netloc}; use https")
@@ -136,10 +167,10 @@ def _checked_netloc(parts: SplitResult, value: str) -> str:
     try:
         port = parts.port
     except ValueError:
-        raise _refuse(f"{_shown(value)} has an invalid port") from None
+        raise _refuse(f"{_shown_url(value)} has an invalid port") from None
     host = parts.hostname or ""
     if not _HOSTNAME.fullmatch(host) or ".." in host:
-        raise _refuse(f"{_shown(value)} has no valid host name")
+        raise _refuse(f"{_shown_url(value)} has no valid host name")
     return host if port is None else f"{host}:{port}"
 
 
@@ -165,14 +196,20 @@ def clone(
     timeout: float = 120.0,
     max_bytes: int = 500 * 1024 * 1024,
     api_url: str | None = None,
+    git_config: tuple[str, ...] = (),
+    memory_mb: int = 2048,
 ) -> Iterator[Checkout]:
     """Shallow-fetch one commit of ``repo`` into a temporary directory that is removed on exit.
+
+    Bounded by ``timeout`` (wall clock, all steps together), ``max_bytes`` (on disk: what is received and what
+    the checkout writes) and ``memory_mb`` (each git process's address space).
 
     One path serves every kind of ref: ``git init`` then ``git fetch --depth 1 <url> <ref>`` works for a
     branch, a tag, a full ref (``refs/pull/1/merge``) and a commit SHA alike, where ``clone --branch``
     takes only the first two. Where git is not installed (the action's image) the host's tarball API serves
     instead (``pipreqs_action.tarball``): ``api_url`` is the host's REST API, by default GitHub's for
-    github.com and ``/api/v3`` (GitHub Enterprise Server's) for any other host.
+    github.com and ``/api/v3`` (GitHub Enterprise Server's) for any other host. ``git_config`` adds ``-c``
+    options after ours (the API server's: no redirect, the host pinned to the addresses it checked).
     """
     if shutil.which("git") is None:
         from pipreqs_action import tarball  # only without git
@@ -183,12 +220,12 @@ def clone(
         return
     wanted = "HEAD" if ref is None else _check_ref(ref)
     log.info("cloning %s at %s", repo.slug, ref or "its default branch")
-    with TemporaryDirectory(prefix="pipreqs-action-") as tmp:
-        tree = Path(tmp) / "tree"
+    with cleanup.temporary_directory(prefix="pipreqs-action-") as tmp:
+        tree = tmp / "tree"
         deadline = time.monotonic() + timeout
-        options = _hardening(repo, with_token=bool(token))
-        git = _Git(repo, wanted, tree, Path(tmp), options, _git_env(repo, token), deadline, timeout, max_bytes)
-        git.run("init", "--quiet", "--template=", "--", str(tree), cwd=Path(tmp))
+        options = (*_hardening(repo), *git_config)
+        git = _Git(repo, wanted, tree, tmp, options, _git_env(repo, token), deadline, timeout, max_bytes, memory_mb)
+        git.run("init", "--quiet", "--template=", "--", str(tree), cwd=tmp)
         git.run("fetch", "--quiet", "--depth=1", "--no-tags", "--no-recurse-submodules", "--", repo.url, wanted)
         git.check_size(pending=_blob_bytes(git.run("ls-tree", "-r", "-l", "-z", "FETCH_HEAD")))
         git.run("checkout", "--quiet", "--detach", "FETCH_HEAD")
@@ -197,7 +234,7 @@ def clone(
         yield Checkout(root=tree, repository=repo.slug, ref=ref, commit=commit)
 
 
-def _hardening(repo: RepoRef, *, with_token: bool) -> tuple[str, ...]:
+def _hardening(repo: RepoRef) -> tuple[str, ...]:
     """``-c`` options that hold whatever config git might otherwise pick up; none of them is secret."""
     settings = [
         "protocol.allow=never",
@@ -213,8 +250,9 @@ def _hardening(repo: RepoRef, *, with_token: bool) -> tuple[str, ...]:
         "advice.detachedHead=false",
         "gc.auto=0",
         "maintenance.auto=false",
-        # After a redirect git sends the extra header to the new host too: with a token, follow none.
-        f"http.followRedirects={'false' if with_token else 'initial'}",
+        # None: a redirect could lead to another host (an internal one, from a server), and git would send the
+        # token's extra header there too. A moved repository is named by its new owner/name instead.
+        "http.followRedirects=false",
     ]
     if repo.url.startswith("http://"):  # parse_repository let it through: a host the caller allowed
         settings.append("protocol.http.allow=always")
@@ -262,21 +300,31 @@ class _Git:
     deadline: float
     timeout: float
     max_bytes: int
+    memory_mb: int = 2048
 
     def run(self, *args: str, cwd: Path | None = None) -> str:
-        argv = ["git", *self.options, *args]
+        argv = self._limited(["git", *self.options, *args])
         with TemporaryFile() as out, TemporaryFile() as err:
             proc = subprocess.Popen(
                 argv, cwd=cwd or self.tree, env=self.env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 start_new_session=True,
             )  # fmt: skip
             try:
-                self._wait(proc)
+                with cleanup.track_process(proc.pid):
+                    self._wait(proc)
             finally:
                 _kill(proc)
             if proc.returncode:
-                raise self._failure(args[0], _read(err))
+                raise self._failure(args[0], _read(err), proc.returncode)
             return _read(out).strip()
+
+    def _limited(self, argv: list[str]) -> list[str]:
+        """``argv`` started under this clone's limits (POSIX); the largest file git may write is the size limit."""
+        if os.name != "posix":
+            return argv
+        cpu = int(self.timeout * 2) + 1  # index-pack uses every core: CPU seconds can pass wall seconds
+        limits = (self.memory_mb * _MIB, cpu, self.max_bytes, 0)
+        return [sys.executable, "-I", "-S", "-c", _EXEC_LIMITED, *map(str, limits), *argv]
 
     def _wait(self, proc: subprocess.Popen[bytes]) -> None:
         while True:
@@ -292,13 +340,22 @@ class _Git:
     def check_size(self, pending: int = 0) -> None:
         """Refuse once what is on disk, plus ``pending`` bytes about to be written, passes the limit."""
         if _disk_usage(self.watch) + pending > self.max_bytes:
-            limit = self.max_bytes / (1024 * 1024)
-            raise SourceError(f"repository {self.repo.slug}: larger than the {limit:g} MiB clone size limit")
+            raise self._too_big()
 
-    def _failure(self, step: str, stderr: str) -> SourceError:
+    def _too_big(self) -> SourceError:
+        limit = self.max_bytes / _MIB
+        return SourceError(f"repository {self.repo.slug}: larger than the {limit:g} MiB clone size limit")
+
+    def _failure(self, step: str, stderr: str, status: int = 1) -> SourceError:
         text = _redact(stderr, self.env.get("GIT_CONFIG_VALUE_0", ""))
-        log.debug("git %s failed for %s: %s", step, self.repo.slug, text)
+        log.debug("git %s failed for %s (status %d): %s", step, self.repo.slug, status, text)
         low = text.lower()
+        if status == -signal.SIGXFSZ or "file too large" in low:
+            return self._too_big()
+        if status == -signal.SIGXCPU:
+            return SourceError(f"repository {self.repo.slug}: clone timed out after {self.timeout:g}s")
+        if "out of memory" in low or "cannot allocate memory" in low:
+            return SourceError(f"repository {self.repo.slug}: git needed more than {self.memory_mb} MB of memory")
         if step == "fetch" and any(marker in low for marker in _REF_MISSING):
             wanted = "its default branch" if self.ref == "HEAD" else f"ref {_shown(self.ref)}"
             return SourceError(f"repository {self.repo.slug}: {wanted} not found")
@@ -386,6 +443,16 @@ def workspace(path: Path) -> Checkout:
     return Checkout(root=path, repository=None, ref=None, commit=None)
 
 
+def within_workspace(root: Path, rel: str) -> Path:
+    """``root / rel``, refused when its real path leaves ``root``'s: a checked-in symlink as the Action's ``path``
+    would otherwise make the check read (and report on) files outside the workspace."""
+    target = root / rel
+    real_root, real = os.path.realpath(root), os.path.realpath(target)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise SettingsError(f"path: {_shown(rel)} leads outside the checked repository (a symbolic link?)")
+    return target
+
+
 def fetch_requirements_from_api(
     api_url: str, code_url: str, *, timeout: float = 60.0, session: requests.Session | None = None
 ) -> str:
@@ -413,23 +480,38 @@ def _api_endpoint(api_url: str) -> tuple[str, str]:
 
 
 def _get_requirements(session: requests.Session, endpoint: str, host: str, code_url: str, timeout: float) -> str:
+    """The answer within ``timeout`` seconds in all (not per socket read) and ``MAX_API_BYTES`` decoded bytes."""
     try:
-        response = session.get(endpoint, params={"code_url": code_url}, timeout=timeout)
-    except requests.Timeout:
+        got = get_bounded(
+            session, endpoint, seconds=timeout, max_bytes=MAX_API_BYTES, params={"code_url": code_url},
+            timeout=timeout,
+        )  # fmt: skip
+    except (requests.Timeout, ExchangeTimedOut):
         raise SourceError(f"api-url: {host} did not answer within {timeout:g}s") from None
+    except BodyTooLarge:
+        raise SourceError(f"api-url: {host} answered more than {MAX_API_BYTES // _MIB} MiB") from None
     except requests.RequestException as exc:
         raise SourceError(f"api-url: {host} could not be reached ({type(exc).__name__})") from None
-    if not response.ok:
-        raise SourceError(f"api-url: {host} answered {response.status_code}: {_api_detail(response)}")
-    if "charset" not in response.headers.get("Content-Type", ""):
-        response.encoding = "utf-8"  # requests would guess ISO-8859-1 for text/plain without a charset
-    return response.text
+    text = got.body.decode(_charset(got.headers.get("Content-Type", "")), errors="replace")
+    if not 200 <= got.status < 400:
+        raise SourceError(f"api-url: {host} answered {got.status}: {_api_detail(text, got.reason)}")
+    return text
 
 
-def _api_detail(response: requests.Response) -> str:
+def _charset(content_type: str) -> str:
+    """The answer's charset, else UTF-8 (requests would guess ISO-8859-1 for text/plain without one)."""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value.strip('"'):
+            with suppress(LookupError):
+                return codecs.lookup(value.strip('"')).name
+    return "utf-8"
+
+
+def _api_detail(text: str, reason: str) -> str:
     """FastAPI's error body is ``{"detail": "..."}``; anything else is shown as text, on one line."""
     try:
-        detail = response.json()["detail"]
+        detail = json.loads(text)["detail"]
     except (ValueError, KeyError, TypeError):
-        detail = response.text
-    return _one_line(str(detail)) or response.reason or "no detail"
+        detail = text
+    return _one_line(str(detail)) or reason or "no detail"

@@ -18,12 +18,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from tempfile import TemporaryDirectory, TemporaryFile
+from tempfile import TemporaryFile
 from typing import IO
 from urllib.parse import quote
 
 import requests
 
+from pipreqs_action import cleanup
+from pipreqs_action.bounded_http import BodyTooLarge, ExchangeTimedOut, get_bounded
 from pipreqs_action.errors import SourceError
 from pipreqs_action.source import Checkout, RepoRef, check_ref
 
@@ -64,7 +66,7 @@ def download(
     url = tarball_url(api_url, repo, ref)
     log.info("downloading %s at %s as a tarball", repo.slug, ref or "its default branch")
     deadline = time.monotonic() + timeout
-    with TemporaryDirectory(prefix="pipreqs-action-") as tmp, TemporaryFile() as archive:
+    with cleanup.temporary_directory(prefix="pipreqs-action-") as tmp, TemporaryFile() as archive:
         own = session is None
         http = requests.Session() if session is None else session
         try:
@@ -73,7 +75,7 @@ def download(
             if own:
                 http.close()
         archive.seek(0)
-        tree = Path(tmp) / "tree"
+        tree = tmp / "tree"
         tree.mkdir()
         commit = extract(archive, tree, repo=repo.slug, max_bytes=max_bytes, deadline=deadline)
         yield Checkout(root=tree, repository=repo.slug, ref=ref, commit=commit)
@@ -88,26 +90,25 @@ def _fetch(
         headers["Authorization"] = f"Bearer {token}"
     http.max_redirects = _MAX_REDIRECTS
     try:
-        with http.get(url, headers=headers, stream=True, timeout=min(timeout, 30.0)) as response:
-            if response.status_code in {401, 403, 404}:
-                wanted = "" if ref is None else f" (ref {ref!r})"
-                raise SourceError(f"repository {repo.slug}{wanted}: {_NOT_ACCESSIBLE}")
-            if not response.ok:
-                raise SourceError(f"repository {repo.slug}: the tarball request answered {response.status_code}")
-            size = 0
-            for chunk in response.iter_content(_CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise SourceError(f"repository {repo.slug}: larger than the {_mib(max_bytes)} MiB size limit")
-                if time.monotonic() > deadline:
-                    raise SourceError(f"repository {repo.slug}: download timed out after {timeout:g}s")
-                out.write(chunk)
+        got = get_bounded(
+            http, url, seconds=deadline - time.monotonic(), max_bytes=max_bytes, sink=out.write,
+            headers=headers, timeout=min(timeout, 30.0),
+        )  # fmt: skip
+    except ExchangeTimedOut:
+        raise SourceError(f"repository {repo.slug}: download timed out after {timeout:g}s") from None
+    except BodyTooLarge:
+        raise SourceError(f"repository {repo.slug}: larger than the {_mib(max_bytes)} MiB size limit") from None
     except requests.TooManyRedirects:
         raise SourceError(f"repository {repo.slug}: too many redirects") from None
     except requests.Timeout:
         raise SourceError(f"repository {repo.slug}: the host did not answer within the time limit") from None
     except requests.RequestException as exc:
         raise SourceError(f"repository {repo.slug}: download failed ({type(exc).__name__})") from None
+    if got.status in {401, 403, 404}:
+        wanted = "" if ref is None else f" (ref {ref!r})"
+        raise SourceError(f"repository {repo.slug}{wanted}: {_NOT_ACCESSIBLE}")
+    if not 200 <= got.status < 300:
+        raise SourceError(f"repository {repo.slug}: the tarball request answered {got.status}")
 
 
 def extract(archive: IO[bytes], tree: Path, *, repo: str, max_bytes: int, deadline: float | None = None) -> str | None:

@@ -4,11 +4,17 @@ Both follow the conventions other tools taught users: colour only on a TTY unles
 ``NO_COLOR`` (https://no-color.org) turns it off and ``FORCE_COLOR`` on for ``--color auto``; the status line goes
 to stderr, only when stderr is a TTY, and is erased before anything else is printed, so pipes and CI logs never
 see it.
+
+Text from a checked repository (file names, requirement lines quoted in reasons) can hold control characters: an
+escape sequence that recolours, hides or rewrites what a terminal or a log viewer shows, or a bidirectional
+override that reorders it. ``escape_controls`` writes them as visible ``\x1b``/``\u202e`` escapes; every text
+report, log line and annotation goes through it (``json_safe`` does the same for JSON text).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Mapping
 from types import TracebackType
@@ -21,6 +27,45 @@ _RESET = "\x1b[0m"
 _GREEN, _RED, _YELLOW, _BOLD = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m"
 _ERASE = "\r\x1b[K"
 STATUS_DELAY = 0.5  # seconds before a run counts as slow enough to show what it is doing
+
+# C0 controls but tab and newline, DEL, C1 controls, and Unicode's bidirectional embeddings, overrides and isolates.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\n\t]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, *, keep_lines: bool = True) -> str:
+    """``text`` with control characters written as escapes; ``keep_lines=False`` escapes tab and newline too
+    (for one field of a line, such as a file name)."""
+    escaped = _CONTROLS.sub(_visible, text)
+    return escaped if keep_lines else _LINE_BREAKS.sub(_visible, escaped)
+
+
+def escape_for_command(text: str) -> str:
+    """For a workflow command: the runner's own escaping (``%0D``, ``%0A``, which @actions/core applies and the
+    runner reverses) keeps CR and LF; every other control character is written as an escape."""
+    return _CONTROLS.sub(lambda match: match[0] if match[0] == "\r" else _visible(match), text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text whose strings hold no raw C1 or bidirectional control (``json.dumps`` escapes only C0)."""
+    return _CONTROLS.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
+def has_controls(text: str) -> bool:
+    """Escape sequences, DEL, C1 or bidirectional controls (a line break alone is handled where lines are made)."""
+    return _CONTROLS.search(text) is not None
+
+
+class EscapingFormatter(logging.Formatter):
+    """A log formatter whose lines cannot carry a checked repository's control characters to a terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
 
 
 def wants_color(choice: Color, stream: TextIO, env: Mapping[str, str]) -> bool:

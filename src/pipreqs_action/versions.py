@@ -36,7 +36,7 @@ from requests.auth import HTTPBasicAuth
 from urllib3.exceptions import NameResolutionError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
-from pipreqs_action import __version__
+from pipreqs_action import __version__, limits
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.pins import DEFAULT_INDEX_URL, MODES, Mode, format_requirement
 
@@ -108,10 +108,19 @@ def latest_versions(
     index = _parse_index(index_url)
     keys, invalid = _unique_keys(names)
     answers: list[_Answer] = []
+    over_limit: list[str] = []
     if keys and not offline:
-        answers = _fetch_all(keys, index, timeout, max_workers, session)
+        granted = limits.take_lookups(len(keys))  # one request's lookups are capped; the rest stay unpinned
+        keys, over_limit = keys[:granted], keys[granted:]
+        answers = _fetch_all(keys, index, timeout, max_workers, session) if keys else []
     versions = {a.key: a.version for a in answers if a.version}
-    return VersionLookup(versions, _warnings(answers, invalid, index.host))
+    return VersionLookup(versions, _warnings(answers, invalid, index.host) + _limit_warning(over_limit))
+
+
+def _limit_warning(over_limit: list[str]) -> tuple[str, ...]:
+    if not over_limit:
+        return ()
+    return (f"Index lookup limit ({limits.lookup_limit()} per check) reached, versions left out: {_names(over_limit)}",)
 
 
 def _parse_index(index_url: str) -> _Index:

@@ -16,6 +16,7 @@ import stat
 import subprocess
 import sys
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -35,6 +36,15 @@ def _pigar_database() -> bool:
     ))  # fmt: skip
 
 
+def _import_index(env: Mapping[str, str]) -> Path:
+    """The index a run reads: ``PIPREQS_ACTION_INDEX``, else the one shipped inside the installed package."""
+    if env.get("PIPREQS_ACTION_INDEX"):
+        return Path(env["PIPREQS_ACTION_INDEX"])
+    spec = importlib.util.find_spec("pipreqs_action")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0], "data", "import_index.bin") if locations else Path("/nonexistent")
+
+
 def loopback_status(url: str) -> str:
     """Whether a server on the host's loopback answers (it does only with --network host)."""
     try:
@@ -48,7 +58,7 @@ def findings() -> dict[str, str]:
     env = os.environ
     workspace = Path.cwd()
     event = json.loads(Path(env["GITHUB_EVENT_PATH"]).read_text(encoding="utf-8"))
-    index = Path(env.get("PIPREQS_ACTION_INDEX", "/nonexistent"))
+    index = _import_index(env)
     plain_rc, plain_git = git("rev-parse", "HEAD")
     safe_rc, safe_head = git("-c", f"safe.directory={workspace}", "rev-parse", "HEAD")
     socket_path = Path("/var/run/docker.sock")

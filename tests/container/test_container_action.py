@@ -156,7 +156,7 @@ def test_runner_contract(image: str, engine: Engine, sample_tree: Path, tmp_path
     assert out["python"] == "/opt/venv/bin/python"
     assert out["python_version"].startswith("3.11.")
     assert out["pipreqs_action"].startswith("/opt/venv/lib/python3.11/site-packages/")
-    assert int(out["index_bytes"]) > 0  # built into the image, not at run time
+    assert int(out["index_bytes"]) > 0  # shipped inside the package, never built at run time
     assert out["git_version"] == "absent"  # no git (nor perl): `repository` downloads the host's tarball
     assert (out["shell"], out["pip"], out["pigar_database"]) == ("absent", "absent", "absent")
     assert out["workspace_uid"] == str(RUNNER_UID)

@@ -198,19 +198,28 @@ def test_serve_options_are_on_its_help_and_reach_the_server(capsys, monkeypatch)
     with pytest.raises(SystemExit):
         main(["serve", "--help"])
     text = capsys.readouterr().out
-    for option in ("--clone-timeout", "--max-clones", "--offline", "--index-url", "--allow-http-host", "--server-url"):
+    options = ("--clone-timeout", "--max-clones", "--max-queue", "--cache-ttl", "--offline", "--index-url")
+    for option in (*options, "--allow-host", "--allow-http", "--allow-http-host", "--server-url"):
         assert option in text
     seen = {}
 
-    def fake_serve(host, port, **options):
-        seen.update(options, host=host, port=port)
+    def fake_serve(host, port, config, workers=1):
+        seen.update(host=host, port=port, config=config, workers=workers)
 
-    monkeypatch.setattr("pipreqs_action.server.serve", fake_serve)
-    argv = ["serve", "--port", "0", "--clone-timeout", "5", "--max-clones", "3", "--offline"]
-    assert main([*argv, "--allow-http-host", "git.internal", "--index-url", "http://127.0.0.1:9/simple"]) == 0
-    assert seen["clone_timeout"] == 5.0 and seen["max_clones"] == 3 and seen["offline"] is True
-    assert seen["allow_http_hosts"] == frozenset({"git.internal"})
-    assert seen["index_url"] == "http://127.0.0.1:9/simple"
+    monkeypatch.setattr("pipreqs_action.server.http.serve", fake_serve)
+    argv = ["serve", "--port", "0", "--clone-timeout", "5", "--max-clones", "3", "--max-queue", "7", "--offline"]
+    assert main([*argv, "--allow-host", "git.internal", "--index-url", "http://127.0.0.1:9/simple"]) == 0
+    config = seen["config"]
+    assert config.engine.clone_timeout == 5.0 and config.engine.offline is True
+    assert config.limits.max_clones == 3 and config.limits.max_queue == 7
+    assert config.policy.hosts == frozenset({"git.internal"}) and config.policy.explicit
+    assert config.policy.allow_http is False
+    assert config.engine.index_url == "http://127.0.0.1:9/simple"
+    assert main(["serve", "--allow-http-host", "git.internal"]) == 0
+    assert seen["config"].policy.allow_http is True and seen["config"].policy.hosts == frozenset({"git.internal"})
+    assert main(["serve"]) == 0
+    assert seen["config"].policy.hosts == {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
+    assert not seen["config"].policy.explicit
 
 
 def test_an_exclude_pattern_that_matched_nothing_is_a_warning(capsys, caplog, tmp_path) -> None:

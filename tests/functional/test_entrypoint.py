@@ -33,7 +33,6 @@ import pytest
 import yaml
 
 from pipreqs_action.issue import MARKER, fit_body, issue_key, marker
-from pipreqs_action.mapping import INDEX_ENV
 from pipreqs_action.model import Missing
 from tests.events import actions_env, event_payload, pull_request_payload, schedule_event
 from tests.fakegithub.server import FakeGitHub
@@ -138,7 +137,7 @@ class Runner:
             path.touch()
             env[variable] = str(path)
         env |= {"HOME": str(self.home), "RUNNER_TEMP": str(self.root / "host-only" / "_temp"), **IMAGE_ENV}
-        env |= {"PATH": f"{self.bin}:/usr/local/bin:/usr/bin:/bin", INDEX_ENV: os.environ[INDEX_ENV]}
+        env |= {"PATH": f"{self.bin}:/usr/local/bin:/usr/bin:/bin"}
         env |= {name: NOWHERE for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy")}
         env |= {"NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
         return env | action_inputs(inputs, self.token)

@@ -39,7 +39,7 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))[0].parent
 
 
-def offline_env(tmp_path: Path, wheelhouse: Path, index: Path) -> dict[str, str]:
+def offline_env(tmp_path: Path, wheelhouse: Path) -> dict[str, str]:
     """The user's environment minus every pip/virtualenv setting, plus: only the wheelhouse, no index."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUALENV_", "PRE_COMMIT"))}
     env.update(
@@ -50,7 +50,6 @@ def offline_env(tmp_path: Path, wheelhouse: Path, index: Path) -> dict[str, str]
         PIP_CONFIG_FILE=os.devnull,
         PIP_DISABLE_PIP_VERSION_CHECK="1",
         VIRTUALENV_NO_DOWNLOAD="1",
-        PIPREQS_ACTION_INDEX=str(index),  # the session's import index: the hook's own first build takes seconds
         GIT_AUTHOR_NAME="test",
         GIT_AUTHOR_EMAIL="test@example.invalid",
         GIT_COMMITTER_NAME="test",
@@ -69,8 +68,8 @@ def try_repo(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str
     return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
-def test_try_repo_fails_on_a_missing_package_and_passes_after_the_fix(tmp_path, wheelhouse, import_index) -> None:
-    env = offline_env(tmp_path, wheelhouse, import_index)
+def test_try_repo_fails_on_a_missing_package_and_passes_after_the_fix(tmp_path, wheelhouse) -> None:
+    env = offline_env(tmp_path, wheelhouse)
     (tmp_path / "home").mkdir()
     repo = tmp_path / "project"
     repo.mkdir()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipreqs_action.import_index import PATH_ENTRY, Provider, _path_entry_modules
+from pipreqs_action.import_index import PATH_ENTRY, Provider
+from pipreqs_action.index_build import path_entry_modules
 from pipreqs_action.mapping import ImportNames, load_import_names
 
 PYWIN32_PATH_ENTRY_MODULES = ["winioctlcon", "win32con", "win32evtlogutil", "pywintypes", "win32timezone", "sspi"]
@@ -16,9 +17,9 @@ def names() -> ImportNames:
     return load_import_names()
 
 
-def test_modules_listed_under_a_folder_that_is_no_package_are_path_entry_modules() -> None:
+def test_modules_listed_under_a_folder_that_is_no_package_arepath_entry_modules() -> None:
     listed = ["win32api", "win32comext", "win32\\lib\\win32con", "win32\\lib\\pywintypes", "win32\\winxpgui"]
-    assert list(_path_entry_modules("pywin32", listed)) == ["win32con", "pywintypes", "winxpgui"]
+    assert list(path_entry_modules("pywin32", listed)) == ["win32con", "pywintypes", "winxpgui"]
 
 
 @pytest.mark.parametrize(
@@ -31,8 +32,8 @@ def test_modules_listed_under_a_folder_that_is_no_package_are_path_entry_modules
         ("plain", ["plain"]),  # no folder at all
     ],
 )
-def test_sub_packages_and_junk_paths_are_not_path_entry_modules(key, listed) -> None:
-    assert list(_path_entry_modules(key, listed)) == []
+def test_sub_packages_and_junk_paths_are_notpath_entry_modules(key, listed) -> None:
+    assert list(path_entry_modules(key, listed)) == []
 
 
 def test_a_path_entry_module_ranks_like_a_listed_one() -> None:

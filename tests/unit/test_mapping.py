@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,26 +9,17 @@ from pathlib import Path
 import pytest
 
 from pipreqs_action import import_index, mapping, name_tables, namespaces
-from pipreqs_action.errors import MappingError
-from pipreqs_action.mapping import NAMESPACE_ROOTS, ImportNames, build_index, load_import_names, normalise
+from pipreqs_action.mapping import NAMESPACE_ROOTS, ImportNames, load_import_names, normalise
 from pipreqs_action.model import ImportRef, Location
 
 HERE = Location("app.py", 1)
 DATA = Path(mapping.__file__).with_name("data")
 
 
-@pytest.fixture(scope="session")
-def index_file(tmp_path_factory) -> Path:
-    """The real derived index, built once from pigar's installed database through the command-line entry."""
-    path = tmp_path_factory.mktemp("index") / "index.sqlite3"
-    assert mapping.main(["--build-index", str(path)]) == 0
-    return path
-
-
 @pytest.fixture
-def use_index(index_file, monkeypatch) -> Path:
-    monkeypatch.setenv(mapping.INDEX_ENV, str(index_file))
-    return index_file
+def use_index() -> Path:
+    """The index shipped in the package, as every run reads it (no ``PIPREQS_ACTION_INDEX``)."""
+    return import_index.SHIPPED_INDEX
 
 
 @pytest.fixture
@@ -37,22 +27,12 @@ def names(use_index) -> ImportNames:
     return load_import_names()
 
 
-@pytest.fixture
-def quick_build(index_file, monkeypatch) -> None:
-    """Make builds copy the session's index: the writer itself is tested once, by ``index_file``."""
-
-    def copy(database: Path, tmp: Path) -> None:
-        tmp.write_bytes(index_file.read_bytes())
-
-    monkeypatch.setattr(import_index, "_write_index", copy)
-
-
 def ref(module: str, *names: str) -> ImportRef:
     return ImportRef(module=module, location=HERE, names=names)
 
 
 def pipreqs_lines() -> set[str]:
-    return set((import_index.package_dir("pipreqs") / "mapping").read_text("utf-8").split())
+    return set((DATA / "pipreqs_mapping.txt").read_text("utf-8").split())
 
 
 # --- no false alarms: a declared distribution satisfies what it provides --------------------------------------
@@ -413,78 +393,24 @@ def test_popular_list_is_normalised_and_unique():
 # --- the derived index -------------------------------------------------------------------------------------------
 
 
-def test_index_holds_normalised_names_and_module_paths(index_file):
-    con = sqlite3.connect(index_file)
-    try:
-        meta = dict(con.execute("SELECT key, value FROM meta"))
-        rows = con.execute("SELECT key, coalesce(name, key) FROM dist WHERE key IN ('pyyaml', 'scikit-learn')")
-        assert dict(rows) == {"pyyaml": "PyYAML", "scikit-learn": "scikit-learn"}
-        gcs = {row[0] for row in con.execute("SELECT path FROM module WHERE key = 'google-cloud-storage'")}
-    finally:
-        con.close()
-    assert meta["pigar"] == import_index._pigar_version(import_index.pigar_database())
+def test_the_shipped_index_holds_normalised_names_and_module_paths():
+    index = import_index.Index(import_index.SHIPPED_INDEX)
+    assert index.display_name("pyyaml") == "PyYAML" and index.display_name("scikit-learn") == "scikit-learn"
+    gcs = index.paths("google-cloud-storage")
     assert "google.cloud.storage" in gcs and "google" not in gcs
-    assert not list(index_file.parent.glob("*.tmp"))
+    assert {provider.name for provider in index.providers("yaml")} >= {"PyYAML"}
 
 
-def test_index_is_used_where_the_env_var_points_without_rebuilding(index_file, monkeypatch):
-    monkeypatch.setenv(mapping.INDEX_ENV, str(index_file))
-    before = index_file.stat().st_mtime_ns
-    assert mapping.default_index_path() == index_file
+def test_the_index_is_read_from_the_package_whatever_home_and_the_cache_are(tmp_path):
+    environ = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
+    assert mapping.default_index_path(environ) == DATA / "import_index.bin"
+    assert (DATA / "import_index.bin").stat().st_size < 12_000_000  # compact: it ships in the wheel
+
+
+def test_index_is_used_where_the_env_var_points(monkeypatch):
+    monkeypatch.setenv(mapping.INDEX_ENV, str(DATA / "import_index.bin"))
+    assert mapping.default_index_path() == DATA / "import_index.bin"
     assert load_import_names().suggest("sklearn").package == "scikit-learn"
-    assert index_file.stat().st_mtime_ns == before
-
-
-def test_default_index_path_follows_xdg_and_names_the_pigar_version(tmp_path):
-    version = import_index._pigar_version(import_index.pigar_database())
-    path = mapping.default_index_path({"XDG_CACHE_HOME": str(tmp_path)})
-    assert path.parent == tmp_path / "pipreqs-action"
-    assert version in path.name
-    assert mapping.default_index_path({"HOME": "/nowhere"}).parent == Path.home() / ".cache" / "pipreqs-action"
-
-
-def test_a_stale_index_in_an_env_var_directory_is_rebuilt(tmp_path, monkeypatch, quick_build):
-    monkeypatch.setenv(mapping.INDEX_ENV, str(tmp_path))
-    target = mapping.default_index_path()
-    assert target.parent == tmp_path
-    target.write_bytes(b"not an index")
-    assert load_import_names().canonical("flask_sqlalchemy") == "Flask-SQLAlchemy"  # a lookup in the index
-    assert sqlite3.connect(target).execute("SELECT count(*) FROM dist").fetchone()[0] > 100_000
-
-
-def test_an_unwritable_cache_falls_back_to_a_private_temporary_index(tmp_path, monkeypatch, quick_build):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a directory")
-    monkeypatch.setenv(mapping.INDEX_ENV, str(blocker / "index.sqlite3"))
-    names = load_import_names()
-    assert names.canonical("flask_sqlalchemy") == "Flask-SQLAlchemy"  # a lookup in the index
-    private = list(import_index._private_dir().iterdir())
-    assert [path.name for path in private] == ["index.sqlite3"]
-    assert blocker.read_text() == "not a directory"
-
-
-def test_build_index_into_a_directory_uses_the_default_name(tmp_path, quick_build):
-    built = build_index(tmp_path)
-    assert built.parent == tmp_path
-    assert built.name == import_index._index_name(import_index._pigar_version(import_index.pigar_database()))
-    assert os.listdir(tmp_path) == [built.name]
-
-
-def test_build_index_failure_leaves_no_partial_file(tmp_path, monkeypatch):
-    def broken(database: Path, tmp: Path) -> None:
-        tmp.write_bytes(b"half")
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(import_index, "_write_index", broken)
-    with pytest.raises(MappingError, match="cannot build the import index"):
-        build_index(tmp_path / "index.sqlite3")
-    assert not list(tmp_path.iterdir())
-
-
-def test_main_requires_the_build_index_flag():
-    with pytest.raises(SystemExit) as exc:
-        mapping.main([])
-    assert exc.value.code == 2
 
 
 def test_lookups_import_neither_pigar_nor_heavy_modules(use_index):

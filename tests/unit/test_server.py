@@ -1,40 +1,29 @@
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from openapi_core import OpenAPI
+from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from packaging.requirements import Requirement
+from tests.api_server import WAIT, local_config, running
 from tests.pypi_stub import PyPIStub
 
-from git_server import LOCAL_HOSTS, GitServer, Repo
+from git_server import GitServer, Repo
 from pipreqs_action import pipeline
-from pipreqs_action.server import make_server
+from pipreqs_action.server import http
+from pipreqs_action.server.docs import OPENAPI
 
 APP = "import os\nimport requests\nimport yaml\nfrom flask import Flask\nfrom . import sibling\n"
 VERSIONS = {"requests": "2.31.0", "PyYAML": "6.0.1", "Flask": "3.0.3"}
-WAIT = 30  # a safety net for a hung test, never a measurement
-
-
-@contextmanager
-def running(**options: Any) -> Iterator[str]:
-    """make_server on a free local port, served from a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, allow_http_hosts=LOCAL_HOSTS, **options)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(WAIT)
+SPEC = OpenAPI.from_dict(OPENAPI)
 
 
 @pytest.fixture
@@ -46,7 +35,7 @@ def pypi_with_versions(pypi: PyPIStub) -> PyPIStub:
 
 @pytest.fixture
 def api(pypi_with_versions: PyPIStub) -> Iterator[str]:
-    with running(index_url=pypi_with_versions.url) as base:
+    with running(local_config(index_url=pypi_with_versions.url)) as base:
         yield base
 
 
@@ -58,7 +47,11 @@ def repo(git_server: GitServer) -> Repo:
 
 
 def get(base: str, path: str, params: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
-    return requests.get(f"{base}{path}", params=params, timeout=WAIT, **kwargs)
+    """GET, and check the answer against the server's own OpenAPI description (for the paths it describes)."""
+    response = requests.get(f"{base}{path}", params=params, timeout=WAIT, **kwargs)
+    if path in OPENAPI["paths"]:
+        SPEC.validate_response(RequestsOpenAPIRequest(response.request), RequestsOpenAPIResponse(response))
+    return response
 
 
 def requirement_lines(text: str) -> dict[str, str]:
@@ -117,7 +110,7 @@ def test_no_pin_mode_writes_bare_names_without_asking_the_index(
 def test_short_owner_name_form_is_cloned_from_the_configured_server(
     git_server: GitServer, repo: Repo, pypi_with_versions: PyPIStub
 ) -> None:
-    with running(server_url=git_server.base_url, index_url=pypi_with_versions.url) as base:
+    with running(local_config(server_url=git_server.base_url, index_url=pypi_with_versions.url)) as base:
         response = get(base, "/pipreqs", {"code_url": "owner/project", "mode": "no-pin"})
     assert response.status_code == 200, response.text
     assert "requests" in requirement_lines(response.text)
@@ -225,28 +218,72 @@ def test_bad_option_is_a_400_naming_it_and_clones_nothing(
     assert git_server.state.paths == []
 
 
-def test_repository_that_cannot_be_cloned_is_a_422(api: str, git_server: GitServer) -> None:
+def test_repository_that_does_not_exist_is_a_404_without_git_output(api: str, git_server: GitServer) -> None:
     response = get(api, "/pipreqs", {"code_url": f"{git_server.base_url}/owner/absent"})
-    assert response.status_code == 422
-    assert "owner/absent" in detail(response)
+    assert response.status_code == 404
+    assert detail(response) == "repository not found"
 
 
-def test_unknown_ref_is_a_422(api: str, repo: Repo) -> None:
+def test_unknown_ref_is_a_404_naming_it(api: str, repo: Repo) -> None:
     response = get(api, "/pipreqs", {"code_url": repo.url, "ref": "no-such-branch"})
+    assert response.status_code == 404
+    assert detail(response) == "ref 'no-such-branch' not found"
+
+
+def test_a_repository_without_python_files_is_a_422(api: str, git_server: GitServer) -> None:
+    empty = git_server.create_repo("owner/docs-only", [{"README.md": "# docs\n"}])
+    response = get(api, "/check", {"code_url": empty.url})
     assert response.status_code == 422
-    assert "no-such-branch" in detail(response)
+    assert "no Python files" in detail(response)
+
+
+# --- GET /check: the JSON report without format= ------------------------------------------------------------------
+
+
+def test_check_is_the_json_report(api: str, repo: Repo) -> None:
+    response = get(api, "/check", {"code_url": repo.url})
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == "application/json"
+    assert_full_report(response.json())
+
+
+def test_check_refuses_what_pipreqs_refuses(api: str, git_server: GitServer) -> None:
+    response = get(api, "/check", {"code_url": "file:///etc"})
+    assert response.status_code == 400
+    assert detail(response).startswith("code_url: ")
+    assert git_server.state.paths == []
 
 
 # --- the rest of the surface -----------------------------------------------------------------------------------
 
 
-def test_health(api: str) -> None:
+def test_health_answers_get_and_head(api: str) -> None:
     response = get(api, "/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+    head = requests.head(f"{api}/health", timeout=WAIT)
+    assert head.status_code == 200
+    assert head.content == b""
 
 
-@pytest.mark.parametrize("path", ["/", "/pipreqs/extra", "/health/", "/docs"])
+def test_no_answer_names_the_server_software(api: str, repo: Repo) -> None:
+    for response in (get(api, "/health"), get(api, "/nope"), get(api, "/pipreqs", {"code_url": repo.url})):
+        assert "Server" not in response.headers
+        assert "uvicorn" not in response.text.lower() and "python" not in response.text.lower()
+
+
+def test_openapi_description_and_docs_page(api: str) -> None:
+    described = get(api, "/openapi.json").json()
+    assert described == OPENAPI
+    assert {"/pipreqs", "/check", "/health"} <= set(described["paths"])
+    docs = get(api, "/docs")
+    assert docs.status_code == 200
+    assert docs.headers["Content-Type"].startswith("text/html")
+    for path in ("GET /pipreqs", "GET /check", "GET /health", "code_url", "Retry-After"):
+        assert path in docs.text
+
+
+@pytest.mark.parametrize("path", ["/pipreqs/extra", "/health/", "/nope", "/static/../server.py", "/static/x.js"])
 def test_unknown_path_is_404(api: str, path: str) -> None:
     response = get(api, path)
     assert response.status_code == 404
@@ -257,43 +294,59 @@ def test_unknown_path_is_404(api: str, path: str) -> None:
 def test_other_methods_are_405_with_allow(api: str, method: str) -> None:
     response = requests.request(method, f"{api}/pipreqs", timeout=WAIT)
     assert response.status_code == 405
-    assert response.headers["Allow"] == "GET"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD"}
     assert detail(response) == "Method Not Allowed"
     assert requests.post(f"{api}/nowhere", timeout=WAIT).status_code == 404
 
 
-def test_head_is_405_without_a_body(api: str) -> None:
-    response = requests.head(f"{api}/health", timeout=WAIT)
-    assert response.status_code == 405
-    assert response.content == b""
-
-
-MANY_HEADERS = b"".join(b"X-%d: 1\r\n" % n for n in range(101))
+def raw_exchange(base: str, request_bytes: bytes) -> bytes:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=WAIT) as conn:
+        conn.sendall(request_bytes)
+        return b"".join(iter(lambda: conn.recv(4096), b""))
 
 
 @pytest.mark.parametrize(
-    ("request_bytes", "status", "text"),
+    "request_bytes",
     [
-        # the standard library answers a request line it cannot parse HTTP/0.9-style: a body, no status line
-        (b"GET /pipreqs?code_url=ghp_SECRET HTTP/1.1x\r\n\r\n", None, "Bad Request"),
-        (
-            b"GET /pipreqs?code_url=ghp_SECRET HTTP/1.1\r\n" + MANY_HEADERS + b"\r\n",
-            431,
-            "Request Header Fields Too Large",
-        ),
+        b"GET /pipreqs?code_url=ghp_SECRET HTTP/1.1x\r\n\r\n",
+        b"GET /pipreqs?code_url=ghp_SECRET HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n",
     ],
+    ids=["bad request line", "bad content-length"],
 )
-def test_malformed_request_gets_json_and_no_echo(api: str, request_bytes: bytes, status: int | None, text: str) -> None:
-    host, port = api.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=WAIT) as conn:
-        conn.sendall(request_bytes)
-        raw = b"".join(iter(lambda: conn.recv(4096), b""))
-    head, _, body = raw.rpartition(b"\r\n\r\n")
-    if status is not None:
-        assert head.startswith(b"HTTP/1.0 %d " % status)
-        assert b"\r\nContent-Type: application/json\r\n" in head
-    assert json.loads(body) == {"detail": text}
+def test_malformed_request_is_a_400_without_an_echo(api: str, request_bytes: bytes) -> None:
+    raw = raw_exchange(api, request_bytes)
+    assert raw.startswith(b"HTTP/1.1 400 ")
     assert b"SECRET" not in raw
+
+
+def test_a_connection_that_never_sends_its_request_head_is_closed(
+    api: str, monkeypatch: pytest.MonkeyPatch, pypi_with_versions: PyPIStub
+) -> None:
+    monkeypatch.setattr(http._TimedH11, "header_timeout", 0.5)
+    with running(local_config(index_url=pypi_with_versions.url)) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=WAIT) as conn:
+            conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+            started = time.monotonic()
+            assert conn.recv(4096) == b""  # closed by the server
+            assert 0.3 < time.monotonic() - started < 10
+        # a request that arrives in time is answered, and so is the next one on the same connection
+        assert raw_exchange(base, b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(
+            b"HTTP/1.1 200 "
+        )
+
+
+def test_hundreds_of_idle_connections_do_not_stop_health(api: str) -> None:
+    host, port = api.removeprefix("http://").split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=WAIT) for _ in range(300)]
+    try:
+        started = time.monotonic()
+        assert get(api, "/health").status_code == 200
+        assert time.monotonic() - started < 5
+    finally:
+        for conn in idle:
+            conn.close()
 
 
 def test_unexpected_error_is_a_generic_500_logged_with_traceback_and_the_server_goes_on(
@@ -313,17 +366,18 @@ def test_unexpected_error_is_a_generic_500_logged_with_traceback_and_the_server_
 
 
 def test_query_is_never_logged(api: str, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.DEBUG, logger="pipreqs_action.server"):
+    with caplog.at_level(logging.DEBUG):
         get(api, "/pipreqs", {"code_url": "https://x:ghp_SECRET@127.0.0.1/o/n"})
-    assert any("/pipreqs" in record.getMessage() for record in caplog.records)
-    assert not any("ghp_SECRET" in record.getMessage() for record in caplog.records)
+    server_side = [record for record in caplog.records if record.name.startswith(("pipreqs_action", "uvicorn"))]
+    assert any("/pipreqs" in record.getMessage() for record in server_side)
+    assert not any("ghp_SECRET" in record.getMessage() for record in server_side)
 
 
 # --- concurrency -----------------------------------------------------------------------------------------------
 
 
-def test_clones_beyond_the_limit_are_told_503_and_the_held_ones_finish(pypi_with_versions: PyPIStub) -> None:
-    """Two clones are held inside the git server until a third request has been refused."""
+def test_jobs_beyond_the_slots_and_the_queue_are_told_503_with_retry_after(pypi_with_versions: PyPIStub) -> None:
+    """Two clones of two repositories are held inside the git server until a third has been refused."""
     arrived, gate = threading.Semaphore(0), threading.Event()
 
     def hold(path: str) -> None:
@@ -332,24 +386,26 @@ def test_clones_beyond_the_limit_are_told_503_and_the_held_ones_finish(pypi_with
             gate.wait(WAIT)
 
     results: list[int] = []
-    with GitServer(on_request=hold) as git_server, running(index_url=pypi_with_versions.url) as base:
-        repo = git_server.create_repo("owner/slow", [{"a.py": "import requests\n"}])
+    config = local_config(index_url=pypi_with_versions.url, max_clones=2, max_queue=0)
+    with GitServer(on_request=hold) as git_server, running(config) as base:
+        repos = [git_server.create_repo(f"owner/slow{n}", [{"a.py": "import requests\n"}]) for n in range(3)]
 
-        def request() -> None:
+        def request(repo: Repo) -> None:
             results.append(get(base, "/pipreqs", {"code_url": repo.url}).status_code)
 
-        held = [threading.Thread(target=request) for _ in range(2)]
+        held = [threading.Thread(target=request, args=(repo,)) for repo in repos[:2]]
         for thread in held:
             thread.start()
         try:
             assert arrived.acquire(timeout=WAIT) and arrived.acquire(timeout=WAIT)
-            busy = get(base, "/pipreqs", {"code_url": repo.url})
+            busy = get(base, "/pipreqs", {"code_url": repos[2].url})
             assert get(base, "/health").status_code == 200  # the server still answers while full
         finally:
             gate.set()
             for thread in held:
                 thread.join(WAIT)
         assert busy.status_code == 503
+        assert busy.headers["Retry-After"].isdigit()
         assert "retry" in detail(busy)
         assert results == [200, 200]
-        assert get(base, "/pipreqs", {"code_url": repo.url}).status_code == 200  # the slots came back
+        assert get(base, "/pipreqs", {"code_url": repos[2].url}).status_code == 200  # the slots came back

@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from git_server import LOCAL_HOSTS, GitServer, Repo, basic_auth, git
+from hostile_http import HostileServer
 from pipreqs_action.errors import SettingsError, SourceError
 from pipreqs_action.source import (
     Checkout,
@@ -364,11 +365,14 @@ def test_the_token_does_not_follow_a_redirect_to_another_host(server: GitServer,
     assert server.state.authorizations[before:] == []
 
 
-def test_without_a_token_a_redirect_is_followed(server: GitServer, repo: Repo) -> None:
+def test_a_redirect_is_never_followed_even_without_a_token(server: GitServer, repo: Repo) -> None:
+    """A redirect may lead anywhere (an internal host, from a server): the clone names the problem instead."""
+    before = len(server.state.paths)
     with GitServer(redirect_to=server.base_url) as moved:
         old = parse_repository(f"{moved.base_url}/owner/name", allow_http_hosts=LOCAL_HOSTS)
-        with clone(old, None) as checkout:
-            assert checkout.commit == repo.head
+        with pytest.raises(SourceError, match="redirected the clone"), clone(old, None):
+            pass
+    assert server.state.paths[before:] == []  # the redirect's target was never asked
 
 
 def test_clone_gives_up_on_a_stalled_server(temp_root: Path) -> None:
@@ -626,3 +630,73 @@ def test_api_url_is_validated(api_url: str, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(requests.Session, "get", no_request)
     with pytest.raises(SettingsError, match=r"^api-url: "):
         fetch_requirements_from_api(api_url, "https://github.com/o/n")
+
+
+# --- clone: bounded in memory, bytes received and time, whatever the host sends ------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["endless", "gzip"])
+def test_an_endless_or_gzip_bombed_reply_stops_at_the_memory_limit(mode: str, temp_root: Path) -> None:
+    """Issue 11: such a reply drove git to 3.9 GB in 21 s. Under its limits git stops within seconds."""
+    with HostileServer(mode) as hostile:
+        repo = parse_repository(f"{hostile.url}/owner/bomb", allow_http_hosts=LOCAL_HOSTS)
+        started = time.monotonic()
+        with pytest.raises(SourceError) as caught, clone(repo, None, memory_mb=200, timeout=30):
+            pass
+        elapsed = time.monotonic() - started
+    assert str(caught.value) in {
+        "repository owner/bomb: git needed more than 200 MB of memory",
+        "repository owner/bomb: larger than the 500 MiB clone size limit",
+    }
+    assert elapsed < 25
+    assert list(temp_root.iterdir()) == []
+
+
+def test_a_trickling_host_is_cut_at_the_clone_timeout(temp_root: Path) -> None:
+    with HostileServer("trickle") as hostile:
+        repo = parse_repository(f"{hostile.url}/owner/slow", allow_http_hosts=LOCAL_HOSTS)
+        started = time.monotonic()
+        with (
+            pytest.raises(SourceError, match=r"^repository owner/slow: clone timed out after 1s$"),
+            clone(repo, None, timeout=1),
+        ):
+            pass
+        assert time.monotonic() - started < 8
+    assert list(temp_root.iterdir()) == []
+
+
+def test_git_runs_under_the_clone_limits(repo: Repo, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The limits are set in git's own process before it starts (seen from inside: a git alias prints them)."""
+    seen = tmp_path / "limits.txt"
+    probe = tmp_path / "git"
+    probe.write_text(f'#!/bin/sh\n(ulimit -v; ulimit -t; ulimit -f) > {seen}\nexec /usr/bin/git "$@"\n')
+    probe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    with clone(local(repo), None, memory_mb=300, timeout=10, max_bytes=5 * 1024 * 1024):
+        pass
+    virtual, cpu, file_size = seen.read_text().split()
+    assert (int(virtual), int(cpu), int(file_size)) == (300 * 1024, 21, 5 * 1024 * 1024 // 512)
+
+
+# --- the api-url client: one deadline for the whole exchange, and a size limit ---------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["endless", "gzip"])
+def test_api_answers_past_the_size_limit_are_refused(mode: str) -> None:
+    with HostileServer(mode, content_type="text/plain", bomb_mib=64) as hostile:
+        started = time.monotonic()
+        with pytest.raises(SourceError) as caught:
+            fetch_requirements_from_api(hostile.url, "https://github.com/o/n", timeout=20)
+        assert time.monotonic() - started < 15
+    assert str(caught.value) == f"api-url: {urlsplit(hostile.url).netloc} answered more than 5 MiB"
+
+
+def test_a_trickling_api_is_cut_at_its_total_deadline() -> None:
+    """One byte every 0.2 s keeps any per-read timeout happy; the total deadline still ends the exchange."""
+    with HostileServer("trickle", content_type="text/plain") as hostile:
+        started = time.monotonic()
+        with pytest.raises(SourceError) as caught:
+            fetch_requirements_from_api(hostile.url, "https://github.com/o/n", timeout=1)
+        assert time.monotonic() - started < 4
+        assert 0 < hostile.served < 20
+    assert str(caught.value) == f"api-url: {urlsplit(hostile.url).netloc} did not answer within 1s"

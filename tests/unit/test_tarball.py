@@ -7,6 +7,7 @@ import io
 import shutil
 import tarfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -232,3 +233,23 @@ def test_clone_uses_the_tarball_where_git_is_not_installed(host: Host, monkeypat
 )
 def test_the_default_api_is_githubs_or_ghes(repository: str, api: str) -> None:
     assert tarball.default_api_url(source.parse_repository(repository)) == api
+
+
+@pytest.mark.parametrize("mode", ["trickle", "gzip"])
+def test_a_trickling_or_bombing_host_is_cut_at_the_total_deadline_or_size(mode: str, tmp_path: Path) -> None:
+    """One byte every 0.2 s keeps a per-read timeout happy; a gzip bomb looks small on the wire."""
+    from hostile_http import HostileServer
+
+    with HostileServer(mode, content_type="application/x-gzip", bomb_mib=64) as hostile:
+        repo = source.RepoRef(url=f"{hostile.url}/o/n.git", slug="o/n", host="127.0.0.1")
+        started = time.monotonic()
+        with (
+            pytest.raises(SourceError) as caught,
+            tarball.download(repo, None, api_url=hostile.url, timeout=1, max_bytes=50 * 1024 * 1024),
+        ):
+            pass
+        assert time.monotonic() - started < 8
+    assert str(caught.value) in {
+        "repository o/n: download timed out after 1s",
+        "repository o/n: larger than the 50 MiB size limit",
+    }

@@ -159,6 +159,9 @@ def load_toml(path: Path, manifest: Manifest, fence: Path | None) -> tuple[dict[
     except (Unreadable, tomllib.TOMLDecodeError) as exc:
         manifest.unusable("", message(exc))
         return None
+    except RecursionError:  # tomllib recurses once per nesting level: a hostile file nests thousands deep
+        manifest.unusable("", "nested too deeply to read")
+        return None
     manifest.sources.append(manifest.file)
     return data, Lines(text, manifest.file)
 

@@ -1,0 +1,90 @@
+"""``pipreqs-action serve`` as the process an operator starts: several workers on one port, and a stop (SIGTERM)
+that waits for the running clone and leaves no temporary tree behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from git_server import HOST, GitServer
+from processes import children_by_parent
+
+WAIT = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(tmp_path: Path, *args: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    port = free_port()
+    tmp_path.mkdir(exist_ok=True)
+    argv = [sys.executable, "-m", "pipreqs_action.cli", "serve", "--port", str(port), "--allow-host", HOST]
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # the clones go here, where the test can look
+    proc = subprocess.Popen([*argv, "--allow-http", "--offline", *args], env=env, stderr=subprocess.PIPE)
+    base = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                if requests.get(f"{base}/health", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline and proc.poll() is None, "serve did not start"
+                time.sleep(0.1)
+        yield proc, base
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(WAIT)
+        assert proc.stderr is not None
+        proc.stderr.close()
+
+
+def test_workers_share_the_port_and_stop_together(tmp_path: Path) -> None:
+    with serve(tmp_path, "--workers", "2") as (proc, base):
+        workers = children_by_parent()[proc.pid]
+        assert len(workers) == 2
+        assert all(requests.get(f"{base}/health", timeout=WAIT).ok for _ in range(20))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(WAIT) == 0
+        assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def test_sigterm_waits_for_the_running_clone_and_leaves_no_tree_behind(tmp_path: Path) -> None:
+    arrived, gate = threading.Event(), threading.Event()
+
+    def hold(path: str) -> None:
+        if path.endswith("git-upload-pack") and not path.endswith("service=git-upload-pack"):
+            arrived.set()  # the clone's pack request: its temporary tree exists now
+            gate.wait(WAIT)
+
+    with GitServer(on_request=hold) as git_server, serve(tmp_path / "tmp") as (proc, base):
+        repo = git_server.create_repo("owner/slow", [{"a.py": "import yaml\n"}])
+        answers: list[requests.Response] = []
+        asking = threading.Thread(
+            target=lambda: answers.append(requests.get(f"{base}/pipreqs", params={"code_url": repo.url}, timeout=WAIT))
+        )
+        asking.start()
+        assert arrived.wait(WAIT)
+        assert any((tmp_path / "tmp").iterdir())  # the clone in progress
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        gate.set()
+        asking.join(WAIT)
+        assert proc.wait(WAIT) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once it has shut down
+    assert [answer.status_code for answer in answers] == [200]  # the request in flight was answered
+    assert list((tmp_path / "tmp").iterdir()) == []
