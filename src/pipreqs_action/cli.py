@@ -192,6 +192,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--allow-http-host", action="append", default=[], metavar="HOST", help="same as --allow-host HOST --allow-http"
     )
     serve.add_argument("--clone-timeout", type=float, default=120.0, metavar="SECONDS", help="limit per clone")
+    serve.add_argument("--scan-timeout", type=float, default=60.0, metavar="SECONDS", help="limit per scan of a clone")
     serve.add_argument("--max-clones", type=int, default=4, metavar="N", help="clones running at once")
     serve.add_argument("--max-queue", type=int, default=64, metavar="N", help="clones waiting; past it: 503")
     serve.add_argument("--cache-ttl", type=float, default=300.0, metavar="SECONDS", help="keep an answer this long")

@@ -22,12 +22,11 @@ installed through click on Windows, so importing it is "via click", not missing)
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import logging
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,33 +95,21 @@ def dependencies_of(
     index_url: str,
     offline: bool,
     lock: LockedDependencies | None = None,
-    wanted: Collection[str] | None = None,
 ) -> tuple[Dependencies, tuple[str, ...]]:
     """What the declared requirements install, and warnings; each declaration judged by the releases it allows.
 
     Sources, in turn: the project's lock file (the very releases it installs), the bundled snapshot when the
     release it describes is one the declaration allows, the index unless offline (the newest allowed release's
-    own metadata: ``{index}/{name}/{version}/json``), and last the snapshot's newer release (``Dependencies.newer``
-    names the declarations judged so, for the report to say). A declaration none of them knows installs nothing
-    as far as this check can tell: a warning names it, so an alarm it may explain is read with that in mind, and
-    no alarm is hidden on a guess.
-
-    The index is asked about a declaration the snapshot knows only by a newer release when that release would
-    explain one of the ``wanted`` (normalised) names, the missing packages: a pinned project does not pay a
-    request per pin for claims nothing depends on.
+    own metadata: ``{index}/{name}/{version}/json``, asked only for declarations the first two cannot answer),
+    and last the snapshot's newer release (``Dependencies.newer`` names the declarations judged so, for the report
+    to say: a newer release may have added a requirement, tensorflow-hub 0.16 tf-keras, or dropped one, gradio 4
+    matplotlib). A declaration none of them knows installs nothing as far as this check can tell: a warning names
+    it, so an alarm it may explain is read with that in mind, and no alarm is hidden on a guess.
     """
     warnings: list[str] = list(lock.warnings) if lock else []
     declared = [(req.name, tuple(req.extras)) for req in requirements]
     ranges = {key: req.specifier for req in requirements if req.specifier and (key := _key(req.name))}
-    local = _lookups(index_url, True, warnings, lock)
-    found = installed_through(declared, local, ranges)
-    if not offline:
-        newer = {split_key(text)[0] for text in found.newer}
-        explaining = {root for key in (wanted or ()) for root in found.through.get(key, ()) if root in newer}
-        asked = {key: spec for key, spec in ranges.items() if key not in newer or key in explaining}
-        kept = tuple(text for text in found.newer if split_key(text)[0] not in asked)  # still by the newer release
-        found = installed_through(declared, _lookups(index_url, False, warnings, lock), asked)
-        found = dataclasses.replace(found, newer=tuple(sorted({*found.newer, *kept})))
+    found = installed_through(declared, _lookups(index_url, offline, warnings, lock), ranges)
     own = {_key(req.name) for req in requirements if req.local}  # the project itself (``-e .``): nothing to know
     unknown = [wanted for wanted in found.unknown if split_key(wanted)[0] not in own]
     if unknown:

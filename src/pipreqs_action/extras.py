@@ -17,7 +17,7 @@ __all__ = ["EXTRAS", "missing", "missing_message", "require"]
 # extra -> the top-level modules its distributions install, as the code imports them
 EXTRAS: dict[str, tuple[str, ...]] = {
     "action": ("github", "actions_toolkit"),
-    "server": (),
+    "server": ("starlette", "uvicorn"),
 }
 
 

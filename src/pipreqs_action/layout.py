@@ -11,6 +11,9 @@ and never makes the report out of sync by default. Rules, outermost folder first
 - a sub-folder with a manifest of its own (``requirements.txt``, ``pyproject.toml``, ``setup.py``, ...) is a
   project of its own, unless it holds what the check declares;
 - tests (``tests/``, ``test_*.py``, ``conftest.py``) and packaging or task files (``setup.py``, ``noxfile.py``);
+- folders whose name starts with a dot (``.github/scripts/``, ``.circleci/``, ``.devcontainer/``): CI and editor
+  tooling, never what the app runs, at any depth;
+- ``ci/`` (build and CI jobs), like the maintainer folders below;
 - ``examples/``, ``demos/``, ``samples/``, ``tutorials/``, ``benchmarks/``, ``tools/``, ``scripts/``, ``docs/``,
   unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code), and for
   ``scripts/`` and ``tools/`` unless the README tells users to run a file in them (``python scripts/txt2img.py``:
@@ -62,6 +65,7 @@ SECONDARY_DIRS = frozenset(
         "bench",
         "extras",
         "devel",
+        "ci",
     }
 )
 NOTEBOOK_DIRS = frozenset({"notebooks", "notebook", "nbs", "examples", "example"})
@@ -183,6 +187,8 @@ class Layout:
             return f"{folder}/, a project of its own"
         if name in TEST_DIRS:
             return TESTS
+        if name.startswith(".") and name not in (".", ".."):  # .github/, .circleci/, .devcontainer/: CI and tooling
+            return f"{name}/"
         if not self._by_name or parent in self._packages:
             return ""
         if notebook and self._notebook_repo and (name in BOOK_DIRS or not self._book_dirs_only):

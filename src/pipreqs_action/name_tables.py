@@ -91,5 +91,8 @@ def popularity() -> Mapping[str, int]:
         text = path.read_text("utf-8")
     except OSError as exc:
         raise MappingError(f"{path}: cannot read the popularity list: {exc}") from exc
-    names = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return {name: rank for rank, name in enumerate(names, start=1)}
+    names = text.split("\n")
+    if names and not names[-1]:
+        names.pop()
+    first = 1 if names and names[0].startswith("#") else 0  # one header line naming the source and date
+    return dict(zip(names[first:], range(1, len(names) - first + 1), strict=True))

@@ -116,13 +116,12 @@ def _installed_through(report: Report, declared: Declared, settings: Settings) -
     from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
     from pipreqs_action.dependency_metadata import dependencies_of, requires_of
     from pipreqs_action.lock_dependencies import read_lock
-    from pipreqs_action.via import declared_requirements, missing_keys, with_via
+    from pipreqs_action.via import declared_requirements, with_via
 
     requirements = declared_requirements(declared)
     lock = read_lock(settings.path)  # the project's uv.lock / poetry.lock / pdm.lock: the releases it installs
-    wanted = {key for item in report.required_missing for key in missing_keys(item)}
     dependencies, warnings = dependencies_of(
-        requirements, index_url=settings.index_url, offline=settings.offline, lock=lock, wanted=wanted
+        requirements, index_url=settings.index_url, offline=settings.offline, lock=lock
     )
     report = with_via(report, dependencies, requirements)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)

@@ -20,14 +20,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-__all__ = ["Packages", "console_scripts", "is_library", "optional_integrations", "package_imports"]
+if TYPE_CHECKING:
+    from pipreqs_action.guarded_modules import LocalImports
+
+__all__ = [
+    "Packages",
+    "console_scripts",
+    "is_library",
+    "optional_integrations",
+    "package_imports",
+    "reached_only_through_guards",
+]
 
 PACKAGING_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 _RELATIVE = re.compile(
     r"^[ \t]*from[ \t]+(?P<dots>\.+)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>[^\n#;]*)", re.MULTILINE
 )
 _ENTRY_POINT = re.compile(r"=\s*['\"]?(?P<module>[A-Za-z_][\w.]*)\s*:\s*[A-Za-z_]\w*")
+# Modules loaded by name at run time (a bot's cogs, plugins): every module of such a package is reachable.
+_DYNAMIC_WORDS = ("iter_modules", "walk_packages", "load_extension", "walk_extensions", "import_module", "__import__")
+_WALKS_OWN_PATH = re.compile(r"\b(?:iter_modules|walk_packages)\(\s*__path__")
+_LOADER_OF = re.compile(
+    r"\b(?:iter_modules|walk_packages|walk_modules|walk_extensions|load_extensions|find_extensions)\(\s*"
+    r"(?P<name>[A-Za-z_][\w.]*)"
+)
+_NAMED_MODULE = re.compile(
+    r"""\b(?:load_extension|import_module|__import__)\(\s*f?(?P<q>["'])(?P<module>[A-Za-z_][\w.]*?)\.?(?:\{|(?P=q))"""
+)
 
 
 def is_library(markers: Iterable[str]) -> bool:
@@ -55,6 +76,12 @@ class Packages:
             for part in path.split("/")[1:]
         )
         self._paths: dict[str, list[str]] = {}
+        self.modules = tuple(sorted(filter(None, (self.module_of(path) for path in paths))))
+
+    def under(self, package: str) -> tuple[str, ...]:
+        """Every module inside ``package`` (``bot.exts`` -> ``bot.exts.fun.game``, ...)."""
+        prefix = f"{package}."
+        return tuple(module for module in self.modules if module.startswith(prefix))
 
     def module_of(self, path: str) -> str | None:
         """``mypkg.sub.mod`` for ``[src/]mypkg/sub/mod.py`` (``mypkg.sub`` for its ``__init__.py``); None outside."""
@@ -105,7 +132,28 @@ def package_imports(
             found.update((f"{module}.{name}", None) for name in names if name in submodules)
     if "from ." in text or "from\t." in text:
         found.update((module, None) for module in _relative(text, rel, packages))
+    if any(word in text for word in _DYNAMIC_WORDS):
+        for package in list(_loaded_by_name(text, rel, list(found), packages)):
+            found.update((module, None) for module in (package, *packages.under(package)))
     return tuple(found)
+
+
+def _loaded_by_name(text: str, rel: str, imported: Iterable[str], packages: Packages) -> Iterable[str]:
+    """Packages of the project whose modules this file loads by name at run time, so they are all reached:
+    its own package when an ``__init__.py`` walks its ``__path__`` (``pkgutil.iter_modules(__path__)``), a package
+    it hands to a loader (``bot.load_extensions(exts)``, ``pkgutil.walk_packages(plugins.__path__)``, the name
+    bound by ``from bot import exts``), and a module named as text (``load_extension("bot.exts.fun")``,
+    ``import_module(f"app.plugins.{name}")``)."""
+    if rel.endswith("__init__.py") and _WALKS_OWN_PATH.search(text):
+        own = packages.module_of(rel)
+        if own:
+            yield own
+    for match in _LOADER_OF.finditer(text):
+        name = match["name"].removesuffix(".__path__")
+        yield from (module for module in imported if module == name or module.endswith(f".{name}"))
+    for match in _NAMED_MODULE.finditer(text):
+        if match["module"].partition(".")[0] in packages.names:
+            yield match["module"]
 
 
 def _relative(text: str, rel: str, packages: Packages) -> Iterable[str]:
@@ -146,17 +194,54 @@ def optional_integrations(
     if not packages.names or not is_library(manifests):
         return {}
     app = set(app_code)
-    entries = [path for path in app if packages.module_of(path) is None]
-    for folder in packages.roots.values():
-        entries += [f"{folder}/__init__.py", f"{folder}/__main__.py"]
-    entries += [file for module in scripts for file in packages.path_of(module)]
-    reached = _reach(entries, edges, packages, set(paths))
+    reached = _reach(_entries(app, packages, scripts), edges, packages, set(paths))
     judged = {name for name, folder in packages.roots.items() if _imports_itself(folder, edges, packages)}
     return {
         path: f"{path}, which nothing in the package imports (an optional integration)"
         for path in paths
         if path in app and path not in reached and (packages.module_of(path) or "").partition(".")[0] in judged
     }
+
+
+def _entries(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
+    """Where running the project starts: the app's files outside packages, each package's ``__init__.py`` and
+    ``__main__.py``, and the modules console scripts run."""
+    entries = [path for path in app if packages.module_of(path) is None]
+    for folder in packages.roots.values():
+        entries += [f"{folder}/__init__.py", f"{folder}/__main__.py"]
+    return entries + [file for module in scripts for file in packages.path_of(module)]
+
+
+def reached_only_through_guards(
+    paths: Sequence[str],
+    edges: Mapping[str, Sequence[str]],
+    guarded: Mapping[str, LocalImports],
+    *,
+    packages: Packages,
+    app_code: Iterable[str],
+    scripts: Iterable[str] = (),
+) -> dict[str, str]:
+    """Files of the packages that the entry points reach only across an import under a guard, each with the
+    reason its own imports are optional (``guarded_modules``): ``"guarded by except ImportError at
+    src/pkg/threadlocal.py:38, the import that reaches this module"``.
+
+    ``guarded`` maps a file with guarded imports of the project to them (``LocalImports``); the ``edges`` of
+    every other file are unguarded.
+    """
+    if not packages.names or not guarded:
+        return {}
+    files, app = set(paths), set(app_code)
+    entries = _entries(app, packages, scripts)
+    unguarded = {path: guarded[path].unguarded if path in guarded else modules for path, modules in edges.items()}
+    behind = _reach(entries, edges, packages, files) - _reach(entries, unguarded, packages, files)
+    found: dict[str, str] = {}
+    for importer, imports in sorted(guarded.items()):
+        for item in imports.guarded:
+            reason = f"{item.reason} at {importer}:{item.line}, the import that reaches this module"
+            targets = [file for module in item.modules for file in packages.path_of(module)[-2:]]
+            for path in sorted(_reach(targets, edges, packages, behind) & app):
+                found.setdefault(path, reason)
+    return found
 
 
 def _reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> set[str]:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from pipreqs_action import files, imports, notebook_imports, runtime_provided, stdlib_names
 from pipreqs_action.discovery import Tree, discover_tree
+from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.limits import check_deadline
@@ -46,6 +47,7 @@ from pipreqs_action.reachability import (
     is_library,
     optional_integrations,
     package_imports,
+    reached_only_through_guards,
 )
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.vendoring import copied_from, vendored_roots
@@ -67,6 +69,7 @@ class _FileFacts:
     writes: tuple[str, ...] = ()
     copied_from: str = ""  # the project its header says it was copied from
     package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
+    local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -95,10 +98,11 @@ def scan(
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons(_integrations(root, tree, facts, layout, packages))
+    behind_guard = _behind_guards(root, tree, facts, layout, packages)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
-        found.extend(_resolved(refs, local, layout, file_facts.writes))
+        found.extend(guarded_by(_resolved(refs, local, layout, file_facts.writes), behind_guard))
         if problem is not None:
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
@@ -175,6 +179,24 @@ def _integrations(
     )
 
 
+def _behind_guards(
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> dict[str, str]:
+    """Modules of a library reached only through an import under a guard (``guarded_modules``), with the reason."""
+    guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
+    if not guarded:
+        return {}
+    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
+    return reached_only_through_guards(
+        tree.files,
+        {file_facts.rel: file_facts.package_imports for file_facts in facts},
+        guarded,
+        packages=packages,
+        app_code=[path for path in tree.files if not layout.reason(path)],
+        scripts=console_scripts(texts),
+    )
+
+
 def _small_text(path: Path) -> str:
     """A root packaging file's text for its entry points; unreadable or huge: nothing (entry points are a bonus)."""
     try:
@@ -235,8 +257,11 @@ class _Reader:
             return [], Skipped(rel, str(error)), facts
         if self.packages.names:
             modules = [(item.module, item.names) for item in raw]
+            lines = [(item.module, item.line, item.names) for item in raw]
             facts = dataclasses.replace(
-                facts, package_imports=package_imports(source.text, rel, modules, self.packages)
+                facts,
+                package_imports=package_imports(source.text, rel, modules, self.packages),
+                local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )
         return _as_the_file_says(_third_party(raw, source, self.stdlib, self.local), source), None, facts
 

@@ -13,7 +13,7 @@ from packaging.utils import canonicalize_name
 from pipreqs_action.dependency_metadata import Dependencies, split_key
 from pipreqs_action.model import Declared, Missing, Report, Requirement
 
-__all__ = ["declared_requirements", "missing_keys", "with_via"]
+__all__ = ["declared_requirements", "with_via"]
 
 
 def declared_requirements(declared: Declared) -> tuple[Requirement, ...]:
@@ -31,26 +31,21 @@ def with_via(report: Report, dependencies: Dependencies, declared: Iterable[Requ
 
 
 def _judged_by_newer_releases(missing: Iterable[Missing], dependencies: Dependencies) -> tuple[str, ...]:
-    """A warning per declaration whose range excludes the release the snapshot describes, when a package is
-    ``via`` it alone: the claim rests on a newer release (tensorflow-hub 0.16 requires tf-keras, ~=0.15.0 not)."""
+    """One warning naming the packages counted ``via`` declarations whose range excludes the release the snapshot
+    describes: those claims rest on a newer release (tensorflow-hub 0.16 requires tf-keras, ~=0.15.0 does not)."""
     newer = {split_key(text)[0]: text for text in dependencies.newer}
-    packages: dict[str, list[str]] = {}
+    claims = []
     for item in missing:
         roots = dependencies.through.get(canonicalize_name(item.package), ()) if item.via else ()
         if roots and all(root in newer for root in roots):
-            for root in roots:
-                packages.setdefault(newer[root], []).append(item.package)
-    return tuple(
-        f"dependency data: {', '.join(names)} counted as installed through {declared} by the newest release the "
-        "bundled snapshot describes, which that range excludes (its own releases may not install them); "
-        "check without --offline"
-        for declared, names in sorted(packages.items())
+            claims.append(f"{item.package} through {' or '.join(newer[root] for root in roots)}")
+    if not claims:
+        return ()
+    return (
+        f"dependency data: {'; '.join(sorted(claims))}: judged by the newest release the bundled snapshot "
+        "describes, which the declared range excludes (its own releases may not install it); check without "
+        "--offline",
     )
-
-
-def missing_keys(item: Missing) -> tuple[str, ...]:
-    """The normalised names a missing item may be installed as: its package and its candidates."""
-    return tuple(canonicalize_name(name) for name in (item.package, *item.candidates))
 
 
 def _marked(item: Missing, dependencies: Dependencies, names: dict[str, str]) -> Missing:

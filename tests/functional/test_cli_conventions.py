@@ -198,7 +198,7 @@ def test_serve_options_are_on_its_help_and_reach_the_server(capsys, monkeypatch)
     with pytest.raises(SystemExit):
         main(["serve", "--help"])
     text = capsys.readouterr().out
-    options = ("--clone-timeout", "--max-clones", "--max-queue", "--cache-ttl", "--offline", "--index-url")
+    options = ("--clone-timeout", "--scan-timeout", "--max-clones", "--max-queue", "--cache-ttl", "--offline")
     for option in (*options, "--allow-host", "--allow-http", "--allow-http-host", "--server-url"):
         assert option in text
     seen = {}
@@ -208,9 +208,11 @@ def test_serve_options_are_on_its_help_and_reach_the_server(capsys, monkeypatch)
 
     monkeypatch.setattr("pipreqs_action.server.http.serve", fake_serve)
     argv = ["serve", "--port", "0", "--clone-timeout", "5", "--max-clones", "3", "--max-queue", "7", "--offline"]
+    argv += ["--scan-timeout", "9"]
     assert main([*argv, "--allow-host", "git.internal", "--index-url", "http://127.0.0.1:9/simple"]) == 0
     config = seen["config"]
     assert config.engine.clone_timeout == 5.0 and config.engine.offline is True
+    assert config.engine.limits.seconds == 9.0
     assert config.limits.max_clones == 3 and config.limits.max_queue == 7
     assert config.policy.hosts == frozenset({"git.internal"}) and config.policy.explicit
     assert config.policy.allow_http is False

@@ -104,3 +104,75 @@ def test_scan_marks_the_imports_of_an_unreached_adapter_as_secondary(tmp_path: P
     found = {ref.module: ref.secondary for ref in scan(tmp_path).imports}
     assert found["rich"] == ""
     assert found["flask"].startswith("lib/adapters/flask.py, which nothing in the package imports")
+
+
+# --- modules loaded by name at run time (bots' extensions, plugins) -------------------------------------------------
+
+EXTENSIONS = [*FILES, "src/lib/exts/__init__.py", "src/lib/exts/fun.py", "src/lib/exts/games/chess.py"]
+
+
+def test_a_package_that_walks_its_own_path_reaches_all_its_modules() -> None:
+    packages = Packages(EXTENSIONS)
+    text = "import pkgutil\nEXTENSIONS = [m.name for m in pkgutil.iter_modules(__path__)]\n"
+    found = package_imports(text, "src/lib/exts/__init__.py", [("pkgutil", ())], packages)
+    assert {"lib.exts.fun", "lib.exts.games.chess"} <= set(found)
+
+
+def test_a_package_handed_to_a_loader_reaches_all_its_modules() -> None:
+    packages = Packages(EXTENSIONS)
+    text = "from lib import exts\n\nasync def setup(bot):\n    await bot.load_extensions(exts)\n"
+    found = package_imports(text, "src/lib/core.py", [("lib", ("exts",))], packages)
+    assert {"lib.exts", "lib.exts.fun", "lib.exts.games.chess"} <= set(found)
+    walked = (
+        "import pkgutil\nfrom lib import exts\nfor m in pkgutil.walk_packages(exts.__path__, 'lib.exts.'):\n  pass\n"
+    )
+    assert "lib.exts.fun" in package_imports(walked, "src/lib/core.py", [("lib", ("exts",))], packages)
+
+
+def test_a_module_named_as_text_is_reached_with_everything_under_it() -> None:
+    packages = Packages(EXTENSIONS)
+    for call in ('bot.load_extension("lib.exts.fun")', 'importlib.import_module(f"lib.exts.{name}")'):
+        found = package_imports(f"import importlib\n{call}\n", "src/lib/core.py", [("importlib", ())], packages)
+        assert "lib.exts.fun" in found, call
+    other = package_imports('import_module("requests.adapters")\n', "src/lib/core.py", [], packages)
+    assert other == ()  # not the project's own
+
+
+def test_scan_counts_dynamically_loaded_extensions_as_app_code() -> None:
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "projects" / "dynamic_extensions"
+    found = {ref.root: ref for ref in scan(root).imports}
+    assert not found["arrow"].secondary and not found["requests"].secondary
+    assert "optional integration" in found["flask"].secondary
+
+
+# --- guards one local import away -------------------------------------------------------------------------------
+
+
+def test_a_guarded_import_of_a_local_module_is_told_from_the_file_s_other_imports() -> None:
+    from pipreqs_action.guarded_modules import guarded_local_imports
+
+    packages = Packages(FILES)
+    text = (
+        "from lib import core\n"
+        "try:\n    from .contrib import flask\nexcept ImportError:\n    flask = None\n"
+        "def f():\n    try:\n        from . import _util\n    except ImportError:\n        pass\n"
+        "from . import _util as plain\n"
+    )
+    found = guarded_local_imports(text, "src/lib/__init__.py", [("lib", 1, ("core",))], packages)
+    assert found is not None
+    assert [(item.line, item.reason) for item in found.guarded] == [
+        (3, "guarded by except ImportError"),
+        (8, "guarded by except ImportError"),
+    ]
+    assert "lib.contrib.flask" in found.guarded[0].modules
+    assert "lib._util" in found.unguarded and "lib.contrib.flask" not in found.unguarded  # line 11 imports it too
+    assert guarded_local_imports("from . import core\n", "src/lib/__init__.py", [], packages) is None
+
+
+def test_scan_makes_the_imports_of_a_module_behind_a_guard_optional() -> None:
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "projects" / "guard_one_import_away"
+    found = {ref.root: ref for ref in scan(root).imports}
+    assert found["greenlet"].optional and found["greenlet"].reason.startswith("guarded by except ImportError at")
+    assert found["zope"].optional  # one more plain import away, behind the same guard
+    assert not found["requests"].optional  # both.py is imported plainly too
+    assert not found["attrs"].optional

@@ -184,3 +184,18 @@ def test_a_failure_is_cached_only_briefly(git_server: GitServer) -> None:
         time.sleep(0.6)
         answer = requests.get(f"{base}/pipreqs", params=params, timeout=WAIT)
         assert answer.status_code == 200 and answer.text == "PyYAML\n"
+
+
+def test_a_branch_answer_also_serves_requests_for_the_commit_it_resolved_to(git_server: GitServer) -> None:
+    repo = git_server.create_repo("owner/pinned", [{"a.py": "import requests\n"}, {"a.py": "import yaml\n"}])
+    with running(local_config(ttl=300)) as base:
+
+        def names(**params: str) -> str:
+            query = {"code_url": repo.url, "mode": "no-pin", **params}
+            return requests.get(f"{base}/pipreqs", params=query, timeout=WAIT).text
+
+        assert names() == "PyYAML\n"
+        assert names(ref=repo.head) == "PyYAML\n"
+        assert clones(git_server) == 1  # the default branch's answer, found by its commit
+        assert names(ref=repo.commits[0]) == "requests\n"
+        assert clones(git_server) == 2

@@ -57,6 +57,10 @@ class Blocks:
                 self._string_mask[first : last + 1] = b"\x01" * (last + 1 - first)
         return 0 <= index < len(self._string_mask) and self._string_mask[index] == 1
 
+    def context_at(self, index: int, column: int) -> Context | None:
+        """What holds for a statement starting at (index, column), for readers outside the scan (None: unsure)."""
+        return self._context(index, column)
+
     def _context(self, index: int, column: int, *, statement: bool = True, names: bool = True) -> Context | None:
         """What holds for code at (index, column): its one-line header, the statement before it, then every
         enclosing block up to the top level. None when a header cannot be read with certainty."""

@@ -1,9 +1,9 @@
 """``pyproject.toml``: every table that declares dependencies, each read by its own module.
 
 [project] (PEP 621) and its optional dependencies, [dependency-groups] (PEP 735, what ``uv add --dev`` writes),
-Poetry's main, group and legacy dev tables (also next to [project]), PDM's and uv's dev-dependencies, and
-setuptools' ``dynamic`` dependencies read from requirements files. A commented-out entry of a dependency list
-(``# "tensorrt>=8",``) names a package left out on purpose.
+Poetry's main, group and legacy dev tables (also next to [project]), PDM's and uv's dev-dependencies,
+setuptools' ``dynamic`` dependencies read from requirements files, and Hatch metadata hooks' dynamic ones.
+A commented-out entry of a dependency list (``# "tensorrt>=8",``) names a package left out on purpose.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 
-from pipreqs_action.manifests import pdm, pep621, pep735, poetry, setuptools_dynamic, uv
+from pipreqs_action.manifests import hatch_dynamic, pdm, pep621, pep735, poetry, setuptools_dynamic, uv
 from pipreqs_action.manifests.base import Lines, Manifest, from_pep508, load_toml, table
 from pipreqs_action.manifests.context import Context
 
@@ -29,7 +29,7 @@ def read(path: Path, context: Context) -> Manifest:
     if loaded is None:
         return manifest
     data, lines = loaded
-    for reader in (pep621, setuptools_dynamic, pep735, poetry, pdm, uv):
+    for reader in (pep621, setuptools_dynamic, hatch_dynamic, pep735, poetry, pdm, uv):
         reader.read(data, lines, manifest, context)
     manifest.project_name = _name(data)
     manifest.tool = _tool(data, path.parent)

@@ -88,13 +88,14 @@ async def _check(request: Request, config: ServerConfig, work: Coalescer[Outcome
     repo = config.policy.check(query.get("code_url", ""))
     mode = choice("mode", query.get("mode") or "pin", MODES)
     ref = source.check_ref(query["ref"]) if query.get("ref") else None
-    key = (repo.url, ref, mode)
     job = partial(run_job, config.policy, repo, ref, mode, config.engine)
     try:
-        outcome = await work.get(key, job)
+        outcome = await work.get((repo.url, ref, mode), job)
     except Busy as busy:
         detail = "busy: too many repositories are being checked; retry later"
         return _answer(Answer.error(503, detail), {"Retry-After": str(busy.retry_after)})
+    if outcome.commit and outcome.commit != ref:  # a later request naming that commit shares this answer
+        work.remember((repo.url, outcome.commit, mode), outcome)
     return _answer(outcome.json if as_json else outcome.text)
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipreqs_action import pipeline, source
-from pipreqs_action.errors import NoPythonFiles, RequirementsError, SettingsError, SourceError
+from pipreqs_action.errors import LimitExceeded, NoPythonFiles, RequirementsError, SettingsError, SourceError
+from pipreqs_action.limits import ScanLimits
 from pipreqs_action.model import Report
 from pipreqs_action.pins import DEFAULT_INDEX_URL
 from pipreqs_action.render import to_json
@@ -31,7 +32,7 @@ TEXT, JSON = "text/plain; charset=utf-8", "application/json"
 # What source.py and tarball.py say, mapped to what a client is told. First match wins; the rest is a 502.
 _CLONE_FAILURES = (
     (("timed out", "did not answer within", "stopped after"), 504, "clone timed out"),
-    (("larger than the", "entries in the archive"), 413, "too big"),
+    (("larger than the", "entries in the archive", "needed more than"), 413, "too big"),
     (("not found or not accessible",), 404, "repository not found"),
     (("redirected",), 404, "repository not found (the host redirected the clone; redirects are not followed)"),
 )
@@ -54,10 +55,16 @@ class Outcome:
 
     text: Answer
     json: Answer
+    commit: str | None = None  # what the ref resolved to, when the clone says
 
     @property
     def failed(self) -> bool:
         return self.text.status != 200 or self.json.status != 200
+
+
+# Per scan (a job makes two: text and JSON). Memory: each git process's cap; a worker serving many checks at once
+# cannot cap one of them in-process.
+API_LIMITS = ScanLimits(seconds=60.0, memory_mb=1024, index_lookups=100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,7 @@ class Engine:
     max_bytes: int = 500 * 1024 * 1024
     offline: bool = False
     index_url: str = DEFAULT_INDEX_URL
+    limits: ScanLimits = API_LIMITS
 
 
 def run_job(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, mode: str, engine: Engine) -> Outcome:
@@ -75,12 +83,17 @@ def run_job(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, mode: str,
     try:
         target = policy.target(repo)  # DNS: here, in the job's thread, once for every request that shares it
         with source.clone(
-            target.repo, ref, timeout=engine.clone_timeout, max_bytes=engine.max_bytes, git_config=target.git_config()
+            target.repo,
+            ref,
+            timeout=engine.clone_timeout,
+            max_bytes=engine.max_bytes,
+            git_config=target.git_config(),
+            memory_mb=engine.limits.memory_mb,
         ) as checkout:
             root = checkout.root
             text = _answer(lambda: _check(root, mode, engine, pipreqs_style=True).requirements, TEXT)
             report = _answer(lambda: to_json(_check(root, mode, engine, pipreqs_style=False)), JSON)
-            return Outcome(text, report)
+            return Outcome(text, report, checkout.commit)
     except SettingsError as error:
         return _same(Answer.error(400, str(error)))
     except SourceError as error:
@@ -113,6 +126,10 @@ def _answer(make: Callable[[], str], media_type: str) -> Answer:
         return Answer.error(400, str(error))
     except (NoPythonFiles, RequirementsError) as error:
         return Answer.error(422, str(error))
+    except LimitExceeded as error:  # "stopped after N s ...": the repository took more than a request may
+        return Answer.error(504 if "after" in str(error) else 413, str(error))
+    except RecursionError:  # a manifest nested thousands deep: the repository's problem, not a 500
+        return Answer.error(422, "a file in the repository is nested too deeply to read")
 
 
 def _check(root: Path, mode: str, engine: Engine, *, pipreqs_style: bool) -> Report:
@@ -125,5 +142,6 @@ def _check(root: Path, mode: str, engine: Engine, *, pipreqs_style: bool) -> Rep
             mode=mode,
             offline=engine.offline,
             index_url=engine.index_url,
+            limits=engine.limits,
         )
         return pipeline.run(settings)

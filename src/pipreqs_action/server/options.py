@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from pipreqs_action.server.checks import Engine
+from pipreqs_action.server.checks import API_LIMITS, Engine
 from pipreqs_action.server.policy import UrlPolicy
 from pipreqs_action.server.work import Limits
 
@@ -26,6 +26,7 @@ def from_args(args: argparse.Namespace, index_url: str) -> ServerConfig:
         allow_http=args.allow_http or bool(args.allow_http_host),
         server_url=args.server_url,
     )
-    engine = Engine(clone_timeout=args.clone_timeout, offline=args.offline, index_url=index_url)
-    limits = Limits(max_clones=args.max_clones, max_queue=args.max_queue, ttl=args.cache_ttl)
-    return ServerConfig(policy, engine, limits)
+    limits = replace(API_LIMITS, seconds=args.scan_timeout)
+    engine = Engine(clone_timeout=args.clone_timeout, offline=args.offline, index_url=index_url, limits=limits)
+    work = Limits(max_clones=args.max_clones, max_queue=args.max_queue, ttl=args.cache_ttl)
+    return ServerConfig(policy, engine, work)

@@ -111,6 +111,11 @@ class Coalescer(Generic[T]):
         self._cache.move_to_end(key)
         return entry
 
+    def remember(self, key: Hashable, value: T) -> None:
+        """Cache ``value`` under another key too (the commit a branch resolved to), unless one is there."""
+        if self._cached(key) is None:
+            self._remember(key, value)
+
     def _remember(self, key: Hashable, value: T) -> None:
         ttl = self.limits.failure_ttl if self._failed(value) else self.limits.ttl
         if ttl <= 0:

@@ -1,0 +1,121 @@
+"""Guards one local import away: a module the package imports only under a guard has optional imports itself.
+
+structlog writes ``try: from ._greenlets import GreenThreadLocal`` / ``except ImportError: ...`` in threadlocal.py,
+and ``_greenlets.py`` imports greenlet at its top level: greenlet is optional, because the only way the package
+runs that import is inside the guard. Likewise its ``__init__.py`` does ``try: from structlog import twisted``:
+the Twisted integration's own imports are as optional as that guard says.
+
+Per file, ``guarded_local_imports`` finds the imports of the project's own packages that sit under a guard
+(``except ImportError``, ``contextlib.suppress``, ``find_spec``, an availability flag: whatever ``guards`` calls a
+guard), with the modules each may name, and the file's other package imports (``unguarded``). ``reachability``
+then follows both graphs from the entry points: a module reached, but never without crossing a guard, is
+reached only through it.
+
+Only packages are judged (``reachability.Packages``: a library's top-level packages), and only statements that
+are indented (a top-level statement has no enclosing guard); files that mention no guard word cost nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from pipreqs_action.guards import is_guard_reason
+from pipreqs_action.imports.blocks import Blocks
+from pipreqs_action.model import ImportRef
+from pipreqs_action.reachability import Packages, package_imports
+
+__all__ = ["GuardedImport", "LocalImports", "guarded_by", "guarded_local_imports"]
+
+_GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_")
+_INDENTED_IMPORT = re.compile(
+    r"^(?P<indent>[ \t]+)(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|import[ \t]+(?P<mod>[\w.]+))", re.M
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GuardedImport:
+    """An import of the project's own modules under a guard: where, the guard's reason, the modules it may name."""
+
+    line: int
+    reason: str
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LocalImports:
+    """One file's imports of the project's packages, split: under a guard, and all the others."""
+
+    guarded: tuple[GuardedImport, ...] = ()
+    unguarded: tuple[str, ...] = ()
+
+
+def guarded_local_imports(
+    text: str, rel: str, modules: Sequence[tuple[str, int, tuple[str, ...]]], packages: Packages
+) -> LocalImports | None:
+    """The file's guarded imports of the project's packages, and the modules its other statements import; None
+    when nothing is guarded (then every edge of ``package_imports`` is unguarded).
+
+    ``modules`` are the file's absolute imports (module, line, names), as ``package_imports`` takes them.
+    """
+    if not packages.names or not any(word in text for word in _GUARD_WORDS):
+        return None
+    blocks: Blocks | None = None
+    lines = text.split("\n")
+    guarded: list[GuardedImport] = []
+    for match in _INDENTED_IMPORT.finditer(text):
+        target = match["from"] or match["mod"] or ""
+        if not target.startswith(".") and target.partition(".")[0] not in packages.names:
+            continue
+        index = text.count("\n", 0, match.start())
+        blocks = blocks or Blocks(text)
+        context = blocks.context_at(index, len(match["indent"]))
+        if context is None or not context.optional or not is_guard_reason(context.reason):
+            continue
+        statement = _statement(lines, index)
+        named = package_imports(statement, rel, _absolute(statement), packages)
+        if named:
+            guarded.append(GuardedImport(index + 1, context.reason, named))
+    if not guarded:
+        return None
+    skipped = {item.line for item in guarded}
+    kept = "\n".join("" if number in skipped else line for number, line in enumerate(lines, 1))
+    others = [(module, names) for module, line, names in modules if line not in skipped]
+    return LocalImports(tuple(guarded), package_imports(kept, rel, others, packages))
+
+
+def _statement(lines: list[str], index: int) -> str:
+    """The statement starting on line ``index``, dedented, its bracketed continuation lines followed."""
+    parts = [lines[index].strip()]
+    depth = parts[0].count("(") - parts[0].count(")")
+    while (depth > 0 or parts[-1].endswith("\\")) and index + len(parts) < len(lines):
+        following = lines[index + len(parts)]
+        depth += following.count("(") - following.count(")")
+        parts.append(following.strip())
+    return "\n".join(parts)
+
+
+def _absolute(statement: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(module, names) of an absolute import statement; nothing for a relative one or one that does not parse."""
+    try:
+        node = ast.parse(statement.partition(";")[0]).body[0]
+    except (SyntaxError, ValueError, IndexError):
+        return []
+    if isinstance(node, ast.Import):
+        return [(alias.name, ()) for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+        return [(node.module, tuple(alias.name for alias in node.names))]
+    return []
+
+
+def guarded_by(refs: Iterable[ImportRef], reasons: Mapping[str, str]) -> Iterable[ImportRef]:
+    """The imports, those of a module reached only through a guard made optional with that guard's reason."""
+    for ref in refs:
+        reason = reasons.get(ref.location.path)
+        if reason and not ref.optional and not ref.secondary:
+            yield dataclasses.replace(ref, optional=True, reason=reason)
+        else:
+            yield ref

@@ -1,0 +1,85 @@
+"""Hostile repositories through the HTTP API, as the review behind issue 11 built them against 127.0.0.1: each one
+gets an answer (never a hang or a 500), /health keeps answering meanwhile, nothing of the server's environment
+comes back, and nothing is left in the temporary folder."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import requests
+from tests.api_server import WAIT, local_config, running
+
+from git_server import GitServer, Repo
+from pipreqs_action.limits import ScanLimits
+
+
+@pytest.fixture
+def api(temp_root: Path) -> Iterator[str]:
+    with running(local_config(index_url="http://127.0.0.1:9/pypi")) as base:
+        yield base
+
+
+def ask(base: str, repo: Repo, path: str = "/check") -> requests.Response:
+    return requests.get(f"{base}{path}", params={"code_url": repo.url, "mode": "no-pin"}, timeout=WAIT)
+
+
+def test_a_backtracking_ignore_pattern_answers_quickly_and_health_stays_up(api: str, git_server: GitServer) -> None:
+    pattern = "*a" * 20 + "*b"  # backtracks exponentially in a matcher that backtracks (git's own included:
+    files = {"a" * 60 + ".py": "import yaml\n", "app.py": "import requests\n"}  # so the files come first)
+    repo = git_server.create_repo("owner/redos", [files, {".gitignore": f"{pattern}\n"}])
+    answers: list[requests.Response] = []
+    asking = threading.Thread(target=lambda: answers.append(ask(api, repo)))
+    started = time.monotonic()
+    asking.start()
+    while asking.is_alive():
+        health_started = time.monotonic()
+        assert requests.get(f"{api}/health", timeout=WAIT).status_code == 200
+        assert time.monotonic() - health_started < 2
+        time.sleep(0.05)
+    asking.join()
+    assert time.monotonic() - started < WAIT
+    assert answers[0].status_code in {200, 422}, answers[0].text
+
+
+def test_the_servers_environment_never_reaches_an_answer(
+    api: str, git_server: GitServer, monkeypatch: pytest.MonkeyPatch, temp_root: Path
+) -> None:
+    monkeypatch.setenv("PIPREQS_TEST_SECRET", "s3cr3t-value")
+    files = {
+        "app.py": "import requests\n",
+        "requirements.txt": "requests\n--index-url https://${PIPREQS_TEST_SECRET}@pypi.example/simple\n",
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["pkg @ file://${PIPREQS_TEST_SECRET}"]\n',
+    }
+    repo = git_server.create_repo("owner/env", [files])
+    for path in ("/check", "/pipreqs"):
+        response = ask(api, repo, path)
+        assert response.status_code != 500
+        assert "s3cr3t-value" not in response.text
+    left = [path.name for path in temp_root.iterdir() if not path.name.startswith("git-server-")]  # the test's own
+    assert left == []  # the clone and the scratch folders are gone
+
+
+def test_a_deep_pyproject_is_not_a_500(api: str, git_server: GitServer) -> None:
+    deep = "a = " + "[" * 5000 + "]" * 5000 + "\n"
+    repo = git_server.create_repo("owner/deeptoml", [{"app.py": "import requests\n", "pyproject.toml": deep}])
+    for path in ("/check", "/pipreqs"):
+        response = ask(api, repo, path)
+        assert response.status_code in {200, 422}, response.text
+        if response.status_code == 422:
+            assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_scan_past_its_deadline_is_a_504_saying_so(git_server: GitServer) -> None:
+    config = local_config()
+    config = replace(config, engine=replace(config.engine, limits=ScanLimits(seconds=1e-6)))
+    repo = git_server.create_repo("owner/slowscan", [{f"m{n}.py": "import yaml\n" for n in range(20)}])
+    with running(config) as base:
+        response = ask(base, repo)
+        assert requests.get(f"{base}/health", timeout=WAIT).status_code == 200
+    assert response.status_code == 504
+    assert response.json()["detail"].startswith("stopped after ")
