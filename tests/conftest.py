@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,3 +16,12 @@ def import_index() -> Path:
     from pipreqs_action.import_index import SHIPPED_INDEX
 
     return SHIPPED_INDEX
+
+
+@pytest.fixture
+def temp_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where TemporaryDirectory puts clones during the test, so the test can see them go."""
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    return root

@@ -316,6 +316,18 @@ def test_a_utf16_requirements_file_is_read(capsys, validator):
     assert names
 
 
+def test_blank_lines_of_a_requirements_file_are_kept_in_the_suggested_file(capsys, validator):
+    """The suggested file is the user's file as written (groups split by blank lines) plus the missing lines; the
+    report stays valid against the schema (each line, empty or not, ends with a newline)."""
+    root = project("requirements_blank_lines")
+    written = (root / "requirements.txt").read_text("utf-8")
+    assert "\n\n" in written
+    _, report = offline(capsys, validator, root, "--mode", "no-pin")
+    added = "".join(f"{item['package']}\n" for item in report["missing"] if not item["optional"])
+    assert added
+    assert report["requirements"] == written + added
+
+
 def test_an_empty_requirements_file_makes_every_inferred_package_missing(capsys, validator):
     real_pipreqs = reference_pipreqs()
     root = project("empty_requirements")

@@ -4,7 +4,6 @@ comes back, and nothing is left in the temporary folder."""
 
 from __future__ import annotations
 
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -20,16 +19,7 @@ from pipreqs_action.limits import ScanLimits
 
 
 @pytest.fixture
-def own_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The server's temporary trees go here, where the test can see what is left."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
-
-
-@pytest.fixture
-def api(own_tmp: Path) -> Iterator[str]:
+def api(temp_root: Path) -> Iterator[str]:
     with running(local_config(index_url="http://127.0.0.1:9/pypi")) as base:
         yield base
 
@@ -57,7 +47,7 @@ def test_a_backtracking_ignore_pattern_answers_quickly_and_health_stays_up(api: 
 
 
 def test_the_servers_environment_never_reaches_an_answer(
-    api: str, git_server: GitServer, monkeypatch: pytest.MonkeyPatch, own_tmp: Path
+    api: str, git_server: GitServer, monkeypatch: pytest.MonkeyPatch, temp_root: Path
 ) -> None:
     monkeypatch.setenv("PIPREQS_TEST_SECRET", "s3cr3t-value")
     files = {
@@ -70,7 +60,7 @@ def test_the_servers_environment_never_reaches_an_answer(
         response = ask(api, repo, path)
         assert response.status_code != 500
         assert "s3cr3t-value" not in response.text
-    left = [path.name for path in own_tmp.iterdir() if not path.name.startswith("git-server-")]  # the test's own
+    left = [path.name for path in temp_root.iterdir() if not path.name.startswith("git-server-")]  # the test's own
     assert left == []  # the clone and the scratch folders are gone
 
 

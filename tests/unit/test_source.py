@@ -5,7 +5,6 @@ import json
 import os
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -169,15 +168,6 @@ def repo(server: GitServer) -> Repo:
         tags={"v1": 0},
         branches={"feature": [{"feature.py": "import attrs\n"}]},
     )
-
-
-@pytest.fixture
-def temp_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Where TemporaryDirectory puts clones during the test, so the test can see them go."""
-    root = tmp_path / "tmp"
-    root.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(root))
-    return root
 
 
 def local(repo: Repo) -> RepoRef:
