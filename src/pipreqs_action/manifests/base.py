@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,14 +224,17 @@ class Lines:
     def location(self, index: int) -> Location:
         return Location(self.file, index + 1)
 
-    def pep508_list(self, values: Any, start: int, manifest: Manifest) -> list[Requirement]:
-        """PEP 508 strings of a list, each at its own line; a bad one is a problem, the others are kept."""
+    def pep508_list(
+        self, values: Any, start: int, manifest: Manifest, rewrite: Callable[[str], str] | None = None
+    ) -> list[Requirement]:
+        """PEP 508 strings of a list, each at its own line; a bad one is a problem, the others are kept.
+        ``rewrite`` turns an entry as written into the requirement it stands for (a build plugin's template)."""
         found: list[Requirement] = []
         for value in values if isinstance(values, list) else []:
             if not isinstance(value, str):
                 continue  # a PEP 735 {include-group = ...} table; handled by its reader
             start = self.find(_value_pattern(value), start)
-            requirement = pep508(value, self.location(start), manifest)
+            requirement = pep508(rewrite(value) if rewrite else value, self.location(start), manifest)
             if requirement is not None:
                 found.append(requirement)
         return found

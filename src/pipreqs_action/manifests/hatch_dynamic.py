@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipreqs_action.manifests.base import Lines, Manifest, is_dev_name, lexical, pep508, table
+from pipreqs_action.manifests.base import Lines, Manifest, is_dev_name, table
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.manifests.setuptools_dynamic import read_files
-from pipreqs_action.model import Requirement
 
 # A version clause or URL whose value is a template of the build plugin: ``=={{ version }}``, ``@ {root:uri}/x``.
 _TEMPLATED_CLAUSE = re.compile(r"\s*(?:===|==|~=|!=|<=|>=|<|>|@)\s*(?:\{\{[^}]*\}\}|\{[a-z_]+:[^}]*\})\S*")
@@ -36,43 +35,31 @@ def read(data: dict[str, Any], lines: Lines, manifest: Manifest, context: Contex
         if "dependencies" in wanted:
             _runtime(hook, where, start, lines, manifest, context)
         if "optional-dependencies" in wanted:
-            _extras(hook, where, lines, manifest, context)
+            _extras(hook, where, start, lines, manifest, context)
 
 
 def _runtime(hook: dict[str, Any], where: str, start: int, lines: Lines, manifest: Manifest, context: Context) -> None:
     if isinstance(hook.get("dependencies"), list):
-        found = _entries(hook["dependencies"], lines.key("dependencies", start), lines, manifest)
+        found = lines.pep508_list(hook["dependencies"], lines.key("dependencies", start), manifest, _untemplated)
         manifest.add(f"{where} dependencies", found)
     if "files" in hook:  # hatch-requirements-txt: the files are the project's runtime requirements files
-        read_files({"file": hook["files"]}, manifest, context, f"{where} files")
-        folder = context.root / manifest.file
-        names = hook["files"] if isinstance(hook["files"], list) else [hook["files"]]
-        context.top_level.extend(context.label(lexical(context.root, folder.parent / str(name))) for name in names)
+        context.top_level.extend(read_files({"file": hook["files"]}, manifest, context, f"{where} files"))
 
 
-def _extras(hook: dict[str, Any], where: str, lines: Lines, manifest: Manifest, context: Context) -> None:
+def _extras(hook: dict[str, Any], where: str, start: int, lines: Lines, manifest: Manifest, context: Context) -> None:
     extras = table(hook, "optional-dependencies")
     by_files = "files" in hook  # hatch-requirements-txt: each extra names files, not requirements
-    start = lines.find(r"optional-dependencies", lines.header(where.strip("[]")))
+    start = lines.find(r"optional-dependencies", start)
     for extra in sorted(extras):
         label = f"{where} optional-dependencies {extra}"
         dev = is_dev_name(extra)
         if by_files:
             read_files({"file": extras[extra]}, manifest, context, label, dev=dev)
             continue
-        found = _entries(extras[extra], lines.key(extra, start), lines, manifest)
+        found = lines.pep508_list(extras[extra], lines.key(extra, start), manifest, _untemplated)
         manifest.add(label, found, dev=dev, extra="" if dev else extra)
 
 
-def _entries(values: Any, start: int, lines: Lines, manifest: Manifest) -> list[Requirement]:
-    """The PEP 508 entries of a list, each at its own line, with templated version clauses dropped
-    (``"x=={{ version }}"`` is ``x``); a bad entry is a problem of the manifest, the others are kept."""
-    found: list[Requirement] = []
-    for value in values if isinstance(values, list) else []:
-        if not isinstance(value, str):
-            continue
-        start = lines.find(re.escape(value), start)
-        requirement = pep508(_TEMPLATED_CLAUSE.sub("", value), lines.location(start), manifest)
-        if requirement is not None:
-            found.append(requirement)
-    return found
+def _untemplated(entry: str) -> str:
+    """An entry with its templated version clause dropped: ``"x=={{ version }}"`` is ``x``, never filled in."""
+    return _TEMPLATED_CLAUSE.sub("", entry)

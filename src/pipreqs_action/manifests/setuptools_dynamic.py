@@ -23,15 +23,18 @@ def read(data: dict[str, Any], lines: Lines, manifest: Manifest, context: Contex
             read_files(extras[extra], manifest, context, where, dev=is_dev_name(extra))
 
 
-def read_files(spec: Any, manifest: Manifest, context: Context, where: str, *, dev: bool = False) -> None:
-    """``{file = "a.txt"}`` or ``{file = ["a.txt", "b.txt"]}``, relative to the manifest's folder."""
+def read_files(spec: Any, manifest: Manifest, context: Context, where: str, *, dev: bool = False) -> list[str]:
+    """``{file = "a.txt"}`` or ``{file = ["a.txt", "b.txt"]}``, relative to the manifest's folder; the labels of
+    the files read."""
     files = table({"x": spec}, "x").get("file")
     names = [files] if isinstance(files, str) else files if isinstance(files, list) else []
     if not names:
         manifest.unusable(where, "no file = [...] given")
     folder = (context.root / manifest.file).parent
+    read = []
     for name in (str(item) for item in names):
         try:
-            context.read_requirements(Path(folder, name), dev=dev)
+            read.append(context.read_requirements(Path(folder, name), dev=dev))
         except Unreadable as exc:
             manifest.unusable(f"{where} ({name})", str(exc))
+    return read
