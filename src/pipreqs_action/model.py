@@ -137,6 +137,7 @@ class Declared:
     nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
     workspace: tuple[str, ...] = ()  # member folders of a uv workspace rooted here (relative to the root)
     workspace_names: tuple[str, ...] = ()  # normalised distribution names of the workspace's members (and above)
+    installed: tuple[Requirement, ...] = ()  # what the project's Dockerfiles and dev container pip-install
 
 
 @dataclass(frozen=True, slots=True)
