@@ -39,7 +39,8 @@ class FeatureFiles:
 def feature_files(scan: ScanResult, declared: Declared, names: ImportNames) -> FeatureFiles:
     """For each app module importing something at run time, the extras whose declarations (and nothing the plain
     install gets) provide one of its imports."""
-    plain = {req.key: names.provides(req.name) for req in (*declared.requirements, *declared.inherited)}
+    every = (*declared.requirements, *declared.inherited, *declared.installed)  # what every install gets (``via``)
+    plain = {req.key: names.provides(req.name) for req in every}
     groups = {name: group for name, group in declared.optional_groups if group}
     provided = {
         name: [names.provides(req.name) for req in group if req.key not in plain] for name, group in groups.items()

@@ -140,6 +140,7 @@ class Declared:
     # workspace members, path requirements), and the folder of the uv workspace whose lock installs this project
     local_projects: tuple[tuple[str, str], ...] = ()
     workspace_root: str = ""
+    installed: tuple[Requirement, ...] = ()  # what the project's Dockerfiles and dev container pip-install
 
 
 @dataclass(frozen=True, slots=True)
