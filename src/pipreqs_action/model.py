@@ -95,6 +95,7 @@ class ScanResult:
     local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
     import_roots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (folder put on sys.path, the packages in it)
+    backends: tuple[tuple[str, str], ...] = ()  # (module, the framework it is named after): backends.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,7 @@ class Declared:
     nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
     workspace: tuple[str, ...] = ()  # member folders of a uv workspace rooted here (relative to the root)
     workspace_names: tuple[str, ...] = ()  # normalised distribution names of the workspace's members (and above)
+    installed: tuple[Requirement, ...] = ()  # what the project's Dockerfiles and dev container pip-install
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ __all__ = ["declared_requirements", "with_via"]
 def declared_requirements(declared: Declared) -> tuple[Requirement, ...]:
     """What every install of the project gets: not its optional groups (extras), whose own requirements a plain
     install leaves out (numpy comes through matplotlib only for users of the ``plot`` extra)."""
-    return (*declared.requirements, *declared.inherited)  # inherited: the enclosing project's, installed too
+    # inherited: the enclosing project's, installed too; installed: by the project's Dockerfile or dev container
+    return (*declared.requirements, *declared.inherited, *declared.installed)
 
 
 def with_via(report: Report, dependencies: Dependencies, declared: Iterable[Requirement]) -> Report:
