@@ -95,6 +95,7 @@ class ScanResult:
     local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
     import_roots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (folder put on sys.path, the packages in it)
+    backends: tuple[tuple[str, str], ...] = ()  # (module, the framework it is named after): backends.py
 
 
 @dataclass(frozen=True, slots=True)

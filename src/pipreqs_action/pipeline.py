@@ -9,7 +9,7 @@ import dataclasses
 import functools
 from pathlib import Path
 
-from pipreqs_action import features, limits, projects, roles
+from pipreqs_action import backends, features, limits, projects, roles
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared_notebooks import as_app_when_declared
@@ -60,6 +60,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         nested = projects.nested_declarations(settings.path, folders, read_project)
         declared = dataclasses.replace(declared, nested=nested)
     scanned = as_app_when_declared(scanned, declared, names)
+    scanned = backends.apply(scanned, declared, names)
     scanned = roles.believed(resolve_elsewhere(scanned, names), declared, names)
     report = compare(scanned, declared, names)
     report = apply_config(report, config)
