@@ -1,6 +1,7 @@
 """Lay out the field corpus's trees at the judged commits, from git snapshots already on this machine.
 
     python benchmarks/field/layout.py MIRRORS TREES
+    python benchmarks/field/layout.py MIRRORS TREES --batch 3   # only the third held-out batch
 
 MIRRORS holds one git directory per repository at ``MIRRORS/<owner>+<name>/repo`` (what the session's
 ``fetch`` tool brings; a bare ``git clone --mirror`` laid out the same way works too). Each tree becomes
@@ -34,6 +35,7 @@ class Repo:
     kind: str
     why: str
     heldout: bool = False  # chosen after the rules were written, never used to tune them (heldout.md)
+    batch: int = 0  # which held-out batch of heldout.md (1, 2, 3...; 0 for the tuned set), so each reads apart
 
     @property
     def slug(self) -> str:
@@ -42,7 +44,10 @@ class Repo:
 
 def load_repos(path: Path = HERE / "repos.toml") -> list[Repo]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Repo(r["name"], r["commit"], r["kind"], r["why"], bool(r.get("heldout", False))) for r in data["repo"]]
+    return [
+        Repo(r["name"], r["commit"], r["kind"], r["why"], bool(r.get("heldout", False)), int(r.get("batch", 0)))
+        for r in data["repo"]
+    ]
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -80,9 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("mirrors", type=Path, help="folder of <owner>+<name>/repo git directories")
     parser.add_argument("trees", type=Path, help="folder to lay the trees out in (keep it outside this repository)")
+    parser.add_argument("--batch", type=int, help="only the repositories of this held-out batch (repos.toml)")
     args = parser.parse_args(argv)
     failed = 0
     for repo in load_repos():
+        if args.batch is not None and repo.batch != args.batch:
+            continue
         try:
             status = lay_out(repo, args.mirrors, args.trees)
         except RuntimeError as error:

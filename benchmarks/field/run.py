@@ -4,6 +4,7 @@
     python benchmarks/field/run.py TREES --markdown         # the per-repository table for the README
     python benchmarks/field/run.py TREES --write-baseline   # record today's alarms as the baseline of the repos run
     python benchmarks/field/run.py TREES --set heldout      # only the held-out repositories (heldout.md)
+    python benchmarks/field/run.py TREES --batch 3          # only the third held-out batch (``batch`` in repos.toml)
 
 An *alarm* is what would open the Action's issue: a ``missing`` (or ``dev_only``) entry that is not optional, not
 installed through a declared distribution (``via``) and not in secondary code, in a report whose ``in_sync`` is false.
@@ -319,6 +320,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--only", action="append", default=[], help="owner/name to run (repeatable)")
     parser.add_argument("--set", choices=sorted(SETS), default="all", help="tuned, heldout (heldout.md) or all")
+    parser.add_argument("--batch", type=int, help="only this held-out batch (repos.toml `batch`; 0 = the tuned set)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per repository; the fastest time counts")
     parser.add_argument("--markdown", action="store_true", help="print the README table instead of text")
     parser.add_argument("--json", type=Path, help="also write every outcome to this file")
@@ -329,7 +331,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     verdicts = load_verdicts(args.verdicts)
-    repos = [r for r in load_repos() if (not args.only or r.name in args.only) and SETS[args.set](r)]
+    repos = [
+        r
+        for r in load_repos()
+        if (not args.only or r.name in args.only)
+        and SETS[args.set](r)
+        and (args.batch is None or r.batch == args.batch)
+    ]
     outcomes = []
     for repo in repos:
         tree = args.trees / repo.slug

@@ -78,6 +78,7 @@ def _providers(declared: Declared, names: ImportNames) -> dict[str, frozenset[st
     """Import paths each declared distribution provides; optional groups count as declared."""
     requirements = [*declared.requirements, *(req for _, group in declared.optional_groups for req in group)]
     requirements += declared.inherited  # a project inside another runs with the enclosing one installed
+    requirements += declared.installed  # the image or dev container the app runs in installs them
     return {req.key: names.provides(req.name) for req in requirements}
 
 

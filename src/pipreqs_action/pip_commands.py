@@ -77,9 +77,12 @@ def installed_names(command: str) -> tuple[str, ...]:
 
 
 def _words(command: str) -> list[str]:
-    """Shell words without a trailing comment; unbalanced quotes fall back to splitting on white space."""
+    """Shell words without a trailing comment, separators (``;``, ``&&``, ``|``) apart; unbalanced quotes fall back
+    to splitting on white space."""
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|")  # "x; pip install y": ";" is its own word
+    lexer.whitespace_split = True
     try:
-        return shlex.split(command, comments=True)
+        return list(lexer)
     except ValueError:
         return [word.strip("'\"") for word in command.split("#", 1)[0].split()]
 

@@ -96,7 +96,7 @@ def believed(scan: ScanResult, declared: Declared, names: ImportNames) -> ScanRe
     nested = providers(declared.nested, names)
     if not dev and not nested:
         return scan
-    own = providers([*declared.requirements, *declared.inherited, *_grouped(declared)], names)
+    own = providers([*declared.requirements, *declared.inherited, *declared.installed, *_grouped(declared)], names)
     where = {req.key: str(req.location) for req in reversed([*declared.dev, *declared.nested])}
     imports = []
     for ref in scan.imports:

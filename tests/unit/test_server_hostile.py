@@ -4,6 +4,7 @@ comes back, and nothing is left in the temporary folder."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +27,12 @@ def api(temp_root: Path) -> Iterator[str]:
 
 def ask(base: str, repo: Repo, path: str = "/check") -> requests.Response:
     return requests.get(f"{base}{path}", params={"code_url": repo.url, "mode": "no-pin"}, timeout=WAIT)
+
+
+def leftovers(temp_root: Path) -> list[str]:
+    """What requests left in the temporary folder: not the test's git server, nor multiprocessing's one folder
+    for the forkserver's socket (per server process, not per request; removed when the process ends)."""
+    return [path.name for path in temp_root.iterdir() if not path.name.startswith(("git-server-", "pymp-"))]
 
 
 def test_a_backtracking_ignore_pattern_answers_quickly_and_health_stays_up(api: str, git_server: GitServer) -> None:
@@ -60,8 +67,7 @@ def test_the_servers_environment_never_reaches_an_answer(
         response = ask(api, repo, path)
         assert response.status_code != 500
         assert "s3cr3t-value" not in response.text
-    left = [path.name for path in temp_root.iterdir() if not path.name.startswith("git-server-")]  # the test's own
-    assert left == []  # the clone and the scratch folders are gone
+    assert leftovers(temp_root) == []  # the clone and the scratch folders are gone
 
 
 def test_a_deep_pyproject_is_not_a_500(api: str, git_server: GitServer) -> None:
@@ -83,3 +89,24 @@ def test_a_scan_past_its_deadline_is_a_504_saying_so(git_server: GitServer) -> N
         assert requests.get(f"{base}/health", timeout=WAIT).status_code == 200
     assert response.status_code == 504
     assert response.json()["detail"].startswith("stopped after ")
+
+
+def test_a_scan_past_its_memory_cap_is_a_413_saying_so(git_server: GitServer, temp_root: Path) -> None:
+    """The scans run in a process of their own capped per request: one that cannot have the memory it needs is
+    stopped and told so, and the server, which shares nothing with it, goes on."""
+    config = local_config()
+    config = replace(config, engine=replace(config.engine, limits=ScanLimits(seconds=60, memory_mb=64)))
+    cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "source": ["import yaml\n", f"x = '{'a' * 24_000_000}'\n"],
+    }
+    notebook = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})  # 24 MB
+    repo = git_server.create_repo("owner/hungry", [{"app.py": "import requests\n", "big.ipynb": notebook}])
+    with running(config) as base:
+        response = ask(base, repo)
+        assert requests.get(f"{base}/health", timeout=WAIT).status_code == 200
+    assert response.status_code == 413, response.text
+    assert "64 MB" in response.json()["detail"]
+    assert leftovers(temp_root) == []

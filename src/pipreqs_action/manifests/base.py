@@ -76,6 +76,7 @@ class Manifest:
     project_name: str = ""  # the distribution this manifest builds, when it says
     tool: str = ""  # the installer that manages it (uv, poetry, pdm, pipenv), for the command that adds a package
     workspace: list[str] = field(default_factory=list)  # member folders of a uv workspace rooted here
+    installed: list[Requirement] = field(default_factory=list)  # pip-installed by an environment file's commands
 
     def add(self, table: str, found: list[Requirement], *, dev: bool = False, extra: str = "") -> None:
         """One table's entries; an empty table is still a declaration, so it is counted as one."""
@@ -86,6 +87,12 @@ class Manifest:
         else:
             self.requirements.extend(found)
         self.contributions.append(DeclaredBy(self.file, table, len(found), dev))
+
+    def install(self, file: str, table: str, found: list[Requirement]) -> None:
+        """Names an environment file's commands install (a Dockerfile's ``RUN pip install``): they satisfy imports
+        but are not the project's declarations, so they are never unused and never take the fix."""
+        self.installed.extend(found)
+        self.contributions.append(DeclaredBy(file, table, len(found)))
 
     def unusable(self, table: str, reason: str) -> None:
         self.contributions.append(DeclaredBy(self.file, table, 0, unusable=reason[:MAX_REASON]))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipreqs_action.errors import RequirementsError
-from pipreqs_action.manifests import conda, pipfile, pyproject, setup_cfg, setup_py
+from pipreqs_action.manifests import conda, install_commands, pipfile, pyproject, setup_cfg, setup_py
 from pipreqs_action.manifests.base import (
     Manifest,
     Unreadable,
@@ -106,7 +106,11 @@ def _discover(context: Context) -> list[Manifest]:
             context.read_requirements(root / label, dev=is_dev_name(label))
         except Unreadable as exc:
             context.requirements.manifest.contributions.append(DeclaredBy(label, unusable=str(exc)))
-    return [reader(root / name, context) for name, reader in _OTHER_MANIFESTS if present(root / name)]
+    found = [reader(root / name, context) for name, reader in _OTHER_MANIFESTS if present(root / name)]
+    environment = install_commands.environment_files(root)
+    if environment:
+        found.append(install_commands.read(root, environment, context.fence))
+    return found
 
 
 def _requirement_files(root: Path) -> list[str]:
@@ -163,6 +167,7 @@ def _combine(context: Context, others: list[Manifest], *, explicit: bool) -> Dec
         target=_target(manifests, context.top_level, explicit=explicit),
         first_party=_first_party(context, others),
         workspace=tuple(folder for m in others for folder in m.workspace),
+        installed=tuple(req for m in others for req in m.installed),
     )
 
 

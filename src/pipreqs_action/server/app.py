@@ -9,6 +9,7 @@ request is validated before any work is queued, so a bad one costs nothing; the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -21,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pipreqs_action import source
+from pipreqs_action import isolation, source
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.pins import MODES
 from pipreqs_action.server import docs, page
@@ -54,6 +55,8 @@ def make_app(config: ServerConfig) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if config.engine.isolated:  # the scans' forkserver starts now, in a thread: not in the first request
+            await asyncio.to_thread(isolation.prepare)
         yield
         work.close()  # waits for running jobs: their clean-up removes their clones
 
