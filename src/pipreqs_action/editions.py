@@ -202,7 +202,7 @@ def _name(path: str) -> str:
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = _PROSE_WORD.findall(text.lower())
-    return {tuple(words[start : start + SHINGLE]) for start in range(len(words) - SHINGLE + 1)}
+    return set(zip(*(words[start:] for start in range(SHINGLE)), strict=False))  # SHINGLE words in a row, each
 
 
 class _ProseReader:
