@@ -5,7 +5,6 @@ comes back, and nothing is left in the temporary folder."""
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -80,27 +79,13 @@ def test_an_endless_or_gzip_bombed_clone_is_a_413_and_leaves_nothing(mode: str, 
     assert leftovers(temp_root) == []
 
 
-def commit_deep_file(repo: Repo, depth: int, name: str, content: str) -> None:
-    """Add a commit on ``main`` with ``name`` ``depth`` folders down, written straight into the bare repository
-    with ``git fast-import`` (a checkout that deep is more than pathlib's recursive ``mkdir`` can make)."""
-    path = "/".join(["d"] * depth + [name])
-    data = content.encode()
-    stream = (
-        b"commit refs/heads/main\ncommitter t <t@example.com> 0 +0000\ndata 4\ndeep\n"
-        + f"from {repo.commits[-1]}\nM 100644 inline {path}\ndata {len(data)}\n".encode()
-        + data
-        + b"\n"
-    )
-    subprocess.run(["git", "fast-import", "--quiet"], input=stream, cwd=repo.path, check=True, capture_output=True)
-
-
 def test_a_tree_a_thousand_folders_deep_is_answered_and_removed(
     api: str, git_server: GitServer, temp_root: Path
 ) -> None:
     """Issue 11: a 1,000-level-deep tree crashed the clean-up (a 500) and stayed in the temporary folder. Now it
     is checked like any other tree (the module at the bottom is read), /health answering meanwhile, and removed."""
     repo = git_server.create_repo("owner/deep", [{"app.py": "import requests\n"}])
-    commit_deep_file(repo, 1000, "deep.py", "import yaml\n")
+    git_server.push(repo, {"/".join(["d"] * 1000 + ["deep.py"]): "import yaml\n"})  # deeper than mkdir can make
     answer = asked_while_health_answers(api, repo.url)
     assert answer.status_code == 200, answer.text
     missing = {item["package"]: item["locations"][0]["path"] for item in answer.json()["missing"]}
