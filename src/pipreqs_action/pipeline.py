@@ -12,6 +12,7 @@ from pathlib import Path
 from pipreqs_action import backends, dev_environment, editions, features, limits, projects, roles, shipped
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
+from pipreqs_action.declared_names import probably_provided
 from pipreqs_action.declared_notebooks import as_app_when_declared
 from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.errors import NoPythonFiles
@@ -68,6 +69,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     scanned = roles.unshipped_tooling(scanned, declared, names, shipped.find(settings.path), config.app)
     scanned = roles.believed(scanned, declared, names)
     report = compare(scanned, declared, names)
+    report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
     report = _finish(report, declared, settings, feature_files(scanned, declared, names))
     check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
