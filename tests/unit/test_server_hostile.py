@@ -16,6 +16,7 @@ import requests
 from tests.api_server import WAIT, local_config, running
 
 from git_server import GitServer, Repo
+from hostile_http import HostileServer
 from pipreqs_action.limits import ScanLimits
 
 
@@ -35,22 +36,61 @@ def leftovers(temp_root: Path) -> list[str]:
     return [path.name for path in temp_root.iterdir() if not path.name.startswith(("git-server-", "pymp-"))]
 
 
+def asked_while_health_answers(base: str, code_url: str) -> requests.Response:
+    """``/check`` for ``code_url``, polling ``/health`` all the while: each of those answers in under 2 s."""
+    answers: list[requests.Response] = []
+    params = {"code_url": code_url, "mode": "no-pin"}
+    asking = threading.Thread(target=lambda: answers.append(requests.get(f"{base}/check", params=params, timeout=WAIT)))
+    asking.start()
+    polls = 0
+    while asking.is_alive():
+        health_started = time.monotonic()
+        assert requests.get(f"{base}/health", timeout=WAIT).status_code == 200
+        assert time.monotonic() - health_started < 2
+        polls += 1
+        time.sleep(0.05)
+    asking.join()
+    assert polls > 0
+    return answers[0]
+
+
 def test_a_backtracking_ignore_pattern_answers_quickly_and_health_stays_up(api: str, git_server: GitServer) -> None:
     pattern = "*a" * 20 + "*b"  # backtracks exponentially in a matcher that backtracks (git's own included:
     files = {"a" * 60 + ".py": "import yaml\n", "app.py": "import requests\n"}  # so the files come first)
     repo = git_server.create_repo("owner/redos", [files, {".gitignore": f"{pattern}\n"}])
-    answers: list[requests.Response] = []
-    asking = threading.Thread(target=lambda: answers.append(ask(api, repo)))
     started = time.monotonic()
-    asking.start()
-    while asking.is_alive():
-        health_started = time.monotonic()
-        assert requests.get(f"{api}/health", timeout=WAIT).status_code == 200
-        assert time.monotonic() - health_started < 2
-        time.sleep(0.05)
-    asking.join()
+    answer = asked_while_health_answers(api, repo.url)
     assert time.monotonic() - started < WAIT
-    assert answers[0].status_code in {200, 422}, answers[0].text
+    assert answer.status_code in {200, 422}, answer.text
+
+
+@pytest.mark.parametrize("mode", ["endless", "gzip"])
+def test_an_endless_or_gzip_bombed_clone_is_a_413_and_leaves_nothing(mode: str, temp_root: Path) -> None:
+    """Issue 11: such a git reply drove git to 3.9 GB. Through the API: git stops at its memory cap (the request's,
+    256 MB here), the client is told 413 without git's words, /health answers all along, the clone is gone."""
+    config = local_config()
+    config = replace(config, engine=replace(config.engine, limits=ScanLimits(seconds=60, memory_mb=256)))
+    with running(config) as base, HostileServer(mode) as hostile:
+        started = time.monotonic()
+        answer = asked_while_health_answers(base, f"{hostile.url}/owner/bomb")
+        assert time.monotonic() - started < WAIT
+        assert hostile.requests  # git did ask it
+    assert (answer.status_code, answer.json()) == (413, {"detail": "too big"})
+    assert leftovers(temp_root) == []
+
+
+def test_a_tree_a_thousand_folders_deep_is_answered_and_removed(
+    api: str, git_server: GitServer, temp_root: Path
+) -> None:
+    """Issue 11: a 1,000-level-deep tree crashed the clean-up (a 500) and stayed in the temporary folder. Now it
+    is checked like any other tree (the module at the bottom is read), /health answering meanwhile, and removed."""
+    repo = git_server.create_repo("owner/deep", [{"app.py": "import requests\n"}])
+    git_server.push(repo, {"/".join(["d"] * 1000 + ["deep.py"]): "import yaml\n"})  # deeper than mkdir can make
+    answer = asked_while_health_answers(api, repo.url)
+    assert answer.status_code == 200, answer.text
+    missing = {item["package"]: item["locations"][0]["path"] for item in answer.json()["missing"]}
+    assert missing == {"requests": "app.py", "PyYAML": "/".join(["d"] * 1000 + ["deep.py"])}
+    assert leftovers(temp_root) == []
 
 
 def test_the_servers_environment_never_reaches_an_answer(

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -63,6 +64,7 @@ class Outcome:
     text: Answer
     json: Answer
     commit: str | None = None  # what the ref resolved to, when the clone says
+    made: float = field(default_factory=time.monotonic)  # when: the ref pointed to ``commit`` then (freshness)
 
     @property
     def failed(self) -> bool:
