@@ -17,9 +17,12 @@ up through the call into the ``except``. So the import is as optional as a ``try
 
 Only what one module can prove is believed: the function is private (a leading ``_``: nothing outside the module
 is meant to call it), defined once, named nowhere but in calls, and every one of those calls sits in the body of a
-``try`` whose handler catches ``ImportError`` (or in ``with contextlib.suppress(ImportError)``), with no function
-between the call and the guard. A call anywhere else, or a use as a value (a callback, ``getattr``), and the import
-stays as it is. Notebooks are left alone (their cells are not one module's functions).
+``try`` whose handler names ``ImportError`` or ``ModuleNotFoundError`` (or in ``with
+contextlib.suppress(ImportError)``), with no function between the call and the guard. A call anywhere else, or a
+use as a value (a callback, ``getattr``), and the import stays as it is. A bare ``except:`` or ``except
+Exception:`` around a call is how code handles whatever a helper does (a worker loop logging its failures), not
+a word that a package may be absent: around the import itself it is a guard, one call away it is not. Notebooks
+are left alone (their cells are not one module's functions).
 """
 
 from __future__ import annotations
@@ -30,13 +33,14 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from pipreqs_action.guards import EXCEPT_IMPORT_ERROR, handler_catches_import_error, with_context
+from pipreqs_action.guards import EXCEPT_IMPORT_ERROR, with_context
 from pipreqs_action.imports.lexical import indent_of
 from pipreqs_action.model import ImportRef, SourceText
 
 __all__ = ["apply"]
 
-_GUARD_WORDS = ("ImportError", "ModuleNotFoundError", "except:", "Exception", "suppress")
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+_GUARD_WORDS = tuple(_IMPORT_ERRORS)
 _DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+(?P<name>_\w*)[ \t]*\(")
 _TRY: tuple[type[ast.Try], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))  # except* (3.11)
 _MAX_TEXT = 2 * 1024 * 1024  # a file this large is parsed whole only by --full-parse: not worth it here
@@ -119,16 +123,17 @@ class _Uses:
                 self._visit(child, "")  # a body runs later, when called: no guard of the definition's holds there
             return
         if isinstance(node, _TRY):
-            catches = any(handler_catches_import_error(handler) for handler in node.handlers)
+            catches = any(_names_import_error(handler.type) for handler in node.handlers)
             self.walk(node.body, EXCEPT_IMPORT_ERROR if catches else guard)
             for part in (node.handlers, node.orelse, node.finalbody):
                 self.walk(part, guard)
             return
         if isinstance(node, (ast.With, ast.AsyncWith)):
             context = with_context(node.items)
+            named = context.optional and any(f"({kind})" in context.reason for kind in _IMPORT_ERRORS)
             for item in node.items:
                 self._visit(item, guard)
-            self.walk(node.body, context.reason if context.optional else guard)
+            self.walk(node.body, context.reason if named else guard)
             return
         if isinstance(node, ast.Call):
             name = _called_name(node.func)
@@ -155,6 +160,12 @@ class _Uses:
         where = ", ".join(f"{path}:{line}" for line in sorted({line for line, _ in calls}))
         whom = "the only call" if len(calls) == 1 else "every call"
         return f"{guards[0]} around {whom} of {name}() at {where}"
+
+
+def _names_import_error(kind: ast.expr | None) -> bool:
+    """``except ImportError``, ``except (ModuleNotFoundError, OSError)``: the handler names a failed import."""
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return any(_called_name(item) in _IMPORT_ERRORS for item in kinds)
 
 
 def _called_name(func: ast.expr) -> str:

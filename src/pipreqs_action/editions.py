@@ -86,15 +86,28 @@ def split_name(first: str, second: str) -> tuple[str, str, str] | None:
 
 def edition_pairs(editions: Sequence[Edition]) -> Iterable[tuple[Edition, Edition]]:
     """(anchor, other) for notebooks of one folder whose names and imports make them editions of one document,
-    the anchor using a declared package the other swaps for undeclared ones (the prose is checked later)."""
-    for anchor in editions:
-        for other in editions:
-            if anchor is other or split_name(_name(anchor.path), _name(other.path)) is None:
-                continue
-            own_anchor = set(anchor.needs) - set(other.needs)
-            own_other = set(other.needs) - set(anchor.needs)
-            if own_anchor & anchor.declared and not own_other & other.declared and own_other & other.undeclared:
-                yield anchor, other
+    the anchor using a declared package the other swaps for undeclared ones (the prose is checked later).
+
+    Only names with the same first word can share a stem, so a folder is split by it first: a folder of a few
+    hundred notebooks costs pairs only within each chapter's set."""
+    by_first_word: dict[str, list[Edition]] = defaultdict(list)
+    for edition in editions:
+        first = _WORD.search(_name(edition.path))
+        if first:
+            by_first_word[first[0]].append(edition)
+    for group in by_first_word.values():
+        for anchor in group:
+            for other in group:
+                if anchor is not other and _swaps(anchor, other) and split_name(_name(anchor.path), _name(other.path)):
+                    yield anchor, other
+
+
+def _swaps(anchor: Edition, other: Edition) -> bool:
+    """The anchor imports a declared package the other does not; the other imports undeclared ones instead and
+    no declared package the anchor lacks."""
+    own_anchor = anchor.needs.keys() - other.needs.keys()
+    own_other = other.needs.keys() - anchor.needs.keys()
+    return bool(own_anchor & anchor.declared and own_other & other.undeclared and not own_other & other.declared)
 
 
 def same_prose(first: str, second: str) -> bool:
@@ -189,7 +202,7 @@ def _name(path: str) -> str:
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = _PROSE_WORD.findall(text.lower())
-    return {tuple(words[start : start + SHINGLE]) for start in range(len(words) - SHINGLE + 1)}
+    return set(zip(*(words[start:] for start in range(SHINGLE)), strict=False))  # SHINGLE words in a row, each
 
 
 class _ProseReader:

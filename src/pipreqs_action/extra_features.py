@@ -20,16 +20,23 @@ __all__ = ["FeatureFiles", "feature_files"]
 
 @dataclass(frozen=True, slots=True)
 class FeatureFiles:
-    """The app's modules with the extras each needs (``needs``: path -> extra names, every app module that
-    imports something at run time is there, most with none), and each extra's declarations (``groups``)."""
+    """The app's modules with what each needs of the extras (``needs``: path -> one set per import that only
+    extras provide, the extras providing it: the module needs one of each set; every app module that imports
+    something at run time is there, most with no set), and each extra's declarations (``groups``)."""
 
-    needs: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    needs: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     groups: Mapping[str, tuple[Requirement, ...]] = field(default_factory=dict)
 
     def requirements(self) -> tuple[Requirement, ...]:
         """The declarations of the extras some module needs: the only ones worth following."""
-        used = {name for names in self.needs.values() for name in names}
+        used = {name for alternatives in self.needs.values() for names in alternatives for name in names}
         return tuple(req for name in sorted(used) for req in self.groups.get(name, ()))
+
+    def certain(self, module: str, declaring: frozenset[str]) -> frozenset[str]:
+        """The extras, among ``declaring``, that an import of the module needs whichever way it is satisfied: every
+        extra that could provide that import is one of them. Empty when the module can run without all of them."""
+        found = [names for names in self.needs.get(module, ()) if names <= declaring]
+        return frozenset(name for names in found for name in names)
 
     def extras_of(self, key: str) -> frozenset[str]:
         """The extras declaring a distribution (normalised name)."""
@@ -45,7 +52,7 @@ def feature_files(scan: ScanResult, declared: Declared, names: ImportNames) -> F
     provided = {
         name: [names.provides(req.name) for req in group if req.key not in plain] for name, group in groups.items()
     }
-    needs: dict[str, set[str]] = {}
+    needs: dict[str, set[frozenset[str]]] = {}
     for ref in scan.imports:
         if not _needed_at_run_time(ref) or ref.root in declared.first_party:
             continue
@@ -55,8 +62,10 @@ def feature_files(scan: ScanResult, declared: Declared, names: ImportNames) -> F
         for path in names.import_paths(ref):
             if any(names.satisfies(paths, path) for paths in plain.values()):
                 continue
-            found.update(name for name, each in provided.items() if any(names.satisfies(p, path) for p in each))
-    return FeatureFiles({path: frozenset(extras) for path, extras in needs.items()}, groups)
+            extras = frozenset(name for name, each in provided.items() if any(names.satisfies(p, path) for p in each))
+            if extras:
+                found.add(extras)
+    return FeatureFiles({path: tuple(sorted(sets, key=sorted)) for path, sets in needs.items()}, groups)
 
 
 def _needed_at_run_time(ref: ImportRef) -> bool:

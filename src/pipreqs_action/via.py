@@ -110,7 +110,8 @@ def _roots(
     """The declarations that install the item wherever it is imported, and why when that takes an extra.
 
     Those every install gets count always. One an extra declares counts when every app module importing the item
-    needs that extra anyway (``features.needs``: it imports, at top level, something only that extra declares)."""
+    needs that extra anyway (``features.certain``: it imports, at top level, something only extras declaring that
+    one provide)."""
     roots = tuple(roots)
     always = tuple(root for root in roots if root in plain)
     if always or not roots:
@@ -122,9 +123,9 @@ def _roots(
     extras: set[str] = set()
     for root in roots:
         declaring = features.extras_of(root)
-        if all(features.needs[module] & declaring for module in modules):
+        if all(features.certain(module, declaring) for module in modules):
             found.append(root)
-            extras.update(name for module in modules for name in features.needs[module] & declaring)
+            extras.update(name for module in modules for name in features.certain(module, declaring))
     if not found:
         return (), ""
     named = ", ".join(repr(name) for name in sorted(extras))

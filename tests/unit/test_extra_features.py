@@ -17,11 +17,15 @@ video = ["opencv-python"]
 """
 
 
-def check(root: Path, files: dict[str, str]) -> dict:
-    for rel, text in {"pyproject.toml": PYPROJECT, **files}.items():
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, "utf-8")
-    return as_dict(run(Settings(path=root, offline=True)))
+    return root
+
+
+def check(root: Path, files: dict[str, str]) -> dict:
+    return as_dict(run(Settings(path=write(root, {"pyproject.toml": PYPROJECT, **files}), offline=True)))
 
 
 def numpy(report: dict) -> dict:
@@ -50,3 +54,14 @@ def test_an_extra_imported_only_inside_a_function_does_not_make_the_module_need_
     code = "import numpy\n\n\ndef frames():\n    import cv2\n    return cv2\n"
     report = check(tmp_path, {"zq_vid/__init__.py": code})
     assert numpy(report)["via"] == [] and not report["in_sync"]
+
+
+def test_an_import_two_extras_provide_binds_the_module_to_neither(tmp_path: Path) -> None:
+    """cv2 comes with the video extra (opencv-python) or the scan extra (opencv-python-headless):
+    the module runs with either, so what only one of them installs is not certain to be there."""
+    extras = 'video = ["opencv-python", "tqdm"]\nscan = ["opencv-python-headless"]'
+    write(tmp_path, {"pyproject.toml": PYPROJECT.replace('video = ["opencv-python"]', extras)})
+    code = "import cv2\nimport colorama\n"  # tqdm (video only) installs colorama on Windows
+    report = as_dict(run(Settings(path=write(tmp_path, {"zq_vid/__init__.py": code}), offline=True)))
+    colorama = next(item for item in report["missing"] if item["package"] == "colorama")
+    assert colorama["via"] == [] and not report["in_sync"]
