@@ -80,7 +80,8 @@ _SOURCES_PROGRAM = """
 from pipreqs_action.dependency_metadata import installed_through
 local = lambda keys: {k: {"core": ["pydantic"], "ext": ["pydantic"]}[k] for k in keys if k in ("core", "ext")}
 snap = lambda keys: {k: ["pydantic"] for k in keys if k in ("fastapi", "web", "zeta")}
-found = installed_through([(n, ()) for n in ("zeta", "core", "fastapi", "ext", "web")], [("local", local), ("snapshot", snap)])
+declared = [(name, ()) for name in ("zeta", "core", "fastapi", "ext", "web")]
+found = installed_through(declared, [("local", local), ("snapshot", snap)])
 print(found.sources["pydantic"], found.through["pydantic"])
 """
 
