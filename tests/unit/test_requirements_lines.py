@@ -63,6 +63,10 @@ def _assert_same_reading(raw: str) -> None:
 @example("archive.tar.gz")  # pip reads a line ending like an archive as a file: the shortcut leaves it to pip
 @example("a==1.0+build.tar")
 @example("wheel.WHL")
+@example("celery[redis]==5.2.7")
+@example("python-telegram-bot[job-queue,rate-limiter]")
+@example("foo.zip[a]")
+@example("foo.tar[a]==1")
 @example("a==")  # packaging refuses it: pip's reader words the problem
 @example("a==1.0.*.0")
 def test_a_plain_line_is_read_as_pip_reads_it(raw: str) -> None:
@@ -71,6 +75,9 @@ def test_a_plain_line_is_read_as_pip_reads_it(raw: str) -> None:
 
 @given(_LINE)
 @example("a[b]==1")
+@example("a[B]==1")
+@example("a[b__c]")
+@example("a[b_c]==1")
 @example("a; python_version < '3'")
 @example("a @ https://example.com/a.zip")
 @example("./local")
@@ -83,7 +90,7 @@ def test_any_line_is_read_as_pip_reads_it(raw: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["a[b]==1", "a;python_version<'3'", "a@https://x/a.zip", "./local", "a>=1 --hash=sha256:00", "a==1.0+b.tar", "a="],
+    ["a[B]==1", "a[b_c]", "a;python_version<'3'", "a@https://x/a.zip", "./local", "a>=1 --hash=sha256:0", "a==1+b.tar"],
 )
 def test_lines_with_more_than_a_name_and_versions_are_pips(raw: str) -> None:
     assert _plain_requirement(raw) is None
