@@ -16,7 +16,8 @@ and never makes the report out of sync by default. Rules, outermost folder first
   and packaging or task files (``setup.py``, ``noxfile.py``);
 - folders whose name starts with a dot (``.github/scripts/``, ``.circleci/``, ``.devcontainer/``): CI and editor
   tooling, never what the app runs, at any depth;
-- ``ci/`` (build and CI jobs), like the maintainer folders below;
+- ``ci/`` (build and CI jobs), like the maintainer folders below, and ``static/`` when it is no package (the site's
+  assets and the scripts that build them);
 - ``examples/``, ``demos/``, ``samples/``, ``tutorials/``, ``benchmarks/``, ``tools/``, ``scripts/``, ``docs/``,
   unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code), and for
   ``scripts/`` and ``tools/`` unless the README tells users to run a file in them (``python scripts/txt2img.py``:
@@ -58,6 +59,9 @@ E2E_DIRS = frozenset(
 # ``integration/`` beside a package (``sdk/integration/`` next to ``sdk/mysdk/``) holds its integration tests; a
 # package of that name (``mypkg/integration/``, or an ``integration/`` with an ``__init__.py``) is code.
 INTEGRATION_DIR = "integration"
+# A web app or a site serves ``static/`` as files: Python there builds them and is never imported by the app, unless
+# the folder is a package (``static/__init__.py``) or a sub-package's (``mypkg/static/``).
+ASSETS_DIR = "static"
 SECONDARY_DIRS = frozenset(
     {
         "examples",
@@ -230,6 +234,8 @@ class Layout:
             return f"{name}/"
         if not self._by_name or parent in self._packages:
             return ""
+        if name == ASSETS_DIR and folder not in self._packages:
+            return f"{name}/"  # files served as they are, and the scripts that build them (a PDF's post-processing)
         if notebook and self._notebook_repo and (name in BOOK_DIRS or not self._book_dirs_only):
             return ""
         if name in ENTRY_POINT_DIRS and folder in self._entry_folders:

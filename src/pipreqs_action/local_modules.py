@@ -72,15 +72,19 @@ class LocalModules:
 
         ``mylib/integrations/graphrag/search.py`` doing ``import graphrag`` wants the library its package wraps:
         Python finds the enclosing ``graphrag/`` by that name only when ``mylib/integrations/`` is on ``sys.path``,
-        and no one runs a module of a sub-package (``__init__.py`` here and in the folder above) as a script from
-        there. A top-level package (``mylib``) importing itself by name is local, as it is for Python.
+        and no one runs a module of a sub-package (``__init__.py`` here and in a folder above, namespace folders
+        between allowed) as a script from there. A top-level package (``mylib``) importing itself by name is local,
+        as it is for Python.
         """
         parts = directory.split("/") if directory else []
         for index in range(len(parts) - 1, 0, -1):
             if parts[index] != name:
                 continue
             enclosing, parent = "/".join(parts[: index + 1]), "/".join(parts[:index])
-            if "__init__" in self._children.get(enclosing, ()) and "__init__" in self._children.get(parent, ()):
+            above = ("/".join(parts[:depth]) for depth in range(index, 0, -1))  # namespace folders between count
+            if "__init__" in self._children.get(enclosing, ()) and any(
+                "__init__" in self._children.get(folder, ()) for folder in above
+            ):
                 return parent
         return None
 

@@ -275,3 +275,21 @@ def test_sub_projects_that_are_examples_do_not_count_as_app_code() -> None:
     manifests = ["requirements.txt", "examples/a/requirements.txt"]
     layout = Layout(paths, manifests=manifests)
     assert layout.reason("scripts/run_all.py") == ""  # a repository of examples: its names are not applied
+
+
+def test_a_static_folder_holds_assets_and_the_scripts_that_build_them() -> None:
+    paths = ["book/__init__.py", "static/post_latex/main.py", "web/static/build.py", "app.py"]
+    layout = Layout(paths)
+    assert layout.reason("static/post_latex/main.py") == "static/"
+    assert layout.reason("web/static/build.py") == "static/"
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["static/__init__.py", "static/loader.py", "app.py"],  # a package named static is code
+        ["mypkg/__init__.py", "mypkg/static/render.py"],  # inside a package: the package's own folder
+    ],
+)
+def test_a_static_folder_that_is_code_stays_code(paths: list[str]) -> None:
+    assert Layout(paths).reason(paths[1]) == ""

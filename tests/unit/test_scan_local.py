@@ -199,6 +199,8 @@ def test_a_sub_package_named_like_the_library_it_wraps_imports_the_library() -> 
     assert local.is_local("mylib/integrations/helpers.py", "graphrag")  # a sibling of the package finds it
     assert local.is_local("mylib/integrations/graphrag/search.py", "mylib")  # a top-level package is itself
     assert local.is_local("scripts/graphrag/run.py", "graphrag")  # no __init__.py: a folder of scripts
+    namespace = LocalModules([path for path in tree if path != "mylib/integrations/__init__.py"])
+    assert not namespace.is_local("mylib/integrations/graphrag/search.py", "graphrag")  # PEP 420 folder between
     shadowed = LocalModules([*tree, "mylib/integrations/graphrag/graphrag.py"])
     assert shadowed.is_local("mylib/integrations/graphrag/search.py", "graphrag")  # a module inside has the name
 
