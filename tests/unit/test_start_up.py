@@ -2,8 +2,8 @@
 
 Most of a small project's check is Python importing modules (issue 10: the sample app at Python's start-up
 floor). pip's requirements reader (``urllib.request``, ``http.client``, ``email``, ``ssl``), ``tomllib`` and
-``configparser`` are imported only when a line or a file needs them; each test runs a check in a fresh process
-and names what it must not have imported.
+``configparser`` are imported only when a line or a file needs them, and the reader of each kind of manifest only
+for a project that has one; each test runs a check in a fresh process and names what it must not have imported.
 """
 
 from __future__ import annotations
@@ -15,7 +15,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample-app"
-_WATCHED = ("pip_requirements_parser", "urllib.request", "http.client", "email", "ssl", "tomllib", "configparser")
+_READERS = tuple(
+    f"pipreqs_action.manifests.{kind}" for kind in ("pyproject", "setup_cfg", "setup_py", "pipfile", "conda")
+)
+_WATCHED = (
+    "pip_requirements_parser",
+    "urllib.request",
+    "http.client",
+    "email",
+    "ssl",
+    "tomllib",
+    "configparser",
+    *_READERS,
+)
 
 
 def _imported_by_check(project: Path) -> list[str]:
@@ -54,4 +66,4 @@ def test_a_line_only_pips_reader_reads_imports_it(tmp_path: Path) -> None:
 
 def test_a_toml_or_ini_manifest_imports_its_parser(tmp_path: Path) -> None:
     project = _project(tmp_path, "requests\nPyYAML\n", pyproject__toml="[tool.black]\n", setup__cfg="[metadata]\n")
-    assert set(_imported_by_check(project)) == {"tomllib", "configparser"}
+    assert set(_imported_by_check(project)) == {"tomllib", "configparser", *_READERS[:2]}
