@@ -21,21 +21,14 @@ said: ``find`` returns None and no rule depends on it.
 from __future__ import annotations
 
 import ast
-import configparser
 import fnmatch
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["Shipped", "find"]
 
@@ -299,6 +292,8 @@ def _setup_cfg(root: Path) -> Shipped | None:
     path = root / "setup.cfg"
     if not path.is_file():
         return None
+    import configparser  # only a project with a setup.cfg needs it (start-up)
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(load_text(real(path), real(root)))
@@ -423,7 +418,9 @@ def _has_setup(root: Path) -> bool:
 def _toml(path: Path, root: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
+    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a TOML file (start-up)
+
     try:
-        return tomllib.loads(load_text(real(path), real(root)))
-    except (Unreadable, tomllib.TOMLDecodeError, RecursionError):
+        return loads(load_text(real(path), real(root)))
+    except (Unreadable, TOMLDecodeError, RecursionError):
         return {}
