@@ -14,7 +14,9 @@ Register the ``git_server`` fixture with ``pytest_plugins = ["git_server"]`` in 
 from __future__ import annotations
 
 import base64
+import gzip
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -90,6 +92,7 @@ class ServerState:
     redirect_to: str | None = None
     authorizations: list[str | None] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)  # upload-pack requests: ls-refs (git ls-remote) or fetch
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -164,6 +167,21 @@ class GitServer:
     def rev(self, repo: Repo, name: str) -> str:
         return git("rev-parse", name, cwd=repo.path)
 
+    def push(self, repo: Repo, files: Mapping[str, str]) -> str:
+        """A new commit on ``main`` that adds ``files`` (a push), written straight into the bare repository with
+        ``git fast-import`` (so paths of any depth work); its SHA. ``repo.commits`` keeps the first ones."""
+        stream = ["commit refs/heads/main\ncommitter t <t@example.com> 0 +0000\ndata 4\npush\n"]
+        stream.append(f"from {self.rev(repo, 'refs/heads/main')}\n")
+        for path, content in files.items():
+            stream.append(f"M 100644 inline {path}\ndata {len(content.encode())}\n{content}\n")
+        done = subprocess.run(
+            ["git", "fast-import", "--quiet"], input="".join(stream).encode(), cwd=repo.path, env=_git_env(),
+            capture_output=True, check=False,
+        )  # fmt: skip
+        if done.returncode:
+            raise RuntimeError(f"git fast-import failed: {done.stderr.decode(errors='replace').strip()}")
+        return self.rev(repo, "refs/heads/main")
+
 
 def _commit(work: Path, files: Files, n: int) -> str:
     for rel, content in files.items():
@@ -217,7 +235,11 @@ class _GitHandler(BaseHTTPRequestHandler):
         if state.token is not None and not _authorized(auth, state.token):
             self._send_empty(401, "WWW-Authenticate", 'Basic realm="GitHub"')
             return
-        self._run_backend(self._read_body())
+        body = self._read_body()
+        if self.command == "POST" and self.path.endswith("git-upload-pack"):
+            with state.lock:
+                state.commands.append(_upload_pack_command(body, self.headers.get("Content-Encoding", "")))
+        self._run_backend(body)
 
     def _send_empty(self, status: int, header: str, value: str) -> None:
         self.send_response(status)
@@ -262,6 +284,14 @@ class _GitHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+
+def _upload_pack_command(body: bytes, encoding: str) -> str:
+    """What an upload-pack request asks: protocol v2 names it (``command=fetch``); a v0 request is a fetch."""
+    if encoding == "gzip":
+        body = gzip.decompress(body)
+    found = re.search(rb"command=([a-z-]+)", body)
+    return found.group(1).decode() if found else "fetch"
 
 
 def _authorized(header: str | None, token: str) -> bool:

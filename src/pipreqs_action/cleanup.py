@@ -25,7 +25,14 @@ from types import FrameType
 
 log = logging.getLogger(__name__)
 
-__all__ = ["install_signal_handlers", "remove_all", "remove_tree", "temporary_directory", "track_process"]
+__all__ = [
+    "install_signal_handlers",
+    "remove_all",
+    "remove_at_exit",
+    "remove_tree",
+    "temporary_directory",
+    "track_process",
+]
 
 _lock = threading.Lock()
 _live_dirs: set[str] = set()
@@ -101,6 +108,13 @@ def temporary_directory(prefix: str = "pipreqs-action-") -> Iterator[Path]:
         remove_tree(path)
         with _lock:
             _live_dirs.discard(path)
+
+
+def remove_at_exit(path: str | os.PathLike[str]) -> None:
+    """A folder that lives as long as the process (multiprocessing's, which holds the forkserver's socket), for
+    ``remove_all``: a server that ends by re-raising SIGTERM never runs the exit handlers that would remove it."""
+    with _lock:
+        _live_dirs.add(os.fspath(path))
 
 
 @contextlib.contextmanager

@@ -2,8 +2,10 @@
 
 ``import pydantic`` in a project that declares only ``fastapi`` works, because fastapi requires pydantic; it is
 still worth declaring (fastapi may drop it), but it is not the alarm a truly missing package is. The
-dependency data is each distribution's own metadata (``Requires-Dist``), from three places:
+dependency data is each distribution's own metadata (``Requires-Dist``), from four places:
 
+- the manifest of a project installed from a folder of the checked tree (a uv workspace member, a path
+  requirement: ``local_metadata``), which describes the very code installed;
 - the project's own lock file (``uv.lock``, ``poetry.lock``, ``pdm.lock``: ``lock_dependencies``), which records
   what the very releases it installs require;
 - a snapshot bundled with the package, ``data/requires_dist.json``: the latest release's requirements of the
@@ -84,7 +86,7 @@ class Dependencies:
     """What the declared distributions install: installed key -> the declared keys it comes through."""
 
     through: Mapping[str, tuple[str, ...]]
-    sources: Mapping[str, str]  # installed key -> "lock", "snapshot" or "index", where the edge that found it came from
+    sources: Mapping[str, str]  # installed key -> "local", "lock", "snapshot" or "index": whence the edge finding it
     unknown: tuple[str, ...] = ()  # declarations (as ``name<specifier>``) no source knew: what they install is unknown
     newer: tuple[str, ...] = ()  # declarations judged by the snapshot's newer release than their range allows
 
@@ -95,6 +97,8 @@ def dependencies_of(
     index_url: str,
     offline: bool,
     lock: LockedDependencies | None = None,
+    local: DependencySource | None = None,
+    optional: Sequence[model.Requirement] = (),
 ) -> tuple[Dependencies, tuple[str, ...]]:
     """What the declared requirements install, and warnings; each declaration judged by the releases it allows.
 
@@ -105,13 +109,20 @@ def dependencies_of(
     to say: a newer release may have added a requirement, tensorflow-hub 0.16 tf-keras, or dropped one, gradio 4
     matplotlib). A declaration none of them knows installs nothing as far as this check can tell: a warning names
     it, so an alarm it may explain is read with that in mind, and no alarm is hidden on a guess.
+
+    Before all of them, ``local`` answers for projects installed from a folder of the checked tree (their own
+    manifests, see ``local_metadata``). ``optional`` are the declarations of the project's optional features (its
+    extras): followed too, so ``via`` can tell what they install, but a plain install leaves them out, so ``via``
+    decides when that counts, and one no source knows is not warned about.
     """
     warnings: list[str] = list(lock.warnings) if lock else []
-    declared = [(req.name, tuple(req.extras)) for req in requirements]
-    ranges = {key: req.specifier for req in requirements if req.specifier and (key := _key(req.name))}
-    found = installed_through(declared, _lookups(index_url, offline, warnings, lock), ranges)
-    own = {_key(req.name) for req in requirements if req.local}  # the project itself (``-e .``): nothing to know
-    unknown = [wanted for wanted in found.unknown if split_key(wanted)[0] not in own]
+    every = [*requirements, *optional]
+    declared = [(req.name, tuple(req.extras)) for req in every]
+    ranges = {key: req.specifier for req in every if req.specifier and (key := _key(req.name))}
+    found = installed_through(declared, _lookups(index_url, offline, warnings, lock, local), ranges)
+    # the project itself (``-e .``) and local projects: nothing to know; optional features: not what an install gets
+    plain = {_key(req.name) for req in requirements if not req.local}
+    unknown = [wanted for wanted in found.unknown if split_key(wanted)[0] in plain]
     if unknown:
         warnings.append(_unknown_warning(unknown, offline))
     return found, tuple(warnings)
@@ -134,7 +145,7 @@ def requires_of(
     """``requires_dist`` of each normalised name that the snapshot or (unless offline) the index knows."""
     warnings: list[str] = []
     known: dict[str, tuple[str, Sequence[str]]] = {}
-    _look_up(sorted(set(keys)), _lookups(index_url, offline, warnings, None), known)
+    _look_up(sorted(set(keys)), _lookups(index_url, offline, warnings, None, None), known)
     return {key: requires for key, (_, requires) in known.items()}, tuple(warnings)
 
 
@@ -144,7 +155,11 @@ def requirement_names(requirements: Iterable[str]) -> set[str]:
 
 
 def _lookups(
-    index_url: str, offline: bool, warnings: list[str], lock: LockedDependencies | None
+    index_url: str,
+    offline: bool,
+    warnings: list[str],
+    lock: LockedDependencies | None,
+    local: DependencySource | None,
 ) -> list[tuple[str, DependencySource]]:
     def from_index(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
         from pipreqs_action.requires_client import fetch_requires  # requests is slow to import
@@ -156,6 +171,8 @@ def _lookups(
     lookups: list[tuple[str, DependencySource]] = [("snapshot", snapshot_lookup)]
     if lock is not None and lock.known:
         lookups.insert(0, ("lock", functools.partial(lock_lookup, lock.known)))
+    if local is not None:
+        lookups.insert(0, ("local", local))
     if not offline:
         lookups.append(("index", from_index))
     return [*lookups, (NEWEST, snapshot_newest_lookup)]

@@ -19,7 +19,7 @@ from pipreqs_action.discovery import OUTSIDE_ROOT, SYMLINK_LOOP, discover, insid
 from pipreqs_action.model import Skipped, SourceText
 from pipreqs_action.notebooks import notebook_source
 
-__all__ = ["OUTSIDE_ROOT", "SYMLINK_LOOP", "SourceText", "discover", "read_source", "walk_sources"]
+__all__ = ["OUTSIDE_ROOT", "SYMLINK_LOOP", "SourceText", "discover", "read_bytes", "read_source", "walk_sources"]
 
 MIB = 1024 * 1024
 MAX_SOURCE_BYTES = 10 * MIB
@@ -47,6 +47,16 @@ def read_source(root: Path, rel: str) -> SourceText | Skipped:
         return Skipped(rel, "path is outside the repository")
     path = os.path.join(root, rel)  # noqa: PTH118 - same str path as walk_sources uses
     return _read(path, rel, _real_root(os.fspath(root)))
+
+
+def read_bytes(root: Path, rel: str) -> bytes | None:
+    """The raw bytes of one file of the tree, under the same checks as ``read_source``; None when unusable."""
+    parts = PurePosixPath(rel).parts
+    if not parts or parts[0] == "/" or ".." in parts:
+        return None
+    limit = MAX_NOTEBOOK_BYTES if rel.endswith(".ipynb") else MAX_SOURCE_BYTES
+    data = _read_bytes(os.path.join(root, rel), rel, limit, _real_root(os.fspath(root)))  # noqa: PTH118
+    return None if isinstance(data, Skipped) else data
 
 
 @functools.lru_cache(maxsize=64)

@@ -26,7 +26,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["LOCK_FILES", "Locked", "LockedDependencies", "read_lock"]
+__all__ = ["LOCK_FILES", "Locked", "LockedDependencies", "pep508", "read_lock"]
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")  # read in this order; the first usable one answers
 MAX_BYTES = 32 * 1024 * 1024  # big monorepo locks are a few MB
@@ -117,7 +117,7 @@ def _requirement(item: object, extra: str) -> str:
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         return ""
     extras = [str(name) for name in _list(item.get("extra"))]
-    return _pep508(item["name"], extras, _text(item.get("marker")), extra)
+    return pep508(item["name"], extras, _text(item.get("marker")), extra)
 
 
 def _poetry_requires(entry: Mapping[str, Any]) -> list[str]:
@@ -130,14 +130,14 @@ def _poetry_requires(entry: Mapping[str, Any]) -> list[str]:
             if table.get("optional") is True:
                 continue
             extras = [str(extra) for extra in _list(table.get("extras"))]
-            found.append(_pep508(str(name), extras, _text(table.get("markers")), ""))
+            found.append(pep508(str(name), extras, _text(table.get("markers")), ""))
     optional = entry.get("extras")
     for extra, items in optional.items() if isinstance(optional, dict) else ():
         for text in _list(items):
             match = _POETRY_EXTRA_ENTRY.match(str(text))
             if match:
                 extras = [part.strip() for part in (match[2] or "").strip("[]").split(",") if part.strip()]
-                found.append(_pep508(match[1], extras, "", str(extra)))
+                found.append(pep508(match[1], extras, "", str(extra)))
     return found
 
 
@@ -153,11 +153,11 @@ def _pdm_requires(entry: Mapping[str, Any]) -> list[str]:
         if not match or (extras and canonicalize_name(match[1]) == own):
             continue
         inner = [part.strip() for part in (match[2] or "").strip("[]").split(",") if part.strip()]
-        found.extend(_pep508(match[1], inner, marker.strip(), extra) for extra in extras or [""])
+        found.extend(pep508(match[1], inner, marker.strip(), extra) for extra in extras or [""])
     return found
 
 
-def _pep508(name: str, extras: Sequence[str], marker: str, extra: str) -> str:
+def pep508(name: str, extras: Sequence[str], marker: str, extra: str) -> str:
     """``name[extras]; marker``, with ``extra == "x"`` added when it comes only with the locked project's extra."""
     head = name + (f"[{','.join(sorted(extras))}]" if extras else "")
     conditions = [f"({marker})" if marker and extra else marker, f'extra == "{extra}"' if extra else ""]

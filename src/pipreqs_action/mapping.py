@@ -106,6 +106,15 @@ class ImportNames:
             found.add(own)
         return frozenset(found)
 
+    def knows(self, dist: str) -> bool:
+        """Whether any source has module data for a distribution: then ``provides`` is more than a guess from its
+        name. A distribution newer than our data (``griffelib``, ``fastmcp-slim``) is unknown."""
+        key = normalise(dist)
+        tables = (self._sources.overrides, self._sources.curated, self._sources.pipreqs)
+        if any(key in table.provides for table in tables) or namespace_paths(dist):
+            return True
+        return bool(self._sources.index.paths(key))
+
     @staticmethod
     def satisfies(provided: Iterable[str], import_path: str) -> bool:
         """True when a provided path is the import, a dotted prefix of it, or its versioned sibling.

@@ -95,6 +95,7 @@ class ScanResult:
     local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
     import_roots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (folder put on sys.path, the packages in it)
+    backends: tuple[tuple[str, str], ...] = ()  # (module, the framework it is named after): backends.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,10 @@ class Declared:
     nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
     workspace: tuple[str, ...] = ()  # member folders of a uv workspace rooted here (relative to the root)
     workspace_names: tuple[str, ...] = ()  # normalised distribution names of the workspace's members (and above)
+    # (normalised name, absolute folder) of local projects installed with this one from their own folders (uv
+    # workspace members, path requirements), and the folder of the uv workspace whose lock installs this project
+    local_projects: tuple[tuple[str, str], ...] = ()
+    workspace_root: str = ""
     installed: tuple[Requirement, ...] = ()  # what the project's Dockerfiles and dev container pip-install
 
 
@@ -198,7 +203,8 @@ class Missing:
     reason: str = ""  # why an optional item is optional: "only in examples/", its best guard (guards.py), its role
     marker: str = ""  # PEP 508: needed only there (every run-time import sits in such a branch)
     via: tuple[str, ...] = ()  # declared distributions that install it: real, but not urgent (never breaks in_sync)
-    via_source: str = ""  # where that dependency data came from: "lock" (the project's), "snapshot" (bundled), "index"
+    via_source: str = ""  # where that dependency data came from: "local" (a local project's own manifest), "lock"
+    # (the project's lock file), "snapshot" (bundled), "index"
 
     @property
     def message(self) -> str:

@@ -17,7 +17,7 @@ from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.model import Skipped, SourceText
 from pipreqs_action.pip_commands import installed_names
 
-__all__ = ["notebook_source"]
+__all__ = ["notebook_prose", "notebook_source"]
 
 
 class _BrokenNotebook(PipreqsActionError):
@@ -57,6 +57,17 @@ def notebook_source(rel: str, data: bytes) -> SourceText | Skipped:
         return Skipped(rel, "contains NUL bytes")
     scripts = tuple((first, last, path) for first, last, name in code.scripts for path in _beside(rel, [name]))
     return SourceText(rel, code.text, code.line_map, _beside(rel, code.writes), installs=code.installs, scripts=scripts)
+
+
+def notebook_prose(data: bytes) -> str:
+    """The text of a notebook's markdown (and raw) cells, one after the other: what a reader reads, as opposed to
+    the code it runs. Empty for a broken notebook. Editions of one chapter share it (``editions``)."""
+    try:
+        notebook = json.loads(data.decode("utf-8-sig"))
+        cells = _cells(_as_dict(notebook, "notebook"))
+    except (UnicodeDecodeError, ValueError, RecursionError, _BrokenNotebook):
+        return ""
+    return "\n".join("".join(cell.parts) for cell in cells if not cell.code)
 
 
 def _kernel_language(notebook: dict[str, Any]) -> str | None:

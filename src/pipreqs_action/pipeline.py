@@ -9,13 +9,16 @@ import dataclasses
 import functools
 from pathlib import Path
 
-from pipreqs_action import features, limits, projects, roles
+from pipreqs_action import backends, editions, features, limits, projects, roles
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
+from pipreqs_action.declared_names import probably_provided
 from pipreqs_action.declared_notebooks import as_app_when_declared
 from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.errors import NoPythonFiles
+from pipreqs_action.extra_features import FeatureFiles, feature_files
 from pipreqs_action.filters import apply_config, drop_first_party
+from pipreqs_action.local_metadata import located
 from pipreqs_action.manifests import read_declared, read_text
 from pipreqs_action.mapping import load_import_names
 from pipreqs_action.model import Declared, Report
@@ -39,6 +42,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     config = settings.config
     declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
     declared = projects.with_workspace(declared, settings.path)
+    declared = located(declared, settings.path, enclosing)  # local projects it installs, for their own metadata
     scanned = scan(
         settings.path,
         exclude=settings.exclude,
@@ -57,10 +61,13 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         nested = projects.nested_declarations(settings.path, folders, read_project)
         declared = dataclasses.replace(declared, nested=nested)
     scanned = as_app_when_declared(scanned, declared, names)
+    scanned = backends.apply(scanned, declared, names)
+    scanned = editions.apply(scanned, settings.path, declared, names)
     scanned = roles.believed(resolve_elsewhere(scanned, names), declared, names)
     report = compare(scanned, declared, names)
+    report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
-    report = _finish(report, declared, settings)
+    report = _finish(report, declared, settings, feature_files(scanned, declared, names))
     check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
     return projects.attach(report, settings.path, folders, check)
 
@@ -90,10 +97,10 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
         return _finish(report, declared, settings)
 
 
-def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
+def _finish(report: Report, declared: Declared, settings: Settings, features: FeatureFiles | None = None) -> Report:
     """What declared distributions install, versions for the lines to add (only when asked to pin and allowed
     online), then the suggested file and the fix in the target manifest's own terms."""
-    report = _installed_through(report, declared, settings)
+    report = _installed_through(report, declared, settings, features or FeatureFiles())
     base = _requirements_file_text(settings.path, declared)
     wanted = [item.package for item in report.required_missing if item.known]
     if settings.mode == "no-pin" or settings.offline or not wanted:
@@ -107,23 +114,31 @@ def _finish(report: Report, declared: Declared, settings: Settings) -> Report:
     return dataclasses.replace(report, advice=advise(declared.target, report.required_missing, settings.mode))
 
 
-def _installed_through(report: Report, declared: Declared, settings: Settings) -> Report:
-    """Package metadata for what is missing (the bundled snapshot, then the index unless offline), asked only when
-    something is: missing packages a declared distribution installs are marked ``via`` it, and an ambiguous one
-    leans toward what the project already uses (``affinity``)."""
-    if not any(not item.optional and item.known for item in report.missing):
+def _installed_through(report: Report, declared: Declared, settings: Settings, features: FeatureFiles) -> Report:
+    """Package metadata for what is missing (local projects' manifests, the lock file, the bundled snapshot, then
+    the index unless offline), asked only when something is: missing packages a declared distribution installs are
+    marked ``via`` it, and an ambiguous one leans toward what the project already uses (``affinity``)."""
+    if not report.dev_only and not any(not item.optional and item.known for item in report.missing):
         return report
     from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
     from pipreqs_action.dependency_metadata import dependencies_of, requires_of
+    from pipreqs_action.local_metadata import local_source
     from pipreqs_action.lock_dependencies import read_lock
     from pipreqs_action.via import declared_requirements, with_via
 
     requirements = declared_requirements(declared)
     lock = read_lock(settings.path)  # the project's uv.lock / poetry.lock / pdm.lock: the releases it installs
+    if not lock.file and declared.workspace_root:
+        lock = read_lock(Path(declared.workspace_root))  # a uv workspace member: the workspace's one lock file
     dependencies, warnings = dependencies_of(
-        requirements, index_url=settings.index_url, offline=settings.offline, lock=lock
+        requirements,
+        index_url=settings.index_url,
+        offline=settings.offline,
+        lock=lock,
+        local=local_source(declared.local_projects),
+        optional=features.requirements(),
     )
-    report = with_via(report, dependencies, requirements)
+    report = with_via(report, dependencies, requirements, features)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
     report = prefer_project_affinity(report, [req.name for req in requirements], requires)
     return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))

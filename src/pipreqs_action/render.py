@@ -21,6 +21,7 @@ FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
 _MAX_LOCATIONS = 5  # per package in text and tables; the JSON has them all
 UNRESOLVED_HINT = "map one with --map IMPORT=DIST, or list it in first-party if it is the project's own code"
 _VIA_SOURCES = {
+    "local": "the manifest of a local project installed from this tree",
     "lock": "the project's lock file",
     "snapshot": "the bundled package metadata",
     "index": "the package index's metadata",

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipreqs_action import files, imports, notebook_imports, runtime_provided, stdlib_names
+from pipreqs_action import backends, call_guards, files, imports, notebook_imports, runtime_provided, stdlib_names
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports
 from pipreqs_action.layout import Layout
@@ -99,6 +99,7 @@ def scan(
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons(_integrations(root, tree, facts, layout, packages))
     behind_guard = _behind_guards(root, tree, facts, layout, packages)
+    alternatives = _alternatives(results, layout, packages)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
@@ -115,6 +116,7 @@ def scan(
         elsewhere=tuple(sorted((name, folder) for name, folder in elsewhere.items() if folder is not None)),
         stale_ignores=stale,
         import_roots=_packages_on_path(tree, facts, layout),
+        backends=alternatives,
     )
 
 
@@ -195,6 +197,16 @@ def _behind_guards(
         app_code=[path for path in tree.files if not layout.reason(path)],
         scripts=console_scripts(texts),
     )
+
+
+def _alternatives(results: list[FileResult], layout: Layout, packages: Packages) -> tuple[tuple[str, str], ...]:
+    """Sibling modules of a library's package named after the framework each imports, which no app code imports:
+    perhaps alternatives the user picks from (``backends``; the manifest decides in the pipeline)."""
+    if not packages.names:
+        return ()
+    edges = {file_facts.rel: file_facts.package_imports for _, _, file_facts in results if file_facts.rel}
+    imported = {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
+    return backends.candidates(packages, edges, imported, [path for path in edges if not layout.reason(path)])
 
 
 def _small_text(path: Path) -> str:
@@ -409,8 +421,9 @@ def _third_party(
 
 
 def _as_the_file_says(refs: Iterable[ImportRef], source: SourceText) -> list[ImportRef]:
-    """What the file itself says about its imports: a notebook's installs and written scripts, runtime modules."""
-    return runtime_provided.apply(notebook_imports.apply(list(refs), source), source)
+    """What the file itself says about its imports: a notebook's installs and written scripts, runtime modules,
+    guards one call away."""
+    return call_guards.apply(runtime_provided.apply(notebook_imports.apply(list(refs), source), source), source)
 
 
 _STALE = "<stale ignore marker>"  # never an import name: carries a marker's place from a reader to scan()

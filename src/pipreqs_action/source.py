@@ -234,6 +234,29 @@ def clone(
         yield Checkout(root=tree, repository=repo.slug, ref=ref, commit=commit)
 
 
+def ls_remote(
+    repo: RepoRef,
+    ref: str | None,
+    *,
+    timeout: float = 10.0,
+    git_config: tuple[str, ...] = (),
+    memory_mb: int = 256,
+    max_bytes: int = 4 * _MIB,
+) -> str:
+    """``git ls-remote``'s lines for ``ref`` (None: ``HEAD``) and its peeled form: what it points to now, with
+    nothing fetched. The clone's hardening and limits (time, memory, ``max_bytes`` of output); ``ref`` is checked
+    as ``clone`` checks it and comes after ``--``, so it is never read as an option. SourceError when git fails
+    or is not installed (the caller does without)."""
+    if shutil.which("git") is None:
+        raise SourceError(f"repository {repo.slug}: git is not installed")
+    patterns = ("HEAD",) if ref is None else (_check_ref(ref), f"{ref}^{{}}")
+    with cleanup.temporary_directory(prefix="pipreqs-action-ls-") as tmp:
+        options = (*_hardening(repo), *git_config)
+        deadline = time.monotonic() + timeout
+        git = _Git(repo, "HEAD", tmp, tmp, options, _git_env(repo, None), deadline, timeout, max_bytes, memory_mb)
+        return git.run("ls-remote", "--", repo.url, *patterns, cwd=tmp)
+
+
 def _hardening(repo: RepoRef) -> tuple[str, ...]:
     """``-c`` options that hold whatever config git might otherwise pick up; none of them is secret."""
     settings = [

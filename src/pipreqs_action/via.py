@@ -6,11 +6,13 @@ Pure: the dependency data is looked up beforehand (``dependency_lookup``, in the
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 
 from packaging.utils import canonicalize_name
 
 from pipreqs_action.dependency_metadata import Dependencies, split_key
+from pipreqs_action.extra_features import FeatureFiles
 from pipreqs_action.model import Declared, Missing, Report, Requirement
 
 __all__ = ["declared_requirements", "with_via"]
@@ -23,12 +25,41 @@ def declared_requirements(declared: Declared) -> tuple[Requirement, ...]:
     return (*declared.requirements, *declared.inherited, *declared.installed)
 
 
-def with_via(report: Report, dependencies: Dependencies, declared: Iterable[Requirement]) -> Report:
-    """The report with each missing package that a declared distribution installs marked ``via`` that one."""
-    names = {req.key: req.name for req in declared}
-    missing = tuple(_marked(item, dependencies, names) for item in report.missing)
-    warnings = _judged_by_newer_releases(missing, dependencies)
-    return dataclasses.replace(report, missing=missing, warnings=(*report.warnings, *warnings))
+def with_via(
+    report: Report,
+    dependencies: Dependencies,
+    declared: Iterable[Requirement],
+    features: FeatureFiles | None = None,
+) -> Report:
+    """The report with each missing package that a declared distribution installs marked ``via`` that one.
+
+    ``declared`` is what every install gets; ``features`` the project's extras and the modules that need them: a
+    distribution an extra declares counts for the imports of modules that need that extra (``extra_features``).
+    An app import declared only for development (``dev_only``) that a runtime declaration installs is reported
+    ``via`` it instead: production gets it, through that declaration."""
+    features = features or FeatureFiles()
+    plain = {req.key: req.name for req in declared}
+    names = {**{req.key: req.name for req in features.requirements()}, **plain}
+    judge = functools.partial(_marked, dependencies=dependencies, names=names, plain=plain, features=features)
+    missing = [judge(item) for item in report.missing]
+    dev_only = []
+    for item in report.dev_only:
+        marked = judge(item)
+        if marked.via:
+            missing.append(dataclasses.replace(marked, reason=_dev_reason(item, marked)))
+        else:
+            dev_only.append(item)
+    found = tuple(sorted(missing, key=lambda item: item.package.lower()))
+    warnings = _judged_by_newer_releases(found, dependencies)
+    return dataclasses.replace(report, missing=found, dev_only=tuple(dev_only), warnings=(*report.warnings, *warnings))
+
+
+def _dev_reason(item: Missing, marked: Missing) -> str:
+    """``declared for development only (requirements-dev.txt:2)`` -> ``declared for development
+    (requirements-dev.txt:2); installed at run time through fastapi``."""
+    declared = item.reason.replace("declared for development only", "declared for development", 1)
+    through = marked.reason or f"installed at run time through {', '.join(marked.via)}"
+    return f"{declared}; {through}" if declared else through
 
 
 def _judged_by_newer_releases(missing: Iterable[Missing], dependencies: Dependencies) -> tuple[str, ...]:
@@ -49,15 +80,57 @@ def _judged_by_newer_releases(missing: Iterable[Missing], dependencies: Dependen
     )
 
 
-def _marked(item: Missing, dependencies: Dependencies, names: dict[str, str]) -> Missing:
+def _marked(
+    item: Missing,
+    *,
+    dependencies: Dependencies,
+    names: Mapping[str, str],
+    plain: Mapping[str, str],
+    features: FeatureFiles,
+) -> Missing:
     """The first of the package and its candidates that something declared installs: that is the one present."""
     if item.optional or not item.known:
         return item
     for package in (item.package, *item.candidates):
         key = canonicalize_name(package)
-        if key in dependencies.through:
-            via = tuple(names.get(root, root) for root in dependencies.through[key])
+        roots, reason = _roots(item, dependencies.through.get(key, ()), plain, features)
+        if roots:
+            via = tuple(names.get(root, root) for root in roots)
             others = tuple(name for name in (item.package, *item.candidates) if name != package)
             source = dependencies.sources.get(key, "")
-            return dataclasses.replace(item, package=package, candidates=others, via=via, via_source=source)
+            return dataclasses.replace(
+                item, package=package, candidates=others, via=via, via_source=source, reason=reason
+            )
     return item
+
+
+def _roots(
+    item: Missing, roots: Iterable[str], plain: Mapping[str, str], features: FeatureFiles
+) -> tuple[tuple[str, ...], str]:
+    """The declarations that install the item wherever it is imported, and why when that takes an extra.
+
+    Those every install gets count always. One an extra declares counts when every app module importing the item
+    needs that extra anyway (``features.certain``: it imports, at top level, something only extras declaring that
+    one provide)."""
+    roots = tuple(roots)
+    always = tuple(root for root in roots if root in plain)
+    if always or not roots:
+        return always, ""
+    modules = sorted({location.path for location in item.locations if location.path in features.needs})
+    if not modules:
+        return (), ""
+    found: list[str] = []
+    extras: set[str] = set()
+    for root in roots:
+        declaring = features.extras_of(root)
+        if all(features.certain(module, declaring) for module in modules):
+            found.append(root)
+            extras.update(name for module in modules for name in features.certain(module, declaring))
+    if not found:
+        return (), ""
+    named = ", ".join(repr(name) for name in sorted(extras))
+    importing = "the module importing it needs" if len(modules) == 1 else "every module importing it needs"
+    return tuple(found), (
+        f"installed through {', '.join(found)} of the extra {named}, which {importing} (it imports what only that "
+        "extra declares)"
+    )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import time
 from pathlib import Path
 
 import pytest
 
-from pipreqs_action import pipeline
-from pipreqs_action.errors import LimitExceeded, NoPythonFiles
-from pipreqs_action.isolation import run_isolated
-from pipreqs_action.limits import ScanLimits
+from pipreqs_action import isolation, pipeline
+from pipreqs_action.errors import LimitExceeded, NoPythonFiles, PipreqsActionError
+from pipreqs_action.isolation import run_each_isolated, run_isolated
+from pipreqs_action.limits import ScanLimits, stopped_message
 from pipreqs_action.settings import engine_settings
 
 
@@ -43,3 +46,33 @@ def test_the_childs_errors_and_deadline_reach_the_caller(tmp_path: Path) -> None
     settings = engine_settings(path=tree(tmp_path), offline=True, limits=ScanLimits(seconds=1e-6))
     with pytest.raises(LimitExceeded, match=r"^stopped after 1e-06 s"):
         run_isolated(settings)
+
+
+def test_a_bug_in_the_child_is_one_line_and_the_next_check_still_runs(tmp_path: Path) -> None:
+    """A check that fails with something not ours (here: a malformed setting) gives a one-line error naming only
+    the exception's type; the checks after it in the same child run as usual."""
+    good = engine_settings(path=tree(tmp_path), offline=True)
+    broken = dataclasses.replace(good, exclude=42)  # type: ignore[arg-type]
+    first, second = run_each_isolated([broken, good])
+    assert isinstance(first, PipreqsActionError)
+    assert str(first) == "internal error: TypeError"
+    assert second == pipeline.run(good)
+
+
+class _StuckOnArrival:
+    """Unpickled in the child as ``time.sleep(600)``: a step stuck where ``check_deadline`` is never reached."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return (time.sleep, (600,))
+
+
+def test_a_stuck_child_is_killed_at_its_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(isolation, "_GRACE_SECONDS", 0.5)
+    settings = engine_settings(path=tree(tmp_path), offline=True, limits=ScanLimits(seconds=0.5))
+    stuck = dataclasses.replace(settings, overrides={"x": _StuckOnArrival()})  # type: ignore[dict-item]
+    started = time.monotonic()
+    outcomes = run_each_isolated([stuck, settings])
+    assert time.monotonic() - started < 10
+    assert [str(outcome) for outcome in outcomes] == [stopped_message(0.5)] * 2
+    assert all(isinstance(outcome, LimitExceeded) for outcome in outcomes)
+    assert not [child for child in multiprocessing.active_children() if child.name == "pipreqs-action-check"]

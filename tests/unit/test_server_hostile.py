@@ -4,6 +4,7 @@ comes back, and nothing is left in the temporary folder."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ import requests
 from tests.api_server import WAIT, local_config, running
 
 from git_server import GitServer, Repo
+from hostile_http import HostileServer
 from pipreqs_action.limits import ScanLimits
 
 
@@ -28,22 +30,67 @@ def ask(base: str, repo: Repo, path: str = "/check") -> requests.Response:
     return requests.get(f"{base}{path}", params={"code_url": repo.url, "mode": "no-pin"}, timeout=WAIT)
 
 
+def leftovers(temp_root: Path) -> list[str]:
+    """What requests left in the temporary folder: not the test's git server, nor multiprocessing's one folder
+    for the forkserver's socket (per server process, not per request; removed when the process ends)."""
+    return [path.name for path in temp_root.iterdir() if not path.name.startswith(("git-server-", "pymp-"))]
+
+
+def asked_while_health_answers(base: str, code_url: str) -> requests.Response:
+    """``/check`` for ``code_url``, polling ``/health`` all the while: each of those answers in under 2 s."""
+    answers: list[requests.Response] = []
+    params = {"code_url": code_url, "mode": "no-pin"}
+    asking = threading.Thread(target=lambda: answers.append(requests.get(f"{base}/check", params=params, timeout=WAIT)))
+    asking.start()
+    polls = 0
+    while asking.is_alive():
+        health_started = time.monotonic()
+        assert requests.get(f"{base}/health", timeout=WAIT).status_code == 200
+        assert time.monotonic() - health_started < 2
+        polls += 1
+        time.sleep(0.05)
+    asking.join()
+    assert polls > 0
+    return answers[0]
+
+
 def test_a_backtracking_ignore_pattern_answers_quickly_and_health_stays_up(api: str, git_server: GitServer) -> None:
     pattern = "*a" * 20 + "*b"  # backtracks exponentially in a matcher that backtracks (git's own included:
     files = {"a" * 60 + ".py": "import yaml\n", "app.py": "import requests\n"}  # so the files come first)
     repo = git_server.create_repo("owner/redos", [files, {".gitignore": f"{pattern}\n"}])
-    answers: list[requests.Response] = []
-    asking = threading.Thread(target=lambda: answers.append(ask(api, repo)))
     started = time.monotonic()
-    asking.start()
-    while asking.is_alive():
-        health_started = time.monotonic()
-        assert requests.get(f"{api}/health", timeout=WAIT).status_code == 200
-        assert time.monotonic() - health_started < 2
-        time.sleep(0.05)
-    asking.join()
+    answer = asked_while_health_answers(api, repo.url)
     assert time.monotonic() - started < WAIT
-    assert answers[0].status_code in {200, 422}, answers[0].text
+    assert answer.status_code in {200, 422}, answer.text
+
+
+@pytest.mark.parametrize("mode", ["endless", "gzip"])
+def test_an_endless_or_gzip_bombed_clone_is_a_413_and_leaves_nothing(mode: str, temp_root: Path) -> None:
+    """Issue 11: such a git reply drove git to 3.9 GB. Through the API: git stops at its memory cap (the request's,
+    256 MB here), the client is told 413 without git's words, /health answers all along, the clone is gone."""
+    config = local_config()
+    config = replace(config, engine=replace(config.engine, limits=ScanLimits(seconds=60, memory_mb=256)))
+    with running(config) as base, HostileServer(mode) as hostile:
+        started = time.monotonic()
+        answer = asked_while_health_answers(base, f"{hostile.url}/owner/bomb")
+        assert time.monotonic() - started < WAIT
+        assert hostile.requests  # git did ask it
+    assert (answer.status_code, answer.json()) == (413, {"detail": "too big"})
+    assert leftovers(temp_root) == []
+
+
+def test_a_tree_a_thousand_folders_deep_is_answered_and_removed(
+    api: str, git_server: GitServer, temp_root: Path
+) -> None:
+    """Issue 11: a 1,000-level-deep tree crashed the clean-up (a 500) and stayed in the temporary folder. Now it
+    is checked like any other tree (the module at the bottom is read), /health answering meanwhile, and removed."""
+    repo = git_server.create_repo("owner/deep", [{"app.py": "import requests\n"}])
+    git_server.push(repo, {"/".join(["d"] * 1000 + ["deep.py"]): "import yaml\n"})  # deeper than mkdir can make
+    answer = asked_while_health_answers(api, repo.url)
+    assert answer.status_code == 200, answer.text
+    missing = {item["package"]: item["locations"][0]["path"] for item in answer.json()["missing"]}
+    assert missing == {"requests": "app.py", "PyYAML": "/".join(["d"] * 1000 + ["deep.py"])}
+    assert leftovers(temp_root) == []
 
 
 def test_the_servers_environment_never_reaches_an_answer(
@@ -60,8 +107,7 @@ def test_the_servers_environment_never_reaches_an_answer(
         response = ask(api, repo, path)
         assert response.status_code != 500
         assert "s3cr3t-value" not in response.text
-    left = [path.name for path in temp_root.iterdir() if not path.name.startswith("git-server-")]  # the test's own
-    assert left == []  # the clone and the scratch folders are gone
+    assert leftovers(temp_root) == []  # the clone and the scratch folders are gone
 
 
 def test_a_deep_pyproject_is_not_a_500(api: str, git_server: GitServer) -> None:
@@ -83,3 +129,24 @@ def test_a_scan_past_its_deadline_is_a_504_saying_so(git_server: GitServer) -> N
         assert requests.get(f"{base}/health", timeout=WAIT).status_code == 200
     assert response.status_code == 504
     assert response.json()["detail"].startswith("stopped after ")
+
+
+def test_a_scan_past_its_memory_cap_is_a_413_saying_so(git_server: GitServer, temp_root: Path) -> None:
+    """The scans run in a process of their own capped per request: one that cannot have the memory it needs is
+    stopped and told so, and the server, which shares nothing with it, goes on."""
+    config = local_config()
+    config = replace(config, engine=replace(config.engine, limits=ScanLimits(seconds=60, memory_mb=64)))
+    cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "source": ["import yaml\n", f"x = '{'a' * 24_000_000}'\n"],
+    }
+    notebook = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})  # 24 MB
+    repo = git_server.create_repo("owner/hungry", [{"app.py": "import requests\n", "big.ipynb": notebook}])
+    with running(config) as base:
+        response = ask(base, repo)
+        assert requests.get(f"{base}/health", timeout=WAIT).status_code == 200
+    assert response.status_code == 413, response.text
+    assert "64 MB" in response.json()["detail"]
+    assert leftovers(temp_root) == []

@@ -9,6 +9,7 @@ request is validated before any work is queued, so a bad one costs nothing; the 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -21,11 +22,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pipreqs_action import source
+from pipreqs_action import isolation, source
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.pins import MODES
 from pipreqs_action.server import docs, page
 from pipreqs_action.server.checks import JSON, Answer, Outcome, run_job
+from pipreqs_action.server.freshness import Revalidator, names_a_commit, remote_commit
 from pipreqs_action.server.options import ServerConfig
 from pipreqs_action.server.work import Busy, Coalescer
 from pipreqs_action.settings import choice
@@ -43,24 +45,29 @@ _SECURITY_HEADERS = [
 def make_app(config: ServerConfig) -> Starlette:
     """The app, with its own job pool and cache (one per worker process)."""
     work: Coalescer[Outcome] = Coalescer(config.limits, lambda outcome: outcome.failed)
+    fresh = Revalidator(config.limits.revalidate_after)
 
     async def pipreqs(request: Request) -> Response:
         wanted = request.query_params.get("format") or ("json" if JSON in request.headers.get("accept", "") else "")
         as_json = choice("format", wanted or "text", ("text", "json")) == "json"
-        return await _check(request, config, work, as_json=as_json)
+        return await _check(request, config, work, fresh, as_json=as_json)
 
     async def check(request: Request) -> Response:
-        return await _check(request, config, work, as_json=True)
+        return await _check(request, config, work, fresh, as_json=True)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if config.engine.isolated:  # the scans' forkserver starts now, in a thread: not in the first request
+            await asyncio.to_thread(isolation.prepare)
         yield
         work.close()  # waits for running jobs: their clean-up removes their clones
+        fresh.close()
 
     handlers = {HTTPException: _http_error, SettingsError: _bad_request, Exception: _internal_error}
     app = Starlette(routes=_routes(pipreqs, check), exception_handlers=handlers, lifespan=lifespan)
     app.router.redirect_slashes = False  # /health/ is not /health
     app.state.work = work
+    app.state.fresh = fresh
     app.add_middleware(_Guard)
     return app
 
@@ -83,14 +90,23 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def _check(request: Request, config: ServerConfig, work: Coalescer[Outcome], *, as_json: bool) -> Response:
+async def _check(
+    request: Request, config: ServerConfig, work: Coalescer[Outcome], fresh: Revalidator, *, as_json: bool
+) -> Response:
     query = request.query_params
     repo = config.policy.check(query.get("code_url", ""))
     mode = choice("mode", query.get("mode") or "pin", MODES)
     ref = source.check_ref(query["ref"]) if query.get("ref") else None
+    key = (repo.url, ref, mode)
+    if not names_a_commit(ref):  # a branch, a tag or the default branch: a push may have moved it
+        cached = work.peek(key)
+        if cached is not None and cached.commit and not cached.failed:
+            resolve = partial(remote_commit, config.policy, repo, ref, config.engine)
+            if not await fresh.current(key, cached.commit, cached.made, resolve):
+                work.forget(key)
     job = partial(run_job, config.policy, repo, ref, mode, config.engine)
     try:
-        outcome = await work.get((repo.url, ref, mode), job)
+        outcome = await work.get(key, job)
     except Busy as busy:
         detail = "busy: too many repositories are being checked; retry later"
         return _answer(Answer.error(503, detail), {"Retry-After": str(busy.retry_after)})

@@ -11,19 +11,27 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from pipreqs_action import pipeline, source
-from pipreqs_action.errors import LimitExceeded, NoPythonFiles, RequirementsError, SettingsError, SourceError
+from pipreqs_action import cleanup, isolation, pipeline, source
+from pipreqs_action.errors import (
+    LimitExceeded,
+    NoPythonFiles,
+    PipreqsActionError,
+    RequirementsError,
+    SettingsError,
+    SourceError,
+)
 from pipreqs_action.limits import ScanLimits
 from pipreqs_action.model import Report
 from pipreqs_action.pins import DEFAULT_INDEX_URL
 from pipreqs_action.render import to_json
 from pipreqs_action.server.policy import UrlPolicy
-from pipreqs_action.settings import engine_settings
+from pipreqs_action.settings import Settings, engine_settings
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +64,15 @@ class Outcome:
     text: Answer
     json: Answer
     commit: str | None = None  # what the ref resolved to, when the clone says
+    made: float = field(default_factory=time.monotonic)  # when: the ref pointed to ``commit`` then (freshness)
 
     @property
     def failed(self) -> bool:
         return self.text.status != 200 or self.json.status != 200
 
 
-# Per scan (a job makes two: text and JSON). Memory: each git process's cap; a worker serving many checks at once
-# cannot cap one of them in-process.
+# Per scan (a job makes two: text and JSON, in one child process). Memory: the cap of that process (see isolation)
+# and of each git process the clone runs.
 API_LIMITS = ScanLimits(seconds=60.0, memory_mb=1024, index_lookups=100)
 
 
@@ -76,23 +85,35 @@ class Engine:
     offline: bool = False
     index_url: str = DEFAULT_INDEX_URL
     limits: ScanLimits = API_LIMITS
+    isolated: bool = True  # the scans in a child process, capped per request (False: in this process, cooperative)
 
 
 def run_job(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, mode: str, engine: Engine) -> Outcome:
-    """Never raises: whatever happens becomes an answer (an unexpected error a logged, generic 500)."""
+    """Never raises: whatever happens becomes an answer (an unexpected error a logged, generic 500).
+
+    Blocking (DNS, git, the scans' process): runs in the job pool's thread. Both scans run in one child process
+    (``isolation``), each under ``engine.limits``; its temporary files go in ``scratch``, removed here.
+    """
     try:
         target = policy.target(repo)  # DNS: here, in the job's thread, once for every request that shares it
-        with source.clone(
-            target.repo,
-            ref,
-            timeout=engine.clone_timeout,
-            max_bytes=engine.max_bytes,
-            git_config=target.git_config(),
-            memory_mb=engine.limits.memory_mb,
-        ) as checkout:
-            root = checkout.root
-            text = _answer(lambda: _check(root, mode, engine, pipreqs_style=True).requirements, TEXT)
-            report = _answer(lambda: to_json(_check(root, mode, engine, pipreqs_style=False)), JSON)
+        with (
+            source.clone(
+                target.repo,
+                ref,
+                timeout=engine.clone_timeout,
+                max_bytes=engine.max_bytes,
+                git_config=target.git_config(),
+                memory_mb=engine.limits.memory_mb,
+            ) as checkout,
+            cleanup.temporary_directory(prefix="pipreqs-action-server-") as scratch,
+        ):
+            empty = scratch / "requirements.txt"
+            empty.touch()
+            checks = [_settings(checkout.root, mode, engine, [empty]), _settings(checkout.root, mode, engine, [])]
+            scan = partial(isolation.run_each_isolated, scratch=scratch) if engine.isolated else _in_process
+            text_outcome, json_outcome = scan(checks)
+            text = _answer(text_outcome, lambda report: report.requirements, TEXT)
+            report = _answer(json_outcome, to_json, JSON)
             return Outcome(text, report, checkout.commit)
     except SettingsError as error:
         return _same(Answer.error(400, str(error)))
@@ -101,6 +122,17 @@ def run_job(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, mode: str,
     except Exception:
         log.exception("checking %s failed", repo.slug)  # the traceback stays in the log
         return _same(Answer.error(500, "Internal Server Error"))
+
+
+def _in_process(checks: list[Settings]) -> list[isolation.Outcome]:
+    """The scans in this process, under the cooperative limits only (``Engine(isolated=False)``: benchmarks)."""
+    outcomes: list[isolation.Outcome] = []
+    for settings in checks:
+        try:
+            outcomes.append(pipeline.run(settings))
+        except (PipreqsActionError, RecursionError) as error:
+            outcomes.append(error)
+    return outcomes
 
 
 def _same(answer: Answer) -> Outcome:
@@ -118,30 +150,30 @@ def clone_failure(error: SourceError, ref: str | None) -> Answer:
     return Answer.error(502, "clone failed")
 
 
-def _answer(make: Callable[[], str], media_type: str) -> Answer:
+def _answer(outcome: isolation.Outcome, render: Callable[[Report], str], media_type: str) -> Answer:
     """One format's answer: the repository's own problems (no Python file, a bad configuration) are the client's."""
-    try:
-        return Answer(200, media_type, make())
-    except SettingsError as error:
-        return Answer.error(400, str(error))
-    except (NoPythonFiles, RequirementsError) as error:
-        return Answer.error(422, str(error))
-    except LimitExceeded as error:  # "stopped after N s ...": the repository took more than a request may
-        return Answer.error(504 if "after" in str(error) else 413, str(error))
-    except RecursionError:  # a manifest nested thousands deep: the repository's problem, not a 500
+    if isinstance(outcome, Report):
+        return Answer(200, media_type, render(outcome))
+    if isinstance(outcome, SettingsError):
+        return Answer.error(400, str(outcome))
+    if isinstance(outcome, NoPythonFiles | RequirementsError):
+        return Answer.error(422, str(outcome))
+    if isinstance(outcome, LimitExceeded):  # "stopped after N s ...": the repository took more than a request may
+        return Answer.error(504 if "after" in str(outcome) else 413, str(outcome))
+    if isinstance(outcome, RecursionError):  # a manifest nested thousands deep: the repository's problem
         return Answer.error(422, "a file in the repository is nested too deeply to read")
+    log.error("a scan failed: %s", outcome)  # a bug (the child logged its traceback): the client gets no detail
+    return Answer.error(500, "Internal Server Error")
 
 
-def _check(root: Path, mode: str, engine: Engine, *, pipreqs_style: bool) -> Report:
-    with tempfile.TemporaryDirectory(prefix="pipreqs-action-server-") as tmp:
-        empty = Path(tmp, "requirements.txt")
-        empty.touch()
-        settings = engine_settings(
-            path=root,
-            requirements=[empty] if pipreqs_style else (),
-            mode=mode,
-            offline=engine.offline,
-            index_url=engine.index_url,
-            limits=engine.limits,
-        )
-        return pipeline.run(settings)
+def _settings(root: Path, mode: str, engine: Engine, requirements: list[Path]) -> Settings:
+    """One scan of the clone: against ``requirements`` (an empty file: the pipreqs-style answer) or, when none
+    is given, the repository's own declarations."""
+    return engine_settings(
+        path=root,
+        requirements=requirements,
+        mode=mode,
+        offline=engine.offline,
+        index_url=engine.index_url,
+        limits=engine.limits,
+    )

@@ -20,6 +20,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from pipreqs_action import cleanup
 from pipreqs_action.server.app import make_app
 from pipreqs_action.server.options import ServerConfig
 
@@ -93,6 +94,10 @@ def serve(host: str, port: int, config: ServerConfig, *, workers: int = 1) -> No
 
 
 def _run_worker(config: ServerConfig, host: str, port: int, sock: socket.socket) -> None:
+    """One worker until it is stopped. uvicorn handles SIGTERM while it serves (running jobs finish and remove
+    their clones), then restores our handler and raises the signal again: ``cleanup`` then removes what lives as
+    long as the process (the scans' forkserver folder) before the process ends as the signal says."""
+    cleanup.install_signal_handlers()
     uvicorn.Server(uvicorn_config(config, host, port)).run(sockets=[sock])
 
 
@@ -105,6 +110,7 @@ def _fork_worker(config: ServerConfig, host: str, port: int, sock: socket.socket
         _run_worker(config, host, port, sock)
         code = 0
     finally:
+        cleanup.remove_all()  # os._exit runs no exit handler
         os._exit(code)  # never back into the parent's code
 
 

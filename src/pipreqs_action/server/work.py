@@ -38,6 +38,7 @@ class Limits:
     max_queue: int = 64
     ttl: float = 300.0  # the public pipreqs API cached answers for 5 minutes
     failure_ttl: float = 10.0
+    revalidate_after: float = 10.0  # a cached answer for a branch is checked against the branch this often (freshness)
     max_entries: int = 512
     retry_after: int = 5
 
@@ -110,6 +111,15 @@ class Coalescer(Generic[T]):
             return None
         self._cache.move_to_end(key)
         return entry
+
+    def peek(self, key: Hashable) -> T | None:
+        """The cached outcome for ``key``, if any (not counted as a hit)."""
+        entry = self._cached(key)
+        return None if entry is None else entry.value
+
+    def forget(self, key: Hashable) -> None:
+        """Drop ``key``'s cached outcome (it no longer describes what the key names)."""
+        self._cache.pop(key, None)
 
     def remember(self, key: Hashable, value: T) -> None:
         """Cache ``value`` under another key too (the commit a branch resolved to), unless one is there."""

@@ -1,0 +1,72 @@
+"""Which of the project's optional features (its extras) each module of the app needs to run at all.
+
+A module that imports, at run time, a distribution declared only in the extra ``video-surfer`` (``import cv2``
+with ``video-surfer = ["opencv-python"]``) runs only where that extra is installed. Whatever the extra's
+distributions install is then present wherever the module runs: its ``import numpy`` is installed through
+opencv-python, a ``via`` and not an alarm. A module needing no extra gets nothing from one: a plain install leaves
+every extra out, so its ``import numpy`` stays an alarm however many extras would install numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pipreqs_action.mapping import ImportNames
+from pipreqs_action.model import Declared, ImportRef, Requirement, ScanResult
+
+__all__ = ["FeatureFiles", "feature_files"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureFiles:
+    """The app's modules with what each needs of the extras (``needs``: path -> one set per import that only
+    extras provide, the extras providing it: the module needs one of each set; every app module that imports
+    something at run time is there, most with no set), and each extra's declarations (``groups``)."""
+
+    needs: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    groups: Mapping[str, tuple[Requirement, ...]] = field(default_factory=dict)
+
+    def requirements(self) -> tuple[Requirement, ...]:
+        """The declarations of the extras some module needs: the only ones worth following."""
+        used = {name for alternatives in self.needs.values() for names in alternatives for name in names}
+        return tuple(req for name in sorted(used) for req in self.groups.get(name, ()))
+
+    def certain(self, module: str, declaring: frozenset[str]) -> frozenset[str]:
+        """The extras, among ``declaring``, that an import of the module needs whichever way it is satisfied: every
+        extra that could provide that import is one of them. Empty when the module can run without all of them."""
+        found = [names for names in self.needs.get(module, ()) if names <= declaring]
+        return frozenset(name for names in found for name in names)
+
+    def extras_of(self, key: str) -> frozenset[str]:
+        """The extras declaring a distribution (normalised name)."""
+        return frozenset(name for name, group in self.groups.items() if any(req.key == key for req in group))
+
+
+def feature_files(scan: ScanResult, declared: Declared, names: ImportNames) -> FeatureFiles:
+    """For each app module importing something at run time, the extras whose declarations (and nothing the plain
+    install gets) provide one of its imports."""
+    every = (*declared.requirements, *declared.inherited, *declared.installed)  # what every install gets (``via``)
+    plain = {req.key: names.provides(req.name) for req in every}
+    groups = {name: group for name, group in declared.optional_groups if group}
+    provided = {
+        name: [names.provides(req.name) for req in group if req.key not in plain] for name, group in groups.items()
+    }
+    needs: dict[str, set[frozenset[str]]] = {}
+    for ref in scan.imports:
+        if not _needed_at_run_time(ref) or ref.root in declared.first_party:
+            continue
+        found = needs.setdefault(ref.location.path, set())
+        if ref.in_function:
+            continue  # only a call needs it, not the module: the module's own imports get nothing from it
+        for path in names.import_paths(ref):
+            if any(names.satisfies(paths, path) for paths in plain.values()):
+                continue
+            extras = frozenset(name for name, each in provided.items() if any(names.satisfies(p, path) for p in each))
+            if extras:
+                found.add(extras)
+    return FeatureFiles({path: tuple(sorted(sets, key=sorted)) for path, sets in needs.items()}, groups)
+
+
+def _needed_at_run_time(ref: ImportRef) -> bool:
+    return not (ref.optional or ref.type_only or ref.secondary)
