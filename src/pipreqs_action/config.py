@@ -17,18 +17,12 @@ what is reported.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pipreqs_action.errors import SettingsError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["CONFIG_FILES", "KEYS", "TABLE", "ProjectConfig", "read_config"]
 
@@ -94,10 +88,12 @@ def _read(path: Path, shown: str) -> str:
 
 
 def _parse(path: Path, shown: str, *, table: str) -> ProjectConfig:
+    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only when a configuration file is read
+
     text = _read(path, shown)
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        document = loads(text)
+    except TOMLDecodeError as error:
         raise SettingsError(f"{shown}:{_error_line(error, text)}: invalid TOML: {error}") from None
     except RecursionError:  # tomllib recurses once per nesting level: a hostile file nests thousands deep
         raise SettingsError(f"{shown}: invalid TOML: nested too deeply to read") from None

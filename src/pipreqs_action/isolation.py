@@ -37,9 +37,10 @@ __all__ = ["Outcome", "prepare", "run_each_isolated", "run_isolated"]
 
 _GRACE_SECONDS = 5.0  # the child's own deadline check comes first; this only catches a child that is stuck
 # Imported once in the forkserver, so that a child starts as a fork rather than an import (~400 ms): the engine,
-# the modules a check imports lazily (an online check: the index client), and the command line, which is the
-# server's ``__main__``: multiprocessing runs that again in each child (Python < 3.12 never preloads it). A name
-# that no longer exists is skipped by multiprocessing, never an error.
+# the modules a check imports lazily (an online check: the index client), the command line, which is the server's
+# ``__main__``: multiprocessing runs that again in each child (Python < 3.12 never preloads it), and last a check
+# run there once, so the children start with the engine's tables read (``isolation_warmup``). A name that no
+# longer exists is skipped by multiprocessing, never an error.
 _PRELOAD = [
     "pipreqs_action.pipeline",
     "pipreqs_action.affinity",
@@ -50,6 +51,7 @@ _PRELOAD = [
     "pipreqs_action.cli",
     "stdlibs",
     "requests",
+    "pipreqs_action.isolation_warmup",
 ]
 
 # A check's report, or the error it ended with: ours (``PipreqsActionError``), or a ``RecursionError`` (a file

@@ -10,10 +10,14 @@ and never makes the report out of sync by default. Rules, outermost folder first
   files the caller names as copied from another project (``vendoring``);
 - a sub-folder with a manifest of its own (``requirements.txt``, ``pyproject.toml``, ``setup.py``, ...) is a
   project of its own, unless it holds what the check declares;
-- tests (``tests/``, ``test_*.py``, ``conftest.py``) and packaging or task files (``setup.py``, ``noxfile.py``);
+- tests (``tests/``, ``test_*.py``, ``conftest.py``, Django's ``tests.py`` and ``test.py`` unless the README runs it:
+  ``python test.py --weights x`` is how an ML repository evaluates its model), integration and end-to-end test
+  folders (``integration_tests/``, ``e2e/`` anywhere; ``integration/`` beside a package and not a package itself),
+  and packaging or task files (``setup.py``, ``noxfile.py``);
 - folders whose name starts with a dot (``.github/scripts/``, ``.circleci/``, ``.devcontainer/``): CI and editor
   tooling, never what the app runs, at any depth;
-- ``ci/`` (build and CI jobs), like the maintainer folders below;
+- ``ci/`` (build and CI jobs), like the maintainer folders below, and ``static/`` when it is no package (the site's
+  assets and the scripts that build them);
 - ``examples/``, ``demos/``, ``samples/``, ``tutorials/``, ``benchmarks/``, ``tools/``, ``scripts/``, ``docs/``,
   unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code), and for
   ``scripts/`` and ``tools/`` unless the README tells users to run a file in them (``python scripts/txt2img.py``:
@@ -26,7 +30,9 @@ and never makes the report out of sync by default. Rules, outermost folder first
   when the book has notebooks elsewhere.
 
 When these folder names would leave no app code at all (a repository that *is* a set of examples), they are not
-applied. The user's ``app`` patterns (gitignore style) win over everything, then their ``secondary`` patterns.
+applied; code in a sub-project (not itself in such a folder) is app code there, of that project: a workspace root
+whose code all lives in its members keeps its ``scripts/`` as tooling. The user's ``app`` patterns (gitignore
+style) win over everything, then their ``secondary`` patterns.
 """
 
 from __future__ import annotations
@@ -46,6 +52,16 @@ MANIFEST_NAMES = frozenset(
 )
 VENDOR_DIRS = frozenset({"vendor", "_vendor", "vendored", "third_party", "thirdparty", "externals"})
 TEST_DIRS = frozenset({"tests", "test", "testing"})
+# Integration and end-to-end test suites: tests by their name alone, at any depth.
+E2E_DIRS = frozenset(
+    {"integration_tests", "integration-tests", "e2e", "e2e_tests", "e2e-tests", "end_to_end", "end2end", "end-to-end"}
+)
+# ``integration/`` beside a package (``sdk/integration/`` next to ``sdk/mysdk/``) holds its integration tests; a
+# package of that name (``mypkg/integration/``, or an ``integration/`` with an ``__init__.py``) is code.
+INTEGRATION_DIR = "integration"
+# A web app or a site serves ``static/`` as files: Python there builds them and is never imported by the app, unless
+# the folder is a package (``static/__init__.py``) or a sub-package's (``mypkg/static/``).
+ASSETS_DIR = "static"
 SECONDARY_DIRS = frozenset(
     {
         "examples",
@@ -73,6 +89,7 @@ NOTEBOOK_DIRS = frozenset({"notebooks", "notebook", "nbs", "examples", "example"
 # in the other secondary folders (docs/, extras/, tools/, benchmarks/...) they are not.
 BOOK_DIRS = frozenset({"examples", "example", "demo", "demos", "samples", "sample", "tutorial", "tutorials"})
 ROOT_NOTEBOOK = "notebooks at the root (the app is the .py code)"
+OWN_PROJECT = ", a project of its own"
 _TOOLING_FILES = frozenset({"setup.py", "noxfile.py", "fabfile.py", "conftest.py"})
 TESTS = "tests"
 # Named like maintainer tooling, but the app's entry points when the README runs a file in them.
@@ -95,7 +112,7 @@ def _file_reason(name: str) -> str:
     if (
         (name.startswith("test_") and name.endswith((".py", ".ipynb")))
         or name.endswith("_test.py")
-        or name == "tests.py"
+        or name in ("tests.py", "test.py")
     ):
         return TESTS
     return ""
@@ -117,10 +134,12 @@ class Layout:
         app: Sequence[str] = (),
     ) -> None:
         self._packages = frozenset(path[: -len("/__init__.py")] for path in paths if path.endswith("/__init__.py"))
+        self._package_parents = frozenset(folder.rpartition("/")[0] for folder in self._packages)
         self._vendored = frozenset(folder.strip("/") for folder in vendored if folder.strip("/"))
         self._copied = dict(copied or {})
         self._later: dict[str, str] = {}
         self._entry_folders = entry_folders(readme)
+        self._entry_files = entry_files(readme)
         declared_folders = {PurePosixPath(source).parent.as_posix() for source in declared_in}
         manifests = list(manifests)
         root_manifest = any("/" not in path and _is_manifest(path) for path in manifests)
@@ -140,8 +159,18 @@ class Layout:
         self._book_dirs_only = self._notebook_repo and any(_in_the_book(path) for path in notebooks)
         self._folders: dict[tuple[str, bool], str] = {}
         self._by_name = True
-        self._by_name = not all(self.reason(path) for path in paths)
+        self._by_name = not all(self._apart_from_any_app(path) for path in paths)
         self._folders.clear()
+
+    def _apart_from_any_app(self, path: str) -> bool:
+        """Secondary code that is no project's app: a file of a sub-project outside the secondary folders
+        (``libs/core/``, a workspace member) is that project's app code, so a repository holding it is no repository
+        of examples."""
+        reason = self.reason(path)
+        if not reason.endswith(OWN_PROJECT):
+            return bool(reason)
+        folder = reason.removesuffix(OWN_PROJECT).rstrip("/")
+        return any(part in SECONDARY_DIRS or part in TEST_DIRS for part in folder.split("/"))
 
     def add_reasons(self, reasons: Mapping[str, str]) -> None:
         """Reasons found later for single files of the app's code (an optional integration of a library)."""
@@ -166,7 +195,21 @@ class Layout:
             return ROOT_NOTEBOOK
         if path in self._later:
             return self._later[path]
-        return f"a file copied from {self._copied[path]}" if path in self._copied else _file_reason(name)
+        if path in self._copied:
+            return f"a file copied from {self._copied[path]}"
+        if name == "test.py" and path in self._entry_files:
+            return ""  # `python test.py --checkpoint x` in the README: the model's evaluation, an entry point
+        return _file_reason(name)
+
+    def _integration_tests(self, folder: str, name: str, parent: str) -> bool:
+        """``integration/`` beside a package, not a package itself nor inside one: that package's integration
+        tests (``sdk/integration/graph/*.py`` served to the tests by docker-compose)."""
+        return (
+            name == INTEGRATION_DIR
+            and parent in self._package_parents
+            and folder not in self._packages
+            and parent not in self._packages
+        )
 
     def _folder_reason(self, directory: str, notebook: bool) -> str:
         """Cached per folder: every file of a folder shares its answer."""
@@ -184,13 +227,15 @@ class Layout:
         if name in VENDOR_DIRS or folder in self._vendored:
             return f"vendored in {folder}/"
         if folder in self._projects:
-            return f"{folder}/, a project of its own"
-        if name in TEST_DIRS:
+            return f"{folder}/{OWN_PROJECT}"
+        if name in TEST_DIRS or name in E2E_DIRS or self._integration_tests(folder, name, parent):
             return TESTS
         if name.startswith(".") and name not in (".", ".."):  # .github/, .circleci/, .devcontainer/: CI and tooling
             return f"{name}/"
         if not self._by_name or parent in self._packages:
             return ""
+        if name == ASSETS_DIR and folder not in self._packages:
+            return f"{name}/"  # files served as they are, and the scripts that build them (a PDF's post-processing)
         if notebook and self._notebook_repo and (name in BOOK_DIRS or not self._book_dirs_only):
             return ""
         if name in ENTRY_POINT_DIRS and folder in self._entry_folders:
@@ -212,6 +257,17 @@ def entry_folders(readme: str) -> frozenset[str]:
         folder = path.removeprefix("./").rpartition("/")[0]
         if folder and not folder.startswith(("/", "..")):
             found.add(folder)
+    return frozenset(found)
+
+
+def entry_files(readme: str) -> frozenset[str]:
+    """Files the README tells users to run (``python test.py --weights x``), relative to the root."""
+    found = set()
+    for match in _RUN.finditer(readme):
+        if match["path"]:
+            path = match["path"].removeprefix("./")
+            if not path.startswith(("/", "..")):
+                found.add(f"{path}.py")
     return frozenset(found)
 
 

@@ -62,15 +62,39 @@ class LocalModules:
             visible = self._visible[directory] = self._visible_from(directory)
         if name in visible and file_name.rpartition(".")[0] == name:
             return self._elsewhere_than(directory, name)
+        if name in visible and (parent := self._enclosing_subpackage(directory, name)) is not None:
+            search = self._search_path(directory)
+            return any(self._holds(folder, name) for folder in search if folder != parent)
         return name in visible
+
+    def _enclosing_subpackage(self, directory: str, name: str) -> str | None:
+        """The folder holding the sub-package named ``name`` that encloses ``directory``, if one does.
+
+        ``mylib/integrations/graphrag/search.py`` doing ``import graphrag`` wants the library its package wraps:
+        Python finds the enclosing ``graphrag/`` by that name only when ``mylib/integrations/`` is on ``sys.path``,
+        and no one runs a module of a sub-package (``__init__.py`` here and in a folder above, namespace folders
+        between allowed) as a script from there. A top-level package (``mylib``) importing itself by name is local,
+        as it is for Python.
+        """
+        parts = directory.split("/") if directory else []
+        for index in range(len(parts) - 1, 0, -1):
+            if parts[index] != name:
+                continue
+            enclosing, parent = "/".join(parts[: index + 1]), "/".join(parts[:index])
+            above = ("/".join(parts[:depth]) for depth in range(index, 0, -1))  # namespace folders between count
+            if "__init__" in self._children.get(enclosing, ()) and any(
+                "__init__" in self._children.get(folder, ()) for folder in above
+            ):
+                return parent
+        return None
+
+    def _holds(self, folder: str, name: str) -> bool:
+        return name in self._children.get(folder, ()) or name in self._anywhere_below.get(folder, ())
 
     def _elsewhere_than(self, directory: str, name: str) -> bool:
         """``flask.py`` importing ``flask`` means the real package (a file importing itself is a known pitfall, never
         the intent): local only when another folder on the search path has the name."""
-        search = self._search_path(directory)[1:]
-        return any(
-            name in self._children.get(folder, ()) or name in self._anywhere_below.get(folder, ()) for folder in search
-        )
+        return any(self._holds(folder, name) for folder in self._search_path(directory)[1:])
 
     def _visible_from(self, directory: str) -> frozenset[str]:
         """Every name importable from a file in ``directory``: one set per folder, so each lookup is one test."""

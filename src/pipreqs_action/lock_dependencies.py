@@ -13,18 +13,12 @@ UTF-8 or not TOML is left out with a warning naming it, and the check goes on wi
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import canonicalize_name
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["LOCK_FILES", "Locked", "LockedDependencies", "pep508", "read_lock"]
 
@@ -74,15 +68,17 @@ def read_lock(folder: Path) -> LockedDependencies:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only a project with a lock file needs it
+
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
+        return loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
         raise ValueError(exc.strerror or type(exc).__name__) from None
     except UnicodeDecodeError:
         raise ValueError("not UTF-8") from None
-    except tomllib.TOMLDecodeError as exc:
+    except TOMLDecodeError as exc:
         raise ValueError(f"not TOML: {exc}") from None
 
 

@@ -11,7 +11,6 @@ then the ``PIP_INDEX_URL`` variable. In each file ``[install]`` beats ``[global]
 
 from __future__ import annotations
 
-import configparser
 import logging
 import os
 import sys
@@ -75,6 +74,8 @@ def _user(env: Mapping[str, str]) -> list[Path]:
 
 
 def _index_url_in(path: Path) -> str:
+    import configparser  # only a machine with a pip configuration file needs it (start-up)
+
     parser = configparser.RawConfigParser()
     try:
         parser.read(path, encoding="utf-8")

@@ -9,7 +9,7 @@ import dataclasses
 import functools
 from pathlib import Path
 
-from pipreqs_action import backends, editions, features, limits, projects, roles
+from pipreqs_action import backends, dev_environment, editions, features, limits, projects, roles, shipped
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared_names import probably_provided
@@ -61,9 +61,13 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         nested = projects.nested_declarations(settings.path, folders, read_project)
         declared = dataclasses.replace(declared, nested=nested)
     scanned = as_app_when_declared(scanned, declared, names)
+    tooling = dev_environment.reason(settings.path, declared)  # its code is tooling, its dev groups what it needs
+    scanned = dev_environment.as_tooling(scanned, tooling, config.app)
     scanned = backends.apply(scanned, declared, names)
     scanned = editions.apply(scanned, settings.path, declared, names)
-    scanned = roles.believed(resolve_elsewhere(scanned, names), declared, names)
+    scanned = resolve_elsewhere(scanned, names)
+    scanned = roles.unshipped_tooling(scanned, declared, names, shipped.find(settings.path), config.app)
+    scanned = roles.believed(scanned, declared, names)
     report = compare(scanned, declared, names)
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)

@@ -18,7 +18,9 @@ from packaging.utils import canonicalize_name
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.layout import (
     _TOOLING_FILES,
+    E2E_DIRS,
     MANIFEST_NAMES,
+    OWN_PROJECT,
     SECONDARY_DIRS,
     TEST_DIRS,
     TESTS,
@@ -41,8 +43,8 @@ from pipreqs_action.model import (
     Unused,
 )
 
-_OWN_PROJECT = ", a project of its own"
-_SECONDARY_NAMES = SECONDARY_DIRS | TEST_DIRS | VENDOR_DIRS
+_OWN_PROJECT = OWN_PROJECT
+_SECONDARY_NAMES = SECONDARY_DIRS | TEST_DIRS | E2E_DIRS | VENDOR_DIRS
 _EXAMPLE_DIRS = frozenset({"examples", "example", "demo", "demos", "samples", "sample", "tutorial", "tutorials"})
 
 

@@ -20,8 +20,10 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 
+from pipreqs_action.ignore_rules import compile_patterns
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Missing, Requirement, ScanResult
+from pipreqs_action.shipped import Shipped
 
 # Modules whose name says they support development: fake data, test factories and mocks, test helpers.
 _DEV_SUPPORT_MODULES = frozenset(
@@ -141,3 +143,42 @@ def _dev_support_module(path: str) -> bool:
     pure = PurePosixPath(path)
     name = pure.parent.name if pure.stem == "__init__" else pure.stem
     return name in _DEV_SUPPORT_MODULES
+
+
+def unshipped_tooling(
+    scan: ScanResult,
+    declared: Declared,
+    names: ImportNames,
+    shipped: Shipped | None,
+    claimed: Sequence[str] = (),
+) -> ScanResult:
+    """The scan with the maintainers' scripts of a packaged project marked as secondary code: files the
+    distribution does not ship (``generate_schema.py`` beside ``langgraph_cli/``) that import what only a development
+    declaration provides. Two signals agree, as for a development-support module: the build leaves the file out, and
+    the author declared its tools for development. A file the build leaves out that imports nothing of the kind
+    (a ``wsgi.py`` beside the app's package) says nothing and stays the app's."""
+    dev = providers(declared.dev, names)
+    if shipped is None or not dev:
+        return scan
+    own = providers([*declared.requirements, *declared.inherited, *_grouped(declared)], names)
+    spec = compile_patterns(claimed) if claimed else None
+    tooling: set[str] = set()
+    for ref in scan.imports:
+        path = ref.location.path
+        if path in tooling or ref.secondary or shipped.ships(path) or ref.root in declared.first_party:
+            continue
+        if spec is not None and spec.match_file(path):
+            continue
+        paths = names.import_paths(ref)
+        if not any(provider_of(item, own, names) for item in paths) and any(
+            provider_of(item, dev, names) for item in paths
+        ):
+            tooling.add(path)
+    if not tooling:
+        return scan
+    why = f"a development script the distribution does not ship (it ships {shipped.what})"
+    imports = tuple(
+        dataclasses.replace(ref, secondary=why) if ref.location.path in tooling and not ref.secondary else ref
+        for ref in scan.imports
+    )
+    return dataclasses.replace(scan, imports=imports)

@@ -50,6 +50,7 @@ from pipreqs_action.reachability import (
     reached_only_through_guards,
 )
 from pipreqs_action.syspath import import_roots
+from pipreqs_action.test_modules import TEST_MODULE, is_test_module
 from pipreqs_action.vendoring import copied_from, vendored_roots
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class _FileFacts:
     copied_from: str = ""  # the project its header says it was copied from
     package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
     local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
+    test_module: bool = False  # test functions under a name no test convention covers (test_modules)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -97,6 +99,7 @@ def scan(
     local = _local_modules(tree, facts) or on_disk
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
+    layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
     layout.add_reasons(_integrations(root, tree, facts, layout, packages))
     behind_guard = _behind_guards(root, tree, facts, layout, packages)
     alternatives = _alternatives(results, layout, packages)
@@ -260,6 +263,8 @@ class _Reader:
         if isinstance(source, Skipped):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
+        if rel.endswith(".py") and is_test_module(source.text):
+            facts = dataclasses.replace(facts, test_module=True)
         try:
             raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not

@@ -51,6 +51,39 @@ def tarball_url(api_url: str, repo: RepoRef, ref: str | None) -> str:
     return url if ref is None else f"{url}/{quote(check_ref(ref), safe='/')}"
 
 
+def remote_commit(
+    repo: RepoRef,
+    ref: str | None,
+    *,
+    api_url: str,
+    token: str | None = None,
+    timeout: float = 10.0,
+    session: requests.Session | None = None,
+) -> str | None:
+    """What ``ref`` (None: the default branch) points to now, from the host's REST API: ``GET .../commits/{ref}``
+    with the ``sha`` media type answers the commit's SHA alone (git's ``ls-remote`` where there is no git). None
+    when the host cannot tell (an error, a redirect, no answer within ``timeout``, anything but a SHA)."""
+    owner, name = repo.slug.split("/", 1)
+    wanted = "HEAD" if ref is None else quote(check_ref(ref), safe="/")
+    url = f"{api_url.rstrip('/')}/repos/{quote(owner)}/{quote(name)}/commits/{wanted}"
+    headers = {"Accept": "application/vnd.github.sha", "User-Agent": "pipreqs-action"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    http = requests.Session() if session is None else session
+    try:
+        got = get_bounded(
+            http, url, seconds=timeout, max_bytes=1024, headers=headers, timeout=timeout, allow_redirects=False
+        )
+    except (ExchangeTimedOut, BodyTooLarge, requests.RequestException) as exc:
+        log.info("could not ask %s where %s points: %s", repo.slug, ref or "HEAD", type(exc).__name__)
+        return None
+    finally:
+        if session is None:
+            http.close()
+    commit = got.body.decode("ascii", errors="replace").strip()
+    return commit if got.status == 200 and _COMMIT.fullmatch(commit) else None
+
+
 @contextmanager
 def download(
     repo: RepoRef,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,25 @@ def test_a_stuck_child_is_killed_at_its_deadline(tmp_path: Path, monkeypatch: py
     assert [str(outcome) for outcome in outcomes] == [stopped_message(0.5)] * 2
     assert all(isinstance(outcome, LimitExceeded) for outcome in outcomes)
     assert not [child for child in multiprocessing.active_children() if child.name == "pipreqs-action-check"]
+
+
+def _what_a_child_starts_with(send: Connection) -> None:
+    """In a child of the forkserver, before any check: which of the engine's tables are read already."""
+    from pipreqs_action import dependency_metadata, name_tables
+
+    loaded = [table.cache_info().currsize for table in (name_tables.curated, name_tables.popularity)]
+    send.send((*loaded, dependency_metadata.snapshot.cache_info().currsize, gc.get_freeze_count() > 0))
+    send.close()
+
+
+def test_a_child_starts_with_the_engines_tables_read() -> None:
+    """The forkserver has read them (``isolation_warmup``), so no request's child reads them again (~20 ms), and
+    froze them out of the garbage collector's walks (which would copy their pages into every child)."""
+    isolation.prepare()
+    context = multiprocessing.get_context("forkserver")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_what_a_child_starts_with, args=(send,))
+    child.start()
+    send.close()
+    assert receive.recv() == (1, 1, 1, True)
+    child.join()

@@ -209,3 +209,87 @@ def test_examples_the_readme_runs_stay_examples() -> None:
 )
 def test_more_secondary_names_seen_in_the_field(path: str, reason: str) -> None:
     assert Layout([path, "main.py"]).reason(path) == reason
+
+
+# --- tests by other names, integration suites, workspaces whose code lives in members -----------------------------
+
+
+def test_a_file_named_test_py_is_test_code_unless_the_readme_runs_it() -> None:
+    """Django's ``tests.py`` and a manual ``test.py`` client are tests; ``python test.py --weights x`` in the
+    README is how an ML repository evaluates its model: an entry point of the app."""
+    paths = ["service/predict.py", "service/test.py", "train.py", "test.py", "app/tests.py"]
+    assert Layout(paths).reason("service/test.py") == "tests"
+    assert Layout(paths).reason("test.py") == "tests"
+    readme = "Evaluate:\n\n    python test.py --weights best.pt\n"
+    layout = Layout(paths, readme=readme)
+    assert layout.reason("test.py") == ""
+    assert layout.reason("service/test.py") == "tests"  # the README runs another file
+    assert layout.reason("app/tests.py") == "tests"
+
+
+@pytest.mark.parametrize("folder", ["integration_tests", "integration-tests", "e2e", "e2e_tests", "end_to_end"])
+def test_integration_and_end_to_end_suites_are_tests_wherever_they_are(folder: str) -> None:
+    paths = ["mypkg/__init__.py", f"{folder}/graph.py", f"mypkg/{folder}/check.py", "main.py"]
+    layout = Layout(paths)
+    assert layout.reason(f"{folder}/graph.py") == "tests"
+    assert layout.reason(f"mypkg/{folder}/check.py") == "tests"
+
+
+def test_an_integration_folder_beside_a_package_is_its_integration_tests() -> None:
+    paths = [
+        "sdk/mysdk/__init__.py",
+        "sdk/mysdk/client.py",
+        "sdk/integration/graph/__init__.py",
+        "sdk/integration/graph/agent.py",
+    ]
+    assert Layout(paths).reason("sdk/integration/graph/agent.py") == "tests"
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        # a sub-package named integration is the package's code
+        ["mypkg/__init__.py", "mypkg/integration/__init__.py", "mypkg/integration/slack.py"],
+        # a top-level package named integration, beside another package: code too
+        ["core/__init__.py", "integration/__init__.py", "integration/slack.py"],
+        # no package beside it: an app's folder, nothing says it is tests
+        ["app.py", "integration/slack.py"],
+    ],
+)
+def test_an_integration_folder_that_is_code_stays_code(paths: list[str]) -> None:
+    assert Layout(paths).reason(paths[-1]) == ""
+
+
+def test_a_root_whose_code_all_lives_in_sub_projects_keeps_its_tooling_folders_apart() -> None:
+    """A workspace root with its members as projects of their own: its ``scripts/`` are maintainer tooling. The
+    rule that keeps a repository of examples' code applies only when no project anywhere holds app code."""
+    paths = ["core/core/__init__.py", "cli/cli/__init__.py", "scripts/upload.py", "tests/test_core.py"]
+    manifests = ["pyproject.toml", "core/pyproject.toml", "cli/pyproject.toml"]
+    layout = Layout(paths, manifests=manifests)
+    assert layout.reason("scripts/upload.py") == "scripts/"
+    assert layout.reason("core/core/__init__.py") == "core/, a project of its own"
+
+
+def test_sub_projects_that_are_examples_do_not_count_as_app_code() -> None:
+    paths = ["examples/a/main.py", "examples/b/main.py", "scripts/run_all.py"]
+    manifests = ["requirements.txt", "examples/a/requirements.txt"]
+    layout = Layout(paths, manifests=manifests)
+    assert layout.reason("scripts/run_all.py") == ""  # a repository of examples: its names are not applied
+
+
+def test_a_static_folder_holds_assets_and_the_scripts_that_build_them() -> None:
+    paths = ["book/__init__.py", "static/post_latex/main.py", "web/static/build.py", "app.py"]
+    layout = Layout(paths)
+    assert layout.reason("static/post_latex/main.py") == "static/"
+    assert layout.reason("web/static/build.py") == "static/"
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["static/__init__.py", "static/loader.py", "app.py"],  # a package named static is code
+        ["mypkg/__init__.py", "mypkg/static/render.py"],  # inside a package: the package's own folder
+    ],
+)
+def test_a_static_folder_that_is_code_stays_code(paths: list[str]) -> None:
+    assert Layout(paths).reason(paths[1]) == ""

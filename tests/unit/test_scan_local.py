@@ -183,6 +183,28 @@ def test_a_file_named_like_the_package_it_imports_means_the_package() -> None:
     assert local.is_local("tools/redis.py", "redis")  # another folder on the path has it
 
 
+def test_a_sub_package_named_like_the_library_it_wraps_imports_the_library() -> None:
+    """``mylib/integrations/graphrag/search.py`` doing ``import graphrag`` wants GraphRAG, not its own package."""
+    tree = [
+        "mylib/__init__.py",
+        "mylib/integrations/__init__.py",
+        "mylib/integrations/graphrag/__init__.py",
+        "mylib/integrations/graphrag/search.py",
+        "mylib/integrations/helpers.py",
+        "scripts/graphrag/run.py",
+    ]
+    local = LocalModules(tree)
+    assert not local.is_local("mylib/integrations/graphrag/search.py", "graphrag")
+    assert not local.is_local("mylib/integrations/graphrag/__init__.py", "graphrag")
+    assert local.is_local("mylib/integrations/helpers.py", "graphrag")  # a sibling of the package finds it
+    assert local.is_local("mylib/integrations/graphrag/search.py", "mylib")  # a top-level package is itself
+    assert local.is_local("scripts/graphrag/run.py", "graphrag")  # no __init__.py: a folder of scripts
+    namespace = LocalModules([path for path in tree if path != "mylib/integrations/__init__.py"])
+    assert not namespace.is_local("mylib/integrations/graphrag/search.py", "graphrag")  # PEP 420 folder between
+    shadowed = LocalModules([*tree, "mylib/integrations/graphrag/graphrag.py"])
+    assert shadowed.is_local("mylib/integrations/graphrag/search.py", "graphrag")  # a module inside has the name
+
+
 def test_a_writefile_cell_resolves_its_imports_from_the_file_it_writes(tmp_path: Path) -> None:
     root = write(
         tmp_path,

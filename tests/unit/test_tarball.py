@@ -70,6 +70,7 @@ class Host:
 
     routes: dict[str, tuple[int, Mapping[str, str], bytes]] = field(default_factory=dict)
     seen: list[tuple[str, str | None]] = field(default_factory=list)
+    accepted: list[str | None] = field(default_factory=list)  # each request's Accept header
     port: int = 0
 
     @property
@@ -84,6 +85,7 @@ def host() -> Iterator[Host]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.seen.append((f"{self.headers['Host']}{self.path}", self.headers.get("Authorization")))
+            state.accepted.append(self.headers.get("Accept"))
             status, headers, body = state.routes.get(self.path, (404, {}, b'{"message": "Not Found"}'))
             self.send_response(status)
             for name, value in {**headers, "Content-Length": str(len(body))}.items():
@@ -253,3 +255,50 @@ def test_a_trickling_or_bombing_host_is_cut_at_the_total_deadline_or_size(mode: 
         "repository o/n: download timed out after 1s",
         "repository o/n: larger than the 50 MiB size limit",
     }
+
+
+# --- where a ref points now, without git (the API server's freshness check in the image) -------------------------
+
+OTHER = "89abcdef0123456789abcdef0123456789abcdef"
+
+
+def test_the_api_tells_where_a_ref_points_with_the_sha_media_type(host: Host) -> None:
+    host.routes["/api/v3/repos/octo/lib/commits/HEAD"] = (200, {}, SHA.encode())
+    host.routes["/api/v3/repos/octo/lib/commits/feature/x"] = (200, {}, f"{OTHER}\n".encode())
+    assert tarball.remote_commit(repo_on(host), None, api_url=host.api, token=TOKEN) == SHA
+    assert tarball.remote_commit(repo_on(host), "feature/x", api_url=host.api) == OTHER
+    assert [auth for _, auth in host.seen] == [f"Bearer {TOKEN}", None]
+    assert host.accepted == ["application/vnd.github.sha"] * 2
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "body"),
+    [
+        (404, {}, b'{"message": "No commit found for SHA: nope"}'),
+        (301, {"Location": "http://127.0.0.1:9/elsewhere"}, b""),  # a redirect is not followed
+        (200, {}, b"<html>not a sha</html>"),
+        (200, {}, b"0" * 5000),  # past the size limit
+    ],
+)
+def test_anything_but_a_sha_is_unknown(host: Host, status: int, headers: Mapping[str, str], body: bytes) -> None:
+    host.routes["/api/v3/repos/octo/lib/commits/nope"] = (status, headers, body)
+    assert tarball.remote_commit(repo_on(host), "nope", api_url=host.api) is None
+    assert len(host.seen) == 1
+
+
+def test_a_bad_ref_is_refused_before_asking(host: Host) -> None:
+    with pytest.raises(SettingsError, match="ref"):
+        tarball.remote_commit(repo_on(host), "--upload-pack=x", api_url=host.api)
+    assert host.seen == []
+
+
+def test_without_git_the_servers_freshness_check_asks_the_api(host: Host, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipreqs_action.server.checks import Engine
+    from pipreqs_action.server.freshness import remote_commit
+    from pipreqs_action.server.policy import UrlPolicy
+
+    host.routes["/api/v3/repos/octo/lib/commits/v2"] = (200, {}, SHA.encode())
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    policy = UrlPolicy.build(["127.0.0.1"], allow_http=True)
+    assert remote_commit(policy, repo_on(host), "v2", Engine()) == SHA
+    assert remote_commit(policy, repo_on(host), "--x", Engine()) is None  # refused: the cached answer stands

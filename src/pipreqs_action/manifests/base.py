@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +21,6 @@ from packaging.requirements import Requirement as Pep508
 from packaging.utils import canonicalize_name
 
 from pipreqs_action.model import DeclaredBy, Location, Requirement, Skipped
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 MAX_BYTES = 5 * 1024 * 1024  # a manifest is a few KB; anything this big is junk we should not parse
 MAX_REASON = 200  # parser messages quote the offending line, which may be arbitrarily long
@@ -162,10 +156,12 @@ def short(text: str) -> str:
 def load_toml(path: Path, manifest: Manifest, fence: Path | None) -> tuple[dict[str, Any], Lines] | None:
     """A TOML manifest's data and its line finder; None, with the manifest marked unusable and why, when the file
     cannot be read or parsed (Pipfile and pyproject.toml alike)."""
+    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a project with a TOML manifest
+
     try:
         text = load_text(real(path), fence)
-        data = tomllib.loads(text)
-    except (Unreadable, tomllib.TOMLDecodeError) as exc:
+        data = loads(text)
+    except (Unreadable, TOMLDecodeError) as exc:
         manifest.unusable("", message(exc))
         return None
     except RecursionError:  # tomllib recurses once per nesting level: a hostile file nests thousands deep

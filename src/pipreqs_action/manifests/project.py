@@ -8,18 +8,11 @@ pyproject ``[project]`` / ``[tool.poetry]`` name, ``setup.cfg`` ``[metadata] nam
 from __future__ import annotations
 
 import ast
-import configparser
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 _NOT_MODULES = frozenset({"setup", "conftest", "noxfile", "fabfile", "tasks", "manage"})
 _NOT_PACKAGES = frozenset({"tests", "test", "testing", "docs", "doc", "examples", "scripts", "benchmarks"})
@@ -44,7 +37,7 @@ def _name(folder: Path, fence: Path) -> str:
     for reader in (_pyproject_name, _setup_cfg_name, _setup_py_name):
         try:
             name = reader(folder, fence)
-        except (Unreadable, ValueError, SyntaxError, configparser.Error, RecursionError, MemoryError):
+        except (Unreadable, ValueError, SyntaxError, RecursionError, MemoryError):
             continue  # an unreadable file names nothing; its own reader reports why
         if name:
             return name
@@ -55,7 +48,9 @@ def _pyproject_name(folder: Path, fence: Path) -> str:
     path = folder / "pyproject.toml"
     if not path.is_file():
         return ""
-    data = tomllib.loads(load_text(real(path), fence))
+    from pipreqs_action.toml_documents import loads  # only a folder with a pyproject.toml needs it
+
+    data = loads(load_text(real(path), fence))
     name = table(data, "project").get("name") or table(data, "tool", "poetry").get("name")
     return name if isinstance(name, str) else ""
 
@@ -64,9 +59,14 @@ def _setup_cfg_name(folder: Path, fence: Path) -> str:
     path = folder / "setup.cfg"
     if not path.is_file():
         return ""
+    import configparser  # only a folder with a setup.cfg needs it (start-up)
+
     parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(load_text(real(path), fence))
-    return parser.get("metadata", "name", fallback="").strip()
+    try:
+        parser.read_string(load_text(real(path), fence))
+        return parser.get("metadata", "name", fallback="").strip()
+    except configparser.Error:
+        return ""  # names nothing; the setup.cfg reader reports why
 
 
 def _setup_py_name(folder: Path, fence: Path) -> str:

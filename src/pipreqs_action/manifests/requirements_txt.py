@@ -4,8 +4,10 @@ Lines are understood by pip's own machinery from ``pip-requirements-parser`` (co
 ``-e``, URLs, hashes) and ``packaging`` (names, specifiers, markers). Its file-level entry point is not used,
 because for files from an untrusted repository it falls short: it decodes with the locale's encoding and crashes
 (or recurses forever) on a missing or cyclic ``-r`` include. So this module reads and decodes each file itself,
-follows includes itself, and hands pip's code one logical line at a time. The library costs ~50 ms to import, so
-it is imported only when a requirements file is read.
+follows includes itself, and hands pip's code one logical line at a time. The library costs ~30 ms to import (it
+imports ``urllib.request``, ``http.client``, ``email`` and ``ssl``) and builds its option parser twice a line, so
+it is imported only for a line it must read: the file's split into logical lines is pip's own, written out below,
+and a plain ``name==1.0`` line, which pip hands unchanged to ``packaging``, goes to ``packaging`` directly.
 
 ``${VAR}`` is never filled from the process environment (pip would): in the Action that environment holds the
 runner's secrets, and a value put into a requirement would reach the issue. Such a line is used as written.
@@ -51,6 +53,12 @@ logger = logging.getLogger(__name__)
 
 _ARCHIVE_SUFFIXES = (".git", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".whl")
 _COMMENTED = re.compile(r"^\s*#+\s*(?P<text>[A-Za-z0-9][^#]*?)\s*(?:#.*)?$")
+_PIP_COMMENT = re.compile(r"(^|\s+)(#.*)$")  # pip's own: a comment starts a line or follows whitespace
+# A name and version clauses, nothing else: no space (pip splits options at one), extras, marker, URL, path or
+# option. pip's reader passes such a line to packaging as it is, except one that ends like an archive file name.
+_CLAUSE = r"(?:===|[=!~<>]=|[<>])[A-Za-z0-9._*+!-]+"
+_PLAIN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:{_CLAUSE}(?:,{_CLAUSE})*)?")
+_PIP_ARCHIVES = (*_ARCHIVE_SUFFIXES, ".tlz", ".tar.lz", ".tar.lzma")  # pip's list, and .git
 
 
 @dataclass
@@ -111,11 +119,14 @@ class RequirementsReader:
         dev: bool = False,
     ) -> None:
         """One logical line of a file (or of a conda `pip:` list) at ``location``."""
-        for item in _parse_line(raw):
+        plain = _plain_requirement(raw)
+        for item in _parse_line(raw) if plain is None else [plain]:
             if isinstance(item, dict):
                 self._include(path, location, item, fence, dev)
                 continue
-            if not isinstance(item, str):
+            if isinstance(item, Pep508):
+                item = from_pep508(item, location, raw)
+            elif not isinstance(item, str):
                 item = self._requirement(item, path, location, raw)
             if isinstance(item, str):
                 self.manifest.problem(location, f"{short(raw)}: {item}")
@@ -195,10 +206,45 @@ class RequirementsReader:
 
 
 def _logical_lines(text: str) -> list[tuple[int, str, bool]]:
-    """(first line number, text, is a comment) of each logical line: continuations joined, blank lines gone."""
-    from pip_requirements_parser import CommentLine, preprocess
+    """(first line number, text, is a comment) of each logical line: continuations joined, blank lines gone.
 
-    return [(line.line_number, line.line, isinstance(line, CommentLine)) for line in preprocess(text)]
+    pip's own split (``preprocess`` of pip-requirements-parser: ``join_lines`` then ``split_comments``), step for
+    step, so that a file of plain lines never imports the library; a test compares the two on random text."""
+    joined: list[tuple[int, str]] = []
+    pending: list[str] = []  # the lines of a continued logical line so far, from line ``first`` on
+    first = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.endswith("\\") or _PIP_COMMENT.match(line):
+            if _PIP_COMMENT.match(line):
+                line = " " + line
+            joined.append((first, "".join([*pending, line])) if pending else (number, line))
+            pending = []
+        else:
+            if not pending:
+                first = number
+            pending.append(line.strip("\\"))
+    if pending:
+        joined.append((first, "".join(pending)))
+    found: list[tuple[int, str, bool]] = []
+    for number, line in joined:
+        # at most a text and its comment: the comment pattern matches once, up to the end of the line
+        parts = [part.strip() for part in _PIP_COMMENT.split(line) if part.strip()]
+        if len(parts) == 2:
+            found += [(number, parts[0], False), (number, parts[1], True)]
+        elif parts:
+            found.append((number, parts[0], parts[0].startswith("#")))
+    return found
+
+
+def _plain_requirement(line: str) -> Pep508 | None:
+    """A plain ``name==1.0`` line (most lines) parsed as pip's reader would parse it: that reader hands it to
+    packaging unchanged. None for any other line, and for one packaging refuses: pip's reader words the problem."""
+    if not _PLAIN.fullmatch(line) or line.lower().endswith(_PIP_ARCHIVES):
+        return None
+    try:
+        return Pep508(line)
+    except Exception:  # whatever packaging raises, pip's reader reports as the line's problem
+        return None
 
 
 def _parse_line(line: str) -> list[Any]:

@@ -4,7 +4,6 @@ ones are development) and ``tests_require``, with ``configparser`` as setuptools
 
 from __future__ import annotations
 
-import configparser
 from pathlib import Path
 
 from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, is_dev_name, load_text, message, real
@@ -13,6 +12,8 @@ from pipreqs_action.model import Requirement
 
 
 def read(path: Path, context: Context) -> Manifest:
+    import configparser  # only a project with a setup.cfg needs it (start-up)
+
     label = context.label(path)
     manifest = Manifest(label, "setup.cfg")
     parser = configparser.ConfigParser(interpolation=None, strict=False)

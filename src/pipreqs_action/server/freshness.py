@@ -3,12 +3,12 @@
 WHY: the cache keeps an answer ``ttl`` seconds (300) under the ref's name; without a check, a push stays invisible
 that long. Cloning again for every request would defeat the cache; ``git ls-remote`` asks only what the ref
 points to now (one small exchange, nothing fetched; ``source.ls_remote``, under the clone's hardening, limits and
-SSRF pinning). So a cached answer for a branch, a tag or the default branch that was last confirmed more than
-``every`` seconds ago is served only if the ref still points to the commit it was made from; otherwise the
-request clones again. One check per key at a time (the others wait for it) and at most one per ``every``
-seconds; a first request never waits for one (it clones anyway). When the check cannot be made (git missing, the
-host not answering, too many checks under way) the cached answer is served: no worse than without the check. A
-request naming a commit SHA is never checked: a commit does not change.
+SSRF pinning; where git is not installed, the host's REST API). So a cached answer for a branch, a tag or the
+default branch that was last confirmed more than ``every`` seconds ago is served only if the ref still points
+to the commit it was made from; otherwise the request clones again. One check per key at a time (the others
+wait for it) and at most one per ``every`` seconds; a first request never waits for one (it clones anyway).
+When the check cannot be made (the host not answering, too many checks under way) the cached answer is served:
+no worse than without the check. A request naming a commit SHA is never checked: a commit does not change.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import shutil
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -57,9 +58,17 @@ def commit_in(listing: str, ref: str | None) -> str | None:
 
 
 def remote_commit(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, engine: Engine) -> str | None:
-    """What ``ref`` of ``repo`` points to now, or None when that cannot be told. Blocking (DNS, git)."""
+    """What ``ref`` of ``repo`` points to now, or None when that cannot be told. Blocking (DNS, git or HTTP).
+
+    Where git is not installed (the image) the host's REST API is asked instead, as the clone then downloads the
+    host's tarball (``tarball.remote_commit``)."""
     try:
         target = policy.target(repo)
+        if shutil.which("git") is None:
+            from pipreqs_action import tarball
+
+            api = tarball.default_api_url(target.repo)
+            return tarball.remote_commit(target.repo, ref, api_url=api, timeout=min(_TIMEOUT, engine.clone_timeout))
         listing = source.ls_remote(
             target.repo,
             ref,
