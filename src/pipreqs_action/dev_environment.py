@@ -16,18 +16,12 @@ Only a project whose every declaration comes from its ``pyproject.toml`` is judg
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table
 from pipreqs_action.model import Declared, DeclaredBy, ScanResult
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -97,9 +91,11 @@ def _load(path: Path, root: Path) -> dict[str, Any] | None:
     """The pyproject as data; unreadable or malformed: None (its reader already reports why)."""
     if not path.is_file():
         return None
+    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a pyproject.toml (start-up)
+
     try:
-        return tomllib.loads(load_text(real(path), real(root)))
-    except (Unreadable, tomllib.TOMLDecodeError, RecursionError):
+        return loads(load_text(real(path), real(root)))
+    except (Unreadable, TOMLDecodeError, RecursionError):
         return None
 
 

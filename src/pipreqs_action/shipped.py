@@ -6,7 +6,8 @@ that writes ``schema.json``, a folder of release helpers, the graphs its integra
 maintainers' files. The build's own configuration says which, read as each backend reads it (never run):
 
 - hatchling: ``[tool.hatch.build.targets.wheel]`` (or ``[tool.hatch.build]``) ``packages``, ``only-include``,
-  ``include``; else the package (or module) named after the project, at the root or under ``src/``;
+  ``include``; else the package (or module) named after the project, at the root or under ``src/``; plus what
+  ``force-include`` adds;
 - setuptools: ``[tool.setuptools]`` ``packages`` (a list, or ``find`` with ``where`` / ``include`` / ``exclude``)
   and ``py-modules``; ``setup.cfg`` ``[options]``; a literal ``packages=`` / ``py_modules=`` (or ``find_packages``)
   in ``setup.py``; else automatic discovery when it is unambiguous (a ``src/`` layout, or one top-level package);
@@ -20,21 +21,14 @@ said: ``find`` returns None and no rule depends on it.
 from __future__ import annotations
 
 import ast
-import configparser
 import fnmatch
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["Shipped", "find"]
 
@@ -144,11 +138,22 @@ def _hatch(root: Path, tool: dict[str, Any], name: str) -> Shipped | None:
     wheel = table(build, "targets", "wheel")
     if wheel.get("bypass-selection") or build.get("bypass-selection"):
         return None  # ships nothing of its own (a meta-package): said by other rules, not this one
-    for config in (wheel, build):
-        for key in ("packages", "only-include", "include"):
-            if key in config:
-                return _paths(config[key])
-    return _named(root, name)
+    selected = next(
+        (
+            _paths(config[key])
+            for config in (wheel, build)
+            for key in ("packages", "only-include", "include")
+            if key in config
+        ),
+        _named(root, name),
+    )
+    forced = [*table(build, "force-include"), *table(wheel, "force-include")]  # source path -> path in the wheel
+    if selected is None or not forced:
+        return selected
+    extra = _paths(forced)
+    if extra is None:
+        return None
+    return Shipped((*selected.folders, *extra.folders), (*selected.modules, *extra.modules))
 
 
 def _poetry(root: Path, tool: dict[str, Any], name: str) -> Shipped | None:
@@ -287,6 +292,8 @@ def _setup_cfg(root: Path) -> Shipped | None:
     path = root / "setup.cfg"
     if not path.is_file():
         return None
+    import configparser  # only a project with a setup.cfg needs it (start-up)
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(load_text(real(path), real(root)))
@@ -411,7 +418,9 @@ def _has_setup(root: Path) -> bool:
 def _toml(path: Path, root: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
+    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a TOML file (start-up)
+
     try:
-        return tomllib.loads(load_text(real(path), real(root)))
-    except (Unreadable, tomllib.TOMLDecodeError, RecursionError):
+        return loads(load_text(real(path), real(root)))
+    except (Unreadable, TOMLDecodeError, RecursionError):
         return {}

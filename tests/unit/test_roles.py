@@ -8,6 +8,7 @@ from packaging.utils import canonicalize_name
 from pipreqs_action import roles
 from pipreqs_action.mapping import ImportNames, load_import_names
 from pipreqs_action.model import Declared, ImportRef, Location, Requirement, ScanResult
+from pipreqs_action.shipped import Shipped
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +61,23 @@ def test_a_package_a_project_inside_this_one_declares_is_its_optional_feature_wh
 def test_nothing_declared_for_other_uses_leaves_the_scan_as_it_is(names: ImportNames) -> None:
     scanned = ScanResult((ImportRef("faker", Location("app/fake.py", 3)),))
     assert roles.believed(scanned, Declared(()), names) is scanned
+
+
+def test_an_unshipped_file_importing_a_development_tool_is_a_maintainer_script(names: ImportNames) -> None:
+    """Both signals: the build leaves the file out and it imports what only development declares. Every import of
+    such a file is then secondary; an unshipped file without that signal, shipped code, and the user's ``app``
+    patterns are left alone."""
+    declared = Declared((req("click", "pyproject.toml:9"),), dev=(req("msgspec", "pyproject.toml:12"),))
+    refs = (
+        ImportRef("msgspec", Location("generate_schema.py", 3)),
+        ImportRef("jinja2", Location("generate_schema.py", 4)),
+        ImportRef("uvicorn", Location("serve.py", 1)),  # unshipped, but no development import: the app's
+        ImportRef("msgspec", Location("acme_cli/schema.py", 2)),  # shipped: dev-only stays an alarm elsewhere
+        ImportRef("msgspec", Location("tools_claimed/gen.py", 1)),
+    )
+    shipped = Shipped(("acme_cli",))
+    marked = roles.unshipped_tooling(ScanResult(refs), declared, names, shipped, claimed=["tools_claimed/"])
+    secondary = {f"{ref.location.path}:{ref.module}": ref.secondary for ref in marked.imports if ref.secondary}
+    why = "a development script the distribution does not ship (it ships acme_cli/)"
+    assert secondary == {"generate_schema.py:msgspec": why, "generate_schema.py:jinja2": why}
+    assert roles.unshipped_tooling(ScanResult(refs), declared, names, None).imports == refs

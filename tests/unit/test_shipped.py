@@ -43,6 +43,16 @@ def tree(root: Path, files: dict[str, str]) -> Path:
             },
             Shipped(("acme",)),
         ),
+        # hatch: force-include adds a file or folder to the selection
+        (
+            {
+                "pyproject.toml": HATCH
+                + '\n[tool.hatch.build.targets.wheel.force-include]\n"tool.py" = "acme_cli/tool.py"\n',
+                "acme_cli/__init__.py": "",
+                "tool.py": "",
+            },
+            Shipped(("acme_cli",), ("tool.py",)),
+        ),
         # setuptools: explicit packages and py-modules, find with include, a single discovered package, src layout
         (
             {

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipreqs_action.errors import RequirementsError
-from pipreqs_action.manifests import conda, install_commands, pipfile, pyproject, setup_cfg, setup_py
+from pipreqs_action.manifests import install_commands
 from pipreqs_action.manifests.base import (
     Manifest,
     Unreadable,
@@ -27,22 +27,55 @@ from pipreqs_action.model import Declared, DeclaredBy, FixTarget, Requirement
 
 Reader = Callable[[Path, Context], Manifest]
 
+
+# Each kind of manifest has its reader imported only when a project has such a file: most have one or two kinds,
+# and the readers of all of them (pyproject's tables, Poetry's, conda's name table) are start-up a check never uses.
+def _pyproject(path: Path, context: Context) -> Manifest:
+    from pipreqs_action.manifests import pyproject
+
+    return pyproject.read(path, context)
+
+
+def _setup_cfg(path: Path, context: Context) -> Manifest:
+    from pipreqs_action.manifests import setup_cfg
+
+    return setup_cfg.read(path, context)
+
+
+def _setup_py(path: Path, context: Context) -> Manifest:
+    from pipreqs_action.manifests import setup_py
+
+    return setup_py.read(path, context)
+
+
+def _pipfile(path: Path, context: Context) -> Manifest:
+    from pipreqs_action.manifests import pipfile
+
+    return pipfile.read(path, context)
+
+
+def _conda(path: Path, context: Context) -> Manifest:
+    from pipreqs_action.manifests import conda
+
+    return conda.read(path, context)
+
+
 _REQUIREMENTS_FILE = re.compile(r"^(?:[\w.-]*[-_.])?requirements(?:[-_.][\w.-]*)?\.(?:txt|in)$", re.IGNORECASE)
 _OTHER_MANIFESTS: tuple[tuple[str, Reader], ...] = (
-    ("pyproject.toml", pyproject.read),
-    ("setup.cfg", setup_cfg.read),
-    ("setup.py", setup_py.read),
-    ("Pipfile", pipfile.read),
-    ("environment.yml", conda.read),
-    ("environment.yaml", conda.read),
+    ("pyproject.toml", _pyproject),
+    ("setup.cfg", _setup_cfg),
+    ("setup.py", _setup_py),
+    ("Pipfile", _pipfile),
+    ("environment.yml", _conda),
+    ("environment.yaml", _conda),
 )
 _BY_NAME: dict[str, Reader] = dict(_OTHER_MANIFESTS)
 _BY_CONTENT: tuple[tuple[re.Pattern[str], Reader], ...] = (
-    (re.compile(r"^\s*\[\s*(?:project|tool\.poetry|dependency-groups|build-system)\b", re.M), pyproject.read),
-    (re.compile(r"^\s*\[\s*(?:packages|dev-packages)\s*\]", re.M), pipfile.read),
-    (re.compile(r"^\[options\]", re.M), setup_cfg.read),
-    (re.compile(r"^dependencies\s*:", re.M), conda.read),
-    (re.compile(r"^\s*(?:from\s+setuptools\s+import|import\s+setuptools)\b", re.M), setup_py.read),
+    (re.compile(r"^\s*\[\s*(?:project|tool\.poetry|dependency-groups|build-system)\b", re.M), _pyproject),
+    (re.compile(r"^\s*\[\s*(?:packages|dev-packages)\s*\]", re.M), _pipfile),
+    (re.compile(r"^\[options\]", re.M), _setup_cfg),
+    (re.compile(r"^dependencies\s*:", re.M), _conda),
+    (re.compile(r"^\s*(?:from\s+setuptools\s+import|import\s+setuptools)\b", re.M), _setup_py),
 )
 
 
@@ -85,7 +118,7 @@ def _read_given(context: Context, files: Sequence[Path]) -> list[Manifest]:
 def _reader_for(path: Path) -> Reader | None:
     """The parser for a file given by the user: by its name, else by what it holds; None for requirements."""
     if path.name in _BY_NAME or path.suffix in (".yml", ".yaml", ".toml", ".cfg"):
-        suffixes = {".yml": conda.read, ".yaml": conda.read, ".toml": pyproject.read, ".cfg": setup_cfg.read}
+        suffixes = {".yml": _conda, ".yaml": _conda, ".toml": _pyproject, ".cfg": _setup_cfg}
         return _BY_NAME.get(path.name) or suffixes[path.suffix]
     if _REQUIREMENTS_FILE.match(path.name):
         return None

@@ -54,10 +54,12 @@ logger = logging.getLogger(__name__)
 _ARCHIVE_SUFFIXES = (".git", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar", ".whl")
 _COMMENTED = re.compile(r"^\s*#+\s*(?P<text>[A-Za-z0-9][^#]*?)\s*(?:#.*)?$")
 _PIP_COMMENT = re.compile(r"(^|\s+)(#.*)$")  # pip's own: a comment starts a line or follows whitespace
-# A name and version clauses, nothing else: no space (pip splits options at one), extras, marker, URL, path or
-# option. pip's reader passes such a line to packaging as it is, except one that ends like an archive file name.
+# A name, extras and version clauses, nothing else: no space (pip splits options at one), marker, URL, path or
+# option. pip's reader passes such a line to packaging as it is, except one whose name or end reads like an archive
+# file name. Extras only in lower case without "_": pip rewrites other ones (lower case, "_" runs as one).
 _CLAUSE = r"(?:===|[=!~<>]=|[<>])[A-Za-z0-9._*+!-]+"
-_PLAIN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:{_CLAUSE}(?:,{_CLAUSE})*)?")
+_EXTRA = r"[a-z0-9]+(?:[.-][a-z0-9]+)*"
+_PLAIN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[{_EXTRA}(?:,{_EXTRA})*\])?(?:{_CLAUSE}(?:,{_CLAUSE})*)?")
 _PIP_ARCHIVES = (*_ARCHIVE_SUFFIXES, ".tlz", ".tar.lz", ".tar.lzma")  # pip's list, and .git
 
 
@@ -237,9 +239,12 @@ def _logical_lines(text: str) -> list[tuple[int, str, bool]]:
 
 
 def _plain_requirement(line: str) -> Pep508 | None:
-    """A plain ``name==1.0`` line (most lines) parsed as pip's reader would parse it: that reader hands it to
-    packaging unchanged. None for any other line, and for one packaging refuses: pip's reader words the problem."""
+    """A plain ``name==1.0`` or ``name[extra]>=1`` line (most lines) parsed as pip's reader would parse it: that
+    reader hands it to packaging unchanged. None for any other line, and for one packaging refuses: pip's reader
+    words the problem."""
     if not _PLAIN.fullmatch(line) or line.lower().endswith(_PIP_ARCHIVES):
+        return None
+    if line.partition("[")[0].lower().endswith(_PIP_ARCHIVES):
         return None
     try:
         return Pep508(line)

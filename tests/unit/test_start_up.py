@@ -1,0 +1,69 @@
+"""Start-up: a check imports what its project needs, and nothing for files the project does not have.
+
+Most of a small project's check is Python importing modules (issue 10: the sample app at Python's start-up
+floor). pip's requirements reader (``urllib.request``, ``http.client``, ``email``, ``ssl``), ``tomllib`` and
+``configparser`` are imported only when a line or a file needs them, and the reader of each kind of manifest only
+for a project that has one; each test runs a check in a fresh process and names what it must not have imported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "examples" / "sample-app"
+_READERS = tuple(
+    f"pipreqs_action.manifests.{kind}" for kind in ("pyproject", "setup_cfg", "setup_py", "pipfile", "conda")
+)
+_WATCHED = (
+    "pip_requirements_parser",
+    "urllib.request",
+    "http.client",
+    "email",
+    "ssl",
+    "tomllib",
+    "configparser",
+    *_READERS,
+)
+
+
+def _imported_by_check(project: Path) -> list[str]:
+    """The watched modules a whole offline check of ``project`` imports, in a process of its own."""
+    code = (
+        f"from pipreqs_action.cli import main; main(['check', {str(project)!r}, '--offline', '-q']);"
+        f"import sys; print('imported:' + ','.join(m for m in {_WATCHED!r} if m in sys.modules))"
+    )
+    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}  # no pip.conf of this machine: it is read with configparser
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    last = done.stdout.splitlines()[-1:]
+    assert last and last[0].startswith("imported:"), done.stderr
+    return [name for name in last[0].removeprefix("imported:").split(",") if name]
+
+
+def _project(root: Path, requirements: str, **files: str) -> Path:
+    (root / "requirements.txt").write_text(requirements, "utf-8")
+    (root / "app.py").write_text("import requests\nimport yaml\n", "utf-8")
+    for name, text in files.items():
+        (root / name.replace("__", ".")).write_text(text, "utf-8")
+    return root
+
+
+def test_the_sample_app_imports_none_of_them() -> None:
+    assert _imported_by_check(SAMPLE) == []
+
+
+def test_plain_requirement_lines_need_neither_pips_reader_nor_toml_nor_ini(tmp_path: Path) -> None:
+    assert _imported_by_check(_project(tmp_path, "# the app\nrequests==2.31.0\nPyYAML>=6.0  # config\n")) == []
+
+
+def test_a_line_only_pips_reader_reads_imports_it(tmp_path: Path) -> None:
+    imported = _imported_by_check(_project(tmp_path, "requests==2.31.0 --hash=sha256:00\nPyYAML\n"))
+    assert "pip_requirements_parser" in imported and "tomllib" not in imported
+
+
+def test_a_toml_or_ini_manifest_imports_its_parser(tmp_path: Path) -> None:
+    project = _project(tmp_path, "requests\nPyYAML\n", pyproject__toml="[tool.black]\n", setup__cfg="[metadata]\n")
+    assert set(_imported_by_check(project)) == {"tomllib", "configparser", *_READERS[:2]}
