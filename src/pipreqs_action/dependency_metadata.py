@@ -204,7 +204,8 @@ def installed_through(
     for _ in range(MAX_DEPTH):
         _look_up(sorted({key for key, _, _ in frontier} - known.keys() - declared_keys), lookups, known)
         following: set[tuple[str, frozenset[str], str]] = set()
-        for key, extras, root in frontier:
+        # in a fixed order: the first path to a distribution names its source, which must not vary between runs
+        for key, extras, root in sorted(frontier, key=lambda item: (item[0], sorted(item[1]), item[2])):
             source, requirements = known.get(key, ("", ()))
             for dep, dep_extras in _applicable(requirements, extras):
                 if dep in declared_keys or root in through.get(dep, ()):

@@ -76,6 +76,35 @@ def test_the_first_lookup_that_knows_a_name_answers_and_says_so() -> None:
     assert found.sources == {"pydantic": "snapshot", "annotated-types": "index"}
 
 
+_SOURCES_PROGRAM = """
+from pipreqs_action.dependency_metadata import installed_through
+local = lambda keys: {k: {"core": ["pydantic"], "ext": ["pydantic"]}[k] for k in keys if k in ("core", "ext")}
+snap = lambda keys: {k: ["pydantic"] for k in keys if k in ("fastapi", "web", "zeta")}
+declared = [(name, ()) for name in ("zeta", "core", "fastapi", "ext", "web")]
+found = installed_through(declared, [("local", local), ("snapshot", snap)])
+print(found.sources["pydantic"], found.through["pydantic"])
+"""
+
+
+def test_which_source_names_a_distribution_several_declarations_install_never_varies_between_runs() -> None:
+    """Found through a local project and a snapshot entry alike: the answer must not follow string hashing, or the
+    Action's issue would change on every run."""
+    import subprocess
+    import sys
+
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", _SOURCES_PROGRAM],
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(8)
+    }
+    assert answers == {"local ('core', 'ext', 'fastapi', 'web', 'zeta')\n"}
+
+
 def test_the_snapshot_file_round_trips_and_drops_what_never_applies(tmp_path, monkeypatch) -> None:
     path = tmp_path / "requires_dist.json"
     projects = {"uvicorn": ("0.32.0", INDEX["uvicorn"]), "legacy": ("1.0", INDEX["legacy"])}

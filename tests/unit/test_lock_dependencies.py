@@ -139,3 +139,25 @@ def test_no_lock_and_a_broken_lock_answer_nothing_and_a_broken_one_says_why(tmp_
     assert len(broken.warnings) == 1 and broken.warnings[0].startswith("dependency data: uv.lock cannot be read")
     binary = read_lock(lock(tmp_path, "uv.lock", "")).known  # empty: no packages, nothing to say
     assert binary == {}
+
+
+def test_a_lock_file_is_parsed_once_per_version_of_it(tmp_path, monkeypatch) -> None:
+    """Every member of a uv workspace reads the root's lock: one parse serves them all, a rewrite is read again."""
+    import os
+
+    from pipreqs_action import lock_dependencies
+
+    lock = tmp_path / "uv.lock"
+    lock.write_text('[[package]]\nname = "a"\nversion = "1"\ndependencies = [{ name = "b" }]\n', "utf-8")
+    loads: list[object] = []
+    real_load = lock_dependencies._load
+    monkeypatch.setattr(lock_dependencies, "_load", lambda path: loads.append(path) or real_load(path))
+    lock_dependencies._read.cache_clear()
+    first = lock_dependencies.read_lock(tmp_path)
+    again = lock_dependencies.read_lock(tmp_path)
+    assert len(loads) == 1 and first.known == again.known and list(first.known) == ["a"]
+    lock.write_text('[[package]]\nname = "c"\nversion = "2"\n', "utf-8")
+    stat = lock.stat()
+    os.utime(lock, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert list(lock_dependencies.read_lock(tmp_path).known) == ["c"]
+    assert len(loads) == 2
