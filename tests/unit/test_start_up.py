@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample-app"
+_TOML = "tomllib" if sys.version_info >= (3, 11) else "tomli"  # Python 3.10 reads TOML with tomli
 _READERS = tuple(
     f"pipreqs_action.manifests.{kind}" for kind in ("pyproject", "setup_cfg", "setup_py", "pipfile", "conda")
 )
@@ -24,7 +25,7 @@ _WATCHED = (
     "http.client",
     "email",
     "ssl",
-    "tomllib",
+    _TOML,
     "configparser",
     *_READERS,
 )
@@ -61,9 +62,9 @@ def test_plain_requirement_lines_need_neither_pips_reader_nor_toml_nor_ini(tmp_p
 
 def test_a_line_only_pips_reader_reads_imports_it(tmp_path: Path) -> None:
     imported = _imported_by_check(_project(tmp_path, "requests==2.31.0 --hash=sha256:00\nPyYAML\n"))
-    assert "pip_requirements_parser" in imported and "tomllib" not in imported
+    assert "pip_requirements_parser" in imported and _TOML not in imported
 
 
 def test_a_toml_or_ini_manifest_imports_its_parser(tmp_path: Path) -> None:
     project = _project(tmp_path, "requests\nPyYAML\n", pyproject__toml="[tool.black]\n", setup__cfg="[metadata]\n")
-    assert set(_imported_by_check(project)) == {"tomllib", "configparser", *_READERS[:2]}
+    assert set(_imported_by_check(project)) == {_TOML, "configparser", *_READERS[:2]}
