@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipreqs_action.manifests.base import Unreadable, load_text, real, table
+from pipreqs_action.manifests.base import real, table, toml_data
 from pipreqs_action.model import Declared, DeclaredBy, ScanResult
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def reason(root: Path, declared: Declared) -> str:
         return ""  # a requirements file or a Pipfile beside it: the project has a run time of its own
     if any((root / name).exists() for name in _DISTRIBUTION_FILES):
         return ""
-    pyproject = _load(root / PYPROJECT, root)
+    pyproject = toml_data(root / PYPROJECT, real(root))  # unreadable: its reader reports why
     if pyproject is None or _installable(pyproject):
         return ""
     runtime = [item for item in declared.declared_by if not item.dev]
@@ -85,18 +85,6 @@ def _tables(declared_by: Sequence[DeclaredBy]) -> str:
     names = [item.table or item.file for item in declared_by if item.dev]
     shown = ", ".join(names[:_MAX_NAMED])
     return shown + (", ..." if len(names) > _MAX_NAMED else "")
-
-
-def _load(path: Path, root: Path) -> dict[str, Any] | None:
-    """The pyproject as data; unreadable or malformed: None (its reader already reports why)."""
-    if not path.is_file():
-        return None
-    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a pyproject.toml (start-up)
-
-    try:
-        return loads(load_text(real(path), real(root)))
-    except (Unreadable, TOMLDecodeError, RecursionError):
-        return None
 
 
 def _spec(patterns: Sequence[str]) -> GitIgnoreSpec | None:

@@ -66,7 +66,8 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     scanned = backends.apply(scanned, declared, names)
     scanned = editions.apply(scanned, settings.path, declared, names)
     scanned = resolve_elsewhere(scanned, names)
-    scanned = roles.unshipped_tooling(scanned, declared, names, shipped.find(settings.path), config.app)
+    find_shipped = functools.partial(shipped.find, settings.path)  # read only when something is dev-declared
+    scanned = roles.unshipped_tooling(scanned, declared, names, find_shipped, config.app)
     scanned = roles.believed(scanned, declared, names)
     report = compare(scanned, declared, names)
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
 
 from pipreqs_action.ignore_rules import compile_patterns
@@ -149,16 +149,18 @@ def unshipped_tooling(
     scan: ScanResult,
     declared: Declared,
     names: ImportNames,
-    shipped: Shipped | None,
+    find_shipped: Callable[[], Shipped | None],
     claimed: Sequence[str] = (),
 ) -> ScanResult:
     """The scan with the maintainers' scripts of a packaged project marked as secondary code: files the
     distribution does not ship (``generate_schema.py`` beside ``langgraph_cli/``) that import what only a development
     declaration provides. Two signals agree, as for a development-support module: the build leaves the file out, and
     the author declared its tools for development. A file the build leaves out that imports nothing of the kind
-    (a ``wsgi.py`` beside the app's package) says nothing and stays the app's."""
+    (a ``wsgi.py`` beside the app's package) says nothing and stays the app's. ``find_shipped`` reads the build's
+    configuration, which only a project with development declarations needs."""
     dev = providers(declared.dev, names)
-    if shipped is None or not dev:
+    shipped = find_shipped() if dev else None
+    if shipped is None:
         return scan
     own = providers([*declared.requirements, *declared.inherited, *_grouped(declared)], names)
     spec = compile_patterns(claimed) if claimed else None

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipreqs_action.manifests.base import Unreadable, load_text, real, table
+from pipreqs_action.manifests.base import Unreadable, load_text, real, table, toml_data
 
 __all__ = ["Shipped", "find"]
 
@@ -416,11 +416,4 @@ def _has_setup(root: Path) -> bool:
 
 
 def _toml(path: Path, root: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a TOML file (start-up)
-
-    try:
-        return loads(load_text(real(path), real(root)))
-    except (Unreadable, TOMLDecodeError, RecursionError):
-        return {}
+    return toml_data(path, real(root)) or {}

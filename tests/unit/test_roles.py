@@ -76,8 +76,8 @@ def test_an_unshipped_file_importing_a_development_tool_is_a_maintainer_script(n
         ImportRef("msgspec", Location("tools_claimed/gen.py", 1)),
     )
     shipped = Shipped(("acme_cli",))
-    marked = roles.unshipped_tooling(ScanResult(refs), declared, names, shipped, claimed=["tools_claimed/"])
+    marked = roles.unshipped_tooling(ScanResult(refs), declared, names, lambda: shipped, claimed=["tools_claimed/"])
     secondary = {f"{ref.location.path}:{ref.module}": ref.secondary for ref in marked.imports if ref.secondary}
     why = "a development script the distribution does not ship (it ships acme_cli/)"
     assert secondary == {"generate_schema.py:msgspec": why, "generate_schema.py:jinja2": why}
-    assert roles.unshipped_tooling(ScanResult(refs), declared, names, None).imports == refs
+    assert roles.unshipped_tooling(ScanResult(refs), declared, names, lambda: None).imports == refs

@@ -171,6 +171,19 @@ def load_toml(path: Path, manifest: Manifest, fence: Path | None) -> tuple[dict[
     return data, Lines(text, manifest.file)
 
 
+def toml_data(path: Path, fence: Path) -> dict[str, Any] | None:
+    """A TOML file's data for a rule that only consults it; None when it is absent, unreadable or malformed (its
+    manifest reader is the one that reports why)."""
+    if not path.is_file():
+        return None
+    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a TOML file (start-up)
+
+    try:
+        return loads(load_text(real(path), fence))
+    except (Unreadable, TOMLDecodeError, RecursionError):
+        return None
+
+
 def message(error: Exception | str) -> str:
     """First line of a parser message: packaging appends the line and a caret marker on the next ones."""
     lines = str(error).strip().splitlines() or [type(error).__name__]
