@@ -52,7 +52,7 @@ def _installed(ref: ImportRef, first_install: dict[str, int], from_repository: d
     to the string's line, so "at" counts too)."""
     if ref.optional or ref.type_only:
         return ref
-    names = _names(ref)
+    names = spellings(ref)
     lines = [line for name, line in first_install.items() if line <= ref.location.line and name in names]
     if lines:
         reason = f"{INSTALLED_BY_NOTEBOOK} (pip install at line {min(lines)})"
@@ -75,7 +75,7 @@ def _named_like(repository: str, ref: ImportRef, names: set[str]) -> bool:
     return first == canonicalize_name(ref.root) and ref.root not in NAMESPACE_ROOTS
 
 
-def _names(ref: ImportRef) -> set[str]:
+def spellings(ref: ImportRef) -> set[str]:
     """Distribution names the import could be spelt as: each dotted prefix of what it imports."""
     paths = [ref.module, *(f"{ref.module}.{name}" for name in ref.names)]
     parts = [path.split(".") for path in paths]

@@ -37,6 +37,7 @@ from pipreqs_action import (
     call_guards,
     files,
     imports,
+    notebook_helpers,
     notebook_imports,
     runtime_provided,
     script_metadata,
@@ -49,6 +50,7 @@ from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
+from pipreqs_action.notebook_helpers import NotebookUses
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
@@ -82,6 +84,7 @@ class _FileFacts:
     local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
     script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
+    uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -121,6 +124,7 @@ def scan(
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
     found = [ref for ref in found if ref.module != _STALE]
+    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
         tuple(found),
@@ -132,6 +136,27 @@ def scan(
         backends=alternatives,
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
+
+
+def _installed_one_notebook_away(
+    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules
+) -> list[ImportRef]:
+    """Imports of helper modules that only notebooks import, each installing them first (``notebook_helpers``).
+    Which project modules the ``.py`` files import is read only for a project with such notebooks."""
+    notebooks = [file_facts.uses for file_facts in facts if file_facts.uses]
+    if not any(use.installs for use in notebooks):
+        return found
+    return notebook_helpers.apply(found, [*notebooks, *_script_uses(root, paths, local)], paths)
+
+
+def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[NotebookUses]:
+    for rel in paths:
+        source = files.read_source(root, rel) if rel.endswith((".py", ".pyw")) else None
+        if isinstance(source, SourceText):
+            names = {first or second for first, second in notebook_helpers.LOCAL_IMPORT.findall(source.text)}
+            modules = tuple((name, 0) for name in sorted(names) if local.is_local(rel, name))
+            if modules:
+                yield NotebookUses(rel, modules)
 
 
 def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -276,6 +301,7 @@ class _Reader:
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         if source.line_map is None:  # a script file, not a notebook
             facts = dataclasses.replace(facts, script=script_metadata.read(source.text, rel))
+        facts = dataclasses.replace(facts, uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = dataclasses.replace(facts, test_module=True)
         try:
@@ -294,6 +320,17 @@ class _Reader:
                 local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )
         return _as_the_file_says(_third_party(raw, source, self.stdlib, self.local), source), None, facts
+
+    def _uses(self, source: SourceText) -> NotebookUses | None:
+        """The project's own modules a notebook imports (their top-level names, at file lines), and its installs."""
+        if source.line_map is None:
+            return None  # a .py file: read again only when a notebook needs it (_script_uses)
+        found: dict[str, int] = {}
+        for match in notebook_helpers.LOCAL_IMPORT.finditer(source.text):
+            name = match[1] or match[2]
+            if name not in found and self.local.is_local(source.rel, name):
+                found[name] = _file_line(source, source.text.count("\n", 0, match.start()) + 1)
+        return NotebookUses(source.rel, tuple(found.items()), source.installs) if found else None
 
     def _wanted(self, rel: str, name: str) -> bool:
         """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own."""

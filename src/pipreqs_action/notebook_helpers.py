@@ -1,0 +1,108 @@
+"""Install on demand one notebook away: a helper module that only notebooks import, each installing its needs first.
+
+A course's notebook runs ``!pip install gym pyvirtualdisplay``, then ``import helpers``; ``helpers.py`` imports
+pyvirtualdisplay. The module runs only in those kernels, after the install: the notebooks are where the author
+declares what it needs (``notebook_imports`` covers the notebook's own imports the same way). So an import of a
+project's own module (a ``.py`` file, or every module of a package) is optional, saying which notebook installs it,
+when every file that imports that module is a notebook that pip-installs the package at or above its import of the
+module. One ``.py`` file importing the module (a script, a test, another helper outside the package) and it is
+not: the module then runs without the notebooks' installs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pipreqs_action.model import ImportRef
+from pipreqs_action.notebook_imports import INSTALLED_BY_NOTEBOOK, spellings
+
+__all__ = ["LOCAL_IMPORT", "NotebookUses", "apply"]
+
+# The top-level name of each import statement (``import x.y``, ``from x import y``): cheap enough for every file.
+LOCAL_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\w+)|import[ \t]+(\w+))", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookUses:
+    """A file's imports of the project's own modules: (top-level name, file line); a notebook's pip installs too."""
+
+    path: str
+    modules: tuple[tuple[str, int], ...]
+    installs: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def notebook(self) -> bool:
+        return self.path.endswith(".ipynb")
+
+
+@dataclass(frozen=True, slots=True)
+class _Importer:
+    path: str
+    line: int  # where it imports the module; 0 for a .py file (never installs)
+    installs: tuple[tuple[int, str], ...]
+
+
+def apply(refs: list[ImportRef], uses: Sequence[NotebookUses], files: Sequence[str]) -> list[ImportRef]:
+    """``refs`` with the imports of helper modules that only installing notebooks import marked optional."""
+    if not any(use.notebook and use.installs for use in uses):
+        return refs
+    importers = _importers(uses, set(files))
+    return [_judged(ref, importers.get(ref.location.path, ())) for ref in refs]
+
+
+def _importers(uses: Sequence[NotebookUses], files: set[str]) -> Mapping[str, list[_Importer]]:
+    """For each module file of the project that a notebook imports, every file importing it (its package's own
+    modules left out)."""
+    found: dict[str, list[_Importer]] = defaultdict(list)
+    units: dict[str, str] = {}  # module file -> what an import of it reaches: the package folder, or the file
+    for use in uses:
+        if use.notebook:
+            for name, line in use.modules:
+                unit, paths = _module_files(use.path, name, files)
+                for path in paths:
+                    found[path].append(_Importer(use.path, line, use.installs))
+                    units[path] = unit
+    for use in uses:
+        if use.notebook:
+            continue
+        for name, _ in use.modules:
+            unit, paths = _module_files(use.path, name, files)
+            for path in paths:
+                if path in found and not use.path.startswith(units[path]) and use.path != path:
+                    found[path].append(_Importer(use.path, 0, ()))  # a package's own modules do not count
+    return found
+
+
+def _module_files(importer: str, name: str, files: set[str]) -> tuple[str, tuple[str, ...]]:
+    """What ``import name`` reaches from ``importer``'s folder or one above it: ``name.py``, or every module of the
+    package ``name/`` (importing a package may run any of its modules), with the package folder ("" for a file)."""
+    folder = posixpath.dirname(importer)
+    while True:
+        base = posixpath.join(folder, name)
+        if f"{base}.py" in files:
+            return f"{base}.py", (f"{base}.py",)
+        if f"{base}/__init__.py" in files:
+            return f"{base}/", tuple(path for path in files if path.startswith(f"{base}/") and path.endswith(".py"))
+        if not folder:
+            return "", ()
+        folder = posixpath.dirname(folder)
+
+
+def _judged(ref: ImportRef, importers: Sequence[_Importer]) -> ImportRef:
+    if not importers or ref.optional or ref.type_only or ref.secondary:
+        return ref
+    names = spellings(ref)
+    lines: list[tuple[str, int]] = []
+    for importer in importers:
+        installed = [line for line, name in importer.installs if name in names and line <= importer.line]
+        if not installed:
+            return ref
+        lines.append((importer.path, min(installed)))
+    path, line = min(lines)
+    reason = f"{INSTALLED_BY_NOTEBOOK}s that import this module ({path}: pip install at line {line})"
+    return dataclasses.replace(ref, optional=True, reason=reason)
