@@ -119,7 +119,7 @@ def test_ctrl_c_stops_serve_without_a_traceback_and_leaves_nothing(tmp_path: Pat
     with serve(tmp_path / "tmp") as (proc, base):
         assert requests.get(f"{base}/health", timeout=WAIT).ok
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(WAIT) == 130
+        assert proc.wait(WAIT) in (0, 130)  # 130 when uvicorn passes the interrupt on after stopping, else 0
         assert proc.stderr is not None
         assert "Traceback" not in proc.stderr.read().decode()
     assert list((tmp_path / "tmp").iterdir()) == []
