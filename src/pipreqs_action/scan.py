@@ -39,6 +39,7 @@ from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped, SourceText
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
@@ -91,7 +92,7 @@ def scan(
     ``secondary`` and ``app`` are gitignore-style patterns that add secondary code or claim code for the app over
     the defaults (``layout``); ``declared_in`` names the manifests the check reads, whose folders are the app's.
     """
-    tree = discover_tree(root, exclude)
+    tree = _without_module_setup_files(root, discover_tree(root, exclude))
     on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
     packages = Packages(tree.files if is_library(tree.markers) else ())
     results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages), tree.files)
@@ -121,6 +122,14 @@ def scan(
         import_roots=_packages_on_path(tree, facts, layout),
         backends=alternatives,
     )
+
+
+def _without_module_setup_files(root: Path, tree: Tree) -> Tree:
+    """The tree's markers without the files named ``setup.py`` that are ordinary modules (``setup_script``): no
+    manifest, so no project of their own, and their code is the app's, not packaging tooling."""
+    if not any(marker.rpartition("/")[2] == SETUP_PY for marker in tree.markers):
+        return tree
+    return dataclasses.replace(tree, markers=packaging_markers(root, tree.markers))
 
 
 def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -158,6 +167,7 @@ def _layout(
     return Layout(
         tree.files,
         manifests=tree.markers,
+        modules=[path for path in tree.files if path.rpartition("/")[2] == SETUP_PY and path not in tree.markers],
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
