@@ -34,7 +34,7 @@ from pathlib import Path
 
 from pipreqs_action import backends, call_guards, files, imports, notebook_imports, runtime_provided, stdlib_names
 from pipreqs_action.discovery import Tree, discover_tree
-from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports
+from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.limits import check_deadline
@@ -49,6 +49,7 @@ from pipreqs_action.reachability import (
     optional_integrations,
     package_imports,
     reached_only_through_guards,
+    typing_only,
 )
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.test_modules import TEST_MODULE, is_test_module
@@ -102,12 +103,12 @@ def scan(
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
     layout.add_reasons(_integrations(root, tree, facts, layout, packages))
-    behind_guard = _behind_guards(root, tree, facts, layout, packages)
+    behind_guard, typing = _behind_guards(root, tree, facts, layout, packages)
     alternatives = _alternatives(results, layout, packages)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
-        found.extend(guarded_by(_resolved(refs, local, layout, file_facts.writes), behind_guard))
+        found.extend(guarded_by(typed_by(_resolved(refs, local, layout, file_facts.writes), typing), behind_guard))
         if problem is not None:
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
@@ -196,19 +197,19 @@ def _integrations(
 
 def _behind_guards(
     root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
-) -> dict[str, str]:
-    """Modules of a library reached only through an import under a guard (``guarded_modules``), with the reason."""
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Modules of a library reached only through an import under a guard (``guarded_modules``), and those reached
+    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason."""
     guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
     if not guarded:
-        return {}
+        return {}, {}
     texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
-    return reached_only_through_guards(
-        tree.files,
-        {file_facts.rel: file_facts.package_imports for file_facts in facts},
-        guarded,
-        packages=packages,
-        app_code=[path for path in tree.files if not layout.reason(path)],
-        scripts=console_scripts(texts),
+    edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
+    app_code = [path for path in tree.files if not layout.reason(path)]
+    scripts = console_scripts(texts)
+    return (
+        reached_only_through_guards(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
+        typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
     )
 
 
