@@ -122,7 +122,27 @@ def scan(
         stale_ignores=stale,
         import_roots=_packages_on_path(tree, facts, layout),
         backends=alternatives,
+        module_imports=_module_imports(facts, layout, packages),
     )
+
+
+def _module_imports(
+    facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each app file of a library's packages with the project files that its run-time imports load (the module's
+    own file, not the packages above it; imports under ``if TYPE_CHECKING:`` never run)."""
+    if not packages.names:
+        return ()
+    files = {file_facts.rel for file_facts in facts if file_facts.rel}
+    found = []
+    for file_facts in facts:
+        if not file_facts.rel or layout.reason(file_facts.rel):
+            continue
+        local = file_facts.local_imports
+        modules = local.run_time() if local else file_facts.package_imports
+        loaded = {path for module in modules for path in packages.path_of(module)[-2:] if path in files}
+        found.append((file_facts.rel, tuple(sorted(loaded - {file_facts.rel}))))
+    return tuple(found)
 
 
 def _without_module_setup_files(root: Path, tree: Tree) -> Tree:
