@@ -111,7 +111,9 @@ class Revalidator:
         if self._clock() - since < self.every:
             return True
         running = self._running.get(key)
-        if running is None:
+        # A finished check is not one under way. The callback that forgets it may not have run yet (on Python 3.14
+        # the task awaiting it can resume first), and reusing its old answer would confirm a ref never asked again.
+        if running is None or running.done():
             if len(self._running) >= _WORKERS + _MAX_PENDING:
                 return True
             self.checks += 1
