@@ -17,6 +17,7 @@ from pipreqs_action import (
     limits,
     projects,
     roles,
+    script_metadata,
     shipped,
     version_branches,
 )
@@ -62,11 +63,13 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         declared_in=declared.sources,
     )
     scanned = features.apply(drop_first_party(scanned, config.first_party))
-    scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path))
+    own_pythons = script_metadata.requires_python(scanned.scripts)  # a script's inline requires-python
+    scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
     read_project = functools.cache(_read_project)  # a folder's manifests: is it a project, what it declares
     scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
+    declared = script_metadata.declare(declared, scanned.scripts, outside=folders)  # each for its own file
     names = load_import_names(settings.overrides)
     if folders:
         nested = projects.nested_declarations(settings.path, folders, read_project)

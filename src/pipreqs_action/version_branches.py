@@ -53,6 +53,8 @@ def _judged(ref: ImportRef, supported: RequiresPython | None) -> ImportRef:
     if not _never_taken(ref.marker, supported.specifier):
         return ref
     reason = f"only for {_described(ref.marker)}; requires-python {supported.specifier}"
+    if supported.location.path == ref.location.path:
+        reason += " in its inline script metadata"
     return dataclasses.replace(ref, optional=True, reason=reason)
 
 

@@ -68,7 +68,9 @@ def remote_commit(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, engi
             from pipreqs_action import tarball
 
             api = tarball.default_api_url(target.repo)
-            return tarball.remote_commit(target.repo, ref, api_url=api, timeout=min(_TIMEOUT, engine.clone_timeout))
+            with policy.download_session(target.repo) as http:
+                seconds = min(_TIMEOUT, engine.clone_timeout)
+                return tarball.remote_commit(target.repo, ref, api_url=api, timeout=seconds, session=http)
         listing = source.ls_remote(
             target.repo,
             ref,
