@@ -72,6 +72,8 @@ class SourceText:
     # to a script it never imports or runs: (first file line, last file line, root-relative path).
     installs: tuple[tuple[int, str], ...] = ()
     scripts: tuple[tuple[int, int, str], ...] = ()
+    # Its ``!pip install git+https://host/owner/vista.git`` commands: (file line, PEP 503 name of the repository).
+    repositories: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
