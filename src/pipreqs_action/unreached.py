@@ -14,9 +14,9 @@ A module is judged unreached only when all of these hold, so that an entry point
   another of its modules), and is neither ``__init__.py`` nor ``__main__.py``;
 - it is no script (``if __name__ == "__main__":``): a script is an entry point of its own;
 - nothing reaches it by import, nor by a loader naming it (``import_module("app.tasks")``), and no other file of
-  the tree, nor a file at the root (README, Dockerfile, Procfile, configuration), names it by its dotted name or
-  its path (``uvicorn app.main:app``, ``python -m util.plot_utils``, Django's ``"mysite.settings"``): whatever is
-  named may be run by name.
+  the tree, nor a file at the root (README, Dockerfile, Procfile, configuration), names it or a package above it
+  by its dotted name or its path (``uvicorn app.main:app``, ``python -m util.plot_utils``, Django's
+  ``"mysite.settings"`` and ``INSTALLED_APPS = ["polls"]``): whatever is named may be run by name.
 Its imports are then secondary code, with the reason.
 """
 
@@ -38,7 +38,7 @@ def mention_pattern(packages: Packages) -> re.Pattern[str] | None:
     if not packages.names:
         return None
     names = "|".join(sorted(map(re.escape, packages.names)))
-    return re.compile(rf"(?<![\w.])(?:{names})(?:[./][A-Za-z_]\w*)+")
+    return re.compile(rf"(?<![\w.])(?:{names})(?:[./][A-Za-z_]\w*)+|(?<=[\"'])(?:{names})(?=[\"'])")
 
 
 def mentioned_modules(text: str, pattern: re.Pattern[str] | None, own: str = "") -> tuple[str, ...]:
@@ -81,5 +81,8 @@ def unreached_helpers(
 
 
 def _named(module: str, mentioned: set[str]) -> bool:
-    """Whether some text names the module, or something inside it (``util.plot_utils.plot_logs``)."""
-    return module in mentioned or any(name.startswith(f"{module}.") for name in mentioned)
+    """Whether some text names the module, something inside it (``util.plot_utils.plot_logs``) or a package above
+    it (Django's ``INSTALLED_APPS = ["polls"]`` loads ``polls/admin.py`` by convention)."""
+    parts = module.split(".")
+    above = {".".join(parts[:depth]) for depth in range(1, len(parts))}
+    return module in mentioned or bool(above & mentioned) or any(name.startswith(f"{module}.") for name in mentioned)

@@ -57,9 +57,15 @@ def test_a_name_in_a_root_file_runs_the_module(tmp_path: Path) -> None:
 
 def test_mentions_are_dotted_names_and_paths_of_the_project_s_modules_but_the_file_s_own() -> None:
     pattern = mention_pattern(Packages(["util/__init__.py", "util/a.py"]))
-    text = 'run("util/plot_utils.py"); x = "util.a.main"; import utility.b; "myutil.c"'
-    assert mentioned_modules(text, pattern) == ("util.a.main", "util.plot_utils")
-    assert mentioned_modules(text, pattern, own="util.a") == ("util.plot_utils",)
+    text = 'run("util/plot_utils.py"); x = "util.a.main"; import utility.b; "myutil.c"; APPS = ["util"]; util = 1'
+    assert mentioned_modules(text, pattern) == ("util", "util.a.main", "util.plot_utils")
+    assert mentioned_modules(text, pattern, own="util.a") == ("util", "util.plot_utils")
+
+
+def test_a_package_named_as_text_names_every_module_in_it(tmp_path: Path) -> None:
+    """Django loads ``admin.py`` of every package ``INSTALLED_APPS`` names."""
+    found = reasons(write(tmp_path, {**APP, "settings.py": 'INSTALLED_APPS = ["util"]\n'}))
+    assert found["seaborn"] == ""
 
 
 def test_a_package_the_entry_points_do_not_use_is_not_judged() -> None:
