@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipreqs_action import backends, call_guards, files, imports, notebook_imports, runtime_provided, stdlib_names
+from pipreqs_action.addons import addon_reasons
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
 from pipreqs_action.layout import Layout
@@ -78,6 +79,7 @@ class _FileFacts:
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
     script: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
+    imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -111,6 +113,7 @@ def scan(
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
     layout.add_reasons(_integrations(root, tree, facts, layout, judged))
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
+    layout.add_reasons(_addons(root, tree, facts, results, layout))
     behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
     alternatives = _alternatives(results, layout, judged)
     found: list[ImportRef] = []
@@ -243,6 +246,29 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
     return judge(mentioned=mentioned | named)
 
 
+def _addons(
+    root: Path, tree: Tree, facts: list[_FileFacts], results: list[FileResult], layout: Layout
+) -> dict[str, str]:
+    """Sub-folders whose own README says how to install what only their code imports (``addons``), with the reason;
+    a README is read only when its folder holds app code."""
+    readmes = [marker for marker in tree.markers if "/" in marker and marker.rpartition("/")[2].startswith("README")]
+    if not readmes:
+        return {}
+    app_code = [path for path in tree.files if not layout.reason(path)]
+    folders = {path.rpartition("/")[0] for path in app_code}
+    holding = [
+        readme
+        for readme in readmes
+        if any(f == readme.rpartition("/")[0] or f.startswith(readme.rpartition("/")[0] + "/") for f in folders)
+    ]
+    if not holding:
+        return {}
+    texts = {readme: _small_text(root / readme) for readme in holding}
+    imported = {file_facts.rel: file_facts.imported_names for file_facts in facts}
+    third_party = {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
+    return addon_reasons(app_code, texts, imported, third_party)
+
+
 # Files at a project's root that may run one of its modules by name: its README, container and process files,
 # task runners, configuration.
 _ROOT_TEXT = re.compile(
@@ -341,6 +367,7 @@ class _Reader:
         if isinstance(source, Skipped):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
+        facts = dataclasses.replace(facts, imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = dataclasses.replace(facts, test_module=True)
         if self.mentions is not None:
@@ -372,6 +399,7 @@ class _Reader:
 
 
 _NO_FACTS = _FileFacts()
+_IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
