@@ -40,6 +40,7 @@ from packaging.version import InvalidVersion, Version
 
 from pipreqs_action import model
 from pipreqs_action.lock_dependencies import Locked, LockedDependencies
+from pipreqs_action.requires_snapshot import Snapshot
 
 __all__ = [
     "MAX_DEPTH",
@@ -285,14 +286,14 @@ def _holds(marker: str, extras: frozenset[str]) -> bool:
 
 @functools.cache
 def snapshot() -> Mapping[str, Sequence[object]]:
-    """The bundled requirements of the most downloaded distributions, as stored (see ``encode_snapshot``)."""
+    """The bundled requirements of the most downloaded distributions, as stored (see ``encode_snapshot``); each
+    entry is decoded when first looked up (``requires_snapshot``)."""
     try:
-        data = json.loads(SNAPSHOT.read_text("utf-8"))
+        text = SNAPSHOT.read_text("utf-8")
     except (OSError, ValueError) as exc:
         log.warning("%s: cannot read the dependency snapshot: %s", SNAPSHOT, exc)
         return {}
-    projects = data.get("projects", {}) if isinstance(data, dict) else {}
-    return projects if isinstance(projects, dict) else {}
+    return Snapshot(text, str(SNAPSHOT))
 
 
 def _decode(entry: Sequence[object]) -> tuple[str, ...]:

@@ -76,11 +76,13 @@ def guarded_local_imports(
     lines = text.split("\n")
     guarded: list[GuardedImport] = []
     typing: dict[int, tuple[str, ...]] = {}  # line -> modules, of the imports under `if TYPE_CHECKING:`
+    index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
     for match in _INDENTED_IMPORT.finditer(text):
         target = match["from"] or match["mod"] or ""
         if not target.startswith(".") and target.partition(".")[0] not in packages.names:
             continue
-        index = text.count("\n", 0, match.start())
+        index += text.count("\n", counted, match.start())
+        counted = match.start()
         blocks = blocks or Blocks(text)
         context = blocks.context_at(index, len(match["indent"]))
         if context is None or not (context.type_only or (context.optional and is_guard_reason(context.reason))):

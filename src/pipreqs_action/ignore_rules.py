@@ -208,7 +208,10 @@ def load_ignore_file(path: Path, rel: str, modules: list[str] | None = None) -> 
         return None
     if modules is not None:
         modules.extend(_named_modules(lines, rel[: -len(".gitignore")]))
-    spec = _compile_ignore_lines(_bounded_lines(lines, rel), rel)
+    kept = _bounded_lines(lines, rel)
+    if not kept:  # comments only, like git's own template for info/exclude: nothing to compile
+        return None
+    spec = _compile_ignore_lines(kept, rel)
     return spec if spec is not None and len(spec) else None
 
 

@@ -33,7 +33,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipreqs_action import backends, call_guards, files, imports, notebook_imports, runtime_provided, stdlib_names
+from pipreqs_action import (
+    backends,
+    call_guards,
+    files,
+    imports,
+    notebook_imports,
+    runtime_provided,
+    script_metadata,
+    stdlib_names,
+)
 from pipreqs_action.addons import addon_reasons
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
@@ -42,7 +51,7 @@ from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
-from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped, SourceText
+from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
@@ -77,7 +86,8 @@ class _FileFacts:
     package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
     local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
-    script: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
+    script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
+    runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
 
@@ -134,6 +144,7 @@ def scan(
         import_roots=_packages_on_path(tree, facts, layout),
         backends=alternatives,
         module_imports=_module_imports(facts, layout, judged),
+        scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
 
 
@@ -235,7 +246,7 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
         {file_facts.rel: file_facts.package_imports for file_facts in facts},
         packages=packages,
         app_code=[path for path in tree.files if not layout.reason(path)],
-        scripts=[file_facts.rel for file_facts in facts if file_facts.script],
+        scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
     )
     mentioned = {name for file_facts in facts for name in file_facts.mentions}
     found = judge(mentioned=mentioned)
@@ -368,13 +379,15 @@ class _Reader:
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = dataclasses.replace(facts, imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
+        if source.line_map is None:  # a script file, not a notebook
+            facts = dataclasses.replace(facts, script=script_metadata.read(source.text, rel))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = dataclasses.replace(facts, test_module=True)
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
-            script = rel.endswith(".py") and bool(SCRIPT.search(source.text))
+            main = rel.endswith(".py") and bool(SCRIPT.search(source.text))
             facts = dataclasses.replace(
-                facts, script=script, mentions=mentioned_modules(source.text, self.mentions, own)
+                facts, runs_as_main=main, mentions=mentioned_modules(source.text, self.mentions, own)
             )
         try:
             raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))

@@ -412,6 +412,42 @@ def test_setup_py_install_requires_looked_up_in_a_literal_table_of_requirements(
     assert "setup.py extras_require (unusable: computed, not a literal dict)" in summary(declared)
 
 
+def test_setup_py_entries_appended_to_install_requires_are_declared_with_their_branch_marker(tmp_path):
+    write(
+        tmp_path,
+        "setup.py",
+        "import os, sys\nfrom setuptools import setup\n"
+        "deps = ['numpy']\n"
+        "tf = '2.0'\n"
+        "if get_dist('tensorflow-gpu') is None:\n"
+        "    deps.append('tensorflow>=' + tf)\n"
+        "if sys.platform == 'win32':\n"
+        "    deps.append('pywin32')\n"
+        "elif sys.version_info < (3, 11):\n"
+        "    deps += ['tomli; implementation_name == \"cpython\"']\n"
+        "try:\n"
+        "    deps.extend(('torch>=' + torch_version(), 'jax' + suffix()))\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "def later():\n"
+        "    deps.append('never-read')\n"
+        "other = []\nother.append('not-passed')\n"
+        "setup(name='x', install_requires=deps)\n"
+        "raise SystemExit('setup.py was executed')\n",
+    )
+    declared = read_declared(tmp_path)
+
+    found = [(r.key, r.specifier, r.marker, r.location.line) for r in declared.requirements]
+    assert found == [
+        ("numpy", "", "", 3),
+        ("tensorflow", ">=2.0", "", 6),
+        ("pywin32", "", 'sys_platform == "win32"', 8),
+        ("tomli", "", 'implementation_name == "cpython" and (python_version < "3.11" and sys_platform != "win32")', 10),
+        ("torch", "", "", 12),  # computed version: the name its literal start spells; "jax" + suffix(): none
+    ]
+    assert summary(declared) == ["setup.py install_requires (5)"]
+
+
 def test_a_computed_setup_py_alone_is_named_not_fatal(tmp_path):
     write(tmp_path, "setup.py", "from setuptools import setup\nsetup(install_requires=compute())\n")
     declared = read_declared(tmp_path)

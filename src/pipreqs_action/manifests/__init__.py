@@ -1,8 +1,8 @@
 """The ``declared`` stage: what a project declares, read from every manifest it has, without running anything.
 
 One module per manifest kind (``requirements_txt``, ``pyproject`` with ``pep621``, ``pep735``, ``poetry``,
-``pdm``, ``uv``, ``setuptools_dynamic``; ``setup_cfg``, ``setup_py``, ``pipfile``, ``conda``); ``finder`` finds
-them and combines what they declare into one ``Declared``.
+``pdm``, ``uv``, ``setuptools_dynamic``; ``setup_cfg``, ``setup_py`` with ``setup_py_additions``, ``pipfile``,
+``conda``); ``finder`` finds them and combines what they declare into one ``Declared``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """``setup.py``, read with ``ast`` and never run: the literal ``install_requires`` / ``extras_require`` /
-``tests_require`` of its ``setup(...)`` call, also through a module-level name (``install_requires=REQUIRES``).
+``tests_require`` of its ``setup(...)`` call, also through a module-level name (``install_requires=REQUIRES``), with
+what the module appends to that list, conditionally or not (``setup_py_additions``).
 When the list is computed, a requirements file that setup.py opens by a literal name is read instead; otherwise
 the manifest is named as unusable with the reason, never guessed."""
 
@@ -12,10 +13,11 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, is_dev_name, load_text, real
+from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, is_dev_name, load_text, pep508, real
 from pipreqs_action.manifests.context import Context
+from pipreqs_action.manifests.setup_py_additions import added_entries
 from pipreqs_action.manifests.setup_script import NOT_A_PACKAGING_SCRIPT, is_packaging_script
-from pipreqs_action.model import Requirement
+from pipreqs_action.model import Location, Requirement
 
 _REQUIREMENTS_FILE = re.compile(r"^[\w./-]*require[\w.-]*\.(?:txt|in)$", re.IGNORECASE)
 
@@ -52,7 +54,8 @@ def _keywords(call: ast.Call, tree: ast.Module, lines: Lines, manifest: Manifest
             value = _literal(keywords[key], names)
             if value is _COMPUTED:
                 value = _looked_up(keywords[key], names)
-            _list(key, value, lines, manifest, context, tree, dev=dev)
+            added = _added(tree, keywords[key], names, lines.file, manifest)
+            _list(key, value, lines, manifest, context, tree, dev=dev, added=added)
     if "extras_require" not in keywords:
         return
     extras = _literal(keywords["extras_require"], names)
@@ -62,6 +65,19 @@ def _keywords(call: ast.Call, tree: ast.Module, lines: Lines, manifest: Manifest
     for extra in sorted(str(key) for key in extras):
         where = f"extras_require {extra}"
         _list(where, extras[extra], lines, manifest, context, tree, dev=is_dev_name(extra), extra=extra)
+
+
+def _added(
+    tree: ast.Module, node: ast.expr, names: dict[str, ast.expr], label: str, manifest: Manifest
+) -> list[Requirement]:
+    """Entries the module appends to the list passed by name (``install_requires=install_deps``), each at the line
+    that adds it, with the marker of a platform or Python-version branch (``setup_py_additions``)."""
+    if not isinstance(node, ast.Name):
+        return []
+    found = (
+        pep508(item.requirement, Location(label, item.line), manifest) for item in added_entries(tree, node.id, names)
+    )
+    return [requirement for requirement in found if requirement is not None]
 
 
 def _setup_call(tree: ast.AST) -> ast.Call | None:
@@ -138,15 +154,18 @@ def _list(
     *,
     dev: bool,
     extra: str = "",
+    added: list[Requirement] | None = None,
 ) -> None:
     if isinstance(value, str):
         value = value.splitlines()
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
         found: list[Requirement] = lines.pep508_list(list(value), 0, manifest)
-        manifest.add(key, found, dev=dev, extra=extra)
+        manifest.add(key, found + (added or []), dev=dev, extra=extra)
         return
+    if added:
+        manifest.add(key, added, dev=dev, extra=extra)
     opened = _opened_requirement_files(tree) if key == "install_requires" else []
-    if not opened:
+    if not opened and not added:
         manifest.unusable(key, "computed, not a literal list")
     folder = (context.root / manifest.file).parent
     for name in opened:
