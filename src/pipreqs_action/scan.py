@@ -266,11 +266,8 @@ def _addons(
     if not readmes:
         return {}
     app_code = [path for path in tree.files if not layout.reason(path)]
-    folders = {path.rpartition("/")[0] for path in app_code}
     holding = [
-        readme
-        for readme in readmes
-        if any(f == readme.rpartition("/")[0] or f.startswith(readme.rpartition("/")[0] + "/") for f in folders)
+        readme for readme in readmes if any(path.startswith(readme.rpartition("/")[0] + "/") for path in app_code)
     ]
     if not holding:
         return {}
