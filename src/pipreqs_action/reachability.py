@@ -28,10 +28,13 @@ if TYPE_CHECKING:
 __all__ = [
     "Packages",
     "console_scripts",
+    "entry_files",
     "is_library",
     "optional_integrations",
     "package_imports",
+    "reach",
     "reached_only_through_guards",
+    "typing_only",
 ]
 
 PACKAGING_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
@@ -194,7 +197,7 @@ def optional_integrations(
     if not packages.names or not is_library(manifests):
         return {}
     app = set(app_code)
-    reached = _reach(_entries(app, packages, scripts), edges, packages, set(paths))
+    reached = reach(entry_files(app, packages, scripts), edges, packages, set(paths))
     judged = {name for name, folder in packages.roots.items() if _imports_itself(folder, edges, packages)}
     return {
         path: f"{path}, which nothing in the package imports (an optional integration)"
@@ -203,7 +206,7 @@ def optional_integrations(
     }
 
 
-def _entries(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
+def entry_files(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
     """Where running the project starts: the app's files outside packages, each package's ``__init__.py`` and
     ``__main__.py``, and the modules console scripts run."""
     entries = [path for path in app if packages.module_of(path) is None]
@@ -231,20 +234,48 @@ def reached_only_through_guards(
     if not packages.names or not guarded:
         return {}
     files, app = set(paths), set(app_code)
-    entries = _entries(app, packages, scripts)
+    entries = entry_files(app, packages, scripts)
     unguarded = {path: guarded[path].unguarded if path in guarded else modules for path, modules in edges.items()}
-    behind = _reach(entries, edges, packages, files) - _reach(entries, unguarded, packages, files)
+    run_time = _run_time(edges, guarded)
+    behind = reach(entries, run_time, packages, files) - reach(entries, unguarded, packages, files)
     found: dict[str, str] = {}
     for importer, imports in sorted(guarded.items()):
         for item in imports.guarded:
             reason = f"{item.reason} at {importer}:{item.line}, the import that reaches this module"
             targets = [file for module in item.modules for file in packages.path_of(module)[-2:]]
-            for path in sorted(_reach(targets, edges, packages, behind) & app):
+            for path in sorted(reach(targets, run_time, packages, behind) & app):
                 found.setdefault(path, reason)
     return found
 
 
-def _reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> set[str]:
+def typing_only(
+    paths: Sequence[str],
+    edges: Mapping[str, Sequence[str]],
+    local: Mapping[str, LocalImports],
+    *,
+    packages: Packages,
+    app_code: Iterable[str],
+    scripts: Iterable[str] = (),
+) -> dict[str, str]:
+    """Files of the packages that the entry points reach only across imports under ``if TYPE_CHECKING:`` (directly,
+    or through other such files: a ``types/`` package of TypedDicts), each with the reason shown for its imports:
+    the package never runs them, so what they import only type checkers need.
+
+    ``local`` maps a file with guarded or type-only imports of the project to them (``LocalImports``)."""
+    if not packages.names or not any(imports.typing for imports in local.values()):
+        return {}
+    files, app = set(paths), set(app_code)
+    entries = entry_files(app, packages, scripts)
+    typed = reach(entries, edges, packages, files) - reach(entries, _run_time(edges, local), packages, files)
+    return {path: f"in typing-only module {path} (imported only under TYPE_CHECKING)" for path in sorted(typed & app)}
+
+
+def _run_time(edges: Mapping[str, Sequence[str]], local: Mapping[str, LocalImports]) -> dict[str, Sequence[str]]:
+    """The import graph without the imports under ``if TYPE_CHECKING:``: what running the package can import."""
+    return {path: local[path].run_time() if path in local else modules for path, modules in edges.items()}
+
+
+def reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> set[str]:
     reached: set[str] = set()
     todo = [path for path in entries if path in files]
     while todo:

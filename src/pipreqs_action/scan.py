@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -42,12 +43,14 @@ from pipreqs_action import (
     script_metadata,
     stdlib_names,
 )
+from pipreqs_action.addons import addon_reasons
 from pipreqs_action.discovery import Tree, discover_tree
-from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports
+from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
@@ -57,9 +60,11 @@ from pipreqs_action.reachability import (
     optional_integrations,
     package_imports,
     reached_only_through_guards,
+    typing_only,
 )
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.test_modules import TEST_MODULE, is_test_module
+from pipreqs_action.unreached import SCRIPT, mention_pattern, mentioned_modules, unreached_helpers
 from pipreqs_action.vendoring import copied_from, vendored_roots
 
 log = logging.getLogger(__name__)
@@ -82,6 +87,9 @@ class _FileFacts:
     local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
     script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
+    runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
+    mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
+    imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -101,22 +109,27 @@ def scan(
     ``secondary`` and ``app`` are gitignore-style patterns that add secondary code or claim code for the app over
     the defaults (``layout``); ``declared_in`` names the manifests the check reads, whose folders are the app's.
     """
-    tree = discover_tree(root, exclude)
+    tree = _without_module_setup_files(root, discover_tree(root, exclude))
     on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
-    packages = Packages(tree.files if is_library(tree.markers) else ())
-    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages), tree.files)
+    library = is_library(tree.markers)
+    packages = Packages(tree.files)  # imports of the project's packages are followed in every tree
+    judged = packages if library else Packages(())  # the rules written for a library's packages
+    mentions = None if library else mention_pattern(packages)
+    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages, mentions), tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts) or on_disk
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
-    layout.add_reasons(_integrations(root, tree, facts, layout, packages))
-    behind_guard = _behind_guards(root, tree, facts, layout, packages)
-    alternatives = _alternatives(results, layout, packages)
+    layout.add_reasons(_integrations(root, tree, facts, layout, judged))
+    layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
+    layout.add_reasons(_addons(root, tree, facts, results, layout))
+    behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
+    alternatives = _alternatives(results, layout, judged)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
-        found.extend(guarded_by(_resolved(refs, local, layout, file_facts.writes), behind_guard))
+        found.extend(guarded_by(typed_by(_resolved(refs, local, layout, file_facts.writes), typing), behind_guard))
         if problem is not None:
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
@@ -130,8 +143,36 @@ def scan(
         stale_ignores=stale,
         import_roots=_packages_on_path(tree, facts, layout),
         backends=alternatives,
+        module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
+
+
+def _module_imports(
+    facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each app file of a library's packages with the project files that its run-time imports load (the module's
+    own file, not the packages above it; imports under ``if TYPE_CHECKING:`` never run)."""
+    if not packages.names:
+        return ()
+    files = {file_facts.rel for file_facts in facts if file_facts.rel}
+    found = []
+    for file_facts in facts:
+        if not file_facts.rel or layout.reason(file_facts.rel):
+            continue
+        local = file_facts.local_imports
+        modules = local.run_time() if local else file_facts.package_imports
+        loaded = {path for module in modules for path in packages.path_of(module)[-2:] if path in files}
+        found.append((file_facts.rel, tuple(sorted(loaded - {file_facts.rel}))))
+    return tuple(found)
+
+
+def _without_module_setup_files(root: Path, tree: Tree) -> Tree:
+    """The tree's markers without the files named ``setup.py`` that are ordinary modules (``setup_script``): no
+    manifest, so no project of their own, and their code is the app's, not packaging tooling."""
+    if not any(marker.rpartition("/")[2] == SETUP_PY for marker in tree.markers):
+        return tree
+    return dataclasses.replace(tree, markers=packaging_markers(root, tree.markers))
 
 
 def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -169,6 +210,7 @@ def _layout(
     return Layout(
         tree.files,
         manifests=tree.markers,
+        modules=[path for path in tree.files if path.rpartition("/")[2] == SETUP_PY and path not in tree.markers],
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
@@ -195,21 +237,79 @@ def _integrations(
     )
 
 
-def _behind_guards(
-    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
-) -> dict[str, str]:
-    """Modules of a library reached only through an import under a guard (``guarded_modules``), with the reason."""
-    guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
-    if not guarded:
-        return {}
-    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
-    return reached_only_through_guards(
+def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
+    """Modules of an application's packages that nothing runs (``unreached``), with the reason; the files at the
+    root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it."""
+    judge = functools.partial(
+        unreached_helpers,
         tree.files,
         {file_facts.rel: file_facts.package_imports for file_facts in facts},
-        guarded,
         packages=packages,
         app_code=[path for path in tree.files if not layout.reason(path)],
-        scripts=console_scripts(texts),
+        scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
+    )
+    mentioned = {name for file_facts in facts for name in file_facts.mentions}
+    found = judge(mentioned=mentioned)
+    if not found:
+        return {}
+    pattern = mention_pattern(packages)
+    named = {name for text in _root_texts(root) for name in mentioned_modules(text, pattern)}
+    return judge(mentioned=mentioned | named)
+
+
+def _addons(
+    root: Path, tree: Tree, facts: list[_FileFacts], results: list[FileResult], layout: Layout
+) -> dict[str, str]:
+    """Sub-folders whose own README says how to install what only their code imports (``addons``), with the reason;
+    a README is read only when its folder holds app code."""
+    readmes = [marker for marker in tree.markers if "/" in marker and marker.rpartition("/")[2].startswith("README")]
+    if not readmes:
+        return {}
+    app_code = [path for path in tree.files if not layout.reason(path)]
+    holding = [
+        readme for readme in readmes if any(path.startswith(readme.rpartition("/")[0] + "/") for path in app_code)
+    ]
+    if not holding:
+        return {}
+    texts = {readme: _small_text(root / readme) for readme in holding}
+    imported = {file_facts.rel: file_facts.imported_names for file_facts in facts}
+    third_party = {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
+    return addon_reasons(app_code, texts, imported, third_party)
+
+
+# Files at a project's root that may run one of its modules by name: its README, container and process files,
+# task runners, configuration.
+_ROOT_TEXT = re.compile(
+    r"^(?:README.*|Dockerfile.*|Containerfile.*|Procfile.*|Makefile|docker-compose.*|compose\..*|.*\.(?:toml|cfg|ini"
+    r"|ya?ml|sh|md|rst|txt|json))$"
+)
+
+
+def _root_texts(root: Path) -> Iterable[str]:
+    try:
+        names = sorted(entry.name for entry in os.scandir(root) if entry.is_file(follow_symlinks=False))
+    except OSError:
+        return
+    for name in names:
+        if _ROOT_TEXT.match(name):
+            yield _small_text(root / name)
+
+
+def _behind_guards(
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Modules of a library reached only through an import under a guard (``guarded_modules``), and those reached
+    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason."""
+    guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
+    if not guarded:
+        return {}, {}
+    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
+    edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
+    app_code = [path for path in tree.files if not layout.reason(path)]
+    scripts = console_scripts(texts)
+    return (
+        reached_only_through_guards(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
+        typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
     )
 
 
@@ -267,6 +367,7 @@ class _Reader:
     full_parse: bool
     local: LocalModules
     packages: Packages
+    mentions: re.Pattern[str] | None = None  # in an application: what names one of its modules (unreached)
 
     def __call__(self, rel: str) -> FileResult:
         check_deadline()
@@ -274,10 +375,17 @@ class _Reader:
         if isinstance(source, Skipped):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
+        facts = dataclasses.replace(facts, imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
             facts = dataclasses.replace(facts, script=script_metadata.read(source.text, rel))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = dataclasses.replace(facts, test_module=True)
+        if self.mentions is not None:
+            own = self.packages.module_of(rel) or ""
+            main = rel.endswith(".py") and bool(SCRIPT.search(source.text))
+            facts = dataclasses.replace(
+                facts, runs_as_main=main, mentions=mentioned_modules(source.text, self.mentions, own)
+            )
         try:
             raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
@@ -301,6 +409,7 @@ class _Reader:
 
 
 _NO_FACTS = _FileFacts()
+_IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
