@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pipreqs_action import (
     backends,
+    cloned_repositories,
     dev_environment,
     editions,
     features,
@@ -80,6 +81,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     tooling = dev_environment.reason(settings.path, declared)  # its code is tooling, its dev groups what it needs
     scanned = dev_environment.as_tooling(scanned, tooling, config.app)
     scanned = backends.apply(scanned, declared, names)
+    scanned = cloned_repositories.apply(scanned, settings.path, declared, names)  # a README's git clone beside it
     scanned = editions.apply(scanned, settings.path, declared, names)
     scanned = resolve_elsewhere(scanned, names)
     find_shipped = functools.partial(shipped.find, settings.path)  # read only when something is dev-declared
