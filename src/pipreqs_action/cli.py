@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NoReturn, cast
 
 from pipreqs_action import __version__
 from pipreqs_action.errors import PipreqsActionError
@@ -201,6 +201,26 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _add_index_options(serve)
     serve.add_argument("--debug", action="store_true", help="log every step")
+
+
+def run() -> NoReturn:
+    """The ``pipreqs-action`` console script: ``main``, then the process ends without Python's teardown.
+
+    WHY: at exit Python frees every module and runs a last garbage collection, about 5 % of a small check's
+    instructions (mypy skips it the same way, its ``--fast-exit``). Nothing is left to do by then: the report is
+    written, forked helpers are reaped, temporary folders are removed by their ``with`` blocks. Only ``check``
+    ends so; its output is flushed first, and should that fail (a closed pipe) the ordinary exit reports it.
+    """
+    status = main()
+    if sys.argv[1:2] != ["check"]:  # the server, and the rest, end the ordinary way (multiprocessing cleans up)
+        sys.exit(status)
+    logging.shutdown()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(status)
+    os._exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
