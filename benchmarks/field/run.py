@@ -5,6 +5,7 @@
     python benchmarks/field/run.py TREES --write-baseline   # record today's alarms as the baseline of the repos run
     python benchmarks/field/run.py TREES --set heldout      # only the held-out repositories (heldout.md)
     python benchmarks/field/run.py TREES --batch 3          # only the third held-out batch (``batch`` in repos.toml)
+    python benchmarks/field/run.py TREES --online           # ask the package index, as the Action does by default
 
 An *alarm* is what would open the Action's issue: a ``missing`` (or ``dev_only``) entry that is not optional, not
 installed through a declared distribution (``via``) and not in secondary code, in a report whose ``in_sync`` is false.
@@ -21,6 +22,11 @@ are no longer alarms ("lost"). Totals are printed for the whole corpus and apart
 to write the rules) and the *held-out* ones (``heldout = true`` in repos.toml, never used to tune: their precision is
 the honest estimate for a repository nobody looked at). This is a measuring script, not a test: it never fails on a
 figure.
+
+By default every check runs ``--offline``: the bundled metadata snapshot answers which declared distribution installs
+what, so a figure can be reproduced years later. The Action itself asks the package index (PyPI's JSON API) for
+distributions the snapshot lacks; ``--online`` runs the checks that way (against ``--index-url``, PyPI unless told),
+to show what a user actually sees. Online figures move as the index moves: quote them with the date.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ else:  # Python 3.10
     import tomli as tomllib
 
 ENGINE = Path(sys.executable).parent / "pipreqs-action"
+PYPI_JSON_API = "https://pypi.org/pypi"  # what the Action asks when neither its input nor pip's configuration names one
 SLOW_SECONDS = 1.0
 _NOT_ALARM_FLAGS = ("optional", "via", "secondary")  # any of them truthy: reported, but never opens the issue
 # Lists of the JSON report whose entries break in_sync: undeclared imports, and app imports that only a development
@@ -154,9 +161,14 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def check(repo: Repo, tree: Path, extra: Sequence[str], repeat: int) -> Outcome:
+def network_args(index_url: str | None) -> list[str]:
+    """``--offline`` (the reproducible default), or the index to ask when run ``--online`` as the Action runs."""
+    return ["--offline"] if index_url is None else ["--index-url", index_url]
+
+
+def check(repo: Repo, tree: Path, extra: Sequence[str], repeat: int, index_url: str | None = None) -> Outcome:
     outcome = Outcome(repo)
-    argv = [str(ENGINE), "check", str(tree), "--format", "json", "--offline", *extra]
+    argv = [str(ENGINE), "check", str(tree), "--format", "json", *network_args(index_url), *extra]
     runs: list[tuple[float, float]] = []
     for _ in range(repeat):
         before, start = _children_cpu(), time.perf_counter()
@@ -322,6 +334,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--set", choices=sorted(SETS), default="all", help="tuned, heldout (heldout.md) or all")
     parser.add_argument("--batch", type=int, help="only this held-out batch (repos.toml `batch`; 0 = the tuned set)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per repository; the fastest time counts")
+    parser.add_argument(
+        "--online", action="store_true", help="ask the package index as the Action does (default: --offline)"
+    )
+    parser.add_argument("--index-url", default=PYPI_JSON_API, help="the index --online asks (default: PyPI's JSON API)")
     parser.add_argument("--markdown", action="store_true", help="print the README table instead of text")
     parser.add_argument("--json", type=Path, help="also write every outcome to this file")
     parser.add_argument("engine_args", nargs="*", help="more options for check, after --")
@@ -341,7 +357,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     outcomes = []
     for repo in repos:
         tree = args.trees / repo.slug
-        outcome = check(repo, tree, args.engine_args, args.repeat) if tree.is_dir() else Outcome(repo, crash="no tree")
+        if not tree.is_dir():
+            outcome = Outcome(repo, crash="no tree")
+        else:
+            outcome = check(repo, tree, args.engine_args, args.repeat, args.index_url if args.online else None)
         judge(outcome, verdicts.get(repo.name, {}))
         outcomes.append(outcome)
     baseline = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline.exists() else {}
@@ -350,6 +369,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.baseline.write_text(json.dumps(baseline, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     lost = lost_true_alarms(outcomes, baseline, verdicts)
     via = via_found(outcomes, verdicts)
+    if not args.markdown:
+        print(f"checks run {'online, asking ' + args.index_url if args.online else 'offline'}")
     (print_markdown if args.markdown else print_text)(outcomes, lost, via)
     if args.json:
         dump = [{**vars(o), "repo": o.repo.name, "reported": sorted(o.reported), "reported_via": sorted(o.reported_via)}

@@ -11,7 +11,7 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, cast
 
@@ -197,6 +197,21 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--max-queue", type=int, default=64, metavar="N", help="clones waiting; past it: 503")
     serve.add_argument("--cache-ttl", type=float, default=300.0, metavar="SECONDS", help="keep an answer this long")
     serve.add_argument(
+        "--recheck-after",
+        type=_number_from(0.0),
+        default=10.0,
+        metavar="SECONDS",
+        help="a kept answer for a branch or tag older than this is served only if the ref has not moved (0: always "
+        "ask the host)",
+    )
+    serve.add_argument(
+        "--max-memory",
+        type=_number_from(64, whole=True),
+        default=1024,
+        metavar="MB",
+        help="memory one request's scans may use, and each git process of its clone",
+    )
+    serve.add_argument(
         "--workers", type=int, default=1, metavar="N", help="processes sharing the port (each: own cache)"
     )
     _add_index_options(serve)
@@ -221,6 +236,22 @@ def run() -> NoReturn:
     except (OSError, ValueError):
         sys.exit(status)
     os._exit(status)
+
+
+def _number_from(least: float, *, whole: bool = False) -> Callable[[str], float]:
+    """An option's parser: a finite number no smaller than ``least`` (argparse names the option when it is not)."""
+
+    def parse(text: str) -> float:
+        try:
+            number = int(text) if whole else float(text)
+        except ValueError:
+            kind = "a whole number" if whole else "a number"
+            raise argparse.ArgumentTypeError(f"expected {kind}, got {text[:40]!r}") from None
+        if not least <= number < float("inf"):
+            raise argparse.ArgumentTypeError(f"expected at least {least:g}, got {text[:40]!r}")
+        return number
+
+    return parse
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -199,6 +199,7 @@ def test_serve_options_are_on_its_help_and_reach_the_server(capsys, monkeypatch)
         main(["serve", "--help"])
     text = capsys.readouterr().out
     options = ("--clone-timeout", "--scan-timeout", "--max-clones", "--max-queue", "--cache-ttl", "--offline")
+    options += ("--recheck-after", "--max-memory")
     for option in (*options, "--allow-host", "--allow-http", "--allow-http-host", "--server-url"):
         assert option in text
     seen = {}
@@ -208,11 +209,12 @@ def test_serve_options_are_on_its_help_and_reach_the_server(capsys, monkeypatch)
 
     monkeypatch.setattr("pipreqs_action.server.http.serve", fake_serve)
     argv = ["serve", "--port", "0", "--clone-timeout", "5", "--max-clones", "3", "--max-queue", "7", "--offline"]
-    argv += ["--scan-timeout", "9"]
+    argv += ["--scan-timeout", "9", "--recheck-after", "0", "--max-memory", "256"]
     assert main([*argv, "--allow-host", "git.internal", "--index-url", "http://127.0.0.1:9/simple"]) == 0
     config = seen["config"]
     assert config.engine.clone_timeout == 5.0 and config.engine.offline is True
-    assert config.engine.limits.seconds == 9.0
+    assert config.engine.limits.seconds == 9.0 and config.engine.limits.memory_mb == 256
+    assert config.limits.revalidate_after == 0.0
     assert config.limits.max_clones == 3 and config.limits.max_queue == 7
     assert config.policy.hosts == frozenset({"git.internal"}) and config.policy.explicit
     assert config.policy.allow_http is False
@@ -222,6 +224,24 @@ def test_serve_options_are_on_its_help_and_reach_the_server(capsys, monkeypatch)
     assert main(["serve"]) == 0
     assert seen["config"].policy.hosts == {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
     assert not seen["config"].policy.explicit
+    assert seen["config"].engine.limits.memory_mb == 1024 and seen["config"].limits.revalidate_after == 10.0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--max-memory", "32", "expected at least 64, got '32'"),
+        ("--max-memory", "1.5", "expected a whole number, got '1.5'"),
+        ("--recheck-after", "-1", "expected at least 0, got '-1'"),
+        ("--recheck-after", "inf", "expected at least 0, got 'inf'"),
+        ("--recheck-after", "soon", "expected a number, got 'soon'"),
+    ],
+)
+def test_a_bad_serve_limit_is_a_usage_error_naming_the_option(capsys, option: str, value: str, said: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", option, value])
+    assert stopped.value.code == 2
+    assert f"argument {option}: {said}" in capsys.readouterr().err
 
 
 def test_an_exclude_pattern_that_matched_nothing_is_a_warning(capsys, caplog, tmp_path) -> None:

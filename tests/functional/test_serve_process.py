@@ -3,6 +3,7 @@ that waits for the running clone and leaves no temporary tree behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from git_server import HOST, GitServer
+from git_server import HOST, GitServer, Repo
 from processes import children_by_parent
 
 WAIT = 30
@@ -88,3 +89,25 @@ def test_sigterm_waits_for_the_running_clone_and_leaves_no_tree_behind(tmp_path:
         assert proc.wait(WAIT) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once it has shut down
     assert [answer.status_code for answer in answers] == [200]  # the request in flight was answered
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_the_operators_memory_cap_and_recheck_period_reach_each_request(tmp_path: Path) -> None:
+    """``--max-memory 64``: a request whose scan needs more is a 413 naming 64 MB (the default, 1024, would let it
+    through). ``--recheck-after 0`` with answers kept 300 s: a push is seen by the very next request (the default
+    period, 10 s, would serve the kept answer)."""
+    source = ["import yaml\n", f"x = '{'a' * 24_000_000}'"]
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "source": source}
+    big = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})  # 24 MB
+    limits = ("--max-memory", "64", "--recheck-after", "0", "--cache-ttl", "300")
+    with GitServer() as git_server, serve(tmp_path, *limits) as (_, base):
+        hungry = git_server.create_repo("owner/hungry", [{"a.py": "import requests\n", "big.ipynb": big}])
+        pushed = git_server.create_repo("owner/pushed", [{"a.py": "import requests\n"}])
+
+        def ask(repo: Repo) -> requests.Response:
+            return requests.get(f"{base}/pipreqs", params={"code_url": repo.url, "mode": "no-pin"}, timeout=WAIT)
+
+        too_big = ask(hungry)
+        assert too_big.status_code == 413 and "64 MB" in too_big.json()["detail"]
+        assert ask(pushed).text == "requests\n"
+        git_server.push(pushed, {"b.py": "import yaml\n"})
+        assert ask(pushed).text == "PyYAML\nrequests\n"

@@ -26,7 +26,9 @@ def from_args(args: argparse.Namespace, index_url: str) -> ServerConfig:
         allow_http=args.allow_http or bool(args.allow_http_host),
         server_url=args.server_url,
     )
-    limits = replace(API_LIMITS, seconds=args.scan_timeout)
+    limits = replace(API_LIMITS, seconds=args.scan_timeout, memory_mb=int(args.max_memory))
     engine = Engine(clone_timeout=args.clone_timeout, offline=args.offline, index_url=index_url, limits=limits)
-    work = Limits(max_clones=args.max_clones, max_queue=args.max_queue, ttl=args.cache_ttl)
+    work = Limits(
+        max_clones=args.max_clones, max_queue=args.max_queue, ttl=args.cache_ttl, revalidate_after=args.recheck_after
+    )
     return ServerConfig(policy, engine, work)
