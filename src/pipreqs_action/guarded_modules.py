@@ -25,13 +25,14 @@ from dataclasses import dataclass
 
 from pipreqs_action.guards import is_guard_reason
 from pipreqs_action.imports.blocks import Blocks
+from pipreqs_action.line_search import line_matches
 from pipreqs_action.model import ImportRef
 from pipreqs_action.reachability import Packages, package_imports
 
 __all__ = ["GuardedImport", "LocalImports", "guarded_by", "guarded_local_imports"]
 
 _GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_")
-_INDENTED_IMPORT = re.compile(
+_INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line_matches
     r"^(?P<indent>[ \t]+)(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|import[ \t]+(?P<mod>[\w.]+))", re.M
 )
 
@@ -67,7 +68,7 @@ def guarded_local_imports(
     lines = text.split("\n")
     guarded: list[GuardedImport] = []
     index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
-    for match in _INDENTED_IMPORT.finditer(text):
+    for match in line_matches(_INDENTED_IMPORT, text, "import"):
         target = match["from"] or match["mod"] or ""
         if not target.startswith(".") and target.partition(".")[0] not in packages.names:
             continue

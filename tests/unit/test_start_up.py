@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample-app"
 _TOML = "tomllib" if sys.version_info >= (3, 11) else "tomli"  # Python 3.10 reads TOML with tomli
@@ -86,3 +88,21 @@ def test_the_console_script_ends_a_check_without_pythons_teardown_and_with_all_i
     assert "teardown" not in done.stderr and "teardown" in expected.stderr
     explain = subprocess.run([*check[:3], "explain", "yaml"], capture_output=True, text=True, timeout=120)
     assert explain.returncode == 0 and "teardown" in explain.stderr
+
+
+def test_a_check_builds_only_the_check_commands_parser(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other subcommands' options are built only for them or for the top-level help (start-up)."""
+    from pipreqs_action import cli
+
+    def refuse(commands: object) -> None:
+        raise AssertionError("built a parser the check does not use")
+
+    monkeypatch.setattr(cli, "_add_explain", refuse)
+    monkeypatch.setattr(cli, "_add_serve", refuse)
+    assert cli.main(["check", str(SAMPLE), "--offline", "-q"]) == 1
+    monkeypatch.undo()
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "{check,explain,serve}" in capsys.readouterr().out
