@@ -65,7 +65,6 @@ def guarded_local_imports(
     if not packages.names or not any(word in text for word in _GUARD_WORDS):
         return None
     blocks: Blocks | None = None
-    lines = text.split("\n")
     guarded: list[GuardedImport] = []
     index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
     for match in line_matches(_INDENTED_IMPORT, text, "import"):
@@ -78,14 +77,14 @@ def guarded_local_imports(
         context = blocks.context_at(index, len(match["indent"]))
         if context is None or not context.optional or not is_guard_reason(context.reason):
             continue
-        statement = _statement(lines, index)
+        statement = _statement(blocks.lines, index)
         named = package_imports(statement, rel, _absolute(statement), packages)
         if named:
             guarded.append(GuardedImport(index + 1, context.reason, named))
     if not guarded:
         return None
     skipped = {item.line for item in guarded}
-    kept = "\n".join("" if number in skipped else line for number, line in enumerate(lines, 1))
+    kept = "\n".join("" if number in skipped else line for number, line in enumerate(text.split("\n"), 1))
     others = [(module, names) for module, line, names in modules if line not in skipped]
     return LocalImports(tuple(guarded), package_imports(kept, rel, others, packages))
 
