@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
 
-from pipreqs_action import ignores, roles
+from pipreqs_action import ignores, roles, script_metadata
 from pipreqs_action.guards import TYPE_CHECKING_ONLY, best_reason
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import (
@@ -38,6 +38,7 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
     """Find the missing and the unused distributions; versions and the suggested file come later."""
     providers = _providers(declared, names)
     dev = roles.providers(declared.dev, names)
+    own = _script_providers(declared, names)
     used: set[str] = set()
     unsatisfied: dict[str, list[ImportRef]] = defaultdict(list)
     silenced: set[Location] = set()  # inline ignore markers that kept an import out of the report
@@ -49,6 +50,8 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
             keys = [key for key, provided in providers.items() if names.satisfies(provided, path)]
             if keys:
                 used.update(keys)
+            elif any(names.satisfies(provided, path) for provided in own.get(ref.location.path, ())):
+                continue  # the script's own inline metadata declares it
             elif ref.ignore_line:
                 silenced.add(ignores.marker_location(ref))
             elif dev_key := roles.provider_of(path, dev, names):
@@ -67,10 +70,11 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
         files_scanned=scan.files_scanned,
         local=scan.local,
         unresolved=_unresolved(unsatisfied, names, providers.keys()),
-        declared_by=declared.declared_by,
+        declared_by=(*declared.declared_by, *script_metadata.contributions(declared)),
         dev_only=roles.dev_only(dev_only, declared),
         unusable_requirements=tuple(sorted(declared.problems)),
         stale_ignores=ignores.stale(scan.imports, scan.stale_ignores, silenced),
+        warnings=declared.warnings,
     )
 
 
@@ -80,6 +84,11 @@ def _providers(declared: Declared, names: ImportNames) -> dict[str, frozenset[st
     requirements += declared.inherited  # a project inside another runs with the enclosing one installed
     requirements += declared.installed  # the image or dev container the app runs in installs them
     return {req.key: names.provides(req.name) for req in requirements}
+
+
+def _script_providers(declared: Declared, names: ImportNames) -> dict[str, list[frozenset[str]]]:
+    """Import paths each script's inline metadata provides, by the script's path: they satisfy its imports only."""
+    return {script.path: [names.provides(req.name) for req in script.requirements] for script in declared.scripts}
 
 
 def _missing(

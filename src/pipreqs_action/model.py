@@ -75,6 +75,21 @@ class SourceText:
 
 
 @dataclass(frozen=True, slots=True)
+class ScriptMetadata:
+    """A script's PEP 723 inline metadata (``# /// script``): what it declares for itself, and nothing else.
+
+    ``line`` is the block's opening line; ``unusable`` says why a block was found but not read (then it declares
+    nothing); ``problems`` are entries that are not PEP 508, each at its line."""
+
+    path: str
+    line: int
+    requirements: tuple[Requirement, ...] = ()
+    requires_python: str = ""
+    problems: tuple[Skipped, ...] = ()
+    unusable: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class LocalImport:
     """An import resolved to the project's own code only after mapping: no distribution is known to provide it,
     and a module of that name exists elsewhere in the tree (``reason`` says where)."""
@@ -96,6 +111,7 @@ class ScanResult:
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
     import_roots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (folder put on sys.path, the packages in it)
     backends: tuple[tuple[str, str], ...] = ()  # (module, the framework it is named after): backends.py
+    scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +158,8 @@ class Declared:
     local_projects: tuple[tuple[str, str], ...] = ()
     workspace_root: str = ""
     installed: tuple[Requirement, ...] = ()  # what the project's Dockerfiles and dev container pip-install
+    scripts: tuple[ScriptMetadata, ...] = ()  # what scripts declare for themselves only (PEP 723 inline metadata)
+    warnings: tuple[str, ...] = ()  # declarations seen but not read, said to the user (a script's broken block)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,18 @@ import dataclasses
 import functools
 from pathlib import Path
 
-from pipreqs_action import backends, dev_environment, editions, features, limits, projects, roles, shipped
+from pipreqs_action import (
+    backends,
+    dev_environment,
+    editions,
+    features,
+    limits,
+    projects,
+    roles,
+    script_metadata,
+    shipped,
+    version_branches,
+)
 from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared_names import probably_provided
@@ -19,7 +30,7 @@ from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.extra_features import FeatureFiles, feature_files
 from pipreqs_action.filters import apply_config, drop_first_party
 from pipreqs_action.local_metadata import located
-from pipreqs_action.manifests import read_declared, read_text
+from pipreqs_action.manifests import read_declared, read_text, requires_python
 from pipreqs_action.mapping import load_import_names
 from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
@@ -52,10 +63,13 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         declared_in=declared.sources,
     )
     scanned = features.apply(drop_first_party(scanned, config.first_party))
+    own_pythons = script_metadata.requires_python(scanned.scripts)  # a script's inline requires-python
+    scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
     read_project = functools.cache(_read_project)  # a folder's manifests: is it a project, what it declares
     scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
+    declared = script_metadata.declare(declared, scanned.scripts, outside=folders)  # each for its own file
     names = load_import_names(settings.overrides)
     if folders:
         nested = projects.nested_declarations(settings.path, folders, read_project)

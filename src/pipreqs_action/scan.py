@@ -32,14 +32,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipreqs_action import backends, call_guards, files, imports, notebook_imports, runtime_provided, stdlib_names
+from pipreqs_action import (
+    backends,
+    call_guards,
+    files,
+    imports,
+    notebook_imports,
+    runtime_provided,
+    script_metadata,
+    stdlib_names,
+)
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
-from pipreqs_action.model import ImportRef, Location, ScanResult, Skipped, SourceText
+from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
@@ -72,6 +81,7 @@ class _FileFacts:
     package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
     local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
+    script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -120,6 +130,7 @@ def scan(
         stale_ignores=stale,
         import_roots=_packages_on_path(tree, facts, layout),
         backends=alternatives,
+        scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
 
 
@@ -263,6 +274,8 @@ class _Reader:
         if isinstance(source, Skipped):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
+        if source.line_map is None:  # a script file, not a notebook
+            facts = dataclasses.replace(facts, script=script_metadata.read(source.text, rel))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = dataclasses.replace(facts, test_module=True)
         try:

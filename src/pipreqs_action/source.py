@@ -198,6 +198,7 @@ def clone(
     api_url: str | None = None,
     git_config: tuple[str, ...] = (),
     memory_mb: int = 2048,
+    session: requests.Session | None = None,
 ) -> Iterator[Checkout]:
     """Shallow-fetch one commit of ``repo`` into a temporary directory that is removed on exit.
 
@@ -209,13 +210,18 @@ def clone(
     takes only the first two. Where git is not installed (the action's image) the host's tarball API serves
     instead (``pipreqs_action.tarball``): ``api_url`` is the host's REST API, by default GitHub's for
     github.com and ``/api/v3`` (GitHub Enterprise Server's) for any other host. ``git_config`` adds ``-c``
-    options after ours (the API server's: no redirect, the host pinned to the addresses it checked).
+    options after ours (the API server's: no redirect, the host pinned to the addresses it checked); ``session``
+    is the HTTP session a download without git uses (the API server's: only the repository's hosts, at checked
+    addresses).
     """
     if shutil.which("git") is None:
         from pipreqs_action import tarball  # only without git
 
         api = api_url or tarball.default_api_url(repo)
-        with tarball.download(repo, ref, api_url=api, token=token, timeout=timeout, max_bytes=max_bytes) as got:
+        download = tarball.download(
+            repo, ref, api_url=api, token=token, timeout=timeout, max_bytes=max_bytes, session=session
+        )
+        with download as got:
             yield got
         return
     wanted = "HEAD" if ref is None else _check_ref(ref)

@@ -44,6 +44,18 @@ def default_api_url(repo: RepoRef) -> str:
     return "https://api.github.com" if repo.host.lower() == "github.com" else f"{scheme}://{repo.host}/api/v3"
 
 
+def download_endpoints(repo: RepoRef) -> frozenset[tuple[str, str, int]]:
+    """Every (scheme, host, port) a download of ``repo`` may reach: the REST API (``default_api_url``) and the host
+    it redirects the download to: codeload.github.com for GitHub; for GitHub Enterprise Server the host itself
+    (``/_codeload/``) or its ``codeload.`` sub-domain (subdomain isolation)."""
+    scheme = repo.url.partition("://")[0]
+    host, _, port = repo.host.lower().partition(":")
+    if host == "github.com":
+        return frozenset({("https", "api.github.com", 443), ("https", "codeload.github.com", 443)})
+    number = int(port) if port else (443 if scheme == "https" else 80)
+    return frozenset({(scheme, host, number), (scheme, f"codeload.{host}", number)})
+
+
 def tarball_url(api_url: str, repo: RepoRef, ref: str | None) -> str:
     """The REST endpoint for ``ref`` (default branch when None); the ref was checked and is quoted as a path."""
     owner, name = repo.slug.split("/", 1)

@@ -16,6 +16,13 @@ from typing import Any
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
+
+def fixture_projects() -> list[str]:
+    """The fixture projects' folder names. pytest imports the conftest.py beside them (it keeps their files from
+    being collected), which leaves a ``__pycache__`` there wherever bytecode is written: not a project."""
+    return sorted(path.name for path in FIXTURES.iterdir() if path.is_dir() and path.name != "__pycache__")
+
+
 _EXPECT = re.compile(
     r"#\s*expect:\s*(?P<verdict>missing|optional|secondary|ambiguous|declared|local|stdlib|ignored|unresolved"
     r"|dev-only|via)(?![\w-])"

@@ -27,18 +27,18 @@ else:  # Python 3.10: the package's own dependency
 
 from pipreqs_action.cli import main
 from tests.functional.expect import (
-    FIXTURES,
     by_package,
     check_report,
     copy_project,
     expectations,
+    fixture_projects,
     project,
     required_packages,
 )
 from tests.pypi_stub import PyPIStub
 
 SCHEMA = json.loads(Path(__file__).with_name("report.schema.json").read_text("utf-8"))
-CASES = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir())
+CASES = fixture_projects()
 CONSOLE_SCRIPT = Path(sys.executable).with_name("pipreqs-action")
 
 

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from pipreqs_action.imports import NotPython, RawImport, extract
+from pipreqs_action.imports import NotPython, PartlyRead, RawImport, extract
 
 
 def both(source: str) -> list[RawImport]:
@@ -205,7 +205,7 @@ def test_backslash_continuation_and_tabs() -> None:
     ("source", "reason"),
     [
         ('import os\nprint "hello"\n', "line 2"),
-        ("import os\ntry:\n    pass\nexcept Exception, e:\n    pass\n", "line 4"),
+        ("import os\ntry:\n    pass\nexcept Exception:\n    exec 'x = 1'\n", "line 5"),
         ("import os\n<<<<<<< HEAD\nimport a\n=======\nimport b\n>>>>>>> branch\n", "line 2"),
     ],
 )
@@ -214,6 +214,23 @@ def test_files_that_are_not_python_3_raise_with_the_line(source: str, reason: st
         extract(source)
     with pytest.raises(NotPython, match=reason):
         extract(source, full=True)
+
+
+PYTHON2_EXCEPT = "import os\ntry:\n    pass\nexcept Exception, e:\n    pass\n"
+
+
+def test_python2_except_with_a_comma_is_read_as_the_running_python_reads_it() -> None:
+    """Python 2's `except Exception, e:` is also PEP 758's `except A, B:` (two types, no brackets), valid from
+    Python 3.14 on: there the file is read whole; before, its imports are read and the rest said to be newer."""
+    try:
+        compile(PYTHON2_EXCEPT, "<py2>", "exec")
+    except SyntaxError:
+        for full in (False, True):
+            with pytest.raises(PartlyRead, match="line 4") as caught:
+                extract(PYTHON2_EXCEPT, full=full)
+            assert [item.module for item in caught.value.imports] == ["os"]
+    else:
+        assert [item.module for item in both(PYTHON2_EXCEPT)] == ["os"]
 
 
 def test_a_syntax_error_away_from_imports_is_found_by_the_full_parse_only() -> None:

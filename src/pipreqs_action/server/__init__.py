@@ -3,6 +3,7 @@
 * ``options`` the operator's configuration (importable without the extra)
 * ``app``     routes, validation, the ``{"detail": ...}`` error shape
 * ``policy``  which ``code_url`` may be cloned (allowlist, public addresses only: no SSRF)
+* ``guarded_http`` the HTTP session of a clone without git: the download's hosts only, at checked addresses
 * ``work``    one job per repository in flight, a cache, a bounded pool and queue (503 + Retry-After)
 * ``checks``  one job: clone once, check, turn every outcome into an answer
 * ``page``    the web page at ``/``; ``docs`` the OpenAPI description and ``/docs``

@@ -97,6 +97,7 @@ def run_job(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, mode: str,
     try:
         target = policy.target(repo)  # DNS: here, in the job's thread, once for every request that shares it
         with (
+            policy.download_session(target.repo) as http,
             source.clone(
                 target.repo,
                 ref,
@@ -104,6 +105,7 @@ def run_job(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, mode: str,
                 max_bytes=engine.max_bytes,
                 git_config=target.git_config(),
                 memory_mb=engine.limits.memory_mb,
+                session=http,
             ) as checkout,
             cleanup.temporary_directory(prefix="pipreqs-action-server-") as scratch,
         ):

@@ -68,7 +68,9 @@ def remote_commit(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, engi
             from pipreqs_action import tarball
 
             api = tarball.default_api_url(target.repo)
-            return tarball.remote_commit(target.repo, ref, api_url=api, timeout=min(_TIMEOUT, engine.clone_timeout))
+            with policy.download_session(target.repo) as http:
+                seconds = min(_TIMEOUT, engine.clone_timeout)
+                return tarball.remote_commit(target.repo, ref, api_url=api, timeout=seconds, session=http)
         listing = source.ls_remote(
             target.repo,
             ref,
@@ -111,7 +113,9 @@ class Revalidator:
         if self._clock() - since < self.every:
             return True
         running = self._running.get(key)
-        if running is None:
+        # A finished check is not one under way. The callback that forgets it may not have run yet (on Python 3.14
+        # the task awaiting it can resume first), and reusing its old answer would confirm a ref never asked again.
+        if running is None or running.done():
             if len(self._running) >= _WORKERS + _MAX_PENDING:
                 return True
             self.checks += 1

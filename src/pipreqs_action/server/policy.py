@@ -4,7 +4,9 @@ WHY: a public API that clones any URL is a proxy into the network it runs in (lo
 address, private services), and its error messages become a port scanner. So, by default: ``https://`` only, to
 a short allowlist of public forges, and every address the host name resolves to must be a public one (a DNS name
 on the allowlist could still be pointed at 10.0.0.1). The clone is then pinned to the addresses checked here, so
-a second lookup by git cannot answer differently (DNS rebinding). Hosts the operator names with ``--allow-host``
+a second lookup by git cannot answer differently (DNS rebinding). Without git, a clone is a download from the
+host's REST API and the host it redirects to: those hosts, and no other, are reached the same way
+(``download_session``). Hosts the operator names with ``--allow-host``
 replace the list and are trusted as they resolve: that is how a private forge or a test server is reached.
 """
 
@@ -15,8 +17,11 @@ import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from pipreqs_action import source
+import requests
+
+from pipreqs_action import source, tarball
 from pipreqs_action.errors import SettingsError
+from pipreqs_action.server import guarded_http
 
 DEFAULT_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"})
 
@@ -91,6 +96,21 @@ class UrlPolicy:
             return Target(repo)
         hostname, _, port = repo.host.partition(":")
         return Target(repo, self._public_addresses(hostname, int(port or _default_port(repo))))
+
+    def connect_to(self, hostname: str, port: int) -> tuple[str, ...]:
+        """The addresses a connection to ``hostname`` may use: every one it resolves to, all public unless the
+        operator named the hosts. Blocking (DNS): each connection of a git-less clone asks (``download_session``)."""
+        if not self.explicit:
+            return self._public_addresses(hostname, port)
+        try:
+            return tuple(self.resolver(hostname, port))
+        except (OSError, UnicodeError):
+            raise _refuse("host name does not resolve") from None
+
+    def download_session(self, repo: source.RepoRef) -> requests.Session:
+        """The HTTP session of a clone without git (the host's REST API and tarball): it reaches the hosts such a
+        download uses and no other (a redirect elsewhere is not followed), each at addresses ``connect_to`` gives."""
+        return guarded_http.session(tarball.download_endpoints(repo), self.connect_to)
 
     def _parse(self, code_url: str) -> source.RepoRef:
         http_hosts = self.hosts if self.allow_http else frozenset()
