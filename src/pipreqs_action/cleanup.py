@@ -36,6 +36,7 @@ __all__ = [
 
 _lock = threading.Lock()
 _live_dirs: set[str] = set()
+_process_dirs: set[str] = set()  # live as long as the process: see remove_at_exit
 _live_groups: set[int] = set()
 
 
@@ -112,9 +113,11 @@ def temporary_directory(prefix: str = "pipreqs-action-") -> Iterator[Path]:
 
 def remove_at_exit(path: str | os.PathLike[str]) -> None:
     """A folder that lives as long as the process (multiprocessing's, which holds the forkserver's socket), for
-    ``remove_all``: a server that ends by re-raising SIGTERM never runs the exit handlers that would remove it."""
+    ``remove_all``: a server that ends by re-raising SIGTERM never runs the exit handlers that would remove it.
+    At a normal exit its owner's handler removes it (``remove_all`` at exit leaves it: removed first, it would
+    make multiprocessing's own clean-up fail with a traceback)."""
     with _lock:
-        _live_dirs.add(os.fspath(path))
+        _process_dirs.add(os.fspath(path))
 
 
 @contextlib.contextmanager
@@ -129,10 +132,11 @@ def track_process(pid: int) -> Iterator[None]:
             _live_groups.discard(pid)
 
 
-def remove_all() -> None:
-    """Kill the tracked git process groups and remove every live temporary tree (SIGTERM, exit)."""
+def remove_all(*, process_dirs: bool = True) -> None:
+    """Kill the tracked git process groups and remove every live temporary tree (SIGTERM, exit); ``process_dirs``:
+    also the folders ``remove_at_exit`` named (not at a normal exit, where their owners remove them)."""
     with _lock:
-        groups, dirs = list(_live_groups), list(_live_dirs)
+        groups, dirs = list(_live_groups), [*_live_dirs, *(_process_dirs if process_dirs else ())]
     for group in groups:
         with contextlib.suppress(OSError):
             os.killpg(group, signal.SIGKILL)
@@ -149,7 +153,7 @@ def install_signal_handlers() -> None:
     if _installed or threading.current_thread() is not threading.main_thread():
         return
     _installed = True
-    atexit.register(remove_all)
+    atexit.register(remove_all, process_dirs=False)
     previous = signal.getsignal(signal.SIGTERM)
 
     def on_term(signum: int, frame: FrameType | None) -> None:
@@ -159,5 +163,8 @@ def install_signal_handlers() -> None:
             return
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
+        # Still here: this is PID 1 (a container), whose own default-action signals the kernel ignores. End as the
+        # signal would have, without exit handlers: the clean-up is done, and multiprocessing's would now fail.
+        os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, on_term)

@@ -401,7 +401,10 @@ def _serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     except ImportError as error:  # starlette or uvicorn missing
         extra = "pip install 'pipreqs-action[server]'"
         raise SettingsError(f"serve needs the server extra: {extra} ({error.name} is missing)") from None
-    serve(args.host, args.port, from_args(args, _index_url(args, env)), workers=args.workers)
+    try:
+        serve(args.host, args.port, from_args(args, _index_url(args, env)), workers=args.workers)
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn has stopped (requests answered, clones removed) and passes it on
+        return 130
     return 0
 
 

@@ -5,11 +5,17 @@ with ``video-surfer = ["opencv-python"]``) runs only where that extra is install
 distributions install is then present wherever the module runs: its ``import numpy`` is installed through
 opencv-python, a ``via`` and not an alarm. A module needing no extra gets nothing from one: a plain install leaves
 every extra out, so its ``import numpy`` stays an alarm however many extras would install numpy.
+
+The need follows local imports: a private module of a library (``_types.py``, or any module below a folder whose
+name starts with ``_``) that only such modules import (``agents/azure/_types.py``, imported by nothing but the
+agent module that needs the ``azure`` extra) is loaded only where that extra is installed, so it needs the extra
+too (``through`` says from which modules). A public module is not followed into: its users may import it directly,
+without the module that needs the extra.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pipreqs_action.mapping import ImportNames
@@ -26,6 +32,7 @@ class FeatureFiles:
 
     needs: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     groups: Mapping[str, tuple[Requirement, ...]] = field(default_factory=dict)
+    through: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # path -> the modules it gets needs from
 
     def requirements(self) -> tuple[Requirement, ...]:
         """The declarations of the extras some module needs: the only ones worth following."""
@@ -65,7 +72,40 @@ def feature_files(scan: ScanResult, declared: Declared, names: ImportNames) -> F
             extras = frozenset(name for name, each in provided.items() if any(names.satisfies(p, path) for p in each))
             if extras:
                 found.add(extras)
-    return FeatureFiles({path: tuple(sorted(sets, key=sorted)) for path, sets in needs.items()}, groups)
+    through = _along_imports(needs, dict(scan.module_imports))
+    return FeatureFiles({path: tuple(sorted(sets, key=sorted)) for path, sets in needs.items()}, groups, through)
+
+
+def _along_imports(
+    needs: dict[str, set[frozenset[str]]], graph: Mapping[str, Sequence[str]]
+) -> dict[str, tuple[str, ...]]:
+    """Give each module the needs that every app module importing it shares (it is loaded only through them), until
+    nothing changes; the modules each one got needs from. ``graph``: app file -> the project files it loads."""
+    importers: dict[str, list[str]] = {}
+    for path, loaded in graph.items():
+        for target in loaded:
+            importers.setdefault(target, []).append(path)
+    working = {path: set(needs.get(path, ())) for path in {*needs, *graph}}
+    through: dict[str, tuple[str, ...]] = {}
+    changed = True
+    while changed:
+        changed = False
+        for path, by in sorted(importers.items()):
+            if path not in working or not _private(path):
+                continue
+            shared = set.intersection(*(working.get(importer, set()) for importer in by))
+            if not shared <= working[path]:
+                working[path] |= shared
+                through[path] = tuple(sorted(by))
+                changed = True
+    for path in needs:
+        needs[path] = working[path]
+    return {path: importers_of for path, importers_of in through.items() if path in needs}
+
+
+def _private(path: str) -> bool:
+    """``pkg/_types.py``, ``pkg/_internal/x.py``: a module its package's users do not import themselves."""
+    return any(part.startswith("_") and part not in ("__init__.py", "__main__.py") for part in path.split("/"))
 
 
 def _needed_at_run_time(ref: ImportRef) -> bool:

@@ -11,6 +11,9 @@ guard), with the modules each may name, and the file's other package imports (``
 then follows both graphs from the entry points: a module reached, but never without crossing a guard, is
 reached only through it.
 
+Imports under ``if TYPE_CHECKING:`` are set apart the same way (``typing``): they never run, so a module the entry
+points reach only through them (a ``types/`` package of TypedDicts) is typing-only: ``reachability.typing_only``.
+
 Only packages are judged (``reachability.Packages``: a library's top-level packages), and only statements that
 are indented (a top-level statement has no enclosing guard); files that mention no guard word cost nothing.
 """
@@ -29,9 +32,9 @@ from pipreqs_action.line_search import line_matches
 from pipreqs_action.model import ImportRef
 from pipreqs_action.reachability import Packages, package_imports
 
-__all__ = ["GuardedImport", "LocalImports", "guarded_by", "guarded_local_imports"]
+__all__ = ["GuardedImport", "LocalImports", "guarded_by", "guarded_local_imports", "typed_by"]
 
-_GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_")
+_GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_", "TYPE_CHECKING")
 _INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line_matches
     r"^(?P<indent>[ \t]+)(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|import[ \t]+(?P<mod>[\w.]+))", re.M
 )
@@ -48,10 +51,16 @@ class GuardedImport:
 
 @dataclass(frozen=True, slots=True)
 class LocalImports:
-    """One file's imports of the project's packages, split: under a guard, and all the others."""
+    """One file's imports of the project's packages, split: under a guard, under ``if TYPE_CHECKING:`` (never run),
+    and all the others."""
 
     guarded: tuple[GuardedImport, ...] = ()
     unguarded: tuple[str, ...] = ()
+    typing: tuple[str, ...] = ()
+
+    def run_time(self) -> tuple[str, ...]:
+        """The modules this file may import when it runs: every one but those under ``if TYPE_CHECKING:``."""
+        return (*self.unguarded, *(module for item in self.guarded for module in item.modules))
 
 
 def guarded_local_imports(
@@ -66,6 +75,7 @@ def guarded_local_imports(
         return None
     blocks: Blocks | None = None
     guarded: list[GuardedImport] = []
+    typing: dict[int, tuple[str, ...]] = {}  # line -> modules, of the imports under `if TYPE_CHECKING:`
     index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
     for match in line_matches(_INDENTED_IMPORT, text, "import"):
         target = match["from"] or match["mod"] or ""
@@ -75,18 +85,21 @@ def guarded_local_imports(
         counted = match.start()
         blocks = blocks or Blocks(text)
         context = blocks.context_at(index, len(match["indent"]))
-        if context is None or not context.optional or not is_guard_reason(context.reason):
+        if context is None or not (context.type_only or (context.optional and is_guard_reason(context.reason))):
             continue
         statement = _statement(blocks.lines, index)
         named = package_imports(statement, rel, _absolute(statement), packages)
-        if named:
+        if named and context.type_only:
+            typing[index + 1] = named
+        elif named:
             guarded.append(GuardedImport(index + 1, context.reason, named))
-    if not guarded:
+    if not guarded and not typing:
         return None
-    skipped = {item.line for item in guarded}
+    skipped = {item.line for item in guarded} | set(typing)
     kept = "\n".join("" if number in skipped else line for number, line in enumerate(text.split("\n"), 1))
     others = [(module, names) for module, line, names in modules if line not in skipped]
-    return LocalImports(tuple(guarded), package_imports(kept, rel, others, packages))
+    typed = tuple(dict.fromkeys(module for named in typing.values() for module in named))
+    return LocalImports(tuple(guarded), package_imports(kept, rel, others, packages), typed)
 
 
 def _statement(lines: list[str], index: int) -> str:
@@ -119,5 +132,16 @@ def guarded_by(refs: Iterable[ImportRef], reasons: Mapping[str, str]) -> Iterabl
         reason = reasons.get(ref.location.path)
         if reason and not ref.optional and not ref.secondary:
             yield dataclasses.replace(ref, optional=True, reason=reason)
+        else:
+            yield ref
+
+
+def typed_by(refs: Iterable[ImportRef], reasons: Mapping[str, str]) -> Iterable[ImportRef]:
+    """The imports, those of a typing-only module (reached only through ``if TYPE_CHECKING:``) made type-only with
+    the reason: only type checkers ever run them."""
+    for ref in refs:
+        reason = reasons.get(ref.location.path)
+        if reason and not (ref.optional or ref.type_only or ref.secondary):
+            yield dataclasses.replace(ref, type_only=True, reason=reason)
         else:
             yield ref

@@ -32,6 +32,7 @@ _REASON_RANK = (
     PYTHON2_BRANCH,
     EXCEPT_IMPORT_ERROR,
     TYPE_CHECKING_ONLY,
+    "in typing-only module",
     "optional feature",
 )
 

@@ -126,6 +126,7 @@ class Layout:
         paths: Sequence[str],
         *,
         manifests: Iterable[str] = (),
+        modules: Iterable[str] = (),
         declared_in: Iterable[str] = (),
         vendored: Iterable[str] = (),
         copied: Mapping[str, str] | None = None,
@@ -137,6 +138,7 @@ class Layout:
         self._package_parents = frozenset(folder.rpartition("/")[0] for folder in self._packages)
         self._vendored = frozenset(folder.strip("/") for folder in vendored if folder.strip("/"))
         self._copied = dict(copied or {})
+        self._modules = frozenset(modules)  # files named like tooling (setup.py) that are the app's modules
         self._later: dict[str, str] = {}
         self._entry_folders = entry_folders(readme)
         self._entry_files = entry_files(readme)
@@ -199,6 +201,8 @@ class Layout:
             return f"a file copied from {self._copied[path]}"
         if name == "test.py" and path in self._entry_files:
             return ""  # `python test.py --checkpoint x` in the README: the model's evaluation, an entry point
+        if path in self._modules:
+            return ""  # a module named setup.py that is no packaging script (``setup_script``)
         return _file_reason(name)
 
     def _integration_tests(self, folder: str, name: str, parent: str) -> bool:

@@ -72,6 +72,8 @@ class SourceText:
     # to a script it never imports or runs: (first file line, last file line, root-relative path).
     installs: tuple[tuple[int, str], ...] = ()
     scripts: tuple[tuple[int, int, str], ...] = ()
+    # Its ``!pip install git+https://host/owner/vista.git`` commands: (file line, PEP 503 name of the repository).
+    repositories: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,8 @@ class ScanResult:
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
     import_roots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (folder put on sys.path, the packages in it)
     backends: tuple[tuple[str, str], ...] = ()  # (module, the framework it is named after): backends.py
+    # (app file of a library's packages, the project files its run-time imports load): extra_features follows them
+    module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
 
 

@@ -6,7 +6,10 @@
   one cell installs, every later cell has. Such an import is reported optional, naming the command's line; the
   same import in another file is not covered. The command names a distribution and the code an import, so they
   are matched by name (``torchinfo``; ``google-cloud-storage`` for ``google.cloud.storage``): ``pip install
-  scikit-learn`` covers no ``import sklearn``, which stays reported.
+  scikit-learn`` covers no ``import sklearn``, which stays reported. A command installing from a repository's URL
+  (``!pip install git+https://github.com/vista-simulator/vista-6s191.git``) covers an import named like the
+  repository: the whole name (``CLIP`` for ``import clip``, ``segment-anything`` for ``segment_anything``) or its
+  first word (``vista-6s191`` for ``import vista``).
 - **Scripts the notebook only writes.** A ``%%writefile job.py`` cell that nothing in the notebook imports or runs
   (``import job``, ``!python job.py``, ``%run job.py``, directly or through another written file) is a script for
   somewhere else: a cloud training job, a container, a hosted demo. Its imports never run in the notebook's kernel;
@@ -21,6 +24,7 @@ from collections.abc import Iterable
 from packaging.utils import canonicalize_name
 
 from pipreqs_action.model import ImportRef, SourceText
+from pipreqs_action.namespaces import NAMESPACE_ROOTS
 
 __all__ = ["apply"]
 
@@ -29,23 +33,46 @@ INSTALLED_BY_NOTEBOOK = "installed on demand by the notebook"
 
 def apply(refs: list[ImportRef], source: SourceText) -> list[ImportRef]:
     """The file's imports, with what its ``pip install`` commands and written scripts say (notebooks only)."""
-    if not refs or not (source.installs or source.scripts):
+    if not refs or not (source.installs or source.scripts or source.repositories):
         return refs
-    first_install: dict[str, int] = {}
-    for line, name in sorted(source.installs):
-        first_install.setdefault(name, line)
-    return [_in_script(_installed(ref, first_install), source.scripts) for ref in refs]
+    first_install = _first_lines(source.installs)
+    from_repository = _first_lines(source.repositories)
+    return [_in_script(_installed(ref, first_install, from_repository), source.scripts) for ref in refs]
 
 
-def _installed(ref: ImportRef, first_install: dict[str, int]) -> ImportRef:
+def _first_lines(installs: Iterable[tuple[int, str]]) -> dict[str, int]:
+    first: dict[str, int] = {}
+    for line, name in sorted(installs):
+        first.setdefault(name, line)
+    return first
+
+
+def _installed(ref: ImportRef, first_install: dict[str, int], from_repository: dict[str, int]) -> ImportRef:
     """Optional when a command at or above the import installs it (a cell that is one JSON string maps every line
     to the string's line, so "at" counts too)."""
     if ref.optional or ref.type_only:
         return ref
-    lines = [line for name, line in first_install.items() if line <= ref.location.line and name in _names(ref)]
-    if not lines:
+    names = _names(ref)
+    lines = [line for name, line in first_install.items() if line <= ref.location.line and name in names]
+    if lines:
+        reason = f"{INSTALLED_BY_NOTEBOOK} (pip install at line {min(lines)})"
+        return dataclasses.replace(ref, optional=True, reason=reason)
+    repositories = [(line, repo) for repo, line in from_repository.items() if line <= ref.location.line]
+    found = min((item for item in repositories if _named_like(item[1], ref, names)), default=None)
+    if found is None:
         return ref
-    return dataclasses.replace(ref, optional=True, reason=f"{INSTALLED_BY_NOTEBOOK} (pip install at line {min(lines)})")
+    reason = f"{INSTALLED_BY_NOTEBOOK} (pip install of the {found[1]} repository at line {found[0]})"
+    return dataclasses.replace(ref, optional=True, reason=reason)
+
+
+def _named_like(repository: str, ref: ImportRef, names: set[str]) -> bool:
+    """``clip`` for the repository ``clip``, ``vista`` for ``vista-6s191``: the whole name, or its first word when
+    that is the import's top-level name (never a namespace many projects share: ``google-research`` is no
+    ``google.cloud``)."""
+    if repository in names:
+        return True
+    first = repository.partition("-")[0]
+    return first == canonicalize_name(ref.root) and ref.root not in NAMESPACE_ROOTS
 
 
 def _names(ref: ImportRef) -> set[str]:

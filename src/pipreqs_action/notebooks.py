@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.model import Skipped, SourceText
-from pipreqs_action.pip_commands import installed_names
+from pipreqs_action.pip_commands import installed_names, installed_repositories
 
 __all__ = ["notebook_prose", "notebook_source"]
 
@@ -56,7 +57,15 @@ def notebook_source(rel: str, data: bytes) -> SourceText | Skipped:
     if "\0" in code.text:
         return Skipped(rel, "contains NUL bytes")
     scripts = tuple((first, last, path) for first, last, name in code.scripts for path in _beside(rel, [name]))
-    return SourceText(rel, code.text, code.line_map, _beside(rel, code.writes), installs=code.installs, scripts=scripts)
+    return SourceText(
+        rel,
+        code.text,
+        code.line_map,
+        _beside(rel, code.writes),
+        installs=code.installs,
+        scripts=scripts,
+        repositories=code.repositories,
+    )
 
 
 def notebook_prose(data: bytes) -> str:
@@ -140,6 +149,7 @@ class _Code:
     writes: list[str]  # .py files written by ``%%writefile`` (relative to the notebook's folder)
     installs: tuple[tuple[int, str], ...]  # (line of a pip install command, distribution it installs)
     scripts: tuple[tuple[int, int, str], ...]  # written cells the notebook never imports or runs: (first, last, name)
+    repositories: tuple[tuple[int, str], ...] = ()  # (line of a pip install command, repository it installs from)
 
 
 def _code_text(raw: str, cells: list[_Cell]) -> _Code:
@@ -153,6 +163,7 @@ def _code_text(raw: str, cells: list[_Cell]) -> _Code:
     line_map: list[int] = []
     writes: list[str] = []
     installs: list[tuple[int, str]] = []
+    repositories: list[tuple[int, str]] = []
     written_cells: list[tuple[int, int, str, list[str]]] = []
     used: list[str] = []  # lines outside written cells: where the notebook imports or runs what it wrote
     for cell in cells:
@@ -170,9 +181,11 @@ def _code_text(raw: str, cells: list[_Cell]) -> _Code:
         blanked = _blank_ipython(cell_lines, python_body=bool(written))
         if not _WRITES_A_FILE.match(cell_lines[0] if cell_lines else ""):
             installs.extend(_installs(cell_lines, blanked, cell_map))
+            repositories.extend(_installs(cell_lines, blanked, cell_map, installed_repositories))
         lines.extend(blanked)
         line_map.extend(cell_map)
-    return _Code("\n".join(lines), tuple(line_map), writes, tuple(installs), _unused_scripts(written_cells, used))
+    scripts = _unused_scripts(written_cells, used)
+    return _Code("\n".join(lines), tuple(line_map), writes, tuple(installs), scripts, tuple(repositories))
 
 
 def _unused_scripts(
@@ -190,12 +203,15 @@ def _unused_scripts(
     return tuple((first, last, name) for first, last, name, _ in unused)
 
 
-def _installs(lines: list[str], blanked: list[str], line_map: list[int]) -> list[tuple[int, str]]:
-    """``!pip install x`` / ``%pip install x`` lines of one cell (the IPython lines blanked in the code)."""
+def _installs(
+    lines: list[str], blanked: list[str], line_map: list[int], named: Callable[[str], tuple[str, ...]] = installed_names
+) -> list[tuple[int, str]]:
+    """``!pip install x`` / ``%pip install x`` lines of one cell (the IPython lines blanked in the code): what each
+    installs, as ``named`` reads the command (distributions, or repositories installed from a URL)."""
     found: list[tuple[int, str]] = []
     for line, code, file_line in zip(lines, blanked, line_map, strict=True):
         if not code and "install" in line:
-            found.extend((file_line, name) for name in installed_names(line))
+            found.extend((file_line, name) for name in named(line))
     return found
 
 

@@ -3,7 +3,9 @@
 Notebooks install what they need from their own cells (``!pip install -q torchinfo``, ``%pip install x==1.2``,
 ``!{sys.executable} -m pip install x``), so a command is a statement of what the notebook uses. Only names are
 taken: options and their values, requirement files, paths, URLs and shell interpolations (``$pkg``, ``{pkg}``)
-name nothing we can check, and are passed over.
+name nothing we can check, and are passed over. A URL of a repository (``git+https://github.com/x/vista.git``,
+``-e git+https://...``, ``https://github.com/x/vista/archive/main.zip``) names no distribution, but it names the
+repository, which ``installed_repositories`` gives apart.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import shlex
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-__all__ = ["installed_names"]
+__all__ = ["installed_names", "installed_repositories"]
 
 # pip install options whose value is the next word (``-r requirements.txt``, ``--index-url URL``).
 _VALUE_OPTIONS = frozenset(
@@ -68,12 +70,25 @@ def installed_names(command: str) -> tuple[str, ...]:
 
     ``command`` is a notebook line as written: a leading ``!`` or ``%`` (the IPython forms) is dropped.
     """
+    found = [name for word in _install_words(command) for name in _name_of(word)]
+    return tuple(dict.fromkeys(found))
+
+
+def installed_repositories(command: str) -> tuple[str, ...]:
+    """PEP 503 names of the repositories ``command`` pip-installs from a URL (``git+https://host/owner/vista.git``
+    -> ``vista``; ``...#egg=name`` -> ``name``), in order; () for any other command."""
+    found = [name for word in _install_words(command) if (name := _repository_of(word))]
+    return tuple(dict.fromkeys(found))
+
+
+def _install_words(command: str) -> list[str]:
+    """The arguments of each ``pip install`` in ``command`` (a leading ``!`` or ``%`` dropped), options left out."""
     words = _words(command.strip().lstrip("!%").strip())
     found: list[str] = []
     for start, word in enumerate(words):
         if _PIP.match(word):
             found.extend(_install_arguments(words[start + 1 :]))
-    return tuple(dict.fromkeys(found))
+    return found
 
 
 def _words(command: str) -> list[str]:
@@ -88,29 +103,46 @@ def _words(command: str) -> list[str]:
 
 
 def _install_arguments(words: list[str]) -> list[str]:
-    """The names after ``install`` (global options may come first: ``pip -q install x``), up to a separator."""
+    """The words after ``install`` (global options may come first: ``pip -q install x``), up to a separator."""
     index = 0
     while index < len(words) and words[index].startswith("-"):
         index += 1
     if index >= len(words) or words[index] != "install":
         return []
-    names: list[str] = []
-    skip_value = False
+    found: list[str] = []
+    skip_value = editable = False
     for word in words[index + 1 :]:
         if word in _SHELL_SEPARATORS:
             break
         if skip_value:
-            skip_value = False
+            if editable and "://" in word:  # -e git+https://...: a repository, never a name
+                found.append(word)
+            skip_value = editable = False
         elif word.startswith("-"):
             skip_value = word in _VALUE_OPTIONS or _short_flags_taking_a_value(word)
+            editable = word in ("-e", "--editable")
         else:
-            names.extend(_name_of(word))
-    return names
+            found.append(word)
+    return found
 
 
 def _short_flags_taking_a_value(word: str) -> bool:
     """``-qr requirements.txt``: short flags run together, the last one taking the next word."""
     return not word.startswith("--") and "=" not in word and f"-{word[-1]}" in _VALUE_OPTIONS
+
+
+# A version-control URL (``git+https://github.com/owner/vista.git@main``) or a forge's archive of a repository
+# (``https://github.com/owner/vista/archive/main.zip``): the repository's name. A file URL (a wheel) is neither.
+_REPOSITORY_URL = re.compile(
+    r"^(?:(?:git|hg|svn|bzr)\+(?:https?|ssh|git|file)://\S*?/(?P<vcs>[\w.-]+?)(?:\.git)?/?(?:@[^/?#]*)?"
+    r"|https?://[^/?#]+/[\w.-]+/(?P<forge>[\w.-]+?)(?:\.git)?/(?:archive|tarball|zipball)/[^?#]*)(?:[?#].*)?$"
+)
+
+
+def _repository_of(word: str) -> str:
+    """The name of the repository a URL installs from; "" for any other word (a name, a path, a file's URL)."""
+    match = _REPOSITORY_URL.match(word) if "$" not in word and "{" not in word else None
+    return canonicalize_name(match["vcs"] or match["forge"]) if match else ""
 
 
 def _name_of(word: str) -> list[str]:

@@ -29,6 +29,7 @@ from pipreqs_action.layout import (
 )
 from pipreqs_action.manifests import is_requirements_file
 from pipreqs_action.manifests.project import identify
+from pipreqs_action.manifests.setup_script import is_manifest_file
 from pipreqs_action.model import (
     Advice,
     Declared,
@@ -148,6 +149,7 @@ class _ManifestFolders:
 
     def __init__(self, root: Path, declared_folders: set[str]) -> None:
         self._root = root
+        self._fence = root.resolve()
         self._declared = declared_folders
         self._has: dict[str, bool] = {}
 
@@ -159,7 +161,10 @@ class _ManifestFolders:
     def _holds_manifest(self, folder: str) -> bool:
         if folder not in self._has:
             where = self._root / folder
-            found = folder not in self._declared and any((where / name).is_file() for name in _manifests_in(where))
+            names = _manifests_in(where)
+            found = folder not in self._declared and any(
+                (where / name).is_file() and is_manifest_file(where / name, self._fence) for name in names
+            )
             self._has[folder] = found
         return self._has[folder]
 

@@ -34,6 +34,7 @@ __all__ = [
     "optional_integrations",
     "package_imports",
     "reached_only_through_guards",
+    "typing_only",
 ]
 
 PACKAGING_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
@@ -243,15 +244,43 @@ def reached_only_through_guards(
     files, app = set(paths), set(app_code)
     entries = _entries(app, packages, scripts)
     unguarded = {path: guarded[path].unguarded if path in guarded else modules for path, modules in edges.items()}
-    behind = _reach(entries, edges, packages, files) - _reach(entries, unguarded, packages, files)
+    run_time = _run_time(edges, guarded)
+    behind = _reach(entries, run_time, packages, files) - _reach(entries, unguarded, packages, files)
     found: dict[str, str] = {}
     for importer, imports in sorted(guarded.items()):
         for item in imports.guarded:
             reason = f"{item.reason} at {importer}:{item.line}, the import that reaches this module"
             targets = [file for module in item.modules for file in packages.path_of(module)[-2:]]
-            for path in sorted(_reach(targets, edges, packages, behind) & app):
+            for path in sorted(_reach(targets, run_time, packages, behind) & app):
                 found.setdefault(path, reason)
     return found
+
+
+def typing_only(
+    paths: Sequence[str],
+    edges: Mapping[str, Sequence[str]],
+    local: Mapping[str, LocalImports],
+    *,
+    packages: Packages,
+    app_code: Iterable[str],
+    scripts: Iterable[str] = (),
+) -> dict[str, str]:
+    """Files of the packages that the entry points reach only across imports under ``if TYPE_CHECKING:`` (directly,
+    or through other such files: a ``types/`` package of TypedDicts), each with the reason shown for its imports:
+    the package never runs them, so what they import only type checkers need.
+
+    ``local`` maps a file with guarded or type-only imports of the project to them (``LocalImports``)."""
+    if not packages.names or not any(imports.typing for imports in local.values()):
+        return {}
+    files, app = set(paths), set(app_code)
+    entries = _entries(app, packages, scripts)
+    typed = _reach(entries, edges, packages, files) - _reach(entries, _run_time(edges, local), packages, files)
+    return {path: f"in typing-only module {path} (imported only under TYPE_CHECKING)" for path in sorted(typed & app)}
+
+
+def _run_time(edges: Mapping[str, Sequence[str]], local: Mapping[str, LocalImports]) -> dict[str, Sequence[str]]:
+    """The import graph without the imports under ``if TYPE_CHECKING:``: what running the package can import."""
+    return {path: local[path].run_time() if path in local else modules for path, modules in edges.items()}
 
 
 def _reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> set[str]:

@@ -43,11 +43,12 @@ from pipreqs_action import (
     stdlib_names,
 )
 from pipreqs_action.discovery import Tree, discover_tree
-from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports
+from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
@@ -57,6 +58,7 @@ from pipreqs_action.reachability import (
     optional_integrations,
     package_imports,
     reached_only_through_guards,
+    typing_only,
 )
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.test_modules import TEST_MODULE, is_test_module
@@ -101,7 +103,7 @@ def scan(
     ``secondary`` and ``app`` are gitignore-style patterns that add secondary code or claim code for the app over
     the defaults (``layout``); ``declared_in`` names the manifests the check reads, whose folders are the app's.
     """
-    tree = discover_tree(root, exclude)
+    tree = _without_module_setup_files(root, discover_tree(root, exclude))
     on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
     packages = Packages(tree.files if is_library(tree.markers) else ())
     results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages), tree.files)
@@ -111,12 +113,12 @@ def scan(
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
     layout.add_reasons(_integrations(root, tree, facts, layout, packages))
-    behind_guard = _behind_guards(root, tree, facts, layout, packages)
+    behind_guard, typing = _behind_guards(root, tree, facts, layout, packages)
     alternatives = _alternatives(results, layout, packages)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
-        found.extend(guarded_by(_resolved(refs, local, layout, file_facts.writes), behind_guard))
+        found.extend(guarded_by(typed_by(_resolved(refs, local, layout, file_facts.writes), typing), behind_guard))
         if problem is not None:
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
@@ -130,8 +132,36 @@ def scan(
         stale_ignores=stale,
         import_roots=_packages_on_path(tree, facts, layout),
         backends=alternatives,
+        module_imports=_module_imports(facts, layout, packages),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
+
+
+def _module_imports(
+    facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each app file of a library's packages with the project files that its run-time imports load (the module's
+    own file, not the packages above it; imports under ``if TYPE_CHECKING:`` never run)."""
+    if not packages.names:
+        return ()
+    files = {file_facts.rel for file_facts in facts if file_facts.rel}
+    found = []
+    for file_facts in facts:
+        if not file_facts.rel or layout.reason(file_facts.rel):
+            continue
+        local = file_facts.local_imports
+        modules = local.run_time() if local else file_facts.package_imports
+        loaded = {path for module in modules for path in packages.path_of(module)[-2:] if path in files}
+        found.append((file_facts.rel, tuple(sorted(loaded - {file_facts.rel}))))
+    return tuple(found)
+
+
+def _without_module_setup_files(root: Path, tree: Tree) -> Tree:
+    """The tree's markers without the files named ``setup.py`` that are ordinary modules (``setup_script``): no
+    manifest, so no project of their own, and their code is the app's, not packaging tooling."""
+    if not any(marker.rpartition("/")[2] == SETUP_PY for marker in tree.markers):
+        return tree
+    return dataclasses.replace(tree, markers=packaging_markers(root, tree.markers))
 
 
 def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -169,6 +199,7 @@ def _layout(
     return Layout(
         tree.files,
         manifests=tree.markers,
+        modules=[path for path in tree.files if path.rpartition("/")[2] == SETUP_PY and path not in tree.markers],
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
@@ -197,19 +228,19 @@ def _integrations(
 
 def _behind_guards(
     root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
-) -> dict[str, str]:
-    """Modules of a library reached only through an import under a guard (``guarded_modules``), with the reason."""
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Modules of a library reached only through an import under a guard (``guarded_modules``), and those reached
+    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason."""
     guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
     if not guarded:
-        return {}
+        return {}, {}
     texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
-    return reached_only_through_guards(
-        tree.files,
-        {file_facts.rel: file_facts.package_imports for file_facts in facts},
-        guarded,
-        packages=packages,
-        app_code=[path for path in tree.files if not layout.reason(path)],
-        scripts=console_scripts(texts),
+    edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
+    app_code = [path for path in tree.files if not layout.reason(path)]
+    scripts = console_scripts(texts)
+    return (
+        reached_only_through_guards(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
+        typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
     )
 
 

@@ -5,9 +5,10 @@ validated here first and passed as an argv list after ``--``; git runs with no s
 the https transport (http only for hosts the caller allows), no hooks, no submodules, no LFS, no symlinks, no
 prompts, no redirects, and inside a time and disk budget. Each git process runs under resource limits set before
 it starts (address space, CPU seconds, the largest file it may write: an endless or gzip-bombed reply stops
-there), and in a temporary tree that ``cleanup`` removes whatever it holds, on SIGTERM too. A token travels only
-as an HTTP header, set through ``GIT_CONFIG_*`` environment variables scoped to the repository's host: never
-argv, URL, log or message.
+there) and reaches the host through a relay that counts the bytes received (``wire``: past the size limit every
+connection is cut), in a temporary tree that ``cleanup`` removes whatever it holds, on SIGTERM too. A token
+travels only as an HTTP header, set through ``GIT_CONFIG_*`` environment variables scoped to the repository's
+host: never argv, URL, log or message.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import requests
 from pipreqs_action import cleanup
 from pipreqs_action.bounded_http import BodyTooLarge, ExchangeTimedOut, get_bounded
 from pipreqs_action.errors import SettingsError, SourceError
+from pipreqs_action.wire import WireBudget
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ _POLL_SECONDS = 0.2
 _MAX_DETAIL = 300
 _MIB = 1024 * 1024
 MAX_API_BYTES = 5 * _MIB  # a generated requirements.txt is a few kB
+_PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 # Sets the limits, then becomes git: a preexec_fn would run Python in a forked child, unsafe in a threaded server.
 _EXEC_LIMITED = (
     "import os, resource, sys\n"
@@ -202,8 +205,8 @@ def clone(
 ) -> Iterator[Checkout]:
     """Shallow-fetch one commit of ``repo`` into a temporary directory that is removed on exit.
 
-    Bounded by ``timeout`` (wall clock, all steps together), ``max_bytes`` (on disk: what is received and what
-    the checkout writes) and ``memory_mb`` (each git process's address space).
+    Bounded by ``timeout`` (wall clock, all steps together), ``max_bytes`` (on the wire: what the host sends; and
+    on disk: what is received and what the checkout writes) and ``memory_mb`` (each git process's address space).
 
     One path serves every kind of ref: ``git init`` then ``git fetch --depth 1 <url> <ref>`` works for a
     branch, a tag, a full ref (``refs/pull/1/merge``) and a commit SHA alike, where ``clone --branch``
@@ -226,11 +229,12 @@ def clone(
         return
     wanted = "HEAD" if ref is None else _check_ref(ref)
     log.info("cloning %s at %s", repo.slug, ref or "its default branch")
-    with cleanup.temporary_directory(prefix="pipreqs-action-") as tmp:
+    env = _git_env(repo, token)
+    with cleanup.temporary_directory(prefix="pipreqs-action-") as tmp, _relay(env, max_bytes) as wire:
         tree = tmp / "tree"
         deadline = time.monotonic() + timeout
-        options = (*_hardening(repo), *git_config)
-        git = _Git(repo, wanted, tree, tmp, options, _git_env(repo, token), deadline, timeout, max_bytes, memory_mb)
+        options = (*_hardening(repo), *_through(wire), *git_config)
+        git = _Git(repo, wanted, tree, tmp, options, env, deadline, timeout, max_bytes, memory_mb, wire)
         git.run("init", "--quiet", "--template=", "--", str(tree), cwd=tmp)
         git.run("fetch", "--quiet", "--depth=1", "--no-tags", "--no-recurse-submodules", "--", repo.url, wanted)
         git.check_size(pending=_blob_bytes(git.run("ls-tree", "-r", "-l", "-z", "FETCH_HEAD")))
@@ -256,11 +260,30 @@ def ls_remote(
     if shutil.which("git") is None:
         raise SourceError(f"repository {repo.slug}: git is not installed")
     patterns = ("HEAD",) if ref is None else (_check_ref(ref), f"{ref}^{{}}")
-    with cleanup.temporary_directory(prefix="pipreqs-action-ls-") as tmp:
-        options = (*_hardening(repo), *git_config)
+    env = _git_env(repo, None)
+    with cleanup.temporary_directory(prefix="pipreqs-action-ls-") as tmp, _relay(env, max_bytes) as wire:
+        options = (*_hardening(repo), *_through(wire), *git_config)
         deadline = time.monotonic() + timeout
-        git = _Git(repo, "HEAD", tmp, tmp, options, _git_env(repo, None), deadline, timeout, max_bytes, memory_mb)
+        git = _Git(repo, "HEAD", tmp, tmp, options, env, deadline, timeout, max_bytes, memory_mb, wire)
         return git.run("ls-remote", "--", repo.url, *patterns, cwd=tmp)
+
+
+@contextmanager
+def _relay(env: dict[str, str], max_bytes: int) -> Iterator[WireBudget | None]:
+    """The byte-counting relay git's HTTP goes through (``wire``), and ``env`` without ``no_proxy``, which would
+    send git around it. None when the environment names a proxy: git goes through that one, as it always did
+    (a machine that reaches the internet only through it), bounded by its memory and the disk alone."""
+    if any(env.get(name) for name in _PROXY_VARIABLES):
+        yield None
+        return
+    for name in ("no_proxy", "NO_PROXY"):
+        env.pop(name, None)
+    with WireBudget(max_bytes) as wire:
+        yield wire
+
+
+def _through(wire: WireBudget | None) -> tuple[str, ...]:
+    return () if wire is None else ("-c", f"http.proxy={wire.proxy}")
 
 
 def _hardening(repo: RepoRef) -> tuple[str, ...]:
@@ -330,6 +353,7 @@ class _Git:
     timeout: float
     max_bytes: int
     memory_mb: int = 2048
+    wire: WireBudget | None = None  # the relay git's HTTP goes through; past its budget the host sent too much
 
     def run(self, *args: str, cwd: Path | None = None) -> str:
         argv = self._limited(["git", *self.options, *args])
@@ -365,6 +389,8 @@ class _Git:
                 return
             except subprocess.TimeoutExpired:
                 self.check_size()
+                if self.wire is not None and self.wire.exceeded.is_set():
+                    raise self._too_big() from None
 
     def check_size(self, pending: int = 0) -> None:
         """Refuse once what is on disk, plus ``pending`` bytes about to be written, passes the limit."""
@@ -379,7 +405,8 @@ class _Git:
         text = _redact(stderr, self.env.get("GIT_CONFIG_VALUE_0", ""))
         log.debug("git %s failed for %s (status %d): %s", step, self.repo.slug, status, text)
         low = text.lower()
-        if status == -signal.SIGXFSZ or "file too large" in low:
+        too_much = self.wire is not None and self.wire.exceeded.is_set()
+        if too_much or status == -signal.SIGXFSZ or "file too large" in low:
             return self._too_big()
         if status == -signal.SIGXCPU:
             return SourceError(f"repository {self.repo.slug}: clone timed out after {self.timeout:g}s")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
 
@@ -130,7 +130,17 @@ def _roots(
         return (), ""
     named = ", ".join(repr(name) for name in sorted(extras))
     importing = "the module importing it needs" if len(modules) == 1 else "every module importing it needs"
-    return tuple(found), (
-        f"installed through {', '.join(found)} of the extra {named}, which {importing} (it imports what only that "
-        "extra declares)"
-    )
+    return tuple(
+        found
+    ), f"installed through {', '.join(found)} of the extra {named}, which {importing} ({_why(modules, features)})"
+
+
+def _why(modules: Sequence[str], features: FeatureFiles) -> str:
+    """Why the modules need the extra: their own imports, or the modules that alone import them."""
+    inherited = [module for module in modules if module in features.through]
+    if not inherited:
+        return "it imports what only that extra declares"
+    if len(modules) > 1:
+        return "it imports what only that extra declares, or is imported only by modules that do"
+    importers = features.through[inherited[0]]
+    return f"it is imported only by {', '.join(importers)}, which {'needs' if len(importers) == 1 else 'need'} it"

@@ -11,6 +11,7 @@ sees: exit code, outputs (declared ones only), step summary, the tracking issue,
 Then: the `repository` input through the host's tarball (the image has no git), a `uses: docker://` step (no
 action.yml defaults: the token from GITHUB_TOKEN), and the release: the image pushed to the registry on
 127.0.0.1, action.yml rewritten by scripts/release_action_yml.py, the image pulled by that reference and run.
+Last, the same image as the HTTP API: `serve`, asked for a repository on a local forge, then stopped.
 """
 
 from __future__ import annotations
@@ -20,11 +21,18 @@ import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
 import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -459,3 +467,75 @@ def test_the_release_image_is_pulled_by_the_reference_its_action_yml_names(
     assert_reported_pyyaml(run)
     assert_clean_step(run, released, tmp_path / "workspace", fake_github.token)
     assert run.argv[-1 - len(released.args)] == pulled  # `docker run ... <the pulled reference>`
+
+
+# --- `serve`: the same image runs the HTTP API ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str, method: str = "GET", timeout: float = 60) -> tuple[int, str]:
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@contextmanager
+def serving(engine: Engine, image: str, logs: list[str], *args: str) -> Iterator[str]:
+    """``docker run -d IMAGE serve ...`` on the host's loopback (``--network host``) until it answers /health;
+    stopped with SIGTERM at the end of the block (PID 1 in the container), its log then added to ``logs``."""
+    port = free_port()
+    name = f"pipreqs-action-serve-{uuid.uuid4().hex[:6]}"
+    argv = ["run", "-d", "--name", name, "--network", "host", image, "serve", "--host", "127.0.0.1"]
+    engine.call(*argv, "--port", str(port), *args, what="run serve")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if get(f"{base}/health", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            state = engine.call("inspect", "--format", "{{.State.Running}}", name, what="inspect").strip()
+            assert state == "true" and time.monotonic() < deadline, engine.call("logs", name, what="logs")
+            time.sleep(0.2)
+        yield base
+    finally:
+        engine.call("stop", "--time", "20", name, what="stop serve")
+        log = subprocess.run(engine.command("logs", name), env={**os.environ, **engine.env}, capture_output=True)
+        engine.call("rm", "--force", name, what="rm serve")
+        logs.append(log.stdout.decode(errors="replace") + log.stderr.decode(errors="replace"))
+        sys.stderr.write(logs[-1])
+
+
+def test_serve_in_the_image_answers_health_and_pipreqs_from_a_local_forge(
+    image: str, engine: Engine, tarball_host
+) -> None:  # fmt: skip
+    """The image's `serve` (no git in it: the repository comes as the host's tarball) against a GHES-style forge on
+    127.0.0.1, named by the operator: /health (GET and HEAD), the pipreqs-compatible text, the JSON report, one
+    download for both (one job per repository), and a page at /."""
+    web, seen = tarball_host
+    code_url = urllib.parse.quote(f"{web}/someone/lib", safe="")
+    logs: list[str] = []
+    with serving(engine, image, logs, "--allow-http-host", "127.0.0.1", "--offline") as base:
+        assert get(f"{base}/health") == (200, '{"status":"ok"}')
+        assert get(f"{base}/health", method="HEAD")[0] == 200
+        text = get(f"{base}/pipreqs?code_url={code_url}&ref=main&mode=no-pin")
+        status, report = get(f"{base}/check?code_url={code_url}&ref=main&mode=no-pin")
+        page = get(f"{base}/")
+        refused = get(f"{base}/pipreqs?code_url=https%3A%2F%2Fgithub.com%2Fo%2Fn")  # --allow-http-host replaced it
+    assert text == (200, "PyYAML\nrequests\n")
+    assert status == 200, report
+    assert [item["package"] for item in json.loads(report)["missing"]] == ["PyYAML"]
+    assert seen == [("/api/v3/repos/someone/lib/tarball/main", None)]  # one download served both answers
+    assert page[0] == 200 and "<form" in page[1]
+    assert refused == (400, '{"detail":"code_url: host not allowed"}')
+    assert "GET /pipreqs -> 200" in logs[0] and "Traceback" not in logs[0]  # stopped cleanly by SIGTERM

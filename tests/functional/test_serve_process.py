@@ -111,3 +111,15 @@ def test_the_operators_memory_cap_and_recheck_period_reach_each_request(tmp_path
         assert ask(pushed).text == "requests\n"
         git_server.push(pushed, {"b.py": "import yaml\n"})
         assert ask(pushed).text == "PyYAML\nrequests\n"
+
+
+def test_ctrl_c_stops_serve_without_a_traceback_and_leaves_nothing(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C; and in a container, where SIGTERM to PID 1 also ends in a normal exit): the server stops
+    with no traceback, and multiprocessing's own clean-up removes its folder for the forkserver's socket."""
+    with serve(tmp_path / "tmp") as (proc, base):
+        assert requests.get(f"{base}/health", timeout=WAIT).ok
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(WAIT) in (0, 130)  # 130 when uvicorn passes the interrupt on after stopping, else 0
+        assert proc.stderr is not None
+        assert "Traceback" not in proc.stderr.read().decode()
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from pipreqs_action import cleanup
 
@@ -94,3 +97,32 @@ def test_sigterm_mid_clone_kills_git_and_removes_the_tree(tmp_path: Path) -> Non
     assert not Path(made).exists()
     time.sleep(0.1)
     assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("unshare") is None, reason="a PID namespace of its own needs root and unshare"
+)
+def test_sigterm_ends_the_process_also_as_pid_1(tmp_path: Path) -> None:
+    """In a container the process is PID 1, for which the kernel ignores a default-action signal it sends itself:
+    after the clean-up it must still end (not go on working, nor run exit handlers on removed folders)."""
+    marker = tmp_path / "made.txt"
+    code = (
+        "import os, sys, time\n"
+        "from pipreqs_action import cleanup\n"
+        "cleanup.install_signal_handlers()\n"
+        "with cleanup.temporary_directory() as tmp:\n"
+        "    open(sys.argv[1], 'w').write(f'{os.getpid()} {tmp}')\n"
+        "    time.sleep(60)\n"
+    )
+    argv = ["unshare", "--pid", "--fork", "--kill-child", sys.executable, "-c", code, str(marker)]
+    proc = subprocess.Popen(argv)
+    deadline = time.monotonic() + 30
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    pid, made = marker.read_text().split()
+    assert pid == "1"
+    (inner,) = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    os.kill(int(inner), signal.SIGTERM)
+    assert proc.wait(timeout=20) == 128 + signal.SIGTERM
+    assert not Path(made).exists()

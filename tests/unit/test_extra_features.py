@@ -65,3 +65,47 @@ def test_an_import_two_extras_provide_binds_the_module_to_neither(tmp_path: Path
     report = as_dict(run(Settings(path=write(tmp_path, {"zq_vid/__init__.py": code}), offline=True)))
     colorama = next(item for item in report["missing"] if item["package"] == "colorama")
     assert colorama["via"] == [] and not report["in_sync"]
+
+
+def test_the_extra_s_need_follows_local_imports_through_modules_that_only_need_it_too(tmp_path: Path) -> None:
+    """zq_vid/video.py needs the extra; _pipeline.py is imported only by it, _frames.py only by _pipeline.py (which
+    imports nothing third-party itself): both run only where the extra is installed."""
+    report = check(
+        tmp_path,
+        {
+            "zq_vid/__init__.py": "",
+            "zq_vid/video.py": "import cv2\nfrom zq_vid import _pipeline\n",
+            "zq_vid/_pipeline.py": "from ._frames import to_array\n",
+            "zq_vid/_frames.py": "import numpy\n",
+        },
+    )
+    assert numpy(report)["via"] == ["opencv-python"] and report["in_sync"]
+    assert numpy(report)["reason"].endswith("(it is imported only by zq_vid/_pipeline.py, which needs it)")
+
+
+def test_a_module_also_imported_by_one_needing_no_extra_gets_nothing_from_it(tmp_path: Path) -> None:
+    report = check(
+        tmp_path,
+        {
+            "zq_vid/__init__.py": "",
+            "zq_vid/video.py": "import cv2\nfrom zq_vid import _frames\n",
+            "zq_vid/cli.py": "import click\nfrom zq_vid import _frames\n",
+            "zq_vid/_frames.py": "import numpy\n",
+        },
+    )
+    assert numpy(report)["via"] == [] and not report["in_sync"]
+
+
+def test_a_public_module_is_not_followed_into_its_users_may_import_it_without_the_extra(tmp_path: Path) -> None:
+    """A package's ``__init__.py`` imported only by a script that needs the extra, a public module imported only by
+    the module that needs it: either can be imported directly, so neither gets the extra's installs."""
+    report = check(
+        tmp_path,
+        {
+            "zq_vid/__init__.py": "from zq_vid import frames\n",
+            "zq_vid/video.py": "import cv2\nfrom zq_vid import frames\n",
+            "zq_vid/frames.py": "import numpy\n",
+            "run.py": "import cv2\nimport zq_vid\n",
+        },
+    )
+    assert numpy(report)["via"] == [] and not report["in_sync"]

@@ -13,7 +13,7 @@ from pipreqs_action.layout import ROOT_NOTEBOOK, Layout
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Location, Requirement, ScanResult, SourceText
 from pipreqs_action.notebooks import notebook_source
-from pipreqs_action.pip_commands import installed_names
+from pipreqs_action.pip_commands import installed_names, installed_repositories
 from pipreqs_action.scan import scan
 
 
@@ -60,6 +60,25 @@ def file_line(raw: bytes, needle: str) -> int:
 )
 def test_the_names_a_pip_command_installs(command: str, names: tuple[str, ...]) -> None:
     assert installed_names(command) == names
+
+
+@pytest.mark.parametrize(
+    ("command", "repositories"),
+    [
+        ("!pip install --upgrade git+https://github.com/vista-simulator/vista-6s191.git", ("vista-6s191",)),
+        ("%pip install -q git+https://github.com/openai/CLIP.git@main torch", ("clip",)),
+        ("!pip install -e git+https://github.com/CompVis/taming-transformers.git@master", ("taming-transformers",)),
+        ("!pip install git+ssh://git@github.com/org/Proj.git", ("proj",)),
+        ("!pip install https://github.com/owner/tool_kit/archive/refs/heads/main.zip", ("tool-kit",)),
+        ("!pip install https://files.pythonhosted.org/packages/ab/foo-1.0-py3-none-any.whl", ()),  # a file, no repo
+        ("!pip install git+https://github.com/{user}/x.git", ()),
+        ("!pip install -e ./taming-transformers torch", ()),
+        ("!git clone https://github.com/openai/CLIP.git", ()),
+    ],
+)
+def test_the_repositories_a_pip_command_installs_from(command: str, repositories: tuple[str, ...]) -> None:
+    assert installed_repositories(command) == repositories
+    assert not installed_names(command) or "torch" in command  # a URL is never taken for a distribution's name
 
 
 # --- what the notebook reader notes -----------------------------------------------------------------------------

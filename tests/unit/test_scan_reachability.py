@@ -176,3 +176,43 @@ def test_scan_makes_the_imports_of_a_module_behind_a_guard_optional() -> None:
     assert found["zope"].optional  # one more plain import away, behind the same guard
     assert not found["requests"].optional  # both.py is imported plainly too
     assert not found["attrs"].optional
+
+
+# --- typing-only modules: reached only through `if TYPE_CHECKING:` --------------------------------------------------
+
+
+def test_imports_under_type_checking_are_told_from_the_file_s_run_time_imports() -> None:
+    from pipreqs_action.guarded_modules import guarded_local_imports
+
+    packages = Packages(FILES)
+    text = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from .contrib import shared\n    from lib import core\n"
+        "def f():\n    from . import _util\n"
+    )
+    found = guarded_local_imports(text, "src/lib/__init__.py", [("lib", 4, ("core",))], packages)
+    assert found is not None and found.guarded == ()
+    assert {"lib.contrib.shared", "lib.core"} <= set(found.typing)
+    assert "lib._util" in found.unguarded and "lib.core" not in found.unguarded
+    assert "lib.contrib.shared" not in found.run_time()
+
+
+def test_a_module_also_imported_at_run_time_inside_a_function_is_not_typing_only(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\n',
+        "lib/__init__.py": "from .core import run\n",
+        "lib/core.py": (
+            "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from .payloads import Payload\n    from .typed import Typed\n"
+            "def run():\n    from .payloads import build\n    return build()\n"
+        ),
+        "lib/payloads.py": "import msgspec\n",
+        "lib/typed.py": "import typing_extensions\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, "utf-8")
+    found = {ref.module: ref for ref in scan(tmp_path).imports}
+    assert not found["msgspec"].type_only and not found["msgspec"].optional
+    assert found["typing_extensions"].type_only
+    assert found["typing_extensions"].reason == "in typing-only module lib/typed.py (imported only under TYPE_CHECKING)"

@@ -24,6 +24,7 @@ from pipreqs_action.source import (
     RepoRef,
     clone,
     fetch_requirements_from_api,
+    ls_remote,
     parse_repository,
     workspace,
 )
@@ -642,6 +643,31 @@ def test_an_endless_or_gzip_bombed_reply_stops_at_the_memory_limit(mode: str, te
     assert list(temp_root.iterdir()) == []
 
 
+@pytest.mark.parametrize("proxy_env", [{}, {"no_proxy": "*", "NO_PROXY": "*"}])
+@pytest.mark.parametrize("step", ["clone", "ls-remote"])
+def test_what_the_host_sends_is_cut_at_the_size_limit(
+    step: str, proxy_env: dict[str, str], temp_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: the bytes git receives are bounded, not only the disk and git's memory. An endless ref
+    advertisement, which git would hold in memory up to its cap (1 GB here), is cut once the host has sent the
+    size limit; a ``no_proxy`` in the environment does not route git around the count."""
+    for name, value in proxy_env.items():
+        monkeypatch.setenv(name, value)
+    limit = 4 * 1024 * 1024
+    with HostileServer("endless") as hostile:
+        repo = parse_repository(f"{hostile.url}/owner/endless", allow_http_hosts=LOCAL_HOSTS)
+        with pytest.raises(SourceError) as caught:
+            if step == "clone":
+                with clone(repo, None, memory_mb=1024, max_bytes=limit, timeout=30):
+                    pass
+            else:
+                ls_remote(repo, None, memory_mb=1024, max_bytes=limit, timeout=30)
+        served = hostile.served
+    assert str(caught.value) == "repository owner/endless: larger than the 4 MiB clone size limit"
+    assert served < limit + 16 * 1024 * 1024  # the budget, and what the sockets' buffers held on the way
+    assert list(temp_root.iterdir()) == []
+
+
 def test_a_trickling_host_is_cut_at_the_clone_timeout(temp_root: Path) -> None:
     with HostileServer("trickle") as hostile:
         repo = parse_repository(f"{hostile.url}/owner/slow", allow_http_hosts=LOCAL_HOSTS)
@@ -690,3 +716,16 @@ def test_a_trickling_api_is_cut_at_its_total_deadline() -> None:
         assert time.monotonic() - started < 4
         assert 0 < hostile.served < 20
     assert str(caught.value) == f"api-url: {urlsplit(hostile.url).netloc} did not answer within 1s"
+
+
+def test_a_proxy_the_environment_names_is_still_the_one_git_uses(
+    repo: Repo, unused_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine that reaches its forge only through a proxy keeps working: git goes through that proxy (here
+    one that is not listening, so the clone fails saying so) instead of the byte-counting relay."""
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{unused_port}")
+    with (
+        pytest.raises(SourceError, match=rf"Failed to connect to 127\.0\.0\.1 port {unused_port}"),
+        clone(local(repo), None),
+    ):
+        pass

@@ -23,6 +23,7 @@ from pipreqs_action.manifests.base import (
 )
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.manifests.project import identify
+from pipreqs_action.manifests.setup_script import is_manifest_file
 from pipreqs_action.model import Declared, DeclaredBy, FixTarget, Requirement
 
 Reader = Callable[[Path, Context], Manifest]
@@ -139,7 +140,11 @@ def _discover(context: Context) -> list[Manifest]:
             context.read_requirements(root / label, dev=is_dev_name(label))
         except Unreadable as exc:
             context.requirements.manifest.contributions.append(DeclaredBy(label, unusable=str(exc)))
-    found = [reader(root / name, context) for name, reader in _OTHER_MANIFESTS if present(root / name)]
+    found = [
+        reader(root / name, context)
+        for name, reader in _OTHER_MANIFESTS
+        if present(root / name) and is_manifest_file(root / name, context.fence)  # a module named setup.py is none
+    ]
     environment = install_commands.environment_files(root)
     if environment:
         found.append(install_commands.read(root, environment, context.fence))

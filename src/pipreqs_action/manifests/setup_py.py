@@ -16,6 +16,7 @@ from packaging.utils import canonicalize_name
 from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, is_dev_name, load_text, pep508, real
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.manifests.setup_py_additions import added_entries
+from pipreqs_action.manifests.setup_script import NOT_A_PACKAGING_SCRIPT, is_packaging_script
 from pipreqs_action.model import Location, Requirement
 
 _REQUIREMENTS_FILE = re.compile(r"^[\w./-]*require[\w.-]*\.(?:txt|in)$", re.IGNORECASE)
@@ -34,6 +35,9 @@ def read(path: Path, context: Context) -> Manifest:
     call = _setup_call(tree)
     if call is None:
         manifest.unusable("", "no setup(...) call")
+        return manifest
+    if not is_packaging_script(text):  # given by name (``--requirements``): discovery never reads such a module
+        manifest.unusable("", NOT_A_PACKAGING_SCRIPT)
         return manifest
     _keywords(call, tree, Lines(text, label), manifest, context)
     return manifest
