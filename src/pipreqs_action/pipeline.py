@@ -15,6 +15,7 @@ from pipreqs_action import (
     editions,
     features,
     limits,
+    named_choices,
     projects,
     roles,
     script_metadata,
@@ -63,6 +64,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         declared_in=declared.sources,
     )
     scanned = features.apply(drop_first_party(scanned, config.first_party))
+    scanned = named_choices.apply(scanned, settings.path)  # one of several implementations, picked by its name
     own_pythons = script_metadata.requires_python(scanned.scripts)  # a script's inline requires-python
     scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice

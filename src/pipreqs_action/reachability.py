@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 __all__ = [
     "Packages",
     "console_scripts",
+    "entry_files",
     "is_library",
     "optional_integrations",
     "package_imports",
+    "reach",
     "reached_only_through_guards",
     "typing_only",
 ]
@@ -205,7 +207,7 @@ def optional_integrations(
     if not packages.names or not is_library(manifests):
         return {}
     app = set(app_code)
-    reached = _reach(_entries(app, packages, scripts), edges, packages, set(paths))
+    reached = reach(entry_files(app, packages, scripts), edges, packages, set(paths))
     judged = {name for name, folder in packages.roots.items() if _imports_itself(folder, edges, packages)}
     return {
         path: f"{path}, which nothing in the package imports (an optional integration)"
@@ -214,7 +216,7 @@ def optional_integrations(
     }
 
 
-def _entries(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
+def entry_files(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
     """Where running the project starts: the app's files outside packages, each package's ``__init__.py`` and
     ``__main__.py``, and the modules console scripts run."""
     entries = [path for path in app if packages.module_of(path) is None]
@@ -242,16 +244,16 @@ def reached_only_through_guards(
     if not packages.names or not guarded:
         return {}
     files, app = set(paths), set(app_code)
-    entries = _entries(app, packages, scripts)
+    entries = entry_files(app, packages, scripts)
     unguarded = {path: guarded[path].unguarded if path in guarded else modules for path, modules in edges.items()}
     run_time = _run_time(edges, guarded)
-    behind = _reach(entries, run_time, packages, files) - _reach(entries, unguarded, packages, files)
+    behind = reach(entries, run_time, packages, files) - reach(entries, unguarded, packages, files)
     found: dict[str, str] = {}
     for importer, imports in sorted(guarded.items()):
         for item in imports.guarded:
             reason = f"{item.reason} at {importer}:{item.line}, the import that reaches this module"
             targets = [file for module in item.modules for file in packages.path_of(module)[-2:]]
-            for path in sorted(_reach(targets, run_time, packages, behind) & app):
+            for path in sorted(reach(targets, run_time, packages, behind) & app):
                 found.setdefault(path, reason)
     return found
 
@@ -273,8 +275,8 @@ def typing_only(
     if not packages.names or not any(imports.typing for imports in local.values()):
         return {}
     files, app = set(paths), set(app_code)
-    entries = _entries(app, packages, scripts)
-    typed = _reach(entries, edges, packages, files) - _reach(entries, _run_time(edges, local), packages, files)
+    entries = entry_files(app, packages, scripts)
+    typed = reach(entries, edges, packages, files) - reach(entries, _run_time(edges, local), packages, files)
     return {path: f"in typing-only module {path} (imported only under TYPE_CHECKING)" for path in sorted(typed & app)}
 
 
@@ -283,7 +285,7 @@ def _run_time(edges: Mapping[str, Sequence[str]], local: Mapping[str, LocalImpor
     return {path: local[path].run_time() if path in local else modules for path, modules in edges.items()}
 
 
-def _reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> set[str]:
+def reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> set[str]:
     reached: set[str] = set()
     todo = [path for path in entries if path in files]
     while todo:
