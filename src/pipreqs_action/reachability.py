@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from pipreqs_action.line_search import line_matches
+
 if TYPE_CHECKING:
     from pipreqs_action.guarded_modules import LocalImports
 
@@ -38,19 +40,25 @@ __all__ = [
 ]
 
 PACKAGING_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
-_RELATIVE = re.compile(
+_RELATIVE = re.compile(  # one line, holding "import": searched with line_matches
     r"^[ \t]*from[ \t]+(?P<dots>\.+)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>[^\n#;]*)", re.MULTILINE
 )
 _ENTRY_POINT = re.compile(r"=\s*['\"]?(?P<module>[A-Za-z_][\w.]*)\s*:\s*[A-Za-z_]\w*")
 # Modules loaded by name at run time (a bot's cogs, plugins): every module of such a package is reachable.
 _DYNAMIC_WORDS = ("iter_modules", "walk_packages", "load_extension", "walk_extensions", "import_module", "__import__")
 _WALKS_OWN_PATH = re.compile(r"\b(?:iter_modules|walk_packages)\(\s*__path__")
-_LOADER_OF = re.compile(
-    r"\b(?:iter_modules|walk_packages|walk_modules|walk_extensions|load_extensions|find_extensions)\(\s*"
-    r"(?P<name>[A-Za-z_][\w.]*)"
+_LOADER_WORDS = (
+    "iter_modules",
+    "walk_packages",
+    "walk_modules",
+    "walk_extensions",
+    "load_extensions",
+    "find_extensions",
 )
+_LOADER_OF = re.compile(rf"\b(?:{'|'.join(_LOADER_WORDS)})\(\s*(?P<name>[A-Za-z_][\w.]*)")
+_NAMING_WORDS = ("load_extension", "import_module", "__import__")
 _NAMED_MODULE = re.compile(
-    r"""\b(?:load_extension|import_module|__import__)\(\s*f?(?P<q>["'])(?P<module>[A-Za-z_][\w.]*?)\.?(?:\{|(?P=q))"""
+    rf"""\b(?:{"|".join(_NAMING_WORDS)})\(\s*f?(?P<q>["'])(?P<module>[A-Za-z_][\w.]*?)\.?(?:\{{|(?P=q))"""
 )
 
 
@@ -151,10 +159,12 @@ def _loaded_by_name(text: str, rel: str, imported: Iterable[str], packages: Pack
         own = packages.module_of(rel)
         if own:
             yield own
-    for match in _LOADER_OF.finditer(text):
+    loaders = _LOADER_OF.finditer(text) if any(word in text for word in _LOADER_WORDS) else ()
+    for match in loaders:
         name = match["name"].removesuffix(".__path__")
         yield from (module for module in imported if module == name or module.endswith(f".{name}"))
-    for match in _NAMED_MODULE.finditer(text):
+    named = _NAMED_MODULE.finditer(text) if any(word in text for word in _NAMING_WORDS) else ()
+    for match in named:
         if match["module"].partition(".")[0] in packages.names:
             yield match["module"]
 
@@ -164,7 +174,7 @@ def _relative(text: str, rel: str, packages: Packages) -> Iterable[str]:
     if own is None:
         return
     base = (own if rel.endswith("__init__.py") else own.rpartition(".")[0]).split(".")
-    for match in _RELATIVE.finditer(text):
+    for match in line_matches(_RELATIVE, text, "import"):
         dots, module, names = match["dots"], match["module"], match["names"]
         if len(dots) > len(base):
             continue
