@@ -17,6 +17,7 @@ import base64
 import gzip
 import os
 import re
+import ssl
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -107,15 +108,19 @@ class GitServer:
         stall_seconds: float = 0.0,
         on_request: Callable[[str], None] | None = None,
         redirect_to: str | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self._tmp = TemporaryDirectory(prefix="git-server-")
         self.state = ServerState(Path(self._tmp.name), token, stall_seconds, on_request, redirect_to)
         self._httpd = ThreadingHTTPServer((HOST, 0), _handler_for(self.state))
+        self._scheme = "http" if tls is None else "https"  # https: the test made the certificate, and trusts it
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://{HOST}:{self._httpd.server_address[1]}"
+        return f"{self._scheme}://{HOST}:{self._httpd.server_address[1]}"
 
     @property
     def host(self) -> str:

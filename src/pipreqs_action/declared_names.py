@@ -8,16 +8,17 @@ be told that ``griffe`` (the namesake distribution) is missing, and that ``griff
 The rule is narrow on purpose. A declared distribution counts only when no source has any module data for it
 (``ImportNames.knows``: then what it provides is unknown, not known to be something else), and an import counts
 only when its name is that distribution's name less a packaging affix: a build qualifier after it
-(``fastmcp-slim``, ``foo-lite``, ``foo-client``, ``griffelib``) or a language marker before it (``python-foo``,
-``py-foo``, ``pyfoo``), or the name with its separators removed (``foo-bar`` -> ``foobar``). Such an import is
-reported optional, with the reason ("probably provided by declared fastmcp-slim (pyproject.toml:131): no data
-knows its modules"), never an alarm; the declaration is then used, not unused. Anything else an unknown
-distribution might provide stays missing: its name says nothing about it.
+(``fastmcp-slim``, ``foo-lite``, ``foo-client``, ``griffelib``, a CUDA build tag: ``cuml-cu11``) or a language
+marker before it (``python-foo``, ``py-foo``, ``pyfoo``), or the name with its separators removed (``foo-bar`` ->
+``foobar``). Such an import is reported optional, with the reason ("probably provided by declared fastmcp-slim
+(pyproject.toml:131): no data knows its modules"), never an alarm; the declaration is then used, not unused.
+Anything else an unknown distribution might provide stays missing: its name says nothing about it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
@@ -53,6 +54,9 @@ _QUALIFIERS_AFTER = frozenset(
         "plus",
     }
 )
+# A CUDA build tag after the name: ``cuml-cu11``, ``cudf-cu12``, ``cupy-cuda11x`` (NVIDIA publishes one distribution
+# per CUDA release, each installing the same module; the data may know one build and not the one declared).
+_CUDA_BUILD = re.compile(r"^cu(?:da)?\d+x?$")
 _QUALIFIERS_BEFORE = ("python", "py")  # python-foo, py-foo
 _JOINED_AFTER = ("lib",)  # griffelib: written without the hyphen
 _JOINED_BEFORE = ("py",)  # pyfoo
@@ -64,7 +68,7 @@ def suggested_modules(key: str) -> frozenset[str]:
     hyphens): ``fastmcp-slim`` -> ``fastmcp``, ``griffelib`` -> ``griffe``, ``python-foo`` -> ``foo``."""
     found = {key.replace("-", "")} if "-" in key else set()
     head, _, last = key.rpartition("-")
-    if head and last in _QUALIFIERS_AFTER:
+    if head and (last in _QUALIFIERS_AFTER or _CUDA_BUILD.match(last)):
         found.add(head)
     first, _, tail = key.partition("-")
     if tail and first in _QUALIFIERS_BEFORE:

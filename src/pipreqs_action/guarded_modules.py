@@ -28,13 +28,14 @@ from dataclasses import dataclass
 
 from pipreqs_action.guards import is_guard_reason
 from pipreqs_action.imports.blocks import Blocks
+from pipreqs_action.line_search import line_matches
 from pipreqs_action.model import ImportRef
 from pipreqs_action.reachability import Packages, package_imports
 
 __all__ = ["GuardedImport", "LocalImports", "guarded_by", "guarded_local_imports", "typed_by"]
 
 _GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_", "TYPE_CHECKING")
-_INDENTED_IMPORT = re.compile(
+_INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line_matches
     r"^(?P<indent>[ \t]+)(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|import[ \t]+(?P<mod>[\w.]+))", re.M
 )
 
@@ -73,11 +74,10 @@ def guarded_local_imports(
     if not packages.names or not any(word in text for word in _GUARD_WORDS):
         return None
     blocks: Blocks | None = None
-    lines = text.split("\n")
     guarded: list[GuardedImport] = []
     typing: dict[int, tuple[str, ...]] = {}  # line -> modules, of the imports under `if TYPE_CHECKING:`
     index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
-    for match in _INDENTED_IMPORT.finditer(text):
+    for match in line_matches(_INDENTED_IMPORT, text, "import"):
         target = match["from"] or match["mod"] or ""
         if not target.startswith(".") and target.partition(".")[0] not in packages.names:
             continue
@@ -87,7 +87,7 @@ def guarded_local_imports(
         context = blocks.context_at(index, len(match["indent"]))
         if context is None or not (context.type_only or (context.optional and is_guard_reason(context.reason))):
             continue
-        statement = _statement(lines, index)
+        statement = _statement(blocks.lines, index)
         named = package_imports(statement, rel, _absolute(statement), packages)
         if named and context.type_only:
             typing[index + 1] = named
@@ -96,7 +96,7 @@ def guarded_local_imports(
     if not guarded and not typing:
         return None
     skipped = {item.line for item in guarded} | set(typing)
-    kept = "\n".join("" if number in skipped else line for number, line in enumerate(lines, 1))
+    kept = "\n".join("" if number in skipped else line for number, line in enumerate(text.split("\n"), 1))
     others = [(module, names) for module, line, names in modules if line not in skipped]
     typed = tuple(dict.fromkeys(module for named in typing.values() for module in named))
     return LocalImports(tuple(guarded), package_imports(kept, rel, others, packages), typed)

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from pipreqs_action import (
     backends,
+    cloned_repositories,
     dev_environment,
     editions,
     features,
     limits,
+    named_choices,
     projects,
     roles,
     script_metadata,
@@ -63,6 +65,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         declared_in=declared.sources,
     )
     scanned = features.apply(drop_first_party(scanned, config.first_party))
+    scanned = named_choices.apply(scanned, settings.path)  # one of several implementations, picked by its name
     own_pythons = script_metadata.requires_python(scanned.scripts)  # a script's inline requires-python
     scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
@@ -78,6 +81,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     tooling = dev_environment.reason(settings.path, declared)  # its code is tooling, its dev groups what it needs
     scanned = dev_environment.as_tooling(scanned, tooling, config.app)
     scanned = backends.apply(scanned, declared, names)
+    scanned = cloned_repositories.apply(scanned, settings.path, declared, names)  # a README's git clone beside it
     scanned = editions.apply(scanned, settings.path, declared, names)
     scanned = resolve_elsewhere(scanned, names)
     find_shipped = functools.partial(shipped.find, settings.path)  # read only when something is dev-declared

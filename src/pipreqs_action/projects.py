@@ -284,6 +284,8 @@ def rebase(report: Report, folder: str) -> Report:
         unresolved=tuple(
             dataclasses.replace(item, locations=tuple(map(at, item.locations))) for item in report.unresolved
         ),
+        local=tuple(dataclasses.replace(item, location=at(item.location)) for item in report.local),
+        stale_ignores=tuple(map(at, report.stale_ignores)),
     )
 
 

@@ -22,33 +22,43 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from pipreqs_action.line_search import line_matches
+
 if TYPE_CHECKING:
     from pipreqs_action.guarded_modules import LocalImports
 
 __all__ = [
     "Packages",
     "console_scripts",
+    "entry_files",
     "is_library",
     "optional_integrations",
     "package_imports",
+    "reach",
     "reached_only_through_guards",
     "typing_only",
 ]
 
 PACKAGING_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
-_RELATIVE = re.compile(
+_RELATIVE = re.compile(  # one line, holding "import": searched with line_matches
     r"^[ \t]*from[ \t]+(?P<dots>\.+)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>[^\n#;]*)", re.MULTILINE
 )
 _ENTRY_POINT = re.compile(r"=\s*['\"]?(?P<module>[A-Za-z_][\w.]*)\s*:\s*[A-Za-z_]\w*")
 # Modules loaded by name at run time (a bot's cogs, plugins): every module of such a package is reachable.
 _DYNAMIC_WORDS = ("iter_modules", "walk_packages", "load_extension", "walk_extensions", "import_module", "__import__")
 _WALKS_OWN_PATH = re.compile(r"\b(?:iter_modules|walk_packages)\(\s*__path__")
-_LOADER_OF = re.compile(
-    r"\b(?:iter_modules|walk_packages|walk_modules|walk_extensions|load_extensions|find_extensions)\(\s*"
-    r"(?P<name>[A-Za-z_][\w.]*)"
+_LOADER_WORDS = (
+    "iter_modules",
+    "walk_packages",
+    "walk_modules",
+    "walk_extensions",
+    "load_extensions",
+    "find_extensions",
 )
+_LOADER_OF = re.compile(rf"\b(?:{'|'.join(_LOADER_WORDS)})\(\s*(?P<name>[A-Za-z_][\w.]*)")
+_NAMING_WORDS = ("load_extension", "import_module", "__import__")
 _NAMED_MODULE = re.compile(
-    r"""\b(?:load_extension|import_module|__import__)\(\s*f?(?P<q>["'])(?P<module>[A-Za-z_][\w.]*?)\.?(?:\{|(?P=q))"""
+    rf"""\b(?:{"|".join(_NAMING_WORDS)})\(\s*f?(?P<q>["'])(?P<module>[A-Za-z_][\w.]*?)\.?(?:\{{|(?P=q))"""
 )
 
 
@@ -149,10 +159,12 @@ def _loaded_by_name(text: str, rel: str, imported: Iterable[str], packages: Pack
         own = packages.module_of(rel)
         if own:
             yield own
-    for match in _LOADER_OF.finditer(text):
+    loaders = _LOADER_OF.finditer(text) if any(word in text for word in _LOADER_WORDS) else ()
+    for match in loaders:
         name = match["name"].removesuffix(".__path__")
         yield from (module for module in imported if module == name or module.endswith(f".{name}"))
-    for match in _NAMED_MODULE.finditer(text):
+    named = _NAMED_MODULE.finditer(text) if any(word in text for word in _NAMING_WORDS) else ()
+    for match in named:
         if match["module"].partition(".")[0] in packages.names:
             yield match["module"]
 
@@ -162,7 +174,7 @@ def _relative(text: str, rel: str, packages: Packages) -> Iterable[str]:
     if own is None:
         return
     base = (own if rel.endswith("__init__.py") else own.rpartition(".")[0]).split(".")
-    for match in _RELATIVE.finditer(text):
+    for match in line_matches(_RELATIVE, text, "import"):
         dots, module, names = match["dots"], match["module"], match["names"]
         if len(dots) > len(base):
             continue
@@ -195,7 +207,7 @@ def optional_integrations(
     if not packages.names or not is_library(manifests):
         return {}
     app = set(app_code)
-    reached = _reach(_entries(app, packages, scripts), edges, packages, set(paths))
+    reached = reach(entry_files(app, packages, scripts), edges, packages, set(paths))
     judged = {name for name, folder in packages.roots.items() if _imports_itself(folder, edges, packages)}
     return {
         path: f"{path}, which nothing in the package imports (an optional integration)"
@@ -204,7 +216,7 @@ def optional_integrations(
     }
 
 
-def _entries(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
+def entry_files(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
     """Where running the project starts: the app's files outside packages, each package's ``__init__.py`` and
     ``__main__.py``, and the modules console scripts run."""
     entries = [path for path in app if packages.module_of(path) is None]
@@ -232,16 +244,16 @@ def reached_only_through_guards(
     if not packages.names or not guarded:
         return {}
     files, app = set(paths), set(app_code)
-    entries = _entries(app, packages, scripts)
+    entries = entry_files(app, packages, scripts)
     unguarded = {path: guarded[path].unguarded if path in guarded else modules for path, modules in edges.items()}
     run_time = _run_time(edges, guarded)
-    behind = _reach(entries, run_time, packages, files) - _reach(entries, unguarded, packages, files)
+    behind = reach(entries, run_time, packages, files) - reach(entries, unguarded, packages, files)
     found: dict[str, str] = {}
     for importer, imports in sorted(guarded.items()):
         for item in imports.guarded:
             reason = f"{item.reason} at {importer}:{item.line}, the import that reaches this module"
             targets = [file for module in item.modules for file in packages.path_of(module)[-2:]]
-            for path in sorted(_reach(targets, run_time, packages, behind) & app):
+            for path in sorted(reach(targets, run_time, packages, behind) & app):
                 found.setdefault(path, reason)
     return found
 
@@ -263,8 +275,8 @@ def typing_only(
     if not packages.names or not any(imports.typing for imports in local.values()):
         return {}
     files, app = set(paths), set(app_code)
-    entries = _entries(app, packages, scripts)
-    typed = _reach(entries, edges, packages, files) - _reach(entries, _run_time(edges, local), packages, files)
+    entries = entry_files(app, packages, scripts)
+    typed = reach(entries, edges, packages, files) - reach(entries, _run_time(edges, local), packages, files)
     return {path: f"in typing-only module {path} (imported only under TYPE_CHECKING)" for path in sorted(typed & app)}
 
 
@@ -273,7 +285,7 @@ def _run_time(edges: Mapping[str, Sequence[str]], local: Mapping[str, LocalImpor
     return {path: local[path].run_time() if path in local else modules for path, modules in edges.items()}
 
 
-def _reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> set[str]:
+def reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> set[str]:
     reached: set[str] = set()
     todo = [path for path in entries if path in files]
     while todo:

@@ -62,11 +62,14 @@ def _provided(ref: ImportRef, notebook: bool) -> ImportRef:
 
 def _runtime_only_code(refs: list[ImportRef], text: str) -> str:
     """The secondary reason of a module importing a hosted runtime's module unguarded at its top level, or ""."""
-    lines = text.splitlines()
+    lines: list[str] | None = None  # split only for a file that imports such a module (few do)
     for ref in refs:
         runtime = runtime_of(ref)
+        if not runtime or ref.optional or ref.type_only:
+            continue
+        lines = text.splitlines() if lines is None else lines
         line = ref.location.line
-        if not runtime or ref.optional or ref.type_only or line > len(lines):
+        if line > len(lines):
             continue
         top_level = not ref.in_function and not ref.marker and not lines[line - 1][:1].isspace()
         if top_level:

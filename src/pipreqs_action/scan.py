@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -43,6 +44,7 @@ from pipreqs_action import (
     script_metadata,
     stdlib_names,
 )
+from pipreqs_action.addons import addon_reasons
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
 from pipreqs_action.layout import Layout
@@ -64,6 +66,7 @@ from pipreqs_action.reachability import (
 )
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.test_modules import TEST_MODULE, is_test_module
+from pipreqs_action.unreached import SCRIPT, mention_pattern, mentioned_modules, unreached_helpers
 from pipreqs_action.vendoring import copied_from, vendored_roots
 
 log = logging.getLogger(__name__)
@@ -87,6 +90,9 @@ class _FileFacts:
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
     script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
+    runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
+    mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
+    imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -108,16 +114,21 @@ def scan(
     """
     tree = _without_module_setup_files(root, discover_tree(root, exclude))
     on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
-    packages = Packages(tree.files if is_library(tree.markers) else ())
-    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages), tree.files)
+    library = is_library(tree.markers)
+    packages = Packages(tree.files)  # imports of the project's packages are followed in every tree
+    judged = packages if library else Packages(())  # the rules written for a library's packages
+    mentions = None if library else mention_pattern(packages)
+    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages, mentions), tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts) or on_disk
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
-    layout.add_reasons(_integrations(root, tree, facts, layout, packages))
-    behind_guard, typing = _behind_guards(root, tree, facts, layout, packages)
-    alternatives = _alternatives(results, layout, packages)
+    layout.add_reasons(_integrations(root, tree, facts, layout, judged))
+    layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
+    layout.add_reasons(_addons(root, tree, facts, results, layout))
+    behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
+    alternatives = _alternatives(results, layout, judged)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
@@ -136,7 +147,7 @@ def scan(
         stale_ignores=stale,
         import_roots=_packages_on_path(tree, facts, layout),
         backends=alternatives,
-        module_imports=_module_imports(facts, layout, packages),
+        module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
 
@@ -251,6 +262,64 @@ def _integrations(
     )
 
 
+def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
+    """Modules of an application's packages that nothing runs (``unreached``), with the reason; the files at the
+    root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it."""
+    judge = functools.partial(
+        unreached_helpers,
+        tree.files,
+        {file_facts.rel: file_facts.package_imports for file_facts in facts},
+        packages=packages,
+        app_code=[path for path in tree.files if not layout.reason(path)],
+        scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
+    )
+    mentioned = {name for file_facts in facts for name in file_facts.mentions}
+    found = judge(mentioned=mentioned)
+    if not found:
+        return {}
+    pattern = mention_pattern(packages)
+    named = {name for text in _root_texts(root) for name in mentioned_modules(text, pattern)}
+    return judge(mentioned=mentioned | named)
+
+
+def _addons(
+    root: Path, tree: Tree, facts: list[_FileFacts], results: list[FileResult], layout: Layout
+) -> dict[str, str]:
+    """Sub-folders whose own README says how to install what only their code imports (``addons``), with the reason;
+    a README is read only when its folder holds app code."""
+    readmes = [marker for marker in tree.markers if "/" in marker and marker.rpartition("/")[2].startswith("README")]
+    if not readmes:
+        return {}
+    app_code = [path for path in tree.files if not layout.reason(path)]
+    holding = [
+        readme for readme in readmes if any(path.startswith(readme.rpartition("/")[0] + "/") for path in app_code)
+    ]
+    if not holding:
+        return {}
+    texts = {readme: _small_text(root / readme) for readme in holding}
+    imported = {file_facts.rel: file_facts.imported_names for file_facts in facts}
+    third_party = {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
+    return addon_reasons(app_code, texts, imported, third_party)
+
+
+# Files at a project's root that may run one of its modules by name: its README, container and process files,
+# task runners, configuration.
+_ROOT_TEXT = re.compile(
+    r"^(?:README.*|Dockerfile.*|Containerfile.*|Procfile.*|Makefile|docker-compose.*|compose\..*|.*\.(?:toml|cfg|ini"
+    r"|ya?ml|sh|md|rst|txt|json))$"
+)
+
+
+def _root_texts(root: Path) -> Iterable[str]:
+    try:
+        names = sorted(entry.name for entry in os.scandir(root) if entry.is_file(follow_symlinks=False))
+    except OSError:
+        return
+    for name in names:
+        if _ROOT_TEXT.match(name):
+            yield _small_text(root / name)
+
+
 def _behind_guards(
     root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -323,6 +392,7 @@ class _Reader:
     full_parse: bool
     local: LocalModules
     packages: Packages
+    mentions: re.Pattern[str] | None = None  # in an application: what names one of its modules (unreached)
 
     def __call__(self, rel: str) -> FileResult:
         check_deadline()
@@ -330,11 +400,18 @@ class _Reader:
         if isinstance(source, Skipped):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
+        facts = dataclasses.replace(facts, imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
             facts = dataclasses.replace(facts, script=script_metadata.read(source.text, rel))
         facts = dataclasses.replace(facts, uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = dataclasses.replace(facts, test_module=True)
+        if self.mentions is not None:
+            own = self.packages.module_of(rel) or ""
+            main = rel.endswith(".py") and bool(SCRIPT.search(source.text))
+            facts = dataclasses.replace(
+                facts, runs_as_main=main, mentions=mentioned_modules(source.text, self.mentions, own)
+            )
         try:
             raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
@@ -369,6 +446,7 @@ class _Reader:
 
 
 _NO_FACTS = _FileFacts()
+_IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 
+from pipreqs_action.line_search import line_matches
+
 __all__ = ["TEST_MODULE", "is_test_module"]
 
 TEST_MODULE = "tests (test functions run by pytest or unittest)"
+# One line holding "pytest" or "unittest": searched with line_matches.
 _FRAMEWORK = re.compile(r"^[ \t]*(?:import[ \t]+(?:pytest|unittest)\b|from[ \t]+(?:pytest|unittest)\b)", re.MULTILINE)
 _TEST_FUNCTION = re.compile(r"^(?:async[ \t]+)?def[ \t]+test_\w*[ \t]*\(", re.MULTILINE)
 _TEST_CASE = re.compile(r"^class[ \t]+\w+[ \t]*\([^)]*\bTestCase\b", re.MULTILINE)
@@ -24,4 +27,5 @@ def is_test_module(text: str) -> bool:
     """Whether Python source is a test module: the framework imported, test functions or cases at its top level."""
     if "def test_" not in text and "TestCase" not in text:  # most files: no regular expression run at all
         return False
-    return bool(_FRAMEWORK.search(text)) and bool(_TEST_FUNCTION.search(text) or _TEST_CASE.search(text))
+    framework = any(next(line_matches(_FRAMEWORK, text, word), None) for word in ("pytest", "unittest"))
+    return framework and bool(_TEST_FUNCTION.search(text) or _TEST_CASE.search(text))

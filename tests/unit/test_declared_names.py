@@ -26,6 +26,9 @@ from pipreqs_action.settings import Settings
         ("pylib", set()),  # what a joined affix leaves must still be a name
         ("zlib", set()),
         ("foo-slim-extra", {"fooslimextra"}),  # an affix counts only at the end (or the start)
+        ("cuml-cu11", {"cuml", "cumlcu11"}),  # a CUDA build
+        ("cupy-cuda11x", {"cupy", "cupycuda11x"}),
+        ("foo-cube", {"foocube"}),  # not a build tag
     ],
 )
 def test_the_names_a_distribution_name_suggests(key: str, expected: set[str]) -> None:

@@ -9,6 +9,7 @@ from pipreqs_action.model import (
     Declared,
     DeclaredBy,
     ImportRef,
+    LocalImport,
     Location,
     Missing,
     Report,
@@ -85,6 +86,8 @@ def test_a_projects_report_is_rebased_onto_the_checked_root() -> None:
         declared_sources=("requirements.txt",),
         declared_by=(DeclaredBy("requirements.txt", count=1),),
         unusable_requirements=(Skipped("requirements.txt:3", "bad line"),),
+        local=(LocalImport("gutenberg.src", Location("prep/run.py", 4), "a repository cloned beside it"),),
+        stale_ignores=(Location("app/main.py", 9),),
     )
     moved = projects.rebase(report, "services/api")
 
@@ -94,6 +97,8 @@ def test_a_projects_report_is_rebased_onto_the_checked_root() -> None:
     assert moved.unusable_requirements[0].path == "services/api/requirements.txt:3"
     assert moved.declared_sources == ("services/api/requirements.txt",)
     assert moved.declared_by[0].file == "services/api/requirements.txt"
+    assert moved.local[0].location == Location("services/api/prep/run.py", 4)
+    assert moved.stale_ignores == (Location("services/api/app/main.py", 9),)
 
 
 def test_a_uv_workspaces_members_are_first_party_to_each_other_and_declarations_naming_them_are_local(

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "sample-app"
 _TOML = "tomllib" if sys.version_info >= (3, 11) else "tomli"  # Python 3.10 reads TOML with tomli
@@ -68,3 +70,39 @@ def test_a_line_only_pips_reader_reads_imports_it(tmp_path: Path) -> None:
 def test_a_toml_or_ini_manifest_imports_its_parser(tmp_path: Path) -> None:
     project = _project(tmp_path, "requests\nPyYAML\n", pyproject__toml="[tool.black]\n", setup__cfg="[metadata]\n")
     assert set(_imported_by_check(project)) == {_TOML, "configparser", *_READERS[:2]}
+
+
+def test_the_console_script_ends_a_check_without_pythons_teardown_and_with_all_its_output() -> None:
+    """``cli.run`` skips the interpreter's teardown after a check (about 5 % of a small check): an exit handler
+    never runs, yet every byte of the report arrives and the status is the check's. Other commands end as usual."""
+    code = (
+        "import atexit, sys; atexit.register(lambda: print('teardown', file=sys.stderr));"
+        "from pipreqs_action.cli import run; sys.argv[0] = 'pipreqs-action'; run()"
+    )
+    check = [sys.executable, "-c", code, "check", str(SAMPLE), "--offline", "--format", "json"]
+    done = subprocess.run(check, capture_output=True, text=True, timeout=120)
+    ordinary = code.replace("import run", "import main").replace("run()", "sys.exit(main())")
+    expected = subprocess.run([*check[:2], ordinary, *check[3:]], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, expected.returncode) == (1, 1)
+    assert done.stdout == expected.stdout and done.stdout.rstrip().endswith("}")
+    assert "teardown" not in done.stderr and "teardown" in expected.stderr
+    explain = subprocess.run([*check[:3], "explain", "yaml"], capture_output=True, text=True, timeout=120)
+    assert explain.returncode == 0 and "teardown" in explain.stderr
+
+
+def test_a_check_builds_only_the_check_commands_parser(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other subcommands' options are built only for them or for the top-level help (start-up)."""
+    from pipreqs_action import cli
+
+    def refuse(commands: object) -> None:
+        raise AssertionError("built a parser the check does not use")
+
+    monkeypatch.setattr(cli, "_add_explain", refuse)
+    monkeypatch.setattr(cli, "_add_serve", refuse)
+    assert cli.main(["check", str(SAMPLE), "--offline", "-q"]) == 1
+    monkeypatch.undo()
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "{check,explain,serve}" in capsys.readouterr().out
