@@ -88,14 +88,10 @@ def _setup_py(root: Path) -> RequiresPython | None:
     path = root / "setup.py"
     if not path.is_file():
         return None
+    from pipreqs_action.manifests.setup_py import module_names  # only a project with a setup.py needs it (start-up)
+
     tree = ast.parse(load_text(real(path), real(root)))
-    names = {
-        target.id: node.value
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
+    names = module_names(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg == "python_requires":
             value = names.get(node.value.id, node.value) if isinstance(node.value, ast.Name) else node.value

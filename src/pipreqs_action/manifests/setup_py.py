@@ -45,7 +45,7 @@ def read(path: Path, context: Context) -> Manifest:
 
 def _keywords(call: ast.Call, tree: ast.Module, lines: Lines, manifest: Manifest, context: Context) -> None:
     """The name and the dependency keywords of ``setup(...)``, each literal or through a module-level name."""
-    names = _module_names(tree)
+    names = module_names(tree)
     keywords = {keyword.arg: keyword.value for keyword in call.keywords if keyword.arg}
     name = _literal(keywords.get("name"), names)
     manifest.project_name = name if isinstance(name, str) else ""
@@ -90,7 +90,7 @@ def _setup_call(tree: ast.AST) -> ast.Call | None:
     return None
 
 
-def _module_names(tree: ast.Module) -> dict[str, ast.expr]:
+def module_names(tree: ast.Module) -> dict[str, ast.expr]:
     """Module-level ``NAME = <expr>`` assignments, the common way a setup.py keeps its lists."""
     found: dict[str, ast.expr] = {}
     for node in tree.body:
