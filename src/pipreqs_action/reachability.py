@@ -44,6 +44,7 @@ PACKAGING_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 _RELATIVE = re.compile(  # one line, holding "import": searched with line_matches
     r"^[ \t]*from[ \t]+(?P<dots>\.+)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>[^\n#;]*)", re.MULTILINE
 )
+_COMMAND_FILE = re.compile(r"/management/commands/[^/]+\.py$")  # Django finds them by folder and runs them by name
 _ENTRY_POINT = re.compile(r"=\s*['\"]?(?P<module>[A-Za-z_][\w.]*)\s*:\s*[A-Za-z_]\w*")
 # Modules loaded by name at run time (a bot's cogs, plugins): every module of such a package is reachable.
 _DYNAMIC_WORDS = ("iter_modules", "walk_packages", "load_extension", "walk_extensions", "import_module", "__import__")
@@ -222,8 +223,9 @@ def optional_integrations(
 
 def entry_files(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
     """Where running the project starts: the app's files outside packages, each package's ``__init__.py`` and
-    ``__main__.py``, and the modules console scripts run."""
-    entries = [path for path in app if packages.module_of(path) is None]
+    ``__main__.py``, the modules console scripts run, and the commands a framework runs by file name (Django's
+    ``<app>/management/commands/<name>.py``, run as ``manage.py <name>``, which nothing imports)."""
+    entries = [path for path in app if packages.module_of(path) is None or _COMMAND_FILE.search(path)]
     for folder in packages.roots.values():
         entries += [f"{folder}/__init__.py", f"{folder}/__main__.py"]
     return entries + [file for module in scripts for file in packages.path_of(module)]
