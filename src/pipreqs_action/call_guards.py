@@ -28,7 +28,6 @@ are left alone (their cells are not one module's functions).
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -67,7 +66,7 @@ def apply(refs: list[ImportRef], source: SourceText) -> list[ImportRef]:
     uses.walk(tree.body, guard="")
     reasons = {name: uses.reason(name, source.rel) for name in names}
     return [
-        dataclasses.replace(ref, optional=True, reason=reason)
+        ref._replace(optional=True, reason=reason)
         if _may_be_guarded(ref) and (reason := reasons.get(owners.get(ref.location.line) or "", ""))
         else ref
         for ref in refs

@@ -22,7 +22,6 @@ All of it must hold:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shlex
 from collections.abc import Iterator
@@ -66,7 +65,7 @@ def apply(scan: ScanResult, root: Path, declared: Declared, names: ImportNames) 
             local.append(LocalImport(ref.module, ref.location, reason))
     if not local:
         return scan
-    return dataclasses.replace(scan, imports=tuple(kept), local=(*scan.local, *local))
+    return scan._replace(imports=tuple(kept), local=(*scan.local, *local))
 
 
 def _declared(ref: ImportRef, provided: list[frozenset[str]], names: ImportNames) -> bool:

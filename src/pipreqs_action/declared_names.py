@@ -97,7 +97,7 @@ def probably_provided(report: Report, declared: Declared, names: ImportNames) ->
         if req is not None:
             used.add(req.key)
             reason = f"probably provided by declared {req.name} ({req.location}): no data knows its modules"
-            item = dataclasses.replace(item, optional=True, reason=reason)
+            item = item._replace(optional=True, reason=reason)
         missing.append(item)
     unused = tuple(item for item in report.unused if canonicalize_name(item.package) not in used)
     return dataclasses.replace(report, missing=tuple(missing), unused=unused)

@@ -19,9 +19,8 @@ import importlib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.gitindex import tracked_paths
@@ -69,8 +68,7 @@ def linear_matching() -> bool:
     return _re2_error() is not None
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreFile:
+class IgnoreFile(NamedTuple):
     """The patterns of one ignore file, which apply to paths under ``base`` (``""`` or ``"a/b/"``)."""
 
     base: str
@@ -120,8 +118,7 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(branches))
 
 
-@dataclass(frozen=True, slots=True)
-class Tracked:
+class Tracked(NamedTuple):
     """What git tracks: files, and every folder holding one (an ignored folder holding a tracked file is entered)."""
 
     files: frozenset[str]

@@ -15,9 +15,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from packaging.utils import canonicalize_name
 
@@ -29,16 +28,14 @@ MAX_BYTES = 32 * 1024 * 1024  # big monorepo locks are a few MB
 _POETRY_EXTRA_ENTRY = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?")
 
 
-@dataclass(frozen=True, slots=True)
-class Locked:
+class Locked(NamedTuple):
     """One locked distribution: its version and its requirements as PEP 508 strings (``x; extra == "all"``)."""
 
     version: str
     requires: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LockedDependencies:
+class LockedDependencies(NamedTuple):
     """The distributions of one lock file by normalised name (empty when there is none), and why it was not used."""
 
     file: str = ""

@@ -12,7 +12,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.model import Skipped, SourceText
@@ -25,8 +25,7 @@ class _BrokenNotebook(PipreqsActionError):
     """Internal: the notebook's JSON is not shaped like a notebook; never leaves this module."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Cell:
+class _Cell(NamedTuple):
     key: str | None  # the JSON key holding the code: "source" (v4, non-code cells) or "input" (v3 code); None: absent
     parts: tuple[str, ...]
     code: bool
@@ -140,8 +139,7 @@ def _as_dict(value: object, what: str) -> dict[str, Any]:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class _Code:
+class _Code(NamedTuple):
     """The notebook's code cells as one text, and what its IPython lines and written files say (file lines)."""
 
     text: str

@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
 from pipreqs_action.model import Advice, DeclaredBy, Location, Missing, Report, Unresolved
@@ -32,8 +31,7 @@ _MD_UNRESOLVED_NOTE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Links:
+class Links(NamedTuple):
     """Where the checked code lives on GitHub, so findings can link to the importing lines at that commit."""
 
     server_url: str

@@ -17,7 +17,6 @@ that is not PEP 508 is a requirement line that could not be used, at its own lin
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -99,7 +98,7 @@ def declare(declared: Declared, scripts: Iterable[ScriptMetadata], outside: Iter
     warnings = tuple(
         f"{script.path}:{script.line}: {TABLE} not read: {script.unusable}" for script in kept if script.unusable
     )
-    return dataclasses.replace(declared, scripts=kept, problems=problems, warnings=(*declared.warnings, *warnings))
+    return declared._replace(scripts=kept, problems=problems, warnings=(*declared.warnings, *warnings))
 
 
 def contributions(declared: Declared) -> tuple[DeclaredBy, ...]:

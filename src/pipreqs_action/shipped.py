@@ -24,9 +24,8 @@ import ast
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table, toml_data
 
@@ -48,8 +47,7 @@ _NOT_DISCOVERED_MODULES = frozenset(
 _GLOB = re.compile(r"[*?\[]")
 
 
-@dataclass(frozen=True)
-class Shipped:
+class Shipped(NamedTuple):
     """The folders (packages, relative to the project's root) and single-file modules the wheel holds."""
 
     folders: tuple[str, ...]

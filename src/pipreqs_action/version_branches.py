@@ -10,7 +10,6 @@ Without a declaration, or when some supported Python takes the branch, it stays 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Callable, Mapping
@@ -44,7 +43,7 @@ def apply(
     per_file = per_file or {}
     supported = read_supported()
     imports = tuple(_judged(ref, per_file.get(ref.location.path, supported)) for ref in scan.imports)
-    return dataclasses.replace(scan, imports=imports)
+    return scan._replace(imports=imports)
 
 
 def _judged(ref: ImportRef, supported: RequiresPython | None) -> ImportRef:
@@ -55,7 +54,7 @@ def _judged(ref: ImportRef, supported: RequiresPython | None) -> ImportRef:
     reason = f"only for {_described(ref.marker)}; requires-python {supported.specifier}"
     if supported.location.path == ref.location.path:
         reason += " in its inline script metadata"
-    return dataclasses.replace(ref, optional=True, reason=reason)
+    return ref._replace(optional=True, reason=reason)
 
 
 @functools.cache
