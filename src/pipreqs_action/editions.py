@@ -26,13 +26,13 @@ imports too stays needed. Imports of notebooks that are no such edition are neve
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from pipreqs_action.files import read_bytes
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import Declared, ImportRef, ScanResult
 from pipreqs_action.notebooks import notebook_prose
 
@@ -45,8 +45,8 @@ SHINGLE = 5  # words in a row: long enough to be the author's sentence, short en
 MIN_SHINGLES = 50  # a notebook with less prose than this says too little to tell
 MIN_SHARED = 0.5  # the share of the smaller notebook's word sequences found in the other
 MAX_NOTEBOOKS_PER_FOLDER = 400  # pairs grow with the square: a folder of thousands is no book's chapter
-_WORD = re.compile(r"[^\W_]+")  # what separates words in a file name: _, -, space, dot
-_PROSE_WORD = re.compile(r"\w+")
+_WORD = LazyPattern(r"[^\W_]+")  # what separates words in a file name: _, -, space, dot
+_PROSE_WORD = LazyPattern(r"\w+")
 
 
 class Edition(NamedTuple):

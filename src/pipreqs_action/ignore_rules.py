@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.gitindex import tracked_paths
+from pipreqs_action.lazy_regex import LazyPattern
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -44,7 +45,7 @@ __all__ = [
 MAX_IGNORE_FILE_BYTES = 1024 * 1024
 MAX_PATTERNS = 2000  # the longest real .gitignore files have a few hundred; RE2 compiles 2,000 in ~0.5 s
 MAX_STAR_RUNS_WITHOUT_RE2 = 3  # Python's re: *a*a*b costs 12 ms on a 250-character name, *a*a*a*b 0.5 s
-_STAR_RUN = re.compile(r"\*+")
+_STAR_RUN = LazyPattern(r"\*+")
 
 
 class CostlyPatternsError(Exception):
@@ -87,7 +88,7 @@ class IgnoreFile(NamedTuple):
 
 
 IgnoreLevels = tuple[IgnoreFile, ...]  # outermost (lowest precedence) first
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_NAMED_GROUP = LazyPattern(r"\(\?P<\w+>")
 _ANY_DEPTH = "^(?:.+/)?"
 
 

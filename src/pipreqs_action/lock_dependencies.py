@@ -13,19 +13,20 @@ UTF-8 or not TOML is left out with a warning naming it, and the check goes on wi
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from packaging.utils import canonicalize_name
 
+from pipreqs_action.lazy_regex import LazyPattern
+
 __all__ = ["LOCK_FILES", "Locked", "LockedDependencies", "pep508", "read_lock"]
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")  # read in this order; the first usable one answers
 MAX_BYTES = 32 * 1024 * 1024  # big monorepo locks are a few MB
 # A poetry.lock extras entry: "uvicorn[standard] (>=0.12.0)" or "email-validator (>=1.1.1) ; python_version..."
-_POETRY_EXTRA_ENTRY = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?")
+_POETRY_EXTRA_ENTRY = LazyPattern(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?")
 
 
 class Locked(NamedTuple):

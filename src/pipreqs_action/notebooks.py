@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from pipreqs_action.errors import PipreqsActionError
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import Skipped, SourceText
 from pipreqs_action.pip_commands import installed_names, installed_repositories
 
@@ -214,7 +215,7 @@ def _installs(
 
 
 _WRITES_A_FILE = re.compile(r"\s*%%(?:writefile|file)\b")  # its lines are a file's text, never run here
-_MODULE_WORDS = re.compile(r"^\s*(?:from|import)\s+(?P<rest>.*)")
+_MODULE_WORDS = LazyPattern(r"^\s*(?:from|import)\s+(?P<rest>.*)")
 
 
 def _imports_or_runs(lines: list[str], written: str) -> bool:

@@ -49,6 +49,7 @@ from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
@@ -303,7 +304,7 @@ def _addons(
 
 # Files at a project's root that may run one of its modules by name: its README, container and process files,
 # task runners, configuration.
-_ROOT_TEXT = re.compile(
+_ROOT_TEXT = LazyPattern(
     r"^(?:README.*|Dockerfile.*|Containerfile.*|Procfile.*|Makefile|docker-compose.*|compose\..*|.*\.(?:toml|cfg|ini"
     r"|ya?ml|sh|md|rst|txt|json))$"
 )

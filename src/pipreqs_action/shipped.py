@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table, toml_data
 
 __all__ = ["Shipped", "find"]
@@ -44,7 +45,7 @@ _NOT_DISCOVERED_MODULES = frozenset(
     {"setup", "conftest", "test", "tests", "example", "examples", "build", "toxfile", "noxfile", "pavement", "dodo",
      "tasks", "fabfile", "conanfile", "manage", "benchmark", "benchmarks", "exercise", "exercises"}
 )  # fmt: skip
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = LazyPattern(r"[*?\[]")
 
 
 class Shipped(NamedTuple):

@@ -11,12 +11,12 @@ Without a declaration, or when some supported Python takes the branch, it stays 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Mapping
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.specifiers import SpecifierSet
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.requires_python import RequiresPython
 from pipreqs_action.model import ImportRef, ScanResult
 
@@ -27,7 +27,7 @@ _RELEASES = ((2, 7), *((3, minor) for minor in range(31)))
 _PATCHES = (0, 99)
 # sys_platform, platform_system and os_name of the platforms a branch may be written for.
 _PLATFORMS = (("linux", "Linux", "posix"), ("win32", "Windows", "nt"), ("darwin", "Darwin", "posix"))
-_ONE_VERSION_TEST = re.compile(r'python_(?:full_)?version\s*(?P<op>[<>=!~]=?)\s*"(?P<version>[\d.*]+)"')
+_ONE_VERSION_TEST = LazyPattern(r'python_(?:full_)?version\s*(?P<op>[<>=!~]=?)\s*"(?P<version>[\d.*]+)"')
 
 
 def apply(
