@@ -319,13 +319,13 @@ _ROOT_TEXT = LazyPattern(
 
 
 # Files at a library's root that run the project (its README names modules users import, so it is not one).
-_RUN_FILE = re.compile(
+_RUN_FILE = LazyPattern(
     r"^(?:Dockerfile.*|Containerfile.*|Procfile.*|[Mm]akefile|GNUmakefile|[Jj]ustfile|docker-compose.*|compose\..*"
     r"|.*\.sh)$"
 )
 
 
-def _root_texts(root: Path, pattern: re.Pattern[str] = _ROOT_TEXT) -> Iterable[str]:
+def _root_texts(root: Path, pattern: LazyPattern = _ROOT_TEXT) -> Iterable[str]:
     try:
         names = sorted(entry.name for entry in os.scandir(root) if entry.is_file(follow_symlinks=False))
     except OSError:
