@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from layout import HERE, Repo, load_repos
-from run import ENGINE, _entries, is_alarm, load_verdicts, normalize
+from run import ENGINE, _entries, alarms_of, is_alarm, load_verdicts, normalize
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -388,11 +388,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         reports = list(pool.map(lambda repo: report_of(repo, args.trees, args.cache), repos))
     withheld: list[Withheld] = []
+    alarms = 0
     for repo, report in zip(repos, reports, strict=True):
         if isinstance(report, str):
             print(f"CRASH {repo.name}: {report}")
         else:
             withheld += withheld_of(repo, report)
+            alarms += len(alarms_of(report)[0])
     if args.draw:
         print_draw(draw(withheld, args.size, args.seed), args.seed, args.engine)
         return 0
@@ -400,7 +402,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.summary:
         print_list(withheld)
         print()
-    print(f"withheld entries (not alarms) by class and set, offline, {len(repos)} repositories:")
+    print(f"withheld entries (not alarms) by class and set, offline, {len(repos)} repositories ({alarms} alarms):")
     print_counts(withheld, sets)
     print_judged_true(withheld, args.verdicts)
     sample, judged = load_judged(args.judged)
