@@ -4,6 +4,7 @@
     python benchmarks/field/withheld.py TREES --summary     # counts and the estimate only
     python benchmarks/field/withheld.py TREES --draw        # the stratified random sample withheld.toml was drawn as
     python benchmarks/field/withheld.py TREES --batch 4     # only one set (0 = the tuned repositories)
+    python benchmarks/field/withheld.py TREES --cache DIR   # keep each JSON report in DIR and reuse it next time
 
 A *withheld* entry is a ``missing`` (or ``dev_only``) entry of the JSON report that is not an alarm (run.py's
 ``is_alarm``): the engine shows it, but as ``optional`` (guarded, only in tests or examples, an unreached helper, a
