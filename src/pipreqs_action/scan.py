@@ -47,6 +47,7 @@ from pipreqs_action import (
 from pipreqs_action.addons import addon_reasons
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
+from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
@@ -124,7 +125,9 @@ def scan(
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
-    layout.add_reasons(_integrations(root, tree, facts, layout, judged))
+    imported = _third_party_roots(results)
+    integrations, public = split_integrations(_integrations(root, tree, facts, layout, judged), imported, judged)
+    layout.add_reasons(integrations)
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_addons(root, tree, facts, results, layout))
     behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
@@ -132,7 +135,8 @@ def scan(
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
-        found.extend(guarded_by(typed_by(_resolved(refs, local, layout, file_facts.writes), typing), behind_guard))
+        resolved = on_demand_in(_resolved(refs, local, layout, file_facts.writes), public)
+        found.extend(guarded_by(typed_by(resolved, typing), behind_guard))
         if problem is not None:
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
@@ -306,7 +310,7 @@ def _addons(
         return {}
     texts = {readme: _small_text(root / readme) for readme in holding}
     imported = {file_facts.rel: file_facts.imported_names for file_facts in facts}
-    third_party = {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
+    third_party = _third_party_roots(results)
     return addon_reasons(app_code, texts, imported, third_party)
 
 
@@ -359,8 +363,13 @@ def _alternatives(results: list[FileResult], layout: Layout, packages: Packages)
     if not packages.names:
         return ()
     edges = {file_facts.rel: file_facts.package_imports for _, _, file_facts in results if file_facts.rel}
-    imported = {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
+    imported = _third_party_roots(results)
     return backends.candidates(packages, edges, imported, [path for path in edges if not layout.reason(path)])
+
+
+def _third_party_roots(results: list[FileResult]) -> dict[str, list[str]]:
+    """Each file with the top-level names of the third-party modules it imports."""
+    return {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
 
 
 def _small_text(path: Path) -> str:
