@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipreqs_action.deferred_imports import Checked, deferred_reason, never_checked
+
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 EXCEPT_IMPORT_ERROR = "guarded by except ImportError"
@@ -120,8 +122,9 @@ def handler_catches_import_error(handler: ast.ExceptHandler) -> bool:
     return any(_name_of(kind) in IMPORT_ERRORS for kind in kinds)
 
 
-def with_context(items: list[ast.withitem]) -> Context:
-    """``with contextlib.suppress(ImportError):`` (or any of the errors a failed import raises)."""
+def with_context(items: list[ast.withitem], checked: Checked = never_checked) -> Context:
+    """``with contextlib.suppress(ImportError):`` (or any of the errors a failed import raises), or a deferred-import
+    guard whose handle the file asks later (``with LazyImport(...) as x_import:``, see ``deferred_imports``)."""
     for item in items:
         call = item.context_expr
         if isinstance(call, ast.Call) and _name_of(call.func) == "suppress":
@@ -129,6 +132,9 @@ def with_context(items: list[ast.withitem]) -> Context:
             caught = [_name_of(kind) for kind in kinds if _name_of(kind) in IMPORT_ERRORS]
             if caught:
                 return Context(optional=True, reason=f"guarded by contextlib.suppress({caught[0]})")
+        deferred = deferred_reason(item, checked)
+        if deferred:
+            return Context(optional=True, reason=deferred)
     return NOTHING
 
 

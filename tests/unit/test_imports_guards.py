@@ -66,6 +66,44 @@ def test_other_context_managers_guard_nothing(source: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "with LazyImport('pip install x') as x_import:\n    import x\ndef f():\n    x_import.check()\n",
+            "guarded by LazyImport() as x_import, which defers the ImportError to x_import.check()",
+        ),
+        (
+            "with lazy.try_import() as imports:\n    import x\nif imports.is_successful():\n    pass\n",
+            "guarded by try_import() as imports, which defers the ImportError to imports.is_successful()",
+        ),
+        (
+            "with lock, Deferred(\n    message='x',\n) as h:\n    import x\nh.check()\n",
+            "guarded by Deferred() as h, which defers the ImportError to h.check()",
+        ),
+    ],
+)
+def test_a_deferred_import_guard_whose_handle_the_file_asks_makes_the_import_optional(
+    source: str, expected: str
+) -> None:
+    assert reason(source, "x") == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "with LazyImport('pip install x') as x_import:\n    import x\n",  # never asked: nothing says the error waits
+        "with LazyImport() as x_import:\n    import x\nx_import_2.check()\nself.x_import.check()\n",
+        "with LazyImport() as x_import:\n    import x\n# x_import .check() is spelled apart\n",
+        "with open('f') as handle:\n    import x\nother.check()\n",
+        "with LazyImport():\n    import x\nx_import.check()\n",  # no handle bound
+    ],
+)
+def test_a_context_manager_whose_handle_is_not_asked_guards_nothing(source: str) -> None:
+    found = both(source)["x"]
+    assert not found.optional and found.reason == ""
+
+
+@pytest.mark.parametrize(
     "test",
     [
         'importlib.util.find_spec("x")',

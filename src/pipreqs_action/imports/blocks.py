@@ -11,6 +11,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from pipreqs_action.deferred_imports import checked_in, never_checked
 from pipreqs_action.guards import (
     EXCEPT_GUARD,
     FUNCTION,
@@ -48,6 +49,7 @@ class Blocks:
         self._headers: dict[tuple[int, bool, bool], Context | None] = {}
         self._may_install = any(word in text for word in _INSTALL_WORDS)  # most files never mention an install
         self._string_mask: bytearray | None = None
+        self._checked = checked_in(text)  # the deferred-import handles the file asks (deferred_imports)
 
     def _inside_string(self, index: int) -> bool:
         """True when line ``index`` starts inside a multi-line string literal."""
@@ -145,7 +147,9 @@ class Blocks:
             node = _parse_header(text)
             if isinstance(node, ast.If):
                 return if_contexts(node.test, self._lookup if names else no_names)[0]
-            return with_context(node.items) if isinstance(node, (ast.With, ast.AsyncWith)) else None
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                return with_context(node.items, self._checked if names else never_checked)
+            return None
         return NOTHING
 
     def _else_context(self, index: int, names: bool) -> Context | None:
