@@ -18,6 +18,7 @@ from pipreqs_action import (
     limits,
     named_choices,
     projects,
+    pytest_plugins,
     roles,
     script_metadata,
     shipped,
@@ -86,7 +87,8 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     scanned = resolve_elsewhere(scanned, names)
     find_shipped = functools.partial(shipped.find, settings.path)  # read only when something is dev-declared
     scanned = roles.unshipped_tooling(scanned, declared, names, find_shipped, config.app)
-    scanned = roles.believed(scanned, declared, names)
+    find_plugins = functools.partial(pytest_plugins.find, settings.path)  # read only when something is dev-declared
+    scanned = roles.believed(scanned, declared, names, find_plugins)
     report = compare(scanned, declared, names)
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
