@@ -77,7 +77,7 @@ class Context:
             optional=self.optional or outer.optional,
             type_only=self.type_only or outer.type_only,
             reason=best_reason((self.reason, outer.reason)),
-            markers=tuple(sorted({*self.markers, *outer.markers})),
+            markers=_implied_left_out({*self.markers, *outer.markers}),
             in_function=self.in_function or outer.in_function,
         )
 
@@ -88,6 +88,23 @@ class Context:
             return self.markers[0]
         return " and ".join(f"({part})" if " or " in part else part for part in self.markers)
 
+
+def _implied_left_out(markers: set[str]) -> tuple[str, ...]:
+    """The conditions, sorted, less those one platform already implies: under ``sys_platform == "darwin"``,
+    ``sys_platform != "win32"`` (an ``elif`` after a Windows branch) says nothing more."""
+    platforms = [marker for marker in markers if _ONE_PLATFORM.fullmatch(marker)]
+    if len(platforms) == 1:
+        named = platforms[0].split('"')[1]
+        markers = {
+            marker
+            for marker in markers
+            if not (_NOT_PLATFORMS.fullmatch(marker) and f'"{named}"' not in marker)  # a contradiction stays
+        }
+    return tuple(sorted(markers))
+
+
+_ONE_PLATFORM = re.compile(r'sys_platform == "[\w.-]+"')
+_NOT_PLATFORMS = re.compile(r'sys_platform != "[\w.-]+"(?: and sys_platform != "[\w.-]+")*')
 
 NOTHING = Context()
 FUNCTION = Context(in_function=True)

@@ -328,9 +328,46 @@ def test_platform_flags_nesting_and_elif_chains() -> None:
     assert found["win_and_debug"].marker == 'sys_platform == "win32"'
     assert found["nested"].marker == 'python_version < "3.9" and sys_platform == "win32"'
     assert found["chain_win"].marker == 'sys_platform == "win32"'
-    assert found["chain_mac"].marker == 'sys_platform == "darwin"'
-    assert found["chain_other"].marker == ""  # not "not win32 and not darwin": only a plain if/else says that
+    assert found["chain_mac"].marker == 'sys_platform == "darwin"'  # "not win32" goes without saying there
+    assert found["chain_other"].marker == 'sys_platform != "darwin" and sys_platform != "win32"'
     assert found["posix_unknown"].marker == ""
+
+
+def test_each_clause_of_an_elif_chain_holds_the_opposite_of_every_earlier_test() -> None:
+    found = both(
+        """\
+        if sys.platform == "win32":
+            import on_windows
+        elif sys.version_info < (3, 11):
+            import old_python
+        elif PY3:
+            import py3_flag
+        else:
+            import python2_only
+        if sys.version_info >= (3, 11):
+            import tomllib
+        elif sys.platform == "win32": import tomli
+        else:  # a comment
+            import toml
+        if sys.version_info >= (3, 11):
+            pass
+        else:
+            if sys.platform == "win32":
+                import nested_in_else
+        for item in items:
+            pass
+        else:
+            import after_a_loop
+        """
+    )
+    assert found["on_windows"].marker == 'sys_platform == "win32"'
+    assert found["old_python"].marker == 'python_version < "3.11" and sys_platform != "win32"'
+    assert found["py3_flag"].marker == 'python_version >= "3.11" and sys_platform != "win32"'
+    assert found["python2_only"].reason == "Python 2 branch"  # every Python 3 took an earlier clause
+    assert found["tomli"].marker == 'python_version < "3.11" and sys_platform == "win32"'
+    assert found["toml"].marker == 'python_version < "3.11" and sys_platform != "win32"'
+    assert found["nested_in_else"].marker == 'python_version < "3.11" and sys_platform == "win32"'
+    assert found["after_a_loop"].marker == ""
 
 
 # --- how the headers are read ----------------------------------------------------------------------------------

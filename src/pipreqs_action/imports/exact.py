@@ -80,16 +80,19 @@ def _children(node: ast.AST, context: Context, names: _TreeNames | None) -> list
 
 
 def _if_chain(node: ast.If, context: Context, names: _TreeNames | None) -> list[_Frame]:
-    """``if``/``elif``/``else``: each test guards its own body; the ``else`` means the opposite of the test only
-    when there is no ``elif`` (the fast scan reads one header at a time and must agree)."""
+    """``if``/``elif``/``else``: each clause runs only when every earlier test was false, so its body holds its own
+    test's context within the opposite of each earlier one (``elif`` after ``if sys.platform == "win32":`` is
+    not Windows), and the ``else`` the opposite of them all (the fast scan walks the same chain up, header by
+    header)."""
     frames: list[_Frame] = []
-    current, chained = node, False
+    current, earlier = node, NOTHING  # earlier: what holds once every test so far was false
     while True:
         inside, outside = if_contexts(current.test, names.lookup if names else no_names)
-        frames += [(current.test, context), *_sequence(current.body, inside.within(context))]
+        frames += [(current.test, context), *_sequence(current.body, inside.within(earlier).within(context))]
+        earlier = outside.within(earlier)
         if not _is_elif_chain(current):
-            return frames + _sequence(current.orelse, (NOTHING if chained else outside).within(context))
-        current, chained = current.orelse[0], True  # type: ignore[assignment]
+            return frames + _sequence(current.orelse, earlier.within(context))
+        current = current.orelse[0]  # type: ignore[assignment]
 
 
 def _handler_context(handler: ast.ExceptHandler, context: Context) -> Context:
