@@ -13,7 +13,8 @@ The import statement is inside a ``with``, but it is as optional as one under ``
 loads without the package, and only the code that asks the handle needs it. What marks the contract is not the
 helper's name (every project copies it under its own) but the handle: the block binds one (``as boto3_import``)
 and the same file asks it ``.check()`` or ``.is_successful()``, the two methods of the contract's
-``_DeferredImportExceptionContextManager``. A ``with`` whose handle is never asked so (``with open(p) as f:``,
+``_DeferredImportExceptionContextManager`` (AG2's ``optional_import_block()`` reads ``.is_successful`` as a
+property). A ``with`` whose handle is never asked so (``with open(p) as f:``,
 a lock, a helper that re-raises at once) is not such a guard, and its imports stay as they are.
 
 Both scans (the fast one reads one header at a time) ask the same question of the same text: ``checked_in``.
@@ -27,9 +28,9 @@ from collections.abc import Callable
 
 __all__ = ["SEARCH_WORDS", "Checked", "checked_in", "deferred_reason", "never_checked"]
 
-Checked = Callable[[str], str]  # the method the file asks this handle: "check", "is_successful" or ""
+Checked = Callable[[str], str]  # what the file asks the handle ("check()", "is_successful"), or ""
 
-SEARCH_WORDS = (".check(", ".is_successful(")  # a file without either holds no such guard
+SEARCH_WORDS = (".check(", ".is_successful")  # a file without either holds no such guard
 
 
 def never_checked(name: str) -> str:
@@ -44,8 +45,8 @@ def checked_in(text: str) -> Checked:
 
     def checked(name: str) -> str:
         if name not in answers:
-            found = re.search(rf"(?<![\w.]){re.escape(name)}\.(check|is_successful)\(", text)
-            answers[name] = found[1] if found else ""
+            found = re.search(rf"(?<![\w.]){re.escape(name)}\.(?P<asked>check|is_successful)\b(?P<call>\()?", text)
+            answers[name] = f"{found['asked']}{'()' if found['call'] else ''}" if found else ""
         return answers[name]
 
     return checked
@@ -60,7 +61,7 @@ def deferred_reason(item: ast.withitem, checked: Checked) -> str:
     method = checked(handle.id)
     if not method:
         return ""
-    return f"guarded by {_callee(call.func)}() as {handle.id}, which defers the ImportError to {handle.id}.{method}()"
+    return f"guarded by {_callee(call.func)}() as {handle.id}, which defers the ImportError to {handle.id}.{method}"
 
 
 def _callee(func: ast.expr) -> str:

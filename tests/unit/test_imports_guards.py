@@ -77,6 +77,10 @@ def test_other_context_managers_guard_nothing(source: str) -> None:
             "guarded by try_import() as imports, which defers the ImportError to imports.is_successful()",
         ),
         (
+            "with optional_import_block() as result:\n    import x\nOK = result.is_successful\n",
+            "guarded by optional_import_block() as result, which defers the ImportError to result.is_successful",
+        ),
+        (
             "with lock, Deferred(\n    message='x',\n) as h:\n    import x\nh.check()\n",
             "guarded by Deferred() as h, which defers the ImportError to h.check()",
         ),
@@ -92,7 +96,7 @@ def test_a_deferred_import_guard_whose_handle_the_file_asks_makes_the_import_opt
     "source",
     [
         "with LazyImport('pip install x') as x_import:\n    import x\n",  # never asked: nothing says the error waits
-        "with LazyImport() as x_import:\n    import x\nx_import_2.check()\nself.x_import.check()\n",
+        "with LazyImport() as x_import:\n    import x\nx_import_2.check()\nself.x_import.check()\nx_import.checked\n",
         "with LazyImport() as x_import:\n    import x\n# x_import .check() is spelled apart\n",
         "with open('f') as handle:\n    import x\nother.check()\n",
         "with LazyImport():\n    import x\nx_import.check()\n",  # no handle bound
