@@ -40,6 +40,7 @@ from pipreqs_action import (
     imports,
     notebook_helpers,
     notebook_imports,
+    project_guards,
     runtime_provided,
     script_metadata,
     stdlib_names,
@@ -93,6 +94,7 @@ class _FileFacts:
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
+    swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -137,6 +139,7 @@ def scan(
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
     found = [ref for ref in found if ref.module != _STALE]
+    found = _guarded_by_own_helpers(root, facts, found)
     found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
@@ -150,6 +153,20 @@ def scan(
         module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
+
+
+def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
+    """Imports inside ``with`` blocks of a context manager the project defines to swallow ImportError
+    (``project_guards``); the files holding a required import are read again only when there is such a helper."""
+    defined = {name: f"{file_facts.rel}:{line}" for file_facts in facts for name, line in file_facts.swallowers}
+    if not defined:
+        return found
+    texts = {}
+    for rel in sorted(project_guards.candidates(found)):
+        source = files.read_source(root, rel)
+        if not isinstance(source, Skipped) and project_guards.mentions(source.text, defined):
+            texts[rel] = source.text
+    return project_guards.apply(found, texts, defined)
 
 
 def _installed_one_notebook_away(
@@ -403,6 +420,7 @@ class _Reader:
         facts = dataclasses.replace(facts, imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
             facts = dataclasses.replace(facts, script=script_metadata.read(source.text, rel))
+            facts = dataclasses.replace(facts, swallowers=project_guards.definitions(source.text))
         facts = dataclasses.replace(facts, uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = dataclasses.replace(facts, test_module=True)
