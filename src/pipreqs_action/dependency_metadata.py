@@ -29,8 +29,8 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
@@ -82,8 +82,7 @@ DependencySource = Callable[[Sequence[str]], Mapping[str, Sequence[str]]]
 """Looks up ``requires_dist`` for normalised names; answers only the names it knows."""
 
 
-@dataclass(frozen=True, slots=True)
-class Dependencies:
+class Dependencies(NamedTuple):
     """What the declared distributions install: installed key -> the declared keys it comes through."""
 
     through: Mapping[str, tuple[str, ...]]

@@ -28,7 +28,6 @@ name such a helper.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -68,7 +67,7 @@ def apply(refs: list[ImportRef], texts: Mapping[str, str], defined: Mapping[str,
         for line, name in _guarded_lines(text, defined):
             guarded.setdefault((path, line), name)
     return [
-        dataclasses.replace(ref, optional=True, reason=_reason(name, defined[name]))
+        ref._replace(optional=True, reason=_reason(name, defined[name]))
         if (name := guarded.get((ref.location.path, ref.location.line), "")) and not ref.optional
         else ref
         for ref in refs
