@@ -119,3 +119,18 @@ def test_a_declaration_is_judged_by_the_releases_its_range_allows(capsys, valida
     alarms = [item["package"] for item in report["missing"] if not item["via"]]
     assert code == 1 and alarms == ["tf-keras"]  # tensorflow-hub 0.15 does not install it
     assert missing_named(report, "keras")["via"] == ["tensorflow"]  # the index knows no tensorflow: the snapshot
+
+
+def test_a_sub_project_gets_what_the_enclosing_group_declaring_all_it_declares_installs(capsys, validator) -> None:
+    """A folder whose own declarations the enclosing project's optional group holds in full is installed with that
+    group: its scipy comes through the group's scikit-learn. A folder declaring something the group lacks is not."""
+    root = project("via_enclosing_group")
+    code, report = offline(capsys, validator, root)
+    projects = {item["path"]: item for item in report["projects"]}
+    for expected in expectations(root):
+        if expected.verdict not in ("via", "missing"):
+            continue
+        folder = next(path for path in projects if expected.location["path"].startswith(path + "/"))
+        item = missing_named(projects[folder], expected.package)
+        assert (item["via"], item["locations"]) == (list(expected.via), [expected.location])
+    assert code == 1 and projects["ch07/evaluation"]["in_sync"] and not projects["ch07/reporting"]["in_sync"]
