@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from pipreqs_action.lazy_regex import LazyPattern
+
 __all__ = ["addon_reasons", "installed_names"]
 
-_INSTALL = re.compile(r"\binstall(?:ing|ed)?\s+(?:-[\w-]+\s+)*(?:the\s+)?(?P<name>[A-Za-z][\w.-]*)", re.IGNORECASE)
+_INSTALL = LazyPattern(r"\binstall(?:ing|ed)?\s+(?:-[\w-]+\s+)*(?:the\s+)?(?P<name>[A-Za-z][\w.-]*)", re.IGNORECASE)
 
 
 def installed_names(text: str) -> list[tuple[str, int]]:

@@ -51,7 +51,7 @@ def _preferred(item: Missing, declared: set[str], requires: Mapping[str, Sequenc
     best = max(options, key=lambda name: _fit(name, declared, requires))  # max keeps the first of equals
     if best == item.package:
         return item
-    return dataclasses.replace(item, package=best, candidates=tuple(name for name in options if name != best))
+    return item._replace(package=best, candidates=tuple(name for name in options if name != best))
 
 
 def _fit(name: str, declared: set[str], requires: Mapping[str, Sequence[str]]) -> tuple[bool, bool]:

@@ -27,7 +27,6 @@ the alternatives become optional.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -104,7 +103,7 @@ def apply(scan: ScanResult, declared: Declared, names: ImportNames) -> ScanResul
     if not reasons:
         return scan
     imports = tuple(_optional(ref, reasons, shared) for ref in scan.imports)
-    return dataclasses.replace(scan, imports=imports)
+    return scan._replace(imports=imports)
 
 
 def _provided(ref: ImportRef, runtime: Sequence[frozenset[str]], names: ImportNames) -> bool:
@@ -116,4 +115,4 @@ def _optional(ref: ImportRef, reasons: Mapping[str, str], shared: Mapping[str, s
     reason = reasons.get(ref.location.path)
     if not reason or ref.optional or ref.secondary or ref.root in shared[ref.location.path]:
         return ref
-    return dataclasses.replace(ref, optional=True, reason=reason)
+    return ref._replace(optional=True, reason=reason)

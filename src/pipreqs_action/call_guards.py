@@ -28,20 +28,19 @@ are left alone (their cells are not one module's functions).
 from __future__ import annotations
 
 import ast
-import dataclasses
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pipreqs_action.guards import EXCEPT_IMPORT_ERROR, with_context
 from pipreqs_action.imports.lexical import indent_of
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import ImportRef, SourceText
 
 __all__ = ["apply"]
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 _GUARD_WORDS = tuple(_IMPORT_ERRORS)
-_DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+(?P<name>_\w*)[ \t]*\(")
+_DEF = LazyPattern(r"[ \t]*(?:async[ \t]+)?def[ \t]+(?P<name>_\w*)[ \t]*\(")
 _TRY: tuple[type[ast.Try], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))  # except* (3.11)
 _MAX_TEXT = 2 * 1024 * 1024  # a file this large is parsed whole only by --full-parse: not worth it here
 
@@ -67,7 +66,7 @@ def apply(refs: list[ImportRef], source: SourceText) -> list[ImportRef]:
     uses.walk(tree.body, guard="")
     reasons = {name: uses.reason(name, source.rel) for name in names}
     return [
-        dataclasses.replace(ref, optional=True, reason=reason)
+        ref._replace(optional=True, reason=reason)
         if _may_be_guarded(ref) and (reason := reasons.get(owners.get(ref.location.line) or "", ""))
         else ref
         for ref in refs

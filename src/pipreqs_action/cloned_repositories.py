@@ -22,20 +22,20 @@ All of it must hold:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
 from pipreqs_action.files import read_bytes
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, LocalImport, ScanResult
 
 __all__ = ["apply", "cloned_folders"]
 
 _README = re.compile(r"^readme(?:\.(?:md|markdown|rst|txt))?$", re.IGNORECASE)
-_CLONE = re.compile(r"\bgit\s+clone\s")
+_CLONE = LazyPattern(r"\bgit\s+clone\s")
 _MAX_README_BYTES = 1024 * 1024
 # git clone options that take the next word as their value (``--depth 1``, ``-b main``)
 _VALUE_OPTIONS = frozenset(
@@ -43,7 +43,7 @@ _VALUE_OPTIONS = frozenset(
      "--jobs", "--filter", "--template", "-u", "--upload-pack", "--shallow-since", "--shallow-exclude", "--bundle-uri"}
 )  # fmt: skip
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
-_FOLDER = re.compile(r"^[A-Za-z_][\w.-]*$")
+_FOLDER = LazyPattern(r"^[A-Za-z_][\w.-]*$")
 
 
 def apply(scan: ScanResult, root: Path, declared: Declared, names: ImportNames) -> ScanResult:
@@ -66,7 +66,7 @@ def apply(scan: ScanResult, root: Path, declared: Declared, names: ImportNames) 
             local.append(LocalImport(ref.module, ref.location, reason))
     if not local:
         return scan
-    return dataclasses.replace(scan, imports=tuple(kept), local=(*scan.local, *local))
+    return scan._replace(imports=tuple(kept), local=(*scan.local, *local))
 
 
 def _declared(ref: ImportRef, provided: list[frozenset[str]], names: ImportNames) -> bool:

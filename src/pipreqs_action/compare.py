@@ -184,9 +184,7 @@ def with_requirements(
     "corrected" because PyPI has a newer release) and the packages missing at run time are appended, one line
     each. Without a requirements file (``base_text`` None) the declared requirements are listed first.
     """
-    missing = tuple(
-        dataclasses.replace(item, version=versions.get(canonicalize_name(item.package), "")) for item in report.missing
-    )
+    missing = tuple(item._replace(version=versions.get(canonicalize_name(item.package), "")) for item in report.missing)
     added = [
         format_requirement(item.package, item.version or None, mode) + (f"; {item.marker}" if item.marker else "")
         for item in missing

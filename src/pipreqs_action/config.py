@@ -20,7 +20,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pipreqs_action.errors import SettingsError
 
@@ -139,8 +139,7 @@ def _string_map(value: Any, where: _Lines) -> dict[str, str]:
     return {name.strip(): dist.strip() for name, dist in value.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class _Lines:
+class _Lines(NamedTuple):
     """``file:line`` of a key: tomllib gives no positions, and an error should point at the line to edit."""
 
     text: str

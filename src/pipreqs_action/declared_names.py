@@ -18,11 +18,11 @@ Anything else an unknown distribution might provide stays missing: its name says
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.mapping import NAMESPACE_ROOTS, ImportNames
 from pipreqs_action.model import Declared, Report, Requirement
 
@@ -56,7 +56,7 @@ _QUALIFIERS_AFTER = frozenset(
 )
 # A CUDA build tag after the name: ``cuml-cu11``, ``cudf-cu12``, ``cupy-cuda11x`` (NVIDIA publishes one distribution
 # per CUDA release, each installing the same module; the data may know one build and not the one declared).
-_CUDA_BUILD = re.compile(r"^cu(?:da)?\d+x?$")
+_CUDA_BUILD = LazyPattern(r"^cu(?:da)?\d+x?$")
 _QUALIFIERS_BEFORE = ("python", "py")  # python-foo, py-foo
 _JOINED_AFTER = ("lib",)  # griffelib: written without the hyphen
 _JOINED_BEFORE = ("py",)  # pyfoo
@@ -97,7 +97,7 @@ def probably_provided(report: Report, declared: Declared, names: ImportNames) ->
         if req is not None:
             used.add(req.key)
             reason = f"probably provided by declared {req.name} ({req.location}): no data knows its modules"
-            item = dataclasses.replace(item, optional=True, reason=reason)
+            item = item._replace(optional=True, reason=reason)
         missing.append(item)
     unused = tuple(item for item in report.unused if canonicalize_name(item.package) not in used)
     return dataclasses.replace(report, missing=tuple(missing), unused=unused)

@@ -13,7 +13,6 @@ notebooks must be in the manifest that describes the app.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
 from pipreqs_action.layout import NOTEBOOK_DIRS, ROOT_NOTEBOOK
@@ -45,10 +44,9 @@ def as_app_when_declared(scan: ScanResult, declared: Declared, names: ImportName
     if not promoted:
         return scan
     imports = tuple(
-        dataclasses.replace(ref, secondary="") if _set_apart(ref) and ref.secondary in promoted else ref
-        for ref in scan.imports
+        ref._replace(secondary="") if _set_apart(ref) and ref.secondary in promoted else ref for ref in scan.imports
     )
-    return dataclasses.replace(scan, imports=imports)
+    return scan._replace(imports=imports)
 
 
 def _set_apart(ref: ImportRef) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipreqs_action.model import Skipped, SourceText
 
@@ -39,8 +39,7 @@ def python_source(rel: str, data: bytes) -> SourceText | Skipped:
     return SourceText(rel, decoded) if isinstance(decoded, str) else Skipped(rel, decoded.reason)
 
 
-@dataclass(frozen=True, slots=True)
-class _Refusal:
+class _Refusal(NamedTuple):
     reason: str
 
 

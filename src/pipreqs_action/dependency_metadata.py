@@ -29,8 +29,9 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
@@ -83,8 +84,7 @@ DependencySource = Callable[[Sequence[str]], Mapping[str, Sequence[str]]]
 """Looks up ``requires_dist`` for normalised names; answers only the names it knows."""
 
 
-@dataclass(frozen=True, slots=True)
-class Dependencies:
+class Dependencies(NamedTuple):
     """What the declared distributions install: installed key -> the declared keys it comes through."""
 
     through: Mapping[str, tuple[str, ...]]
@@ -92,7 +92,7 @@ class Dependencies:
     unknown: tuple[str, ...] = ()  # declarations (as ``name<specifier>``) no source knew: what they install is unknown
     newer: tuple[str, ...] = ()  # declarations judged by the snapshot's newer release than their range allows
     # declared key -> the version of that newer release (``newer``'s declarations), for the report to name it
-    newer_versions: Mapping[str, str] = field(default_factory=dict)
+    newer_versions: Mapping[str, str] = MappingProxyType({})
 
 
 def dependencies_of(

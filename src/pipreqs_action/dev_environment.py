@@ -15,7 +15,6 @@ Only a project whose every declaration comes from its ``pyproject.toml`` is judg
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,12 +59,12 @@ def as_tooling(scanned: ScanResult, why: str, claimed: Sequence[str] = ()) -> Sc
         return scanned
     spec = _spec(claimed)
     imports = tuple(
-        dataclasses.replace(ref, secondary=why)
+        ref._replace(secondary=why)
         if not ref.secondary and (spec is None or not spec.match_file(ref.location.path))
         else ref
         for ref in scanned.imports
     )
-    return dataclasses.replace(scanned, imports=imports)
+    return scanned._replace(imports=imports)
 
 
 def _installable(data: dict[str, Any]) -> bool:

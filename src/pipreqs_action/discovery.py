@@ -20,6 +20,7 @@ import stat
 from collections.abc import KeysView, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pipreqs_action.errors import SourceError
 from pipreqs_action.ignore_rules import (
@@ -87,8 +88,7 @@ _ENV_NAMES = frozenset({".venv", "venv", "env", ".env"})
 _ENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 
-@dataclass(frozen=True, slots=True)
-class _Dir:
+class _Dir(NamedTuple):
     """A directory to list: where it is on disk, its POSIX path under the root (``""`` or ``"a/b/"``)."""
 
     path: str
@@ -113,8 +113,7 @@ class _Walk:
     tracked: Tracked | None = None  # read from the git index the first time an ignore pattern matches
 
 
-@dataclass(frozen=True, slots=True)
-class Tree:
+class Tree(NamedTuple):
     """What discovery found: the source files, places it could not enter, and facts about the project's layout."""
 
     files: list[str]

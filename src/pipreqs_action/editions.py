@@ -26,15 +26,13 @@ imports too stays needed. Imports of notebooks that are no such edition are neve
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipreqs_action.files import read_bytes
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import Declared, ImportRef, ScanResult
 from pipreqs_action.notebooks import notebook_prose
 
@@ -47,12 +45,11 @@ SHINGLE = 5  # words in a row: long enough to be the author's sentence, short en
 MIN_SHINGLES = 50  # a notebook with less prose than this says too little to tell
 MIN_SHARED = 0.5  # the share of the smaller notebook's word sequences found in the other
 MAX_NOTEBOOKS_PER_FOLDER = 400  # pairs grow with the square: a folder of thousands is no book's chapter
-_WORD = re.compile(r"[^\W_]+")  # what separates words in a file name: _, -, space, dot
-_PROSE_WORD = re.compile(r"\w+")
+_WORD = LazyPattern(r"[^\W_]+")  # what separates words in a file name: _, -, space, dot
+_PROSE_WORD = LazyPattern(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Edition:
+class Edition(NamedTuple):
     """One notebook as an edition: its file, and what its required imports need (a declared distribution's key
     for a declared import, so ``mpl_toolkits`` and ``matplotlib`` are one; the import root for an undeclared one)."""
 
@@ -151,12 +148,12 @@ def apply(scan: ScanResult, root: Path, declared: Declared, names: ImportNames) 
     if not reasons:
         return scan
     imports = tuple(
-        dataclasses.replace(ref, optional=True, reason=reasons[key])
+        ref._replace(optional=True, reason=reasons[key])
         if (key := (ref.location.path, ref.root)) in reasons and not (ref.optional or ref.secondary)
         else ref
         for ref in scan.imports
     )
-    return dataclasses.replace(scan, imports=imports)
+    return scan._replace(imports=imports)
 
 
 def _optional_roots(editions: Sequence[Edition], same: Callable[[str, str], bool]) -> dict[tuple[str, str], str]:

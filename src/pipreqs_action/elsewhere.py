@@ -14,8 +14,6 @@ are secondary (``layout`` already knows such folders by a licence file or ``*.di
 
 from __future__ import annotations
 
-import dataclasses
-
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import ImportRef, LocalImport, ScanResult
 
@@ -38,7 +36,7 @@ def resolve_elsewhere(scanned: ScanResult, names: ImportNames) -> ScanResult:
             local.append(LocalImport(ref.module, ref.location, reason))
         else:
             kept.append(ref)
-    return dataclasses.replace(scanned, imports=tuple(kept), local=(*scanned.local, *local))
+    return scanned._replace(imports=tuple(kept), local=(*scanned.local, *local))
 
 
 def _vendored_path_folders(scanned: ScanResult, names: ImportNames) -> ScanResult:
@@ -50,11 +48,11 @@ def _vendored_path_folders(scanned: ScanResult, names: ImportNames) -> ScanResul
     if not vendored:
         return scanned
     imports = tuple(_mark(ref, vendored) for ref in scanned.imports)
-    return dataclasses.replace(scanned, imports=imports)
+    return scanned._replace(imports=imports)
 
 
 def _mark(ref: ImportRef, vendored: list[str]) -> ImportRef:
     if ref.secondary:
         return ref
     folder = next((folder for folder in vendored if ref.location.path.startswith(f"{folder}/")), None)
-    return ref if folder is None else dataclasses.replace(ref, secondary=f"vendored in {folder}/")
+    return ref if folder is None else ref._replace(secondary=f"vendored in {folder}/")

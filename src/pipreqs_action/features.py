@@ -9,8 +9,6 @@ time, so it stays required; guards in secondary code (tests, examples...) say no
 
 from __future__ import annotations
 
-import dataclasses
-
 from pipreqs_action.guards import is_guard_reason
 from pipreqs_action.model import ImportRef, ScanResult
 
@@ -23,7 +21,7 @@ def apply(scan: ScanResult) -> ScanResult:
             guarded.setdefault(ref.root, ref)
     if not guarded:
         return scan
-    return dataclasses.replace(scan, imports=tuple(_optional_if_lazy(ref, guarded) for ref in scan.imports))
+    return scan._replace(imports=tuple(_optional_if_lazy(ref, guarded) for ref in scan.imports))
 
 
 def _optional_if_lazy(ref: ImportRef, guarded: dict[str, ImportRef]) -> ImportRef:
@@ -31,4 +29,4 @@ def _optional_if_lazy(ref: ImportRef, guarded: dict[str, ImportRef]) -> ImportRe
     if guard is None or not ref.in_function or ref.optional or ref.type_only:
         return ref
     reason = f"optional feature: {guard.reason} at {guard.location}"
-    return dataclasses.replace(ref, optional=True, reason=reason)
+    return ref._replace(optional=True, reason=reason)

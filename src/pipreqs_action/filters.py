@@ -25,7 +25,7 @@ def drop_first_party(scanned: ScanResult, first_party: Iterable[str]) -> ScanRes
     if not names:
         return scanned
     kept = tuple(ref for ref in scanned.imports if not _is_under(ref, names))
-    return dataclasses.replace(scanned, imports=kept)
+    return scanned._replace(imports=kept)
 
 
 def _is_under(ref: ImportRef, names: tuple[str, ...]) -> bool:

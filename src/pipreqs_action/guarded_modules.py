@@ -21,10 +21,9 @@ are indented (a top-level statement has no enclosing guard); files that mention 
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipreqs_action.guards import is_guard_reason
 from pipreqs_action.imports.blocks import Blocks
@@ -40,8 +39,7 @@ _INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line
 )
 
 
-@dataclass(frozen=True, slots=True)
-class GuardedImport:
+class GuardedImport(NamedTuple):
     """An import of the project's own modules under a guard: where, the guard's reason, the modules it may name."""
 
     line: int
@@ -49,8 +47,7 @@ class GuardedImport:
     modules: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LocalImports:
+class LocalImports(NamedTuple):
     """One file's imports of the project's packages, split: under a guard, under ``if TYPE_CHECKING:`` (never run),
     and all the others."""
 
@@ -131,7 +128,7 @@ def guarded_by(refs: Iterable[ImportRef], reasons: Mapping[str, str]) -> Iterabl
     for ref in refs:
         reason = reasons.get(ref.location.path)
         if reason and not ref.optional and not ref.secondary:
-            yield dataclasses.replace(ref, optional=True, reason=reason)
+            yield ref._replace(optional=True, reason=reason)
         else:
             yield ref
 
@@ -142,6 +139,6 @@ def typed_by(refs: Iterable[ImportRef], reasons: Mapping[str, str]) -> Iterable[
     for ref in refs:
         reason = reasons.get(ref.location.path)
         if reason and not (ref.optional or ref.type_only or ref.secondary):
-            yield dataclasses.replace(ref, type_only=True, reason=reason)
+            yield ref._replace(type_only=True, reason=reason)
         else:
             yield ref

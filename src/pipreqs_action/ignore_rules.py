@@ -19,12 +19,12 @@ import importlib
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.gitindex import tracked_paths
+from pipreqs_action.lazy_regex import LazyPattern
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -45,7 +45,7 @@ __all__ = [
 MAX_IGNORE_FILE_BYTES = 1024 * 1024
 MAX_PATTERNS = 2000  # the longest real .gitignore files have a few hundred; RE2 compiles 2,000 in ~0.5 s
 MAX_STAR_RUNS_WITHOUT_RE2 = 3  # Python's re: *a*a*b costs 12 ms on a 250-character name, *a*a*a*b 0.5 s
-_STAR_RUN = re.compile(r"\*+")
+_STAR_RUN = LazyPattern(r"\*+")
 
 
 class CostlyPatternsError(Exception):
@@ -69,8 +69,7 @@ def linear_matching() -> bool:
     return _re2_error() is not None
 
 
-@dataclass(frozen=True, slots=True)
-class IgnoreFile:
+class IgnoreFile(NamedTuple):
     """The patterns of one ignore file, which apply to paths under ``base`` (``""`` or ``"a/b/"``)."""
 
     base: str
@@ -89,7 +88,7 @@ class IgnoreFile:
 
 
 IgnoreLevels = tuple[IgnoreFile, ...]  # outermost (lowest precedence) first
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_NAMED_GROUP = LazyPattern(r"\(\?P<\w+>")
 _ANY_DEPTH = "^(?:.+/)?"
 
 
@@ -120,8 +119,7 @@ def _union(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(branches))
 
 
-@dataclass(frozen=True, slots=True)
-class Tracked:
+class Tracked(NamedTuple):
     """What git tracks: files, and every folder holding one (an ignored folder holding a tracked file is entered)."""
 
     files: frozenset[str]

@@ -8,12 +8,12 @@ library or the project's own) is reported as stale, so markers do not outlive th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import ImportRef, Location
 
-_MARKER = re.compile(r"#.*?\b(?P<tool>pipreqs-action|deptry)\s*:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?")
+_MARKER = LazyPattern(r"#.*?\b(?P<tool>pipreqs-action|deptry)\s*:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?")
 _CODES = {"pipreqs-action": "PRA001", "deptry": "DEP001"}
 
 

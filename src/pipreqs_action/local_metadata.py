@@ -12,7 +12,6 @@ nothing, and the other sources are asked as before.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -49,7 +48,7 @@ def located(declared: Declared, root: Path, enclosing: Declared | None) -> Decla
     workspace_root = str(fence) if declared.workspace else ""
     if not workspace_root and enclosing and enclosing.workspace_root and str(fence) in found.values():
         workspace_root = enclosing.workspace_root  # a member: uv installs it from the workspace's one lock file
-    return dataclasses.replace(declared, local_projects=tuple(sorted(found.items())), workspace_root=workspace_root)
+    return declared._replace(local_projects=tuple(sorted(found.items())), workspace_root=workspace_root)
 
 
 def _folder(req: Requirement, root: Path, fence: Path) -> Path | None:

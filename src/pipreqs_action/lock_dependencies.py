@@ -13,32 +13,30 @@ UTF-8 or not TOML is left out with a warning naming it, and the check goes on wi
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from packaging.utils import canonicalize_name
+
+from pipreqs_action.lazy_regex import LazyPattern
 
 __all__ = ["LOCK_FILES", "Locked", "LockedDependencies", "pep508", "read_lock"]
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")  # read in this order; the first usable one answers
 MAX_BYTES = 32 * 1024 * 1024  # big monorepo locks are a few MB
 # A poetry.lock extras entry: "uvicorn[standard] (>=0.12.0)" or "email-validator (>=1.1.1) ; python_version..."
-_POETRY_EXTRA_ENTRY = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?")
+_POETRY_EXTRA_ENTRY = LazyPattern(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?")
 
 
-@dataclass(frozen=True, slots=True)
-class Locked:
+class Locked(NamedTuple):
     """One locked distribution: its version and its requirements as PEP 508 strings (``x; extra == "all"``)."""
 
     version: str
     requires: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LockedDependencies:
+class LockedDependencies(NamedTuple):
     """The distributions of one lock file by normalised name (empty when there is none), and why it was not used."""
 
     file: str = ""

@@ -30,7 +30,6 @@ and only those where an import's name appears as a quoted string.
 from __future__ import annotations
 
 import ast
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,7 +56,7 @@ def apply(scan: ScanResult, root: Path) -> ScanResult:
             reasons.setdefault((path, line, name), reason)
     if not reasons:
         return scan
-    return dataclasses.replace(scan, imports=tuple(_optional_if_chosen(ref, reasons) for ref in scan.imports))
+    return scan._replace(imports=tuple(_optional_if_chosen(ref, reasons) for ref in scan.imports))
 
 
 def _chosen_in_file(root: Path, path: str, roots: set[str]) -> list[tuple[int, str, str]]:
@@ -78,7 +77,7 @@ def _optional_if_chosen(ref: ImportRef, reasons: dict[tuple[str, int, str], str]
     reason = reasons.get((ref.location.path, ref.location.line, ref.root))
     if reason is None or not _needed(ref):
         return ref
-    return dataclasses.replace(ref, optional=True, reason=reason)
+    return ref._replace(optional=True, reason=reason)
 
 
 def _needed(ref: ImportRef) -> bool:

@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
+from pipreqs_action.lazy_regex import LazyPattern
+
 __all__ = [
     "DOTTED_PATH",
     "NAMESPACE_ROOTS",
@@ -88,7 +90,7 @@ def _root_parts() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 _ROOT_PARTS = _root_parts()
 
 _SEPARATORS = re.compile(r"[-_.]+")
-DOTTED_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+DOTTED_PATH = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
 _VERSIONED = re.compile(r"(?P<base>[A-Za-z0-9_]+?)_v\d+[A-Za-z0-9]*\Z")  # pubsub_v1, firestore_v1beta1
 
 

@@ -11,12 +11,11 @@ not: the module then runs without the notebooks' installs.
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipreqs_action.model import ImportRef
 from pipreqs_action.notebook_imports import INSTALLED_BY_NOTEBOOK, spellings
@@ -27,8 +26,7 @@ __all__ = ["LOCAL_IMPORT", "NotebookUses", "apply"]
 LOCAL_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\w+)|import[ \t]+(\w+))", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class NotebookUses:
+class NotebookUses(NamedTuple):
     """A file's imports of the project's own modules: (top-level name, file line); a notebook's pip installs too."""
 
     path: str
@@ -40,8 +38,7 @@ class NotebookUses:
         return self.path.endswith(".ipynb")
 
 
-@dataclass(frozen=True, slots=True)
-class _Importer:
+class _Importer(NamedTuple):
     path: str
     line: int  # where it imports the module; 0 for a .py file (never installs)
     installs: tuple[tuple[int, str], ...]
@@ -105,4 +102,4 @@ def _judged(ref: ImportRef, importers: Sequence[_Importer]) -> ImportRef:
         lines.append((importer.path, min(installed)))
     path, line = min(lines)
     reason = f"{INSTALLED_BY_NOTEBOOK}s that import this module ({path}: pip install at line {line})"
-    return dataclasses.replace(ref, optional=True, reason=reason)
+    return ref._replace(optional=True, reason=reason)

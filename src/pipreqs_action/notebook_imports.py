@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 
 from packaging.utils import canonicalize_name
@@ -56,13 +55,13 @@ def _installed(ref: ImportRef, first_install: dict[str, int], from_repository: d
     lines = [line for name, line in first_install.items() if line <= ref.location.line and name in names]
     if lines:
         reason = f"{INSTALLED_BY_NOTEBOOK} (pip install at line {min(lines)})"
-        return dataclasses.replace(ref, optional=True, reason=reason)
+        return ref._replace(optional=True, reason=reason)
     repositories = [(line, repo) for repo, line in from_repository.items() if line <= ref.location.line]
     found = min((item for item in repositories if _named_like(item[1], ref, names)), default=None)
     if found is None:
         return ref
     reason = f"{INSTALLED_BY_NOTEBOOK} (pip install of the {found[1]} repository at line {found[0]})"
-    return dataclasses.replace(ref, optional=True, reason=reason)
+    return ref._replace(optional=True, reason=reason)
 
 
 def _named_like(repository: str, ref: ImportRef, names: set[str]) -> bool:
@@ -86,5 +85,5 @@ def _in_script(ref: ImportRef, scripts: Iterable[tuple[int, int, str]]) -> Impor
     for first, last, path in scripts:
         if first <= ref.location.line <= last:
             reason = f"{path} (a script the notebook writes, never imports or runs)"
-            return dataclasses.replace(ref, secondary=ref.secondary or reason)
+            return ref._replace(secondary=ref.secondary or reason)
     return ref

@@ -12,9 +12,10 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from pipreqs_action.errors import PipreqsActionError
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import Skipped, SourceText
 from pipreqs_action.pip_commands import installed_names, installed_repositories
 
@@ -25,8 +26,7 @@ class _BrokenNotebook(PipreqsActionError):
     """Internal: the notebook's JSON is not shaped like a notebook; never leaves this module."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Cell:
+class _Cell(NamedTuple):
     key: str | None  # the JSON key holding the code: "source" (v4, non-code cells) or "input" (v3 code); None: absent
     parts: tuple[str, ...]
     code: bool
@@ -140,8 +140,7 @@ def _as_dict(value: object, what: str) -> dict[str, Any]:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class _Code:
+class _Code(NamedTuple):
     """The notebook's code cells as one text, and what its IPython lines and written files say (file lines)."""
 
     text: str
@@ -216,7 +215,7 @@ def _installs(
 
 
 _WRITES_A_FILE = re.compile(r"\s*%%(?:writefile|file)\b")  # its lines are a file's text, never run here
-_MODULE_WORDS = re.compile(r"^\s*(?:from|import)\s+(?P<rest>.*)")
+_MODULE_WORDS = LazyPattern(r"^\s*(?:from|import)\s+(?P<rest>.*)")
 
 
 def _imports_or_runs(lines: list[str], written: str) -> bool:

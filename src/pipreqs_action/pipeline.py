@@ -76,7 +76,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     names = load_import_names(settings.overrides)
     if folders:
         nested = projects.nested_declarations(settings.path, folders, read_project)
-        declared = dataclasses.replace(declared, nested=nested)
+        declared = declared._replace(nested=nested)
     scanned = as_app_when_declared(scanned, declared, names)
     tooling = dev_environment.reason(settings.path, declared)  # its code is tooling, its dev groups what it needs
     scanned = dev_environment.as_tooling(scanned, tooling, config.app)

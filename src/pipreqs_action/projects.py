@@ -73,7 +73,7 @@ def split(
     folders = {folder for folder in folders if declares(root / folder)}
     kept = tuple(ref for ref in scanned.imports if not any(_under(ref.location.path, f) for f in folders))
     skipped = tuple(item for item in scanned.skipped if not any(_under(item.path, f) for f in folders))
-    return dataclasses.replace(scanned, imports=kept, skipped=skipped), tuple(sorted(folders))
+    return scanned._replace(imports=kept, skipped=skipped), tuple(sorted(folders))
 
 
 def _not_projects(scanned: ScanResult, root: Path, declares: Callable[[Path], bool]) -> ScanResult:
@@ -87,9 +87,9 @@ def _not_projects(scanned: ScanResult, root: Path, declares: Callable[[Path], bo
         folder = ref.secondary.removesuffix(_OWN_PROJECT).rstrip("/")
         if folder not in answers:
             answers[folder] = declares(root / folder)
-        return ref if answers[folder] else dataclasses.replace(ref, secondary=_file_reason(ref.location.path))
+        return ref if answers[folder] else ref._replace(secondary=_file_reason(ref.location.path))
 
-    return dataclasses.replace(scanned, imports=tuple(kept(ref) for ref in scanned.imports))
+    return scanned._replace(imports=tuple(kept(ref) for ref in scanned.imports))
 
 
 def _file_reason(path: str) -> str:
@@ -128,8 +128,7 @@ def as_secondary(report: Report, reason: str) -> Report:
     """A project's report as secondary code of the project holding it: everything it lacks is reported, optional,
     "only in examples/"; what only its development declarations provide is fine there (as for tests)."""
     missing = tuple(
-        dataclasses.replace(item, optional=True, scope="secondary", reason=f"only in {reason}")
-        for item in report.missing
+        item._replace(optional=True, scope="secondary", reason=f"only in {reason}") for item in report.missing
     )
     return dataclasses.replace(report, missing=missing, dev_only=())
 
@@ -185,7 +184,7 @@ def attach(report: Report, root: Path, folders: Sequence[str], check: Callable[[
     for folder in folders:
         sub = check(root / folder)
         if reason := example_reason(folder + "/"):
-            nested = tuple(dataclasses.replace(item, report=as_secondary(item.report, reason)) for item in sub.projects)
+            nested = tuple(item._replace(report=as_secondary(item.report, reason)) for item in sub.projects)
             sub = dataclasses.replace(as_secondary(sub, reason), projects=nested)
         found.append(ProjectReport(folder, rebase(dataclasses.replace(sub, projects=()), folder)))
         found += [ProjectReport(f"{folder}/{item.path}", rebase(item.report, folder)) for item in sub.projects]
@@ -206,8 +205,7 @@ def with_workspace(declared: Declared, root: Path) -> Declared:
     members = [identify(root / folder, fence) for folder in declared.workspace]
     names = {name for member in members for name in member.import_names}
     dists = {canonicalize_name(member.name) for member in members if member.name}
-    return dataclasses.replace(
-        declared,
+    return declared._replace(
         requirements=_local(declared.requirements, dists),
         first_party=tuple(sorted({*declared.first_party, *names})),
         workspace_names=tuple(sorted({*declared.workspace_names, *dists})),
@@ -215,7 +213,7 @@ def with_workspace(declared: Declared, root: Path) -> Declared:
 
 
 def _local(requirements: Sequence[Requirement], dists: Collection[str]) -> tuple[Requirement, ...]:
-    return tuple(dataclasses.replace(req, local=True) if req.key in dists else req for req in requirements)
+    return tuple(req._replace(local=True) if req.key in dists else req for req in requirements)
 
 
 def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
@@ -226,8 +224,7 @@ def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
         return declared
     inherited = (*enclosing.requirements, *enclosing.inherited, *_covering_groups(declared, enclosing))
     first_party = tuple(sorted({*declared.first_party, *enclosing.first_party}))
-    return dataclasses.replace(
-        declared,
+    return declared._replace(
         requirements=_local(declared.requirements, enclosing.workspace_names),
         workspace_names=tuple(sorted({*declared.workspace_names, *enclosing.workspace_names})),
         inherited=inherited,
@@ -272,7 +269,7 @@ def nested_declarations(
 
 
 def _located(req: Requirement, folder: str) -> Requirement:
-    return dataclasses.replace(req, location=Location(f"{folder}/{req.location.path}", req.location.line))
+    return req._replace(location=Location(f"{folder}/{req.location.path}", req.location.line))
 
 
 def rebase(report: Report, folder: str) -> Report:
@@ -282,7 +279,7 @@ def rebase(report: Report, folder: str) -> Report:
         return Location(f"{folder}/{location.path}", location.line)
 
     def missing(items: Sequence[Missing]) -> tuple[Missing, ...]:
-        return tuple(dataclasses.replace(item, locations=tuple(map(at, item.locations))) for item in items)
+        return tuple(item._replace(locations=tuple(map(at, item.locations))) for item in items)
 
     def skipped(items: Sequence[Skipped]) -> tuple[Skipped, ...]:
         return tuple(Skipped(f"{folder}/{item.path}", item.reason) for item in items)
@@ -297,16 +294,14 @@ def rebase(report: Report, folder: str) -> Report:
         declared_sources=tuple(f"{folder}/{source}" for source in report.declared_sources),
         declared_by=tuple(dataclasses.replace(item, file=f"{folder}/{item.file}") for item in report.declared_by),
         advice=_advice(report.advice, folder),
-        unresolved=tuple(
-            dataclasses.replace(item, locations=tuple(map(at, item.locations))) for item in report.unresolved
-        ),
-        local=tuple(dataclasses.replace(item, location=at(item.location)) for item in report.local),
+        unresolved=tuple(item._replace(locations=tuple(map(at, item.locations))) for item in report.unresolved),
+        local=tuple(item._replace(location=at(item.location)) for item in report.local),
         stale_ignores=tuple(map(at, report.stale_ignores)),
     )
 
 
 def _advice(advice: Advice | None, folder: str) -> Advice | None:
-    return dataclasses.replace(advice, file=f"{folder}/{advice.file}") if advice else None
+    return advice._replace(file=f"{folder}/{advice.file}") if advice else None
 
 
 __all__ = ["attach", "rebase", "split"]

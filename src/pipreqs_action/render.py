@@ -7,12 +7,11 @@ strings to decide whether the issue needs an edit, and tests can compare whole o
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import Advice, DeclaredBy, Location, Missing, Report, Unresolved
 from pipreqs_action.terminal import escape_controls, json_safe
 
@@ -32,8 +31,7 @@ _MD_UNRESOLVED_NOTE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Links:
+class Links(NamedTuple):
     """Where the checked code lives on GitHub, so findings can link to the importing lines at that commit."""
 
     server_url: str
@@ -437,8 +435,8 @@ def _added_lines(report: Report) -> list[str]:
     return report.requirements.splitlines()[-count:] if count else []
 
 
-_MARKDOWN_SYNTAX = re.compile(r"([\\`*_\[\]|~])")
-_BACKTICKS = re.compile(r"`+")
+_MARKDOWN_SYNTAX = LazyPattern(r"([\\`*_\[\]|~])")
+_BACKTICKS = LazyPattern(r"`+")
 
 
 def _escape(text: str) -> str:

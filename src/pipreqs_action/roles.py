@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
 
@@ -85,7 +84,7 @@ def commented_out(missing: Sequence[Missing], declared: Declared, names: ImportN
             (provider_of(path, provided, names) for path in item.imports if provider_of(path, provided, names)), ""
         )
         if key:
-            item = dataclasses.replace(item, optional=True, reason=item.reason or f"commented out in {where[key]}")
+            item = item._replace(optional=True, reason=item.reason or f"commented out in {where[key]}")
         result.append(item)
     return tuple(result)
 
@@ -103,8 +102,8 @@ def believed(scan: ScanResult, declared: Declared, names: ImportNames) -> ScanRe
     imports = []
     for ref in scan.imports:
         reason = "" if _not_judged(ref, declared) else _use(ref, own, dev, nested, where, names)
-        imports.append(dataclasses.replace(ref, optional=True, reason=reason) if reason else ref)
-    return dataclasses.replace(scan, imports=tuple(imports))
+        imports.append(ref._replace(optional=True, reason=reason) if reason else ref)
+    return scan._replace(imports=tuple(imports))
 
 
 def _grouped(declared: Declared) -> list[Requirement]:
@@ -180,7 +179,7 @@ def unshipped_tooling(
         return scan
     why = f"a development script the distribution does not ship (it ships {shipped.what})"
     imports = tuple(
-        dataclasses.replace(ref, secondary=why) if ref.location.path in tooling and not ref.secondary else ref
+        ref._replace(secondary=why) if ref.location.path in tooling and not ref.secondary else ref
         for ref in scan.imports
     )
-    return dataclasses.replace(scan, imports=imports)
+    return scan._replace(imports=imports)

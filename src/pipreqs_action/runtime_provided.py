@@ -14,8 +14,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from pipreqs_action.model import ImportRef, SourceText
 
 __all__ = ["KERNEL_MODULES", "RUNTIME_MODULES", "apply"]
@@ -37,7 +35,7 @@ def apply(refs: list[ImportRef], source: SourceText) -> list[ImportRef]:
     only_there = "" if notebook else _runtime_only_code(refs, source.text)
     marked = [_provided(ref, notebook) for ref in refs]
     if only_there:
-        return [ref if ref.secondary else dataclasses.replace(ref, secondary=only_there) for ref in marked]
+        return [ref if ref.secondary else ref._replace(secondary=only_there) for ref in marked]
     return marked
 
 
@@ -54,9 +52,9 @@ def runtime_of(ref: ImportRef) -> str:
 def _provided(ref: ImportRef, notebook: bool) -> ImportRef:
     runtime = runtime_of(ref)
     if runtime:
-        return dataclasses.replace(ref, optional=True, reason=f"exists only in {runtime}")
+        return ref._replace(optional=True, reason=f"exists only in {runtime}")
     if notebook and ref.root in KERNEL_MODULES:
-        return dataclasses.replace(ref, optional=True, reason=KERNEL_REASON)
+        return ref._replace(optional=True, reason=KERNEL_REASON)
     return ref
 
 

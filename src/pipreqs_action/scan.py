@@ -21,7 +21,6 @@ file; the results are put back in path order, so the answer never depends on how
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import logging
 import os
@@ -32,6 +31,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pipreqs_action import (
     backends,
@@ -49,6 +49,7 @@ from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
@@ -77,8 +78,7 @@ PARALLEL_MIN_FILES = 300
 MAX_PROCESSES = 8
 
 
-@dataclass(frozen=True, slots=True)
-class _FileFacts:
+class _FileFacts(NamedTuple):
     """What one file tells about the whole project: folders it puts on ``sys.path``, modules it writes."""
 
     rel: str = ""
@@ -197,7 +197,7 @@ def _without_module_setup_files(root: Path, tree: Tree) -> Tree:
     manifest, so no project of their own, and their code is the app's, not packaging tooling."""
     if not any(marker.rpartition("/")[2] == SETUP_PY for marker in tree.markers):
         return tree
-    return dataclasses.replace(tree, markers=packaging_markers(root, tree.markers))
+    return tree._replace(markers=packaging_markers(root, tree.markers))
 
 
 def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -304,7 +304,7 @@ def _addons(
 
 # Files at a project's root that may run one of its modules by name: its README, container and process files,
 # task runners, configuration.
-_ROOT_TEXT = re.compile(
+_ROOT_TEXT = LazyPattern(
     r"^(?:README.*|Dockerfile.*|Containerfile.*|Procfile.*|Makefile|docker-compose.*|compose\..*|.*\.(?:toml|cfg|ini"
     r"|ya?ml|sh|md|rst|txt|json))$"
 )
@@ -374,13 +374,12 @@ def _resolved(
         if ref.module == _STALE or not (
             local.is_local(path, ref.root) or any(local.is_local(written, ref.root) for written in writes)
         ):
-            yield dataclasses.replace(ref, secondary=reason) if reason or (claimed and ref.secondary) else ref
+            yield ref._replace(secondary=reason) if reason or (claimed and ref.secondary) else ref
         elif ref.ignore_line:
             yield _stale_marker(path, ref.ignore_line)
 
 
-@dataclass(frozen=True)
-class _Reader:
+class _Reader(NamedTuple):
     """Reads one file into its third-party imports; forked helpers inherit it, so nothing large is pickled.
 
     ``local`` knows the modules on disk: imports of those are dropped here already (most imports of a big
@@ -400,18 +399,16 @@ class _Reader:
         if isinstance(source, Skipped):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
-        facts = dataclasses.replace(facts, imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
+        facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
-            facts = dataclasses.replace(facts, script=script_metadata.read(source.text, rel))
-        facts = dataclasses.replace(facts, uses=self._uses(source))
+            facts = facts._replace(script=script_metadata.read(source.text, rel))
+        facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
-            facts = dataclasses.replace(facts, test_module=True)
+            facts = facts._replace(test_module=True)
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
             main = rel.endswith(".py") and bool(SCRIPT.search(source.text))
-            facts = dataclasses.replace(
-                facts, runs_as_main=main, mentions=mentioned_modules(source.text, self.mentions, own)
-            )
+            facts = facts._replace(runs_as_main=main, mentions=mentioned_modules(source.text, self.mentions, own))
         try:
             raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
@@ -422,8 +419,7 @@ class _Reader:
         if self.packages.names:
             modules = [(item.module, item.names) for item in raw]
             lines = [(item.module, item.line, item.names) for item in raw]
-            facts = dataclasses.replace(
-                facts,
+            facts = facts._replace(
                 package_imports=package_imports(source.text, rel, modules, self.packages),
                 local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )

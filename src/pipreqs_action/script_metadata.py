@@ -17,13 +17,12 @@ that is not PEP 508 is a requirement line that could not be used, at its own lin
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from collections.abc import Iterable
 
 from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as Pep508
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.base import from_pep508, message, short
 from pipreqs_action.manifests.requires_python import RequiresPython, valid
 from pipreqs_action.model import Declared, DeclaredBy, Location, Requirement, ScriptMetadata, Skipped
@@ -32,7 +31,7 @@ __all__ = ["TABLE", "contributions", "declare", "read", "requires_python"]
 
 TABLE = "inline script metadata"
 # The specification's regular expression, as written there.
-_BLOCK = re.compile(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
+_BLOCK = LazyPattern(r"(?m)^# /// (?P<type>[a-zA-Z0-9-]+)$\s(?P<content>(^#(| .*)$\s)+)^# ///$")
 _OPENING = "# /// script"
 
 
@@ -99,7 +98,7 @@ def declare(declared: Declared, scripts: Iterable[ScriptMetadata], outside: Iter
     warnings = tuple(
         f"{script.path}:{script.line}: {TABLE} not read: {script.unusable}" for script in kept if script.unusable
     )
-    return dataclasses.replace(declared, scripts=kept, problems=problems, warnings=(*declared.warnings, *warnings))
+    return declared._replace(scripts=kept, problems=problems, warnings=(*declared.warnings, *warnings))
 
 
 def contributions(declared: Declared) -> tuple[DeclaredBy, ...]:

@@ -24,10 +24,10 @@ import ast
 import fnmatch
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table, toml_data
 
 __all__ = ["Shipped", "find"]
@@ -45,11 +45,10 @@ _NOT_DISCOVERED_MODULES = frozenset(
     {"setup", "conftest", "test", "tests", "example", "examples", "build", "toxfile", "noxfile", "pavement", "dodo",
      "tasks", "fabfile", "conanfile", "manage", "benchmark", "benchmarks", "exercise", "exercises"}
 )  # fmt: skip
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = LazyPattern(r"[*?\[]")
 
 
-@dataclass(frozen=True)
-class Shipped:
+class Shipped(NamedTuple):
     """The folders (packages, relative to the project's root) and single-file modules the wheel holds."""
 
     folders: tuple[str, ...]

@@ -19,9 +19,11 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from pipreqs_action.lazy_regex import LazyPattern
+
 __all__ = ["import_roots", "statement_at"]
 
-_CALL = re.compile(r"\bsys\s*\.\s*path\s*\.\s*(?:append|insert|extend)\s*\(|\baddsitedir\s*\(|\bsys\s*\.\s*path\s*\[")
+_CALL = LazyPattern(r"\bsys\s*\.\s*path\s*\.\s*(?:append|insert|extend)\s*\(|\baddsitedir\s*\(|\bsys\s*\.\s*path\s*\[")
 _MAX_LINES = 8  # a call spread over more lines than this is passed over
 _MAX_DEPTH = 4  # names defined by names defined by names...
 _PASS_THROUGH = frozenset({"abspath", "realpath", "normpath", "str", "fspath", "Path", "PurePath", "expanduser"})

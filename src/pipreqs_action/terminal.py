@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Literal, TextIO
 
+from pipreqs_action.lazy_regex import LazyPattern
+
 Color = Literal["auto", "always", "never"]
 COLORS: tuple[Color, ...] = ("auto", "always", "never")
 
@@ -30,7 +32,7 @@ STATUS_DELAY = 0.5  # seconds before a run counts as slow enough to show what it
 
 # C0 controls but tab and newline, DEL, C1 controls, and Unicode's bidirectional embeddings, overrides and isolates.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_LINE_BREAKS = re.compile("[\n\t]")
+_LINE_BREAKS = LazyPattern("[\n\t]")
 
 
 def _visible(match: re.Match[str]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.line_search import line_matches
 
 __all__ = ["TEST_MODULE", "is_test_module"]
@@ -20,7 +21,7 @@ TEST_MODULE = "tests (test functions run by pytest or unittest)"
 # One line holding "pytest" or "unittest": searched with line_matches.
 _FRAMEWORK = re.compile(r"^[ \t]*(?:import[ \t]+(?:pytest|unittest)\b|from[ \t]+(?:pytest|unittest)\b)", re.MULTILINE)
 _TEST_FUNCTION = re.compile(r"^(?:async[ \t]+)?def[ \t]+test_\w*[ \t]*\(", re.MULTILINE)
-_TEST_CASE = re.compile(r"^class[ \t]+\w+[ \t]*\([^)]*\bTestCase\b", re.MULTILINE)
+_TEST_CASE = LazyPattern(r"^class[ \t]+\w+[ \t]*\([^)]*\bTestCase\b", re.MULTILINE)
 
 
 def is_test_module(text: str) -> bool:

@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipreqs_action.lazy_regex import LazyPattern
+
 __all__ = ["copied_from", "vendored_roots"]
 
 _HEADER_CHARS = 3000
 _LICENCE_NAMES = ("LICENSE", "LICENCE", "COPYING")
 _LICENCE_WORDS = ("license", "licence", "copyright", "permission is hereby granted")
 _ORIGIN_WORDS = ("copied", "vendored", "taken", "borrowed", "imported from", "extracted")
-_ORIGIN = re.compile(
+_ORIGIN = LazyPattern(
     r"\b(?:copied|vendored|taken|borrowed|imported|extracted)\s+(?:verbatim\s+)?from\s+"
     r"(?:the\s+)?(?P<origin>https?://[^\s'\")>]+|[\w.-]+(?:/[\w.-]+)?)",
     re.IGNORECASE,

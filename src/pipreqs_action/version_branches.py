@@ -10,14 +10,13 @@ Without a declaration, or when some supported Python takes the branch, it stays 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import re
 from collections.abc import Callable, Mapping
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.specifiers import SpecifierSet
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.requires_python import RequiresPython
 from pipreqs_action.model import ImportRef, ScanResult
 
@@ -28,7 +27,7 @@ _RELEASES = ((2, 7), *((3, minor) for minor in range(31)))
 _PATCHES = (0, 99)
 # sys_platform, platform_system and os_name of the platforms a branch may be written for.
 _PLATFORMS = (("linux", "Linux", "posix"), ("win32", "Windows", "nt"), ("darwin", "Darwin", "posix"))
-_ONE_VERSION_TEST = re.compile(r'python_(?:full_)?version\s*(?P<op>[<>=!~]=?)\s*"(?P<version>[\d.*]+)"')
+_ONE_VERSION_TEST = LazyPattern(r'python_(?:full_)?version\s*(?P<op>[<>=!~]=?)\s*"(?P<version>[\d.*]+)"')
 
 
 def apply(
@@ -44,7 +43,7 @@ def apply(
     per_file = per_file or {}
     supported = read_supported()
     imports = tuple(_judged(ref, per_file.get(ref.location.path, supported)) for ref in scan.imports)
-    return dataclasses.replace(scan, imports=imports)
+    return scan._replace(imports=imports)
 
 
 def _judged(ref: ImportRef, supported: RequiresPython | None) -> ImportRef:
@@ -55,7 +54,7 @@ def _judged(ref: ImportRef, supported: RequiresPython | None) -> ImportRef:
     reason = f"only for {_described(ref.marker)}; requires-python {supported.specifier}"
     if supported.location.path == ref.location.path:
         reason += " in its inline script metadata"
-    return dataclasses.replace(ref, optional=True, reason=reason)
+    return ref._replace(optional=True, reason=reason)
 
 
 @functools.cache

@@ -46,7 +46,7 @@ def with_via(
     for item in report.dev_only:
         marked = judge(item)
         if marked.via:
-            missing.append(dataclasses.replace(marked, reason=_dev_reason(item, marked)))
+            missing.append(marked._replace(reason=_dev_reason(item, marked)))
         else:
             dev_only.append(item)
     found = tuple(sorted(missing, key=lambda item: item.package.lower()))
@@ -101,9 +101,7 @@ def _marked(
             others = tuple(name for name in (item.package, *item.candidates) if name != package)
             source = dependencies.sources.get(key, "")
             reason = "; ".join(filter(None, (reason, _newer_caveat(roots, dependencies))))
-            return dataclasses.replace(
-                item, package=package, candidates=others, via=via, via_source=source, reason=reason
-            )
+            return item._replace(package=package, candidates=others, via=via, via_source=source, reason=reason)
     return item
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import dataclasses
 import random
 
 import pytest
@@ -158,8 +157,8 @@ def test_optional_dependency_groups_declare_but_are_never_unused(names) -> None:
 def test_problems_in_the_declarations_are_unusable_requirements_not_skipped_files(names) -> None:
     problem = Skipped("requirements.txt:2", "'requests ==': expected a version")
     unreadable = Skipped("legacy.py", "not valid Python 3 (line 1: invalid syntax)")
-    broken = dataclasses.replace(declared("requests"), problems=(problem,))
-    result = dataclasses.replace(scanned(ref("requests")), skipped=(unreadable,))
+    broken = declared("requests")._replace(problems=(problem,))
+    result = scanned(ref("requests"))._replace(skipped=(unreadable,))
     report = compare(result, broken, names)
     assert (report.skipped, report.unusable_requirements) == ((unreadable,), (problem,))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import threading
 from collections.abc import Iterator
@@ -109,7 +108,7 @@ def test_a_pinned_declaration_the_snapshot_does_not_know_follows_its_own_release
     dependencies, warnings = dependencies_of([pinned], index_url=releases, offline=False)
     assert dependencies.through["pytz"] == ("zq-scheduler",) and dependencies.sources["pytz"] == "index"
     assert warnings == ()  # pytz, tzlocal and six are unknown to this index: not found is an answer, not a failure
-    latest = dataclasses.replace(pinned, line="zq-scheduler", specifier="")
+    latest = pinned._replace(line="zq-scheduler", specifier="")
     dependencies, _ = dependencies_of([latest], index_url=releases, offline=False)
     assert "pytz" not in dependencies.through and "tzlocal" in dependencies.through
 
@@ -153,7 +152,7 @@ def test_online_a_declaration_is_judged_by_the_release_its_range_allows(pypi, tm
     line = Requirement("zq-hub", "zq-hub", Location("requirements.txt", 1), "zq-hub~=0.15.0", "~=0.15.0")
     dependencies, _ = dependencies_of([line], index_url=pypi.url, offline=False)
     assert "numpy" in dependencies.through and "tf-keras" not in dependencies.through
-    unpinned = dataclasses.replace(line, line="zq-hub", specifier="")
+    unpinned = line._replace(line="zq-hub", specifier="")
     dependencies, _ = dependencies_of([unpinned], index_url=pypi.url, offline=False)
     assert dependencies.through["tf-keras"] == ("zq-hub",) and dependencies.sources["tf-keras"] == "index"
 

@@ -10,11 +10,12 @@ from pipreqs_action.guards import NOTHING
 from pipreqs_action.imports.blocks import Blocks
 from pipreqs_action.imports.lexical import TOKEN, blank, indent_of, word_ends
 from pipreqs_action.imports.raw import RawImport, imports_of, is_absolute
+from pipreqs_action.lazy_regex import LazyPattern
 
 # A statement starting on this line: at its start, or after a one-line header or `x = 1;` (head is tried last: `??`).
 _STATEMENT_START = re.compile(r"(?P<head>[^#'\"\n]*?[:;])??[ \t]*(?P<stmt>from[ \t]+\.*[\w.]*[ \t]+import\b|import\b)")
-_IMPORT_KEYWORD = re.compile(r"\bimport\b")
-_DYNAMIC_CALL = re.compile(r"""(?<!\w)(?:__import__|import_module)\(\s*(?P<q>['"])(?P<name>[\w.]+)(?P=q)""")
+_IMPORT_KEYWORD = LazyPattern(r"\bimport\b")
+_DYNAMIC_CALL = LazyPattern(r"""(?<!\w)(?:__import__|import_module)\(\s*(?P<q>['"])(?P<name>[\w.]+)(?P=q)""")
 # Python 2 only constructs, checked only on lines found by a literal search (cheap), then confirmed by ast.
 _PY2_PATTERNS = (  # each starts with a literal, so the regex engine searches fast
     re.compile(r"print[ \t]+(?:[\"'\w]|>>)"),

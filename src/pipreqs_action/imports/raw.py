@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipreqs_action.guards import Context
 
@@ -20,8 +20,7 @@ class PartlyRead(NotPython):
         self.imports = imports
 
 
-@dataclass(frozen=True, slots=True)
-class RawImport:
+class RawImport(NamedTuple):
     """One import as written: ``module`` is absolute (relative imports are dropped), ``names`` from ``from`` imports."""
 
     module: str

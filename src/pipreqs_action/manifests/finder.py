@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipreqs_action.errors import RequirementsError
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests import install_commands
 from pipreqs_action.manifests.base import (
     Manifest,
@@ -71,12 +72,12 @@ _OTHER_MANIFESTS: tuple[tuple[str, Reader], ...] = (
     ("environment.yaml", _conda),
 )
 _BY_NAME: dict[str, Reader] = dict(_OTHER_MANIFESTS)
-_BY_CONTENT: tuple[tuple[re.Pattern[str], Reader], ...] = (
-    (re.compile(r"^\s*\[\s*(?:project|tool\.poetry|dependency-groups|build-system)\b", re.M), _pyproject),
-    (re.compile(r"^\s*\[\s*(?:packages|dev-packages)\s*\]", re.M), _pipfile),
-    (re.compile(r"^\[options\]", re.M), _setup_cfg),
-    (re.compile(r"^dependencies\s*:", re.M), _conda),
-    (re.compile(r"^\s*(?:from\s+setuptools\s+import|import\s+setuptools)\b", re.M), _setup_py),
+_BY_CONTENT: tuple[tuple[LazyPattern, Reader], ...] = (
+    (LazyPattern(r"^\s*\[\s*(?:project|tool\.poetry|dependency-groups|build-system)\b", re.M), _pyproject),
+    (LazyPattern(r"^\s*\[\s*(?:packages|dev-packages)\s*\]", re.M), _pipfile),
+    (LazyPattern(r"^\[options\]", re.M), _setup_cfg),
+    (LazyPattern(r"^dependencies\s*:", re.M), _conda),
+    (LazyPattern(r"^\s*(?:from\s+setuptools\s+import|import\s+setuptools)\b", re.M), _setup_py),
 )
 
 

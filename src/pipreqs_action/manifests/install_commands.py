@@ -19,6 +19,7 @@ import json
 import re
 from pathlib import Path
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.base import MAX_REASON, Manifest, Unreadable, load_text, present, real
 from pipreqs_action.model import DeclaredBy, Location, Requirement
 from pipreqs_action.pip_commands import installed_names
@@ -35,9 +36,9 @@ _DEVCONTAINER_COMMANDS = (
     "postStartCommand",
     "postAttachCommand",
 )
-_COMMAND_KEY = re.compile(r'"(' + "|".join(_DEVCONTAINER_COMMANDS) + r')"\s*:\s*')
+_COMMAND_KEY = LazyPattern(r'"(' + "|".join(_DEVCONTAINER_COMMANDS) + r')"\s*:\s*')
 _DOCKERFILE = re.compile(r"^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|^[\w.-]+\.(?:Dockerfile|dockerfile)$")
-_RUN = re.compile(r"^\s*RUN\s+(?:--\S+\s+)*(.*)$", re.IGNORECASE)
+_RUN = LazyPattern(r"^\s*RUN\s+(?:--\S+\s+)*(.*)$", re.IGNORECASE)
 _FOLDERS = ("", "docker", ".devcontainer")
 
 

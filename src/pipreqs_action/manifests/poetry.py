@@ -5,7 +5,6 @@ for PEP 735 groups) and the legacy ``[tool.poetry.dev-dependencies]``; read also
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from packaging.requirements import InvalidRequirement
@@ -69,7 +68,7 @@ def from_table_entry(name: str, spec: Any, location: Location) -> Requirement:
     url = next((str(details[k]) for k in ("git", "url", "path", "file") if k in details), "")
     local = "path" in details
     editable = bool(details.get("develop") or details.get("editable"))
-    return replace(from_pep508(req, location, text), url=url, editable=editable, local=local)
+    return from_pep508(req, location, text)._replace(url=url, editable=editable, local=local)
 
 
 def _pep440(version: Any) -> str:

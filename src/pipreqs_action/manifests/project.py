@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table
 
@@ -18,8 +18,7 @@ _NOT_MODULES = frozenset({"setup", "conftest", "noxfile", "fabfile", "tasks", "m
 _NOT_PACKAGES = frozenset({"tests", "test", "testing", "docs", "doc", "examples", "scripts", "benchmarks"})
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     name: str  # "" when the folder's metadata does not say
     import_names: tuple[str, ...]
 

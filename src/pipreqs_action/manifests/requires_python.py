@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -22,8 +22,7 @@ from pipreqs_action.model import Location
 __all__ = ["RequiresPython", "read"]
 
 
-@dataclass(frozen=True, slots=True)
-class RequiresPython:
+class RequiresPython(NamedTuple):
     """A PEP 440 specifier of supported Pythons as written (``>=3.10``), and where it is written."""
 
     specifier: str
