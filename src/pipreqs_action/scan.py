@@ -247,18 +247,26 @@ def _layout(
 def _integrations(
     root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
 ) -> dict[str, str]:
-    """Modules of a library that nothing it runs imports (``reachability``), with the reason to show."""
+    """Modules of a library that nothing it runs imports (``reachability``), with the reason to show. A module the
+    files at the root that run the project name (``fastapi run svc/main.py`` in a Makefile, ``gunicorn app.wsgi`` in
+    a Procfile) is an entry point: those files are read only when some module would otherwise be set apart."""
     if not packages.names:
         return {}
     texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
-    return optional_integrations(
+    judge = functools.partial(
+        optional_integrations,
         tree.files,
         {file_facts.rel: file_facts.package_imports for file_facts in facts},
         packages=packages,
         app_code=[path for path in tree.files if not layout.reason(path)],
         manifests=tree.markers,
-        scripts=console_scripts(texts),
     )
+    found = judge(scripts=console_scripts(texts))
+    if not found:
+        return {}
+    pattern = mention_pattern(packages)
+    run = {name for text in _root_texts(root, _RUN_FILE) for name in mentioned_modules(text, pattern)}
+    return judge(scripts=[*console_scripts(texts), *sorted(run)]) if run else found
 
 
 def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
@@ -309,13 +317,20 @@ _ROOT_TEXT = LazyPattern(
 )
 
 
-def _root_texts(root: Path) -> Iterable[str]:
+# Files at a library's root that run the project (its README names modules users import, so it is not one).
+_RUN_FILE = LazyPattern(
+    r"^(?:Dockerfile.*|Containerfile.*|Procfile.*|[Mm]akefile|GNUmakefile|[Jj]ustfile|docker-compose.*|compose\..*"
+    r"|.*\.sh)$"
+)
+
+
+def _root_texts(root: Path, pattern: LazyPattern = _ROOT_TEXT) -> Iterable[str]:
     try:
         names = sorted(entry.name for entry in os.scandir(root) if entry.is_file(follow_symlinks=False))
     except OSError:
         return
     for name in names:
-        if _ROOT_TEXT.match(name):
+        if pattern.match(name):
             yield _small_text(root / name)
 
 
