@@ -27,7 +27,6 @@ import os
 import re
 import signal
 import sys
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +49,7 @@ from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_loc
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
-from pipreqs_action.limits import check_deadline
+from pipreqs_action.limits import check_deadline, other_threads
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
@@ -485,9 +484,11 @@ def _helper_count(file_count: int) -> int:
     """Processes to fork besides this one: none for small trees, with one CPU, off Linux, or once threads run.
 
     Forking a process that runs threads (the HTTP server, a thread pool) can copy a lock held at that moment
-    into the child; there we stay in one process. On Linux fork is cheap and copies nothing up front.
+    into the child; there we stay in one process. The CLI's and the Action's backstop timer does not count: it only
+    waits (``limits.other_threads``), and counting it kept every command-line check in one process. On Linux fork
+    is cheap and copies nothing up front.
     """
-    if file_count < PARALLEL_MIN_FILES or sys.platform != "linux" or threading.active_count() > 1:
+    if file_count < PARALLEL_MIN_FILES or sys.platform != "linux" or other_threads():
         return 0
     cpus = len(os.sched_getaffinity(0))
     return max(min(cpus, MAX_PROCESSES, file_count // PARALLEL_MIN_FILES + 1) - 1, 0)
