@@ -163,7 +163,8 @@ def _installed_through(report: Report, declared: Declared, settings: Settings, f
         local=local_source(declared.local_projects),
         optional=features.requirements(),
     )
-    report = with_via(report, dependencies, requirements, features)
+    groups = {key: name for name, keys in declared.installed_with for key in keys}  # what an enclosing group adds
+    report = with_via(report, dependencies, requirements, features, groups)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
     report = prefer_project_affinity(report, [req.name for req in requirements], requires)
     return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))

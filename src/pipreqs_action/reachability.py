@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from pipreqs_action.line_search import line_matches
+from pipreqs_action.named_modules import named_modules
 
 if TYPE_CHECKING:
     from pipreqs_action.guarded_modules import LocalImports
@@ -43,6 +44,7 @@ PACKAGING_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 _RELATIVE = re.compile(  # one line, holding "import": searched with line_matches
     r"^[ \t]*from[ \t]+(?P<dots>\.+)[ \t]*(?P<module>[\w.]*)[ \t]+import[ \t]+(?P<names>[^\n#;]*)", re.MULTILINE
 )
+_COMMAND_FILE = re.compile(r"/management/commands/[^/]+\.py$")  # Django finds them by folder and runs them by name
 _ENTRY_POINT = re.compile(r"=\s*['\"]?(?P<module>[A-Za-z_][\w.]*)\s*:\s*[A-Za-z_]\w*")
 # Modules loaded by name at run time (a bot's cogs, plugins): every module of such a package is reachable.
 _DYNAMIC_WORDS = ("iter_modules", "walk_packages", "load_extension", "walk_extensions", "import_module", "__import__")
@@ -133,7 +135,8 @@ def package_imports(
     """The project modules one file may import: absolute imports of its packages, and its relative imports.
 
     ``modules`` are the file's absolute imports (module, names). A ``from a import b`` gives both ``a`` and
-    ``a.b`` (``b`` may be a submodule); which exist is decided later.
+    ``a.b`` (``b`` may be a submodule); which exist is decided later. Modules its strings name are imported by a
+    framework when it runs (``named_modules``: ``ROOT_URLCONF = "mysite.urls"``), so they count too.
     """
     found: dict[str, None] = {}
     submodules = packages.submodules
@@ -143,6 +146,7 @@ def package_imports(
             found.update((f"{module}.{name}", None) for name in names if name in submodules)
     if "from ." in text or "from\t." in text:
         found.update((module, None) for module in _relative(text, rel, packages))
+    found.update((module, None) for module in named_modules(text, packages.names))
     if any(word in text for word in _DYNAMIC_WORDS):
         for package in list(_loaded_by_name(text, rel, list(found), packages)):
             found.update((module, None) for module in (package, *packages.under(package)))
@@ -208,7 +212,8 @@ def optional_integrations(
         return {}
     app = set(app_code)
     reached = reach(entry_files(app, packages, scripts), edges, packages, set(paths))
-    judged = {name for name, folder in packages.roots.items() if _imports_itself(folder, edges, packages)}
+    files = set(paths)
+    judged = {name for name, folder in packages.roots.items() if _imports_itself(folder, edges, packages, files)}
     return {
         path: f"{path}, which nothing in the package imports (an optional integration)"
         for path in paths
@@ -218,8 +223,9 @@ def optional_integrations(
 
 def entry_files(app: set[str], packages: Packages, scripts: Iterable[str]) -> list[str]:
     """Where running the project starts: the app's files outside packages, each package's ``__init__.py`` and
-    ``__main__.py``, and the modules console scripts run."""
-    entries = [path for path in app if packages.module_of(path) is None]
+    ``__main__.py``, the modules console scripts run, and the commands a framework runs by file name (Django's
+    ``<app>/management/commands/<name>.py``, run as ``manage.py <name>``, which nothing imports)."""
+    entries = [path for path in app if packages.module_of(path) is None or _COMMAND_FILE.search(path)]
     for folder in packages.roots.values():
         entries += [f"{folder}/__init__.py", f"{folder}/__main__.py"]
     return entries + [file for module in scripts for file in packages.path_of(module)]
@@ -298,10 +304,14 @@ def reach(entries: Iterable[str], edges: Mapping[str, Sequence[str]], packages: 
     return reached
 
 
-def _imports_itself(folder: str, edges: Mapping[str, Sequence[str]], packages: Packages) -> bool:
-    """Does the package's ``__init__.py`` import one of its own modules (so reachability means something)?"""
+def _imports_itself(folder: str, edges: Mapping[str, Sequence[str]], packages: Packages, files: set[str]) -> bool:
+    """Does the package's ``__init__.py`` import one of its own modules (so reachability means something)? Only a
+    module that is a file counts: a string naming no file (a logger's name, ``"pkg.events"``) imports nothing."""
     init = f"{folder}/__init__.py"
-    return any(len(module.split(".")) > 1 for module in edges.get(init, ()))
+    return any(
+        len(module.split(".")) > 1 and any(path in files for path in packages.path_of(module)[-2:])
+        for module in edges.get(init, ())
+    )
 
 
 def console_scripts(texts: Mapping[str, str]) -> tuple[str, ...]:

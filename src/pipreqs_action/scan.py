@@ -27,7 +27,6 @@ import os
 import re
 import signal
 import sys
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +50,7 @@ from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_loc
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
-from pipreqs_action.limits import check_deadline
+from pipreqs_action.limits import check_deadline, other_threads
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
@@ -265,18 +264,26 @@ def _layout(
 def _integrations(
     root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
 ) -> dict[str, str]:
-    """Modules of a library that nothing it runs imports (``reachability``), with the reason to show."""
+    """Modules of a library that nothing it runs imports (``reachability``), with the reason to show. A module the
+    files at the root that run the project name (``fastapi run svc/main.py`` in a Makefile, ``gunicorn app.wsgi`` in
+    a Procfile) is an entry point: those files are read only when some module would otherwise be set apart."""
     if not packages.names:
         return {}
     texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
-    return optional_integrations(
+    judge = functools.partial(
+        optional_integrations,
         tree.files,
         {file_facts.rel: file_facts.package_imports for file_facts in facts},
         packages=packages,
         app_code=[path for path in tree.files if not layout.reason(path)],
         manifests=tree.markers,
-        scripts=console_scripts(texts),
     )
+    found = judge(scripts=console_scripts(texts))
+    if not found:
+        return {}
+    pattern = mention_pattern(packages)
+    run = {name for text in _root_texts(root, _RUN_FILE) for name in mentioned_modules(text, pattern)}
+    return judge(scripts=[*console_scripts(texts), *sorted(run)]) if run else found
 
 
 def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
@@ -327,13 +334,20 @@ _ROOT_TEXT = LazyPattern(
 )
 
 
-def _root_texts(root: Path) -> Iterable[str]:
+# Files at a library's root that run the project (its README names modules users import, so it is not one).
+_RUN_FILE = LazyPattern(
+    r"^(?:Dockerfile.*|Containerfile.*|Procfile.*|[Mm]akefile|GNUmakefile|[Jj]ustfile|docker-compose.*|compose\..*"
+    r"|.*\.sh)$"
+)
+
+
+def _root_texts(root: Path, pattern: LazyPattern = _ROOT_TEXT) -> Iterable[str]:
     try:
         names = sorted(entry.name for entry in os.scandir(root) if entry.is_file(follow_symlinks=False))
     except OSError:
         return
     for name in names:
-        if _ROOT_TEXT.match(name):
+        if pattern.match(name):
             yield _small_text(root / name)
 
 
@@ -488,9 +502,11 @@ def _helper_count(file_count: int) -> int:
     """Processes to fork besides this one: none for small trees, with one CPU, off Linux, or once threads run.
 
     Forking a process that runs threads (the HTTP server, a thread pool) can copy a lock held at that moment
-    into the child; there we stay in one process. On Linux fork is cheap and copies nothing up front.
+    into the child; there we stay in one process. The CLI's and the Action's backstop timer does not count: it only
+    waits (``limits.other_threads``), and counting it kept every command-line check in one process. On Linux fork
+    is cheap and copies nothing up front.
     """
-    if file_count < PARALLEL_MIN_FILES or sys.platform != "linux" or threading.active_count() > 1:
+    if file_count < PARALLEL_MIN_FILES or sys.platform != "linux" or other_threads():
         return 0
     cpus = len(os.sched_getaffinity(0))
     return max(min(cpus, MAX_PROCESSES, file_count // PARALLEL_MIN_FILES + 1) - 1, 0)

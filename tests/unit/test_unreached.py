@@ -75,3 +75,11 @@ def test_a_package_the_entry_points_do_not_use_is_not_judged() -> None:
         files, edges, packages=Packages(files), app_code=files, scripts=[], mentioned=["util.misc"]
     )
     assert found == {}
+
+
+def test_a_framework_command_found_by_its_folder_is_an_entry_point(tmp_path: Path) -> None:
+    """Django runs ``util/management/commands/replot.py`` as ``manage.py replot``: nothing imports it."""
+    command = {"util/management/__init__.py": "", "util/management/commands/__init__.py": ""}
+    command["util/management/commands/replot.py"] = "import matplotlib\nfrom util import plot_utils\n"
+    found = reasons(write(tmp_path, {**APP, **command}))
+    assert found["matplotlib"] == "" and found["seaborn"] == ""
