@@ -45,14 +45,18 @@ def addon_reasons(
     ``readmes`` maps a sub-folder's README path to its text; ``imported`` maps a file to the top-level names of
     everything it imports, ``third_party`` to those that are not the project's own nor the standard library."""
     found: dict[str, str] = {}
+    normal: dict[str, set[str]] = {}  # a file's third-party names as installed_names writes them, made once
     for readme, text in sorted(readmes.items()):
+        installs = installed_names(text)
+        if not installs:  # most READMEs install nothing: no need to compare the folder's imports with the rest
+            continue
         folder = readme.rpartition("/")[0]
         inside = [path for path in app_code if path.startswith(f"{folder}/") and path not in found]
         outside = [path for path in app_code if not path.startswith(f"{folder}/")]
         if not inside or not outside or _used_from(outside, folder, inside, imported):
             continue
-        only_here = _names(inside, third_party) - _names(outside, third_party)
-        installed = next(((name, line) for name, line in installed_names(text) if name in only_here), None)
+        only_here = _names(inside, third_party, normal) - _names(outside, third_party, normal)
+        installed = next(((name, line) for name, line in installs if name in only_here), None)
         if installed is not None:
             name, line = installed
             reason = f"{folder}/, an add-on with install instructions of its own ({readme}:{line} installs {name})"
@@ -70,8 +74,14 @@ def _used_from(
     return any(own & set(imported.get(path, ())) for path in outside)
 
 
-def _names(paths: Sequence[str], third_party: Mapping[str, Iterable[str]]) -> set[str]:
-    return {_normal(name) for path in paths for name in third_party.get(path, ())}
+def _names(paths: Sequence[str], third_party: Mapping[str, Iterable[str]], normal: dict[str, set[str]]) -> set[str]:
+    found: set[str] = set()
+    for path in paths:
+        names = normal.get(path)
+        if names is None:
+            names = normal[path] = {_normal(name) for name in third_party.get(path, ())}
+        found |= names
+    return found
 
 
 def _normal(name: str) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -35,14 +34,13 @@ KEYS = (*_LISTS[:2], "map", *_LISTS[2:], "fail-on")
 _MAX_FILE_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ProjectConfig:
+class ProjectConfig(NamedTuple):
     """What the project says about its own dependencies; empty when it has no configuration."""
 
     source: str = ""  # the file read, as shown to the user ("pyproject.toml"); "" when none
     ignore_missing: tuple[str, ...] = ()  # distribution or import names never reported missing
     ignore_unused: tuple[str, ...] = ()  # declared distributions never reported unused
-    map: Mapping[str, str] = field(default_factory=dict)  # import name -> distribution
+    map: Mapping[str, str] = {}  # import name -> distribution
     first_party: tuple[str, ...] = ()  # import names that are the project's own code
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, added to --exclude
     secondary: tuple[str, ...] = ()  # paths counted as non-app code (tests, tools): never open the issue

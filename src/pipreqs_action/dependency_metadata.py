@@ -30,6 +30,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
@@ -56,6 +57,7 @@ __all__ = [
     "requires_of",
     "snapshot_lookup",
     "snapshot_newest_lookup",
+    "snapshot_version",
     "split_key",
 ]
 
@@ -89,6 +91,8 @@ class Dependencies(NamedTuple):
     sources: Mapping[str, str]  # installed key -> "local", "lock", "snapshot" or "index": whence the edge finding it
     unknown: tuple[str, ...] = ()  # declarations (as ``name<specifier>``) no source knew: what they install is unknown
     newer: tuple[str, ...] = ()  # declarations judged by the snapshot's newer release than their range allows
+    # declared key -> the version of that newer release (``newer``'s declarations), for the report to name it
+    newer_versions: Mapping[str, str] = MappingProxyType({})
 
 
 def dependencies_of(
@@ -200,6 +204,7 @@ def installed_through(
     known = {key: known[wanted] for key, wanted in asked.items() if wanted in known}
     unknown = tuple(sorted(wanted for key, wanted in asked.items() if key not in known))
     newer = tuple(sorted(asked[key] for key, (source, _) in known.items() if source == NEWEST))
+    newer_versions = {key: snapshot_version(key) for key, (source, _) in known.items() if source == NEWEST}
     known.update((key, ("snapshot", requires)) for key, (source, requires) in list(known.items()) if source == NEWEST)
     for _ in range(MAX_DEPTH):
         _look_up(sorted({key for key, _, _ in frontier} - known.keys() - declared_keys), lookups, known)
@@ -214,7 +219,9 @@ def installed_through(
                 sources.setdefault(dep, source)
                 following.add((dep, dep_extras, root))
         frontier = following
-    return Dependencies({key: tuple(sorted(roots)) for key, roots in through.items()}, sources, unknown, newer)
+    return Dependencies(
+        {key: tuple(sorted(roots)) for key, roots in through.items()}, sources, unknown, newer, newer_versions
+    )
 
 
 def _look_up(
@@ -323,6 +330,12 @@ def snapshot_newest_lookup(keys: Sequence[str]) -> Mapping[str, Sequence[str]]:
     ``NEWEST``, so the report can say which declarations were judged this way."""
     data = snapshot()
     return {key: _decode(entry) for key in keys if split_key(key)[1] and (entry := data.get(split_key(key)[0]))}
+
+
+def snapshot_version(key: str) -> str:
+    """The release the snapshot describes for a normalised name ("" when it has none)."""
+    entry = snapshot().get(key)
+    return str(entry[0]) if entry else ""
 
 
 def lock_lookup(locked: Mapping[str, Locked], keys: Sequence[str]) -> Mapping[str, Sequence[str]]:

@@ -16,7 +16,7 @@ without the module that needs the extra.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Requirement, ScanResult
@@ -24,15 +24,14 @@ from pipreqs_action.model import Declared, ImportRef, Requirement, ScanResult
 __all__ = ["FeatureFiles", "feature_files"]
 
 
-@dataclass(frozen=True, slots=True)
-class FeatureFiles:
+class FeatureFiles(NamedTuple):
     """The app's modules with what each needs of the extras (``needs``: path -> one set per import that only
     extras provide, the extras providing it: the module needs one of each set; every app module that imports
     something at run time is there, most with no set), and each extra's declarations (``groups``)."""
 
-    needs: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
-    groups: Mapping[str, tuple[Requirement, ...]] = field(default_factory=dict)
-    through: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # path -> the modules it gets needs from
+    needs: Mapping[str, tuple[frozenset[str], ...]] = {}
+    groups: Mapping[str, tuple[Requirement, ...]] = {}
+    through: Mapping[str, tuple[str, ...]] = {}  # path -> the modules it gets needs from
 
     def requirements(self) -> tuple[Requirement, ...]:
         """The declarations of the extras some module needs: the only ones worth following."""

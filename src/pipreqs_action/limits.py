@@ -37,6 +37,7 @@ __all__ = [
     "bounded",
     "cap_process_memory",
     "check_deadline",
+    "other_threads",
     "parse_limits",
     "stop_process_after",
     "take_lookups",
@@ -159,10 +160,22 @@ def stop_process_after(
     timer = threading.Timer(seconds + grace, _exit_stopped, args=(seconds, prefix))
     timer.daemon = True
     timer.start()
+    _backstops.add(timer)
     try:
         yield
     finally:
         timer.cancel()
+        _backstops.discard(timer)
+
+
+# The backstop timers armed now. Each only waits on its own event until it fires, holding no lock another thread
+# or a forked child could need, so ``other_threads`` leaves them out: the scan forks its helpers all the same.
+_backstops: set[threading.Thread] = set()
+
+
+def other_threads() -> int:
+    """Threads of this process besides the calling one and the waiting backstop timers of ``stop_process_after``."""
+    return threading.active_count() - 1 - sum(1 for timer in _backstops if timer.is_alive())
 
 
 def _exit_stopped(seconds: float, prefix: str) -> None:

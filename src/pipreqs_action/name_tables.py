@@ -11,8 +11,8 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pipreqs_action.errors import MappingError
 from pipreqs_action.namespaces import NAMESPACE_ROOTS, normalise
@@ -22,13 +22,12 @@ __all__ = ["DATA", "NameTable", "curated", "pipreqs_table", "popularity"]
 DATA = Path(__file__).with_name("data")
 
 
-@dataclass(frozen=True)
-class NameTable:
+class NameTable(NamedTuple):
     """import path -> distributions (first = preferred), and the reverse by normalised distribution name."""
 
-    imports: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    provides: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    names: Mapping[str, str] = field(default_factory=dict)  # key -> spelling to publish
+    imports: Mapping[str, tuple[str, ...]] = {}
+    provides: Mapping[str, frozenset[str]] = {}
+    names: Mapping[str, str] = {}  # key -> spelling to publish
 
     @classmethod
     def from_pairs(

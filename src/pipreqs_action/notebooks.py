@@ -389,12 +389,18 @@ class _LexState:
         return not self.quote and not self.depth and not self.continued
 
     def feed(self, line: str) -> None:
-        index, comment = 0, False
-        while index < len(line) and not comment:
+        """Reads one line: jumps from one character that can change the state to the next (a quote, a bracket, a
+        ``#``; inside a string, a backslash or the quote character), since every other one leaves it as it is."""
+        index, comment, end = 0, False, len(line)
+        while index < end:
+            found = (_IN_STRING[self.quote[0]] if self.quote else _OUTSIDE_STRING).search(line, index)
+            if found is None:
+                break
+            index = found.start()
             if not self.quote and line[index] == "#":
                 comment = True
-            else:
-                index = self._step(line, index)
+                break
+            index = self._step(line, index)
         if len(self.quote) == 1:  # an unterminated one-quote string ends at the line end
             self.quote = ""
         self.continued = not self.quote and not comment and line.rstrip().endswith("\\")
@@ -416,3 +422,8 @@ class _LexState:
         elif char in ")]}":
             self.depth = max(self.depth - 1, 0)
         return index + 1
+
+
+# The characters that can change a _LexState: outside a string, and inside one opened by ' or ".
+_OUTSIDE_STRING = re.compile(r"[#'\"()\[\]{}]")
+_IN_STRING = {quote: re.compile(rf"[\\{quote}]") for quote in "'\""}

@@ -27,7 +27,6 @@ import os
 import re
 import signal
 import sys
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,7 @@ from pipreqs_action import (
     imports,
     notebook_helpers,
     notebook_imports,
+    project_guards,
     runtime_provided,
     script_metadata,
     stdlib_names,
@@ -51,7 +51,7 @@ from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
-from pipreqs_action.limits import check_deadline
+from pipreqs_action.limits import check_deadline, other_threads
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
@@ -94,6 +94,7 @@ class _FileFacts(NamedTuple):
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
+    swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -141,6 +142,7 @@ def scan(
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
     found = [ref for ref in found if ref.module != _STALE]
+    found = _guarded_by_own_helpers(root, facts, found)
     found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
@@ -154,6 +156,20 @@ def scan(
         module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
+
+
+def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
+    """Imports inside ``with`` blocks of a context manager the project defines to swallow ImportError
+    (``project_guards``); the files holding a required import are read again only when there is such a helper."""
+    defined = {name: f"{file_facts.rel}:{line}" for file_facts in facts for name, line in file_facts.swallowers}
+    if not defined:
+        return found
+    texts = {}
+    for rel in sorted(project_guards.candidates(found)):
+        source = files.read_source(root, rel)
+        if not isinstance(source, Skipped) and project_guards.mentions(source.text, defined):
+            texts[rel] = source.text
+    return project_guards.apply(found, texts, defined)
 
 
 def _installed_one_notebook_away(
@@ -426,6 +442,7 @@ class _Reader(NamedTuple):
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
             facts = facts._replace(script=script_metadata.read(source.text, rel))
+            facts = facts._replace(swallowers=project_guards.definitions(source.text))
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
@@ -494,9 +511,11 @@ def _helper_count(file_count: int) -> int:
     """Processes to fork besides this one: none for small trees, with one CPU, off Linux, or once threads run.
 
     Forking a process that runs threads (the HTTP server, a thread pool) can copy a lock held at that moment
-    into the child; there we stay in one process. On Linux fork is cheap and copies nothing up front.
+    into the child; there we stay in one process. The CLI's and the Action's backstop timer does not count: it only
+    waits (``limits.other_threads``), and counting it kept every command-line check in one process. On Linux fork
+    is cheap and copies nothing up front.
     """
-    if file_count < PARALLEL_MIN_FILES or sys.platform != "linux" or threading.active_count() > 1:
+    if file_count < PARALLEL_MIN_FILES or sys.platform != "linux" or other_threads():
         return 0
     cpus = len(os.sched_getaffinity(0))
     return max(min(cpus, MAX_PROCESSES, file_count // PARALLEL_MIN_FILES + 1) - 1, 0)

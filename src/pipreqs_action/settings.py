@@ -7,7 +7,6 @@ the code never re-checks. Only ``action.py`` hands ``os.environ`` in; nothing el
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -111,8 +110,7 @@ def engine_settings(
     project = read_config(root, explicit) if project_config or explicit else ProjectConfig()
     cli_map = parse_overrides("map", overrides)
     names = tuple(item.strip() for item in ignore if item.strip())
-    merged = dataclasses.replace(
-        project,
+    merged = project._replace(
         ignore_missing=(*project.ignore_missing, *names),
         ignore_unused=(*project.ignore_unused, *names),
         map={**project.map, **cli_map},

@@ -7,6 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from pipreqs_action.dependency_metadata import snapshot_version, split_key
 from tests.functional.expect import expectations, project
 from tests.functional.test_cli import SCHEMA, check_json, cli, missing_named, offline
 from tests.pypi_stub import project_document
@@ -74,6 +75,33 @@ def test_the_project_lock_file_answers_offline_for_what_no_bundled_data_knows(ca
     assert code == 1 and [item["package"] for item in report["missing"] if not item["via"]] == ["requests"]
 
 
+def test_each_claim_resting_on_a_release_the_range_excludes_says_so(capsys, validator, tmp_path) -> None:
+    """Offline, an item counted via only declarations judged by the snapshot's newer release names that release
+    and the range excluding it in its own ``reason`` (shown beside it in every format); one that a declaration the
+    snapshot's release satisfies also installs rests on no such guess and says nothing."""
+    root = project("via_declared_range")
+    _, report = offline(capsys, validator, root, "--mode", "no-pin")
+    for package, declared in (("keras", "tensorflow~=2.14.0"), ("tf-keras", "tensorflow-hub~=0.15.0")):
+        item = missing_named(report, package)
+        newest = f"{split_key(declared)[0]} ({snapshot_version(split_key(declared)[0])}, bundled snapshot)"
+        assert (
+            item["reason"]
+            == f"judged by the newest {newest}, which {declared} excludes: the release it allows may not install it"
+        )
+    text = cli(capsys, "check", root, "--offline", "--mode", "no-pin")[1]
+    assert "which tensorflow-hub~=0.15.0 excludes" in text
+    both = write(
+        tmp_path,
+        {
+            "requirements.txt": "tensorflow~=2.14.0\nkeras\n",
+            "app.py": "import tensorflow\nimport keras\nimport numpy\n",
+        },
+    )
+    _, report = offline(capsys, validator, both, "--mode", "no-pin")
+    assert missing_named(report, "numpy")["via"] == ["keras", "tensorflow"]
+    assert missing_named(report, "numpy")["reason"] is None  # keras's own (newest, allowed) release installs it
+
+
 def test_a_declaration_is_judged_by_the_releases_its_range_allows(capsys, validator, pypi, tmp_path, monkeypatch):
     """Offline the snapshot's newer release answers, with a warning; online the allowed release's own metadata."""
     root = project("via_declared_range")
@@ -91,3 +119,19 @@ def test_a_declaration_is_judged_by_the_releases_its_range_allows(capsys, valida
     alarms = [item["package"] for item in report["missing"] if not item["via"]]
     assert code == 1 and alarms == ["tf-keras"]  # tensorflow-hub 0.15 does not install it
     assert missing_named(report, "keras")["via"] == ["tensorflow"]  # the index knows no tensorflow: the snapshot
+
+
+def test_a_sub_project_gets_what_the_enclosing_group_declaring_all_it_declares_installs(capsys, validator) -> None:
+    """A folder whose own declarations the enclosing project's optional group holds in full is installed with that
+    group: its scipy comes through the group's scikit-learn. A folder declaring something the group lacks is not."""
+    root = project("via_enclosing_group")
+    code, report = offline(capsys, validator, root)
+    projects = {item["path"]: item for item in report["projects"]}
+    for expected in expectations(root):
+        if expected.verdict not in ("via", "missing"):
+            continue
+        folder = next(path for path in projects if expected.location["path"].startswith(path + "/"))
+        item = missing_named(projects[folder], expected.package)
+        assert (item["via"], item["locations"]) == (list(expected.via), [expected.location])
+        assert item["reason"] == (expected.reason or None)  # the via says which group it comes through
+    assert code == 1 and projects["ch07/evaluation"]["in_sync"] and not projects["ch07/reporting"]["in_sync"]

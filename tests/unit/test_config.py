@@ -57,7 +57,7 @@ def test_every_key_of_the_pyproject_table_is_read_into_typed_values(tmp_path) ->
 
 
 def _fields(config: ProjectConfig) -> dict:
-    return {name: getattr(config, name) for name in config.__slots__}
+    return config._asdict()
 
 
 @pytest.mark.parametrize("name", CONFIG_FILES)

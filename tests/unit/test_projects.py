@@ -174,3 +174,18 @@ def test_a_folder_whose_manifests_declare_nothing_usable_is_no_project_and_its_c
         ("config/settings/base.py", ""),
         ("config/settings/setup.py", "setup.py"),  # what the layout says of such a file anywhere
     ]
+
+
+def test_an_enclosing_group_declaring_all_a_project_declares_is_installed_with_it() -> None:
+    enclosing = Declared(
+        (req("torch"),),
+        optional_groups=(("bonus", (req("openai"), req("scikit-learn"), req("tqdm"))), ("docs", (req("sphinx"),))),
+    )
+    covered = projects.inherit(Declared((req("openai"), req("tqdm"))), enclosing)
+    assert [r.key for r in covered.inherited] == ["torch", "openai", "scikit-learn", "tqdm"]
+    assert [r.key for r in covered.requirements] == ["openai", "tqdm"]  # only its own can be unused
+    assert covered.installed_with == (("bonus", ("openai", "scikit-learn", "tqdm")),)  # for the report to say so
+    partly = projects.inherit(Declared((req("openai"), req("rich"))), enclosing)
+    assert [r.key for r in partly.inherited] == ["torch"]  # rich is not in the group: not how it is installed
+    assert partly.installed_with == ()
+    assert [r.key for r in projects.inherit(Declared(()), enclosing).inherited] == ["torch"]  # declares nothing

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipreqs_action import scan as scan_module
+from pipreqs_action.limits import stop_process_after
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.model import Skipped
 from pipreqs_action.reachability import Packages
@@ -142,6 +143,26 @@ def test_small_trees_threads_and_one_cpu_stay_in_one_process(monkeypatch: pytest
         worker.join()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     assert scan_module._helper_count(100 * minimum) == 0
+
+
+def test_the_command_line_backstop_timer_does_not_keep_a_large_tree_in_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The CLI and the Action arm ``stop_process_after`` around every check: its waiting timer is no reason to stay
+    in one process, while any other thread still is."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    large = 100 * scan_module.PARALLEL_MIN_FILES
+    with stop_process_after(3600):
+        assert threading.active_count() == 2
+        assert scan_module._helper_count(large) == 1
+        stop = threading.Event()
+        worker = threading.Thread(target=stop.wait)
+        worker.start()
+        try:
+            assert scan_module._helper_count(large) == 0
+        finally:
+            stop.set()
+            worker.join()
 
 
 def test_helpers_report_skipped_files_like_the_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
