@@ -6,10 +6,10 @@ runs that import is inside the guard. Likewise its ``__init__.py`` does ``try: f
 the Twisted integration's own imports are as optional as that guard says.
 
 Per file, ``guarded_local_imports`` finds the imports of the project's own packages that sit under a guard
-(``except ImportError``, ``contextlib.suppress``, ``find_spec``, an availability flag: whatever ``guards`` calls a
-guard), with the modules each may name, and the file's other package imports (``unguarded``). ``reachability``
-then follows both graphs from the entry points: a module reached, but never without crossing a guard, is
-reached only through it.
+(``except ImportError``, ``contextlib.suppress``, ``find_spec``, an availability flag, a deferred-import ``with``:
+whatever ``guards`` calls a guard), with the modules each may name, and the file's other package imports
+(``unguarded``). ``reachability`` then follows both graphs from the entry points: a module reached, but never
+without crossing a guard, is reached only through it.
 
 Imports under ``if TYPE_CHECKING:`` are set apart the same way (``typing``): they never run, so a module the entry
 points reach only through them (a ``types/`` package of TypedDicts) is typing-only: ``reachability.typing_only``.
@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
+from pipreqs_action.deferred_imports import SEARCH_WORDS
 from pipreqs_action.guards import is_guard_reason
 from pipreqs_action.imports.blocks import Blocks
 from pipreqs_action.line_search import line_matches
@@ -33,7 +34,7 @@ from pipreqs_action.reachability import Packages, package_imports
 
 __all__ = ["GuardedImport", "LocalImports", "guarded_by", "guarded_local_imports", "typed_by"]
 
-_GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_", "TYPE_CHECKING")
+_GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_", "TYPE_CHECKING", *SEARCH_WORDS)
 _INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line_matches
     r"^(?P<indent>[ \t]+)(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|import[ \t]+(?P<mod>[\w.]+))", re.M
 )

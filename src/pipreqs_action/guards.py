@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipreqs_action.deferred_imports import Checked, deferred_reason, never_checked
+
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 EXCEPT_IMPORT_ERROR = "guarded by except ImportError"
@@ -75,7 +77,7 @@ class Context:
             optional=self.optional or outer.optional,
             type_only=self.type_only or outer.type_only,
             reason=best_reason((self.reason, outer.reason)),
-            markers=tuple(sorted({*self.markers, *outer.markers})),
+            markers=_implied_left_out({*self.markers, *outer.markers}),
             in_function=self.in_function or outer.in_function,
         )
 
@@ -86,6 +88,23 @@ class Context:
             return self.markers[0]
         return " and ".join(f"({part})" if " or " in part else part for part in self.markers)
 
+
+def _implied_left_out(markers: set[str]) -> tuple[str, ...]:
+    """The conditions, sorted, less those one platform already implies: under ``sys_platform == "darwin"``,
+    ``sys_platform != "win32"`` (an ``elif`` after a Windows branch) says nothing more."""
+    platforms = [marker for marker in markers if _ONE_PLATFORM.fullmatch(marker)]
+    if len(platforms) == 1:
+        named = platforms[0].split('"')[1]
+        markers = {
+            marker
+            for marker in markers
+            if not (_NOT_PLATFORMS.fullmatch(marker) and f'"{named}"' not in marker)  # a contradiction stays
+        }
+    return tuple(sorted(markers))
+
+
+_ONE_PLATFORM = re.compile(r'sys_platform == "[\w.-]+"')
+_NOT_PLATFORMS = re.compile(r'sys_platform != "[\w.-]+"(?: and sys_platform != "[\w.-]+")*')
 
 NOTHING = Context()
 FUNCTION = Context(in_function=True)
@@ -120,8 +139,9 @@ def handler_catches_import_error(handler: ast.ExceptHandler) -> bool:
     return any(_name_of(kind) in IMPORT_ERRORS for kind in kinds)
 
 
-def with_context(items: list[ast.withitem]) -> Context:
-    """``with contextlib.suppress(ImportError):`` (or any of the errors a failed import raises)."""
+def with_context(items: list[ast.withitem], checked: Checked = never_checked) -> Context:
+    """``with contextlib.suppress(ImportError):`` (or any of the errors a failed import raises), or a deferred-import
+    guard whose handle the file asks later (``with LazyImport(...) as x_import:``, see ``deferred_imports``)."""
     for item in items:
         call = item.context_expr
         if isinstance(call, ast.Call) and _name_of(call.func) == "suppress":
@@ -129,6 +149,9 @@ def with_context(items: list[ast.withitem]) -> Context:
             caught = [_name_of(kind) for kind in kinds if _name_of(kind) in IMPORT_ERRORS]
             if caught:
                 return Context(optional=True, reason=f"guarded by contextlib.suppress({caught[0]})")
+        deferred = deferred_reason(item, checked)
+        if deferred:
+            return Context(optional=True, reason=deferred)
     return NOTHING
 
 

@@ -162,6 +162,9 @@ class Declared(NamedTuple):
     installed: tuple[Requirement, ...] = ()  # what the project's Dockerfiles and dev container pip-install
     scripts: tuple[ScriptMetadata, ...] = ()  # what scripts declare for themselves only (PEP 723 inline metadata)
     warnings: tuple[str, ...] = ()  # declarations seen but not read, said to the user (a script's broken block)
+    # the enclosing project's optional groups installed with this one, (name, keys it alone adds): ``inherited`` holds
+    # their declarations (``projects.inherit``); kept apart only for the report to say where they come from
+    installed_with: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from pipreqs_action import (
     limits,
     named_choices,
     projects,
+    pytest_plugins,
     roles,
     script_metadata,
     shipped,
@@ -86,7 +87,8 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     scanned = resolve_elsewhere(scanned, names)
     find_shipped = functools.partial(shipped.find, settings.path)  # read only when something is dev-declared
     scanned = roles.unshipped_tooling(scanned, declared, names, find_shipped, config.app)
-    scanned = roles.believed(scanned, declared, names)
+    find_plugins = functools.partial(pytest_plugins.find, settings.path)  # read only when something is dev-declared
+    scanned = roles.believed(scanned, declared, names, find_plugins)
     report = compare(scanned, declared, names)
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
@@ -161,7 +163,8 @@ def _installed_through(report: Report, declared: Declared, settings: Settings, f
         local=local_source(declared.local_projects),
         optional=features.requirements(),
     )
-    report = with_via(report, dependencies, requirements, features)
+    groups = {key: name for name, keys in declared.installed_with for key in keys}  # what an enclosing group adds
+    report = with_via(report, dependencies, requirements, features, groups)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
     report = prefer_project_affinity(report, [req.name for req in requirements], requires)
     return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))

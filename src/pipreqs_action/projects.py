@@ -222,12 +222,16 @@ def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
     and the enclosing project's own modules are first-party to it."""
     if enclosing is None:
         return declared
-    inherited = (*enclosing.requirements, *enclosing.inherited, *_covering_groups(declared, enclosing))
+    covering = _covering_groups(declared, enclosing)
+    inherited = (*enclosing.requirements, *enclosing.inherited, *(req for _, group in covering for req in group))
+    runtime = {req.key for req in (*enclosing.requirements, *enclosing.inherited)}
+    groups = tuple((name, tuple(req.key for req in group if req.key not in runtime)) for name, group in covering)
     first_party = tuple(sorted({*declared.first_party, *enclosing.first_party}))
     return declared._replace(
         requirements=_local(declared.requirements, enclosing.workspace_names),
         workspace_names=tuple(sorted({*declared.workspace_names, *enclosing.workspace_names})),
         inherited=inherited,
+        installed_with=(*enclosing.installed_with, *groups),
         first_party=first_party,
         # the enclosing project's optional features (``[dependency-groups] bonus`` for its bonus chapters) are
         # declarations its author made for such code: they satisfy imports here too, never as this one's runtime
@@ -235,7 +239,7 @@ def inherit(declared: Declared, enclosing: Declared | None) -> Declared:
     )
 
 
-def _covering_groups(declared: Declared, enclosing: Declared) -> tuple[Requirement, ...]:
+def _covering_groups(declared: Declared, enclosing: Declared) -> tuple[tuple[str, tuple[Requirement, ...]], ...]:
     """The enclosing project's optional groups that declare everything this project declares (a bonus folder's
     ``requirements-extra.txt`` of openai and tqdm, both in the root's ``[dependency-groups] bonus``): its author
     made that group the way this project is installed, so what the whole group installs is there when this code
@@ -244,11 +248,11 @@ def _covering_groups(declared: Declared, enclosing: Declared) -> tuple[Requireme
     own = {req.key for req in declared.requirements if not req.local}
     if not own:
         return ()
-    found: list[Requirement] = []
-    for _, group in enclosing.optional_groups:
-        if own <= {req.key for req in group}:
-            found += _local(group, enclosing.workspace_names)
-    return tuple(found)
+    return tuple(
+        (name, _local(group, enclosing.workspace_names))
+        for name, group in enclosing.optional_groups
+        if own <= {req.key for req in group}
+    )
 
 
 def nested_declarations(

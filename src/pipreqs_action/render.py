@@ -329,8 +329,9 @@ def to_markdown(report: Report, links: Links | None = None, new: frozenset[str] 
     if optional:
         out += ["#### Optional imports not declared", ""]
         out += [
-            "Guarded (`except ImportError`, `contextlib.suppress`, `find_spec`, an availability check), installed on "
-            "demand, in a Python 2 branch or under `if TYPE_CHECKING:`; each says why.",
+            "Guarded (`except ImportError`, `contextlib.suppress`, `find_spec`, an availability check, a "
+            "deferred-import `with`), installed on demand, in a Python 2 branch or under `if TYPE_CHECKING:`; each "
+            "says why.",
             "",
         ]
         out += [*_md_table(optional, links), ""]
@@ -487,9 +488,9 @@ _ISSUE_FOOTER = """\
   `never`), `issue-labels`, `issue-title`.
 - **Silence the check:** set `create-issue: 'false'` on the step, or remove the step.
 
-Imports guarded (`except ImportError`, `contextlib.suppress(ImportError)`, `find_spec`, an availability check),
-installed on demand, in a Python 2 branch, under `if TYPE_CHECKING:` or made only by secondary code (tests,
-examples, tools, scripts, docs, vendored code) never keep this issue open.
+Imports guarded (`except ImportError`, `contextlib.suppress(ImportError)`, `find_spec`, an availability check, a
+deferred-import `with`), installed on demand, in a Python 2 branch, under `if TYPE_CHECKING:` or made only by
+secondary code (tests, examples, tools, scripts, docs, vendored code) never keep this issue open.
 </details>
 """
 

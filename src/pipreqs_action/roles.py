@@ -8,10 +8,11 @@
 - A declaration made for another use is believed when the code agrees (``believed``). The author who lists
   ``coverage`` in ``requirements/dev.txt`` and writes ``if os.environ.get("FLASK_COVERAGE"): import coverage``
   says twice that production never runs it; so do a dev-declared ``faker`` in ``app/fake.py`` (a module named for
-  development support) and an import inside a function. And a package that a project inside this one declares
-  (``extensions/whisper_stt/requirements.txt``) imported by the app only on demand (inside a function, under an
-  environment flag) is that part's optional feature. A top-level import in the app's own modules stays required:
-  there one signal alone never hides an alarm.
+  development support), an import inside a function, and a dev-declared ``pytest`` in a pytest plugin the package
+  registers under the ``pytest11`` entry point (``redbot/pytest/``: only pytest loads it, ``pytest_plugins``).
+  And a package that a project inside this one declares (``extensions/whisper_stt/requirements.txt``) imported by
+  the app only on demand (inside a function, under an environment flag) is that part's optional feature. A
+  top-level import in the app's own modules stays required: there one signal alone never hides an alarm.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import PurePosixPath
 from pipreqs_action.ignore_rules import compile_patterns
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Missing, Requirement, ScanResult
+from pipreqs_action.pytest_plugins import PytestPlugins
 from pipreqs_action.shipped import Shipped
 
 # Modules whose name says they support development: fake data, test factories and mocks, test helpers.
@@ -89,19 +91,26 @@ def commented_out(missing: Sequence[Missing], declared: Declared, names: ImportN
     return tuple(result)
 
 
-def believed(scan: ScanResult, declared: Declared, names: ImportNames) -> ScanResult:
+def believed(
+    scan: ScanResult,
+    declared: Declared,
+    names: ImportNames,
+    find_plugins: Callable[[], PytestPlugins] = PytestPlugins,
+) -> ScanResult:
     """The scan with app imports that a declaration made for another use explains, when the code agrees: dev-declared
-    and on demand or in a development-support module (then satisfied, as for tests), or declared by a project inside
-    this one and on demand (then optional, saying where)."""
+    and on demand, in a development-support module or in a pytest plugin the project registers (then satisfied, as
+    for tests), or declared by a project inside this one and on demand (then optional, saying where).
+    ``find_plugins`` reads the packaging files' ``pytest11`` entry points, only when something is dev-declared."""
     dev = providers(declared.dev, names)
     nested = providers(declared.nested, names)
     if not dev and not nested:
         return scan
     own = providers([*declared.requirements, *declared.inherited, *declared.installed, *_grouped(declared)], names)
     where = {req.key: str(req.location) for req in reversed([*declared.dev, *declared.nested])}
+    plugins = find_plugins() if dev else PytestPlugins()
     imports = []
     for ref in scan.imports:
-        reason = "" if _not_judged(ref, declared) else _use(ref, own, dev, nested, where, names)
+        reason = "" if _not_judged(ref, declared) else _use(ref, own, dev, nested, where, names, plugins)
         imports.append(ref._replace(optional=True, reason=reason) if reason else ref)
     return scan._replace(imports=tuple(imports))
 
@@ -122,6 +131,7 @@ def _use(
     nested: Mapping[str, frozenset[str]],
     where: Mapping[str, str],
     names: ImportNames,
+    plugins: PytestPlugins,
 ) -> str:
     """Why the import is optional for the app (the declaration and the code agree), or ""."""
     paths = names.import_paths(ref)
@@ -129,12 +139,24 @@ def _use(
         return ""
     on_demand = ref.in_function
     for path in paths:
-        if (key := provider_of(path, dev, names)) and (on_demand or _dev_support_module(ref.location.path)):
-            how = "imported only on demand" if on_demand else "in a development-support module"
-            return f"declared for development only ({where[key]}), {how}"
+        if key := provider_of(path, dev, names):
+            how = _development_use(ref, plugins)
+            if how:
+                return f"declared for development only ({where[key]}), {how}"
         if (key := provider_of(path, nested, names)) and on_demand:
             return f"declared in {where[key]} (a project inside this one), imported here only on demand"
     return ""
+
+
+def _development_use(ref: ImportRef, plugins: PytestPlugins) -> str:
+    """How the code says the import serves development: on demand, in a development-support module, in a pytest
+    plugin (loaded only by pytest); "" when it does not."""
+    if ref.in_function:
+        return "imported only on demand"
+    if _dev_support_module(ref.location.path):
+        return "in a development-support module"
+    registered = plugins.where(ref.location.path)
+    return f"in a pytest plugin registered under the pytest11 entry point ({registered})" if registered else ""
 
 
 def _dev_support_module(path: str) -> bool:

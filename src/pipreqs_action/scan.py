@@ -39,6 +39,7 @@ from pipreqs_action import (
     imports,
     notebook_helpers,
     notebook_imports,
+    project_guards,
     runtime_provided,
     script_metadata,
     stdlib_names,
@@ -46,6 +47,7 @@ from pipreqs_action import (
 from pipreqs_action.addons import addon_reasons
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
+from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
@@ -92,6 +94,7 @@ class _FileFacts(NamedTuple):
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
+    swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -123,7 +126,9 @@ def scan(
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
-    layout.add_reasons(_integrations(root, tree, facts, layout, judged))
+    imported = _third_party_roots(results)
+    integrations, public = split_integrations(_integrations(root, tree, facts, layout, judged), imported, judged)
+    layout.add_reasons(integrations)
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_addons(root, tree, facts, results, layout))
     behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
@@ -131,11 +136,13 @@ def scan(
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
-        found.extend(guarded_by(typed_by(_resolved(refs, local, layout, file_facts.writes), typing), behind_guard))
+        resolved = on_demand_in(_resolved(refs, local, layout, file_facts.writes), public)
+        found.extend(guarded_by(typed_by(resolved, typing), behind_guard))
         if problem is not None:
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
     found = [ref for ref in found if ref.module != _STALE]
+    found = _guarded_by_own_helpers(root, facts, found)
     found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
@@ -149,6 +156,20 @@ def scan(
         module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
     )
+
+
+def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
+    """Imports inside ``with`` blocks of a context manager the project defines to swallow ImportError
+    (``project_guards``); the files holding a required import are read again only when there is such a helper."""
+    defined = {name: f"{file_facts.rel}:{line}" for file_facts in facts for name, line in file_facts.swallowers}
+    if not defined:
+        return found
+    texts = {}
+    for rel in sorted(project_guards.candidates(found)):
+        source = files.read_source(root, rel)
+        if not isinstance(source, Skipped) and project_guards.mentions(source.text, defined):
+            texts[rel] = source.text
+    return project_guards.apply(found, texts, defined)
 
 
 def _installed_one_notebook_away(
@@ -305,7 +326,7 @@ def _addons(
         return {}
     texts = {readme: _small_text(root / readme) for readme in holding}
     imported = {file_facts.rel: file_facts.imported_names for file_facts in facts}
-    third_party = {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
+    third_party = _third_party_roots(results)
     return addon_reasons(app_code, texts, imported, third_party)
 
 
@@ -358,8 +379,13 @@ def _alternatives(results: list[FileResult], layout: Layout, packages: Packages)
     if not packages.names:
         return ()
     edges = {file_facts.rel: file_facts.package_imports for _, _, file_facts in results if file_facts.rel}
-    imported = {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
+    imported = _third_party_roots(results)
     return backends.candidates(packages, edges, imported, [path for path in edges if not layout.reason(path)])
+
+
+def _third_party_roots(results: list[FileResult]) -> dict[str, list[str]]:
+    """Each file with the top-level names of the third-party modules it imports."""
+    return {refs[0].location.path: [ref.root for ref in refs] for refs, _, _ in results if refs}
 
 
 def _small_text(path: Path) -> str:
@@ -416,6 +442,7 @@ class _Reader(NamedTuple):
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
             facts = facts._replace(script=script_metadata.read(source.text, rel))
+            facts = facts._replace(swallowers=project_guards.definitions(source.text))
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)

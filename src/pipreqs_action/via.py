@@ -30,17 +30,22 @@ def with_via(
     dependencies: Dependencies,
     declared: Iterable[Requirement],
     features: FeatureFiles | None = None,
+    groups: Mapping[str, str] | None = None,
 ) -> Report:
     """The report with each missing package that a declared distribution installs marked ``via`` that one.
 
     ``declared`` is what every install gets; ``features`` the project's extras and the modules that need them: a
     distribution an extra declares counts for the imports of modules that need that extra (``extra_features``).
     An app import declared only for development (``dev_only``) that a runtime declaration installs is reported
-    ``via`` it instead: production gets it, through that declaration."""
+    ``via`` it instead: production gets it, through that declaration. ``groups`` names, for the declarations an
+    enclosing project's optional group installed with this one adds (key -> group name), that group, for the reason.
+    """
     features = features or FeatureFiles()
     plain = {req.key: req.name for req in declared}
     names = {**{req.key: req.name for req in features.requirements()}, **plain}
-    judge = functools.partial(_marked, dependencies=dependencies, names=names, plain=plain, features=features)
+    judge = functools.partial(
+        _marked, dependencies=dependencies, names=names, plain=plain, features=features, groups=groups or {}
+    )
     missing = [judge(item) for item in report.missing]
     dev_only = []
     for item in report.dev_only:
@@ -89,6 +94,7 @@ def _marked(
     names: Mapping[str, str],
     plain: Mapping[str, str],
     features: FeatureFiles,
+    groups: Mapping[str, str],
 ) -> Missing:
     """The first of the package and its candidates that something declared installs: that is the one present."""
     if item.optional or not item.known:
@@ -100,9 +106,22 @@ def _marked(
             via = tuple(names.get(root, root) for root in roots)
             others = tuple(name for name in (item.package, *item.candidates) if name != package)
             source = dependencies.sources.get(key, "")
-            reason = "; ".join(filter(None, (reason, _newer_caveat(roots, dependencies))))
+            notes = (reason, _group_note(roots, via, groups), _newer_caveat(roots, dependencies))
+            reason = "; ".join(filter(None, notes))
             return item._replace(package=package, candidates=others, via=via, via_source=source, reason=reason)
     return item
+
+
+def _group_note(roots: Sequence[str], via: Sequence[str], groups: Mapping[str, str]) -> str:
+    """Where declarations this project does not name come from: ``installed through scikit-learn of the enclosing
+    project's group 'bonus', which declares everything this project declares`` (``projects.inherit``)."""
+    if not roots or not all(root in groups for root in roots):
+        return ""
+    named = ", ".join(repr(name) for name in sorted({groups[root] for root in roots}))
+    return (
+        f"installed through {', '.join(via)} of the enclosing project's group {named}, which declares everything "
+        "this project declares"
+    )
 
 
 def _newer_caveat(roots: Sequence[str], dependencies: Dependencies) -> str:

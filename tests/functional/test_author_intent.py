@@ -144,3 +144,14 @@ def test_python_2_files_are_still_skipped(capsys, tmp_path) -> None:
     data = report(capsys, root)
     assert data["missing"] == []
     assert data["skipped"][0]["reason"].startswith("not valid Python 3")
+
+
+@pytest.mark.parametrize("mode", [[], ["--full-parse"]])
+def test_each_clause_of_an_elif_chain_holds_the_opposite_of_every_earlier_test(capsys, mode) -> None:
+    found = by_package(report(capsys, project("elif_chains"), *mode))
+    assert found["uvloop"]["marker"] == 'python_version >= "3.12" and sys_platform != "win32"'  # not Windows
+    assert found["winloop"]["marker"] == 'sys_platform == "win32"'
+    assert (found["tomli"]["reason"], found["toml"]["reason"]) == (  # a backport no supported Python takes
+        'only for python_version < "3.11" and sys_platform == "win32"; requires-python >=3.11',
+        'only for python_version < "3.11" and sys_platform != "win32"; requires-python >=3.11',
+    )

@@ -133,4 +133,5 @@ def test_a_sub_project_gets_what_the_enclosing_group_declaring_all_it_declares_i
         folder = next(path for path in projects if expected.location["path"].startswith(path + "/"))
         item = missing_named(projects[folder], expected.package)
         assert (item["via"], item["locations"]) == (list(expected.via), [expected.location])
+        assert item["reason"] == (expected.reason or None)  # the via says which group it comes through
     assert code == 1 and projects["ch07/evaluation"]["in_sync"] and not projects["ch07/reporting"]["in_sync"]

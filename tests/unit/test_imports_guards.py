@@ -66,6 +66,48 @@ def test_other_context_managers_guard_nothing(source: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "with LazyImport('pip install x') as x_import:\n    import x\ndef f():\n    x_import.check()\n",
+            "guarded by LazyImport() as x_import, which defers the ImportError to x_import.check()",
+        ),
+        (
+            "with lazy.try_import() as imports:\n    import x\nif imports.is_successful():\n    pass\n",
+            "guarded by try_import() as imports, which defers the ImportError to imports.is_successful()",
+        ),
+        (
+            "with optional_import_block() as result:\n    import x\nOK = result.is_successful\n",
+            "guarded by optional_import_block() as result, which defers the ImportError to result.is_successful",
+        ),
+        (
+            "with lock, Deferred(\n    message='x',\n) as h:\n    import x\nh.check()\n",
+            "guarded by Deferred() as h, which defers the ImportError to h.check()",
+        ),
+    ],
+)
+def test_a_deferred_import_guard_whose_handle_the_file_asks_makes_the_import_optional(
+    source: str, expected: str
+) -> None:
+    assert reason(source, "x") == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "with LazyImport('pip install x') as x_import:\n    import x\n",  # never asked: nothing says the error waits
+        "with LazyImport() as x_import:\n    import x\nx_import_2.check()\nself.x_import.check()\nx_import.checked\n",
+        "with LazyImport() as x_import:\n    import x\n# x_import .check() is spelled apart\n",
+        "with open('f') as handle:\n    import x\nother.check()\n",
+        "with LazyImport():\n    import x\nx_import.check()\n",  # no handle bound
+    ],
+)
+def test_a_context_manager_whose_handle_is_not_asked_guards_nothing(source: str) -> None:
+    found = both(source)["x"]
+    assert not found.optional and found.reason == ""
+
+
+@pytest.mark.parametrize(
     "test",
     [
         'importlib.util.find_spec("x")',
@@ -290,9 +332,46 @@ def test_platform_flags_nesting_and_elif_chains() -> None:
     assert found["win_and_debug"].marker == 'sys_platform == "win32"'
     assert found["nested"].marker == 'python_version < "3.9" and sys_platform == "win32"'
     assert found["chain_win"].marker == 'sys_platform == "win32"'
-    assert found["chain_mac"].marker == 'sys_platform == "darwin"'
-    assert found["chain_other"].marker == ""  # not "not win32 and not darwin": only a plain if/else says that
+    assert found["chain_mac"].marker == 'sys_platform == "darwin"'  # "not win32" goes without saying there
+    assert found["chain_other"].marker == 'sys_platform != "darwin" and sys_platform != "win32"'
     assert found["posix_unknown"].marker == ""
+
+
+def test_each_clause_of_an_elif_chain_holds_the_opposite_of_every_earlier_test() -> None:
+    found = both(
+        """\
+        if sys.platform == "win32":
+            import on_windows
+        elif sys.version_info < (3, 11):
+            import old_python
+        elif PY3:
+            import py3_flag
+        else:
+            import python2_only
+        if sys.version_info >= (3, 11):
+            import tomllib
+        elif sys.platform == "win32": import tomli
+        else:  # a comment
+            import toml
+        if sys.version_info >= (3, 11):
+            pass
+        else:
+            if sys.platform == "win32":
+                import nested_in_else
+        for item in items:
+            pass
+        else:
+            import after_a_loop
+        """
+    )
+    assert found["on_windows"].marker == 'sys_platform == "win32"'
+    assert found["old_python"].marker == 'python_version < "3.11" and sys_platform != "win32"'
+    assert found["py3_flag"].marker == 'python_version >= "3.11" and sys_platform != "win32"'
+    assert found["python2_only"].reason == "Python 2 branch"  # every Python 3 took an earlier clause
+    assert found["tomli"].marker == 'python_version < "3.11" and sys_platform == "win32"'
+    assert found["toml"].marker == 'python_version < "3.11" and sys_platform != "win32"'
+    assert found["nested_in_else"].marker == 'python_version < "3.11" and sys_platform == "win32"'
+    assert found["after_a_loop"].marker == ""
 
 
 # --- how the headers are read ----------------------------------------------------------------------------------

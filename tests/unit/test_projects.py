@@ -184,6 +184,8 @@ def test_an_enclosing_group_declaring_all_a_project_declares_is_installed_with_i
     covered = projects.inherit(Declared((req("openai"), req("tqdm"))), enclosing)
     assert [r.key for r in covered.inherited] == ["torch", "openai", "scikit-learn", "tqdm"]
     assert [r.key for r in covered.requirements] == ["openai", "tqdm"]  # only its own can be unused
+    assert covered.installed_with == (("bonus", ("openai", "scikit-learn", "tqdm")),)  # for the report to say so
     partly = projects.inherit(Declared((req("openai"), req("rich"))), enclosing)
     assert [r.key for r in partly.inherited] == ["torch"]  # rich is not in the group: not how it is installed
+    assert partly.installed_with == ()
     assert [r.key for r in projects.inherit(Declared(()), enclosing).inherited] == ["torch"]  # declares nothing

@@ -8,6 +8,7 @@ from packaging.utils import canonicalize_name
 from pipreqs_action import roles
 from pipreqs_action.mapping import ImportNames, load_import_names
 from pipreqs_action.model import Declared, ImportRef, Location, Requirement, ScanResult
+from pipreqs_action.pytest_plugins import PytestPlugins
 from pipreqs_action.shipped import Shipped
 
 
@@ -40,6 +41,23 @@ def test_a_dev_declaration_is_believed_only_where_the_code_also_says_development
         "app/fake.py:faker": "declared for development only (requirements-dev.txt:2), in a development-support module",
         "app/seed.py:faker": "declared for development only (requirements-dev.txt:2), imported only on demand",
     }
+
+
+def test_a_dev_declaration_is_believed_in_a_pytest_plugin_the_project_registers(names: ImportNames) -> None:
+    declared = Declared((req("discord.py", "requirements/base.txt:1"),), dev=(req("pytest", "setup.cfg:12"),))
+    plugins = PytestPlugins({"redbot.pytest": "pyproject.toml:43"})
+    refs = (
+        ImportRef("pytest", Location("redbot/pytest/alias.py", 1)),  # loaded only by pytest
+        ImportRef("pytest", Location("redbot/core/bot.py", 3)),  # the bot's own module: still an alarm
+        ImportRef("aiohttp", Location("redbot/pytest/rpc.py", 2)),  # declared nowhere: the plugin does not say
+    )
+    scanned = roles.believed(ScanResult(refs), declared, names, lambda: plugins)
+    found = {f"{ref.location.path}:{ref.module}": ref.reason for ref in scanned.imports if ref.optional}
+    assert found == {
+        "redbot/pytest/alias.py:pytest": "declared for development only (setup.cfg:12), in a pytest plugin "
+        "registered under the pytest11 entry point (pyproject.toml:43)"
+    }
+    assert judged(names, declared, *refs) == {}  # no plugin registered: nothing believed
 
 
 def test_a_package_a_project_inside_this_one_declares_is_its_optional_feature_where_imported_on_demand(

@@ -11,6 +11,7 @@ import ast
 import re
 from collections.abc import Callable
 
+from pipreqs_action.deferred_imports import checked_in, never_checked
 from pipreqs_action.guards import (
     EXCEPT_GUARD,
     FUNCTION,
@@ -46,8 +47,10 @@ class Blocks:
         self._installs: dict[int, Context] = {}  # import line -> what the statements before it install
         self._names: dict[str, Names] = {}
         self._headers: dict[tuple[int, bool, bool], Context | None] = {}
+        self._chains: dict[tuple[int, bool], Context | None] = {}  # elif/else line -> its earlier tests all false
         self._may_install = any(word in text for word in _INSTALL_WORDS)  # most files never mention an install
         self._string_mask: bytearray | None = None
+        self._checked = checked_in(text)  # the deferred-import handles the file asks (deferred_imports)
 
     def _inside_string(self, index: int) -> bool:
         """True when line ``index`` starts inside a multi-line string literal."""
@@ -140,16 +143,47 @@ class Blocks:
         if word == "except":
             return EXCEPT_GUARD if _CATCHES_IMPORT_ERROR.match(text) else NOTHING
         if word == "else":
-            return self._else_context(index, names)
+            return self._earlier_tests_false(index, names)
         if word in ("if", "elif", "with") or (word == "async" and text[5:].lstrip().startswith("with")):
             node = _parse_header(text)
             if isinstance(node, ast.If):
-                return if_contexts(node.test, self._lookup if names else no_names)[0]
-            return with_context(node.items) if isinstance(node, (ast.With, ast.AsyncWith)) else None
+                inside = if_contexts(node.test, self._lookup if names else no_names)[0]
+                if word != "elif":
+                    return inside
+                earlier = self._earlier_tests_false(index, names)
+                return None if earlier is None else inside.within(earlier)
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                return with_context(node.items, self._checked if names else never_checked)
+            return None
         return NOTHING
 
-    def _else_context(self, index: int, names: bool) -> Context | None:
-        """An ``else:`` means the opposite of its ``if`` (never of an elif chain, a try or a loop)."""
+    def _earlier_tests_false(self, index: int, names: bool) -> Context | None:
+        """What holds at the ``elif`` or ``else`` clause on line ``index`` because every earlier test of its chain
+        was false: the opposite of each (NOTHING after a try's or a loop's clauses; None when unsure)."""
+        key = (index, names)
+        if key not in self._chains:
+            self._chains[key] = self._read_earlier_tests(index, names)
+        return self._chains[key]
+
+    def _read_earlier_tests(self, index: int, names: bool) -> Context | None:
+        clause = self._previous_clause(index)
+        if clause is None:
+            return None
+        line, header = clause
+        keyword = _HEADER_KEYWORD.match(header)
+        if keyword is None or keyword.group() not in ("if", "elif"):
+            return NOTHING
+        node = _parse_header(header)
+        if not isinstance(node, ast.If):
+            return None
+        outside = if_contexts(node.test, self._lookup if names else no_names)[1]
+        if keyword.group() == "if":
+            return outside
+        before = self._earlier_tests_false(line, names)
+        return None if before is None else outside.within(before)
+
+    def _previous_clause(self, index: int) -> tuple[int, str] | None:
+        """The line and header of the clause before the one on line ``index`` (same indentation); None if unsure."""
         indent, line = indent_of(self.lines[index]), index - 1
         while line >= 0:
             text = self.lines[line]
@@ -160,14 +194,7 @@ class Blocks:
             if indent_of(text) < indent:
                 return None
             header = self._header_text(line)
-            if header is None:
-                return None
-            if not header.startswith("if") or not _HEADER_KEYWORD.match(header):
-                return NOTHING
-            node = _parse_header(header)
-            if not isinstance(node, ast.If):
-                return None
-            return if_contexts(node.test, self._lookup if names else no_names)[1]
+            return None if header is None else (line, header)
         return None
 
     def _header_text(self, index: int) -> str | None:

@@ -9,6 +9,7 @@ import ast
 from collections.abc import Iterator
 
 from pipreqs_action import ignores
+from pipreqs_action.deferred_imports import Checked, checked_in, never_checked
 from pipreqs_action.guards import (
     EXCEPT_GUARD,
     FUNCTION,
@@ -29,7 +30,7 @@ def read(text: str) -> list[RawImport]:
     """Every import of ``text``; raises what ``ast.parse`` raises."""
     tree = ast.parse(text)
     lines = text.split("\n")
-    return list(_walk(tree, _TreeNames(tree, lines), lines))
+    return list(_walk(tree, _TreeNames(tree, lines, checked_in(text)), lines))
 
 
 _Frame = tuple[ast.AST, Context]
@@ -62,7 +63,7 @@ def _children(node: ast.AST, context: Context, names: _TreeNames | None) -> list
     if isinstance(node, ast.If):
         return _if_chain(node, context, names)
     if isinstance(node, (ast.With, ast.AsyncWith)):
-        inside = with_context(node.items).within(context)
+        inside = with_context(node.items, names.checked if names else never_checked).within(context)
         return [*((item, context) for item in node.items), *_sequence(node.body, inside)]
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         heads = [*node.decorator_list, node.args, *([node.returns] if node.returns else [])]
@@ -79,16 +80,19 @@ def _children(node: ast.AST, context: Context, names: _TreeNames | None) -> list
 
 
 def _if_chain(node: ast.If, context: Context, names: _TreeNames | None) -> list[_Frame]:
-    """``if``/``elif``/``else``: each test guards its own body; the ``else`` means the opposite of the test only
-    when there is no ``elif`` (the fast scan reads one header at a time and must agree)."""
+    """``if``/``elif``/``else``: each clause runs only when every earlier test was false, so its body holds its own
+    test's context within the opposite of each earlier one (``elif`` after ``if sys.platform == "win32":`` is
+    not Windows), and the ``else`` the opposite of them all (the fast scan walks the same chain up, header by
+    header)."""
     frames: list[_Frame] = []
-    current, chained = node, False
+    current, earlier = node, NOTHING  # earlier: what holds once every test so far was false
     while True:
         inside, outside = if_contexts(current.test, names.lookup if names else no_names)
-        frames += [(current.test, context), *_sequence(current.body, inside.within(context))]
+        frames += [(current.test, context), *_sequence(current.body, inside.within(earlier).within(context))]
+        earlier = outside.within(earlier)
         if not _is_elif_chain(current):
-            return frames + _sequence(current.orelse, (NOTHING if chained else outside).within(context))
-        current, chained = current.orelse[0], True  # type: ignore[assignment]
+            return frames + _sequence(current.orelse, earlier.within(context))
+        current = current.orelse[0]  # type: ignore[assignment]
 
 
 def _handler_context(handler: ast.ExceptHandler, context: Context) -> Context:
@@ -117,9 +121,10 @@ def _sequence(statements: list[ast.stmt], context: Context) -> list[_Frame]:
 class _TreeNames:
     """What the whole parsed file says about a name used in an ``if`` test (collected on first use)."""
 
-    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
+    def __init__(self, tree: ast.AST, lines: list[str], checked: Checked) -> None:
         self._tree = tree
         self._lines = lines
+        self.checked = checked  # the deferred-import handles the file asks (deferred_imports)
         self._assignments: dict[str, list[tuple[ast.expr | None, Context]]] | None = None
 
     def lookup(self, name: str) -> Names:

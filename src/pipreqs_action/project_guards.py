@@ -1,0 +1,169 @@
+"""Guards the project writes itself: a context manager of its own that swallows the ImportError of its block.
+
+AG2 (``autogen/import_utils.py``) and cbrkit write their own helper, then guard optional imports with it in
+every other module::
+
+    @contextmanager
+    def optional_import_block():          # defined once in the project
+        try:
+            yield
+        except ImportError:                 # swallowed: the module loads without the package
+            logger.debug("optional import failed")
+
+    with optional_import_block():           # anywhere else in the project
+        import chromadb
+
+The ``with`` has no handle to ask later (``deferred_imports`` needs one), but the definition says what it does:
+a ``@contextmanager`` generator whose ``try`` around the ``yield`` has a handler naming ``ImportError`` or
+``ModuleNotFoundError`` that does not end by raising, or a class whose ``__exit__`` names one of them and can
+return a value other than None or False (true tells Python the exception was handled). Such a definition,
+found in any file of the project, makes the imports inside every ``with NAME(...):`` block of the project
+optional (not those inside a function defined there, which run later), saying where the helper is defined.
+
+The definitions are found while each file is read (``definitions``, only in files that mention both an import
+error and a context manager); the blocks after every file is read (``apply``), parsing only the files that
+name such a helper.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from pipreqs_action.model import ImportRef
+
+__all__ = ["apply", "candidates", "definitions", "mentions"]
+
+_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+_SIGNS = ("contextmanager", "__exit__")
+
+
+def definitions(text: str) -> tuple[tuple[str, int], ...]:
+    """The context managers this file defines that swallow an ImportError: (name, line of the definition)."""
+    if not any(error in text for error in _ERRORS) or not any(sign in text for sign in _SIGNS):
+        return ()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return tuple((node.name, node.lineno) for node in ast.walk(tree) if isinstance(node, kinds) and _swallows(node))
+
+
+def _swallows(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+    if isinstance(node, ast.ClassDef):
+        return _swallowing_class(node)
+    return _swallowing_generator(node)
+
+
+def apply(refs: list[ImportRef], texts: Mapping[str, str], defined: Mapping[str, str]) -> list[ImportRef]:
+    """``refs`` with the imports inside a ``with`` block of a swallowing helper made optional; ``texts``: the text
+    of each file holding a candidate import; ``defined``: helper name -> where it is defined (``pkg/util.py:40``)."""
+    if not defined:
+        return refs
+    guarded: dict[tuple[str, int], str] = {}
+    for path, text in texts.items():
+        for line, name in _guarded_lines(text, defined):
+            guarded.setdefault((path, line), name)
+    return [
+        ref._replace(optional=True, reason=_reason(name, defined[name]))
+        if (name := guarded.get((ref.location.path, ref.location.line), "")) and not ref.optional
+        else ref
+        for ref in refs
+    ]
+
+
+def candidates(refs: Sequence[ImportRef]) -> set[str]:
+    """Files whose imports a helper could guard: ``.py`` files with an import that is still required."""
+    return {ref.location.path for ref in refs if ref.location.path.endswith(".py") and not ref.optional}
+
+
+def mentions(text: str, defined: Mapping[str, str]) -> bool:
+    """Whether the text opens a ``with`` on one of the helpers (a search; the parse confirms)."""
+    return any(re.search(rf"\bwith\b[^\n]*\b{re.escape(name)}\s*\(", text) for name in defined)
+
+
+def _reason(name: str, where: str) -> str:
+    return f"guarded by {name}(), which swallows the ImportError (defined at {where})"
+
+
+def _guarded_lines(text: str, defined: Mapping[str, str]) -> Iterator[tuple[int, str]]:
+    """(line of an import statement, helper name) for each import inside a swallowing ``with`` block."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            name = next((called for item in node.items if (called := _called(item.context_expr)) in defined), "")
+            if name:
+                yield from ((line, name) for line in _import_lines(node.body))
+
+
+def _import_lines(body: Sequence[ast.stmt]) -> Iterator[int]:
+    """Lines of the import statements the block runs itself (a function defined in it runs later, elsewhere)."""
+    todo: list[ast.AST] = list(body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield from range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            todo.extend(ast.iter_child_nodes(node))
+
+
+def _called(node: ast.expr) -> str:
+    if not isinstance(node, ast.Call):
+        return ""
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _swallowing_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``@contextmanager`` around ``try: yield`` / ``except ImportError:`` whose handler does not end by raising."""
+    if not any(_decorator_name(decorator).endswith("contextmanager") for decorator in node.decorator_list):
+        return False
+    for statement in ast.walk(node):
+        if isinstance(statement, ast.Try) and any(isinstance(inner, ast.Yield) for inner in _walk(statement.body)):
+            for handler in statement.handlers:
+                if _names_error(handler.type) and not isinstance(handler.body[-1], ast.Raise):
+                    return True
+    return False
+
+
+def _swallowing_class(node: ast.ClassDef) -> bool:
+    """A class whose ``__exit__`` names an import error and may return something true."""
+    for method in node.body:
+        if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name in ("__exit__", "__aexit__"):
+            inner = list(_walk(method.body))
+            names_error = any(isinstance(item, ast.Name) and item.id in _ERRORS for item in inner)
+            returns = any(isinstance(item, ast.Return) and _may_be_true(item.value) for item in inner)
+            return names_error and returns
+    return False
+
+
+def _may_be_true(value: ast.expr | None) -> bool:
+    return value is not None and not (isinstance(value, ast.Constant) and value.value in (None, False))
+
+
+def _names_error(kind: ast.expr | None) -> bool:
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return any(isinstance(item, (ast.Name, ast.Attribute)) and _last_name(item) in _ERRORS for item in kinds)
+
+
+def _decorator_name(node: ast.expr) -> str:
+    return _last_name(node.func) if isinstance(node, ast.Call) else _last_name(node)
+
+
+def _last_name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _walk(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
+    """Every node of the statements, not entering functions defined among them."""
+    todo: list[ast.AST] = list(body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
