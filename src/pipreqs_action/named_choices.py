@@ -101,7 +101,7 @@ def chosen_imports(tree: ast.AST, names: set[str]) -> Iterator[tuple[int, str, s
                     yield node.lineno, name, f"{_CHOSEN} {test}{_OTHERWISE}", line
         if isinstance(node, ast.If):
             stack.extend(_branches(node, chosen, names))
-        else:
+        elif chosen or not isinstance(node, ast.expr):  # no ``if`` inside an expression: nothing chosen below it
             stack.extend((child, chosen) for child in ast.iter_child_nodes(node))
 
 
