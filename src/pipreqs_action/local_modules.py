@@ -9,6 +9,12 @@ root, and a service started from ``svc/src/`` imports its siblings there. So for
 
 Besides the files on disk, a module exists when a notebook writes it (``%%writefile helper.py``) or when the
 repository's ``.gitignore`` names it (``config.py``: each user creates their own copy).
+
+A *package module*, a file with a relative import (``from . import x``), is never run as a script: Python 3 loads it
+as ``pkg.core.x`` from the folder holding the package, so its absolute ``import redis`` finds the real package, not
+``pkg/redis.py``. For such a file a package folder (with its ``__init__.py``) on the search path counts only when a
+script runs from it (a file there with an ``if __name__ == "__main__":`` block, ``__main__.py`` apart: ``python -m``
+puts the working folder first, not the package's). The root, ``src/`` and the added roots always count.
 """
 
 from __future__ import annotations
@@ -25,13 +31,21 @@ class LocalModules:
     """Importable names per folder, and the search path of each importing file's folder (cached)."""
 
     def __init__(
-        self, paths: Iterable[str], *, import_roots: Iterable[str] = (), ignored_modules: Iterable[str] = ()
+        self,
+        paths: Iterable[str],
+        *,
+        import_roots: Iterable[str] = (),
+        ignored_modules: Iterable[str] = (),
+        package_modules: Iterable[str] = (),
+        script_folders: Iterable[str] = (),
     ) -> None:
         self._children: dict[str, set[str]] = defaultdict(set)  # folder ("" = root) -> importable names
         self._anywhere_below: dict[str, set[str]] = defaultdict(set)  # folder -> names local to every file under it
         self._where: dict[str, str] = {}  # name -> the first folder holding it, for "anywhere in the tree"
         self._roots = tuple(dict.fromkeys(("src", *import_roots)))
         self._visible: dict[str, frozenset[str]] = {}  # folder of an importing file -> names it can import
+        self._package_modules = frozenset(package_modules)  # files with a relative import: never run as scripts
+        self._script_folders = frozenset(script_folders)  # folders some script runs from (sys.path[0])
         for path in paths:
             self._add(path)
         for pattern in ignored_modules:
@@ -54,12 +68,19 @@ class LocalModules:
             self._children[folder].add(name)
             self._where.setdefault(name, folder)
 
-    def is_local(self, path: str, name: str) -> bool:
-        """Would ``import name`` in the file ``path`` find a module or package of the project?"""
+    def is_local(self, path: str, name: str, *, package_module: bool | None = None) -> bool:
+        """Would ``import name`` in the file ``path`` find a module or package of the project?
+
+        ``package_module`` says whether the file has a relative import; None: as told at construction.
+        """
         directory, _, file_name = path.rpartition("/")
         visible = self._visible.get(directory)
         if visible is None:
             visible = self._visible[directory] = self._visible_from(directory)
+        if package_module is None:
+            package_module = path in self._package_modules
+        if name in visible and package_module and self._only_in_package_folders(directory, name):
+            return False
         if name in visible and file_name.rpartition(".")[0] == name:
             return self._elsewhere_than(directory, name)
         if name in visible and (parent := self._enclosing_subpackage(directory, name)) is not None:
@@ -87,6 +108,18 @@ class LocalModules:
             ):
                 return parent
         return None
+
+    def _only_in_package_folders(self, directory: str, name: str) -> bool:
+        """Every folder on the search path holding ``name`` is a package folder no script runs from."""
+        holders = [folder for folder in self._search_path(directory) if self._holds(folder, name)]
+        return bool(holders) and all(
+            folder
+            and folder not in self._roots
+            and folder not in self._script_folders
+            and name not in self._anywhere_below.get(folder, ())
+            and "__init__" in self._children.get(folder, ())
+            for folder in holders
+        )
 
     def _holds(self, folder: str, name: str) -> bool:
         return name in self._children.get(folder, ()) or name in self._anywhere_below.get(folder, ())

@@ -91,10 +91,11 @@ class _FileFacts(NamedTuple):
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
     script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
-    runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point of its own (unreached)
+    runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point (unreached, local_modules)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
+    package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -122,7 +123,7 @@ def scan(
     mentions = None if library else mention_pattern(packages)
     results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages, mentions), tree.files)
     facts = [file_facts for _, _, file_facts in results]
-    local = _local_modules(tree, facts) or on_disk
+    local = _local_modules(tree, facts)
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
@@ -233,13 +234,24 @@ def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tu
     return tuple(sorted((root, tuple(sorted(names))) for root, names in found.items() if names))
 
 
-def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules | None:
-    """The project's modules once every file is read: None when no file added any (the readers' view holds)."""
+def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules:
+    """The project's modules once every file is read: with the modules files write, the folders they add to
+    ``sys.path``, which files are package modules and which folders scripts run from (``local_modules``)."""
     written = [path for file_facts in facts for path in file_facts.writes]
     roots = [folder for file_facts in facts for folder in file_facts.import_roots]
-    if not written and not roots:
-        return None
-    return LocalModules([*tree.files, *written], import_roots=roots, ignored_modules=tree.ignored_modules)
+    package_modules = [file_facts.rel for file_facts in facts if file_facts.package_module]
+    script_folders = [
+        file_facts.rel.rpartition("/")[0]
+        for file_facts in facts
+        if file_facts.runs_as_main and not file_facts.rel.endswith("__main__.py")
+    ]
+    return LocalModules(
+        [*tree.files, *written],
+        import_roots=roots,
+        ignored_modules=tree.ignored_modules,
+        package_modules=package_modules,
+        script_folders=script_folders,
+    )
 
 
 def _layout(
@@ -446,15 +458,18 @@ class _Reader(NamedTuple):
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
+        facts = facts._replace(runs_as_main=rel.endswith(".py") and bool(SCRIPT.search(source.text)))
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
-            main = rel.endswith(".py") and bool(SCRIPT.search(source.text))
-            facts = facts._replace(runs_as_main=main, mentions=mentioned_modules(source.text, self.mentions, own))
+            facts = facts._replace(mentions=mentioned_modules(source.text, self.mentions, own))
+        package_module = rel.endswith(".py") and bool(_RELATIVE_IMPORT.search(source.text))
+        facts = facts._replace(package_module=package_module)
+        wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
-            raw = imports.extract(source.text, full=self.full_parse, wanted=functools.partial(self._wanted, rel))
+            raw = imports.extract(source.text, full=self.full_parse, wanted=wanted)
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
-            refs = _as_the_file_says(_third_party(error.imports, source, self.stdlib, self.local), source)
-            return refs, Skipped(rel, str(error)), facts
+            third_party = _third_party(error.imports, source, self.stdlib, self.local, package_module)
+            return _as_the_file_says(third_party, source), Skipped(rel, str(error)), facts
         except imports.NotPython as error:
             return [], Skipped(rel, str(error)), facts
         if self.packages.names:
@@ -464,7 +479,8 @@ class _Reader(NamedTuple):
                 package_imports=package_imports(source.text, rel, modules, self.packages),
                 local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )
-        return _as_the_file_says(_third_party(raw, source, self.stdlib, self.local), source), None, facts
+        third_party = _third_party(raw, source, self.stdlib, self.local, package_module)
+        return _as_the_file_says(third_party, source), None, facts
 
     def _uses(self, source: SourceText) -> NotebookUses | None:
         """The project's own modules a notebook imports (their top-level names, at file lines), and its installs."""
@@ -477,13 +493,18 @@ class _Reader(NamedTuple):
                 found[name] = _file_line(source, source.text.count("\n", 0, match.start()) + 1)
         return NotebookUses(source.rel, tuple(found.items()), source.installs) if found else None
 
-    def _wanted(self, rel: str, name: str) -> bool:
-        """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own."""
-        return name != "__future__" and name not in self.stdlib and not self.local.is_local(rel, name)
+    def _wanted(self, rel: str, name: str, *, package_module: bool = False) -> bool:
+        """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own.
+
+        Which folders scripts run from is known once every file is read: until then a package module's import of a
+        name only a package folder holds is kept, and ``_resolved`` settles it."""
+        local = self.local.is_local(rel, name, package_module=package_module)
+        return name != "__future__" and name not in self.stdlib and not local
 
 
 _NO_FACTS = _FileFacts()
 _IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.MULTILINE)
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
@@ -600,12 +621,17 @@ def _reap(child: _Child) -> None:
 
 
 def _third_party(
-    raw: Iterable[imports.RawImport], source: SourceText, stdlib: frozenset[str], local: LocalModules
+    raw: Iterable[imports.RawImport],
+    source: SourceText,
+    stdlib: frozenset[str],
+    local: LocalModules,
+    package_module: bool = False,
 ) -> Iterable[ImportRef]:
     for item in raw:
         root_name = item.module.partition(".")[0]
         ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
-        if root_name == "__future__" or root_name in stdlib or local.is_local(source.rel, root_name):
+        is_local = local.is_local(source.rel, root_name, package_module=package_module)
+        if root_name == "__future__" or root_name in stdlib or is_local:
             if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
                 yield _stale_marker(source.rel, ignore_line)
             continue

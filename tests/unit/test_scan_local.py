@@ -38,6 +38,18 @@ def test_siblings_and_every_folder_above_are_searched_even_inside_a_package() ->
     assert not local.is_local("svc/src/a/b.py", "settings")
 
 
+def test_a_package_module_sees_package_folders_only_when_a_script_runs_from_them() -> None:
+    files = ["pkg/__init__.py", "pkg/redis.py", "pkg/core/__init__.py", "pkg/core/x.py", "tools/yaml.py"]
+    files += ["tools/run.py", "app/__init__.py", "app/cli.py", "app/toml.py", "app/h.py"]
+    local = LocalModules(files, package_modules=["pkg/core/x.py", "app/h.py"], script_folders=["app"])
+    assert not local.is_local("pkg/core/x.py", "redis")  # loaded as pkg.core.x: pkg/ is not on sys.path
+    assert local.is_local("pkg/core/y.py", "redis")  # no relative import: it may run as a script from pkg/core/
+    assert local.is_local("pkg/core/x.py", "pkg")  # the folder holding the package is
+    assert local.is_local("app/h.py", "toml")  # python app/cli.py puts app/ first for the whole process
+    assert local.is_local("tools/a.py", "yaml", package_module=True)  # no __init__.py: a folder of scripts
+    assert not local.is_local("pkg/y.py", "redis", package_module=True)
+
+
 def test_added_roots_and_ignored_modules_are_importable() -> None:
     local = LocalModules(
         ["run/main.py", "lib/helper.py", "web/app.py"],
