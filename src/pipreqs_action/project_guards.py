@@ -28,6 +28,7 @@ name such a helper.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
@@ -89,11 +90,57 @@ def _reason(name: str, where: str) -> str:
 
 
 def _guarded_lines(text: str, defined: Mapping[str, str]) -> Iterator[tuple[int, str]]:
-    """(line of an import statement, helper name) for each import inside a swallowing ``with`` block."""
+    """(line of an import statement, helper name) for each import inside a swallowing ``with`` block.
+
+    Only the blocks are parsed, each on its own: a line opening ``with`` on a helper and the lines indented under it
+    (a project that guards every optional import this way has hundreds of test files saying ``with helper():``,
+    and parsing and walking each whole file took seconds). A block that does not parse alone (a header spread over
+    several lines, a string running out of it) sends the whole file to the parser instead."""
+    lines = text.splitlines(keepends=True)
+    covered = 0
+    for match in _with_pattern(tuple(defined)).finditer(text):
+        start = text.count("\n", 0, match.start())
+        if start < covered:
+            continue  # a with inside a block already read
+        indent = match.group(1)
+        covered = _block_end(lines, start, len(indent))
+        fragment = "".join(line[len(indent) :] if line.startswith(indent) else "\n" for line in lines[start:covered])
+        try:
+            tree = ast.parse(fragment)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            yield from _guarded_in(text, defined)
+            return
+        yield from ((line + start, name) for line, name in _guarded_in_tree(tree, defined))
+
+
+@functools.lru_cache(maxsize=8)
+def _with_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"^([ \t]*)(?:async[ \t]+)?with\b[^\n]*\b(?:{alternatives})\s*\(", re.MULTILINE)
+
+
+def _block_end(lines: Sequence[str], start: int, indent: int) -> int:
+    """Index after the last line of the block opened at ``start``: blank and comment lines belong to it, as do lines
+    indented deeper than its ``with``."""
+    end = start + 1
+    while end < len(lines):
+        stripped = lines[end].lstrip(" \t")
+        if stripped.strip() and not stripped.startswith("#") and len(lines[end]) - len(stripped) <= indent:
+            break
+        end += 1
+    return end
+
+
+def _guarded_in(text: str, defined: Mapping[str, str]) -> Iterator[tuple[int, str]]:
+    """The same, read from the whole file."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return
+    yield from _guarded_in_tree(tree, defined)
+
+
+def _guarded_in_tree(tree: ast.AST, defined: Mapping[str, str]) -> Iterator[tuple[int, str]]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.With, ast.AsyncWith)):
             name = next((called for item in node.items if (called := _called(item.context_expr)) in defined), "")

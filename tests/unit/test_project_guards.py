@@ -104,3 +104,28 @@ def test_only_the_imports_the_block_runs_itself_become_optional() -> None:
         "b": "guarded by guard(), which swallows the ImportError (defined at pkg/util.py:4)",
     }
     assert project_guards.mentions(text, {"guard": ""}) and not project_guards.mentions(text, {"guarded": ""})
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        # a block indented in a function, a comment at column 0 and a blank line inside it, code after it
+        ("def f():\n    with guard():\n# note\n\n        import a\n    import b\n", {"a": 5}),
+        # a header over several lines: the block alone does not parse, so the whole file is read
+        ('with guard(\n    "reason",\n):\n    import a\nimport b\n', {"a": 4}),
+        # a nested with on the helper inside a block already read is not counted twice
+        ("async def f():\n    async with guard():\n        with guard():\n            import a\n", {"a": 4}),
+        # a string running out of the block: the whole file is read
+        ('with guard():\n    import a\n    s = """\nx\n"""\nimport b\n', {"a": 2}),
+    ],
+)
+def test_blocks_are_read_on_their_own_with_the_whole_file_as_fallback(text: str, lines: dict[str, int]) -> None:
+    refs = [ImportRef(module, Location("m.py", text.splitlines().index(line) + 1)) for module, line in _imports(text)]
+    found = project_guards.apply(refs, {"m.py": text}, {"guard": "pkg/util.py:4"})
+    assert {ref.module: ref.location.line for ref in found if ref.optional} == lines
+    assert [ref.module for ref in found if not ref.optional] == [m for m, _ in _imports(text) if m not in lines]
+
+
+def _imports(text: str) -> list[tuple[str, str]]:
+    """(module, its line's text) of each ``import X`` line."""
+    return [(line.split()[-1], line) for line in text.splitlines() if line.strip().startswith("import ")]
