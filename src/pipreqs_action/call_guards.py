@@ -31,6 +31,7 @@ import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from pipreqs_action.ast_names import IMPORT_ERRORS, last_name, names_import_error
 from pipreqs_action.guards import EXCEPT_IMPORT_ERROR, with_context
 from pipreqs_action.imports.lexical import indent_of
 from pipreqs_action.lazy_regex import LazyPattern
@@ -38,8 +39,7 @@ from pipreqs_action.model import ImportRef, SourceText
 
 __all__ = ["apply"]
 
-_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
-_GUARD_WORDS = tuple(_IMPORT_ERRORS)
+_GUARD_WORDS = tuple(IMPORT_ERRORS)
 _DEF = LazyPattern(r"[ \t]*(?:async[ \t]+)?def[ \t]+(?P<name>_\w*)[ \t]*\(")
 _TRY: tuple[type[ast.Try], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))  # except* (3.11)
 _MAX_TEXT = 2 * 1024 * 1024  # a file this large is parsed whole only by --full-parse: not worth it here
@@ -122,20 +122,20 @@ class _Uses:
                 self._visit(child, "")  # a body runs later, when called: no guard of the definition's holds there
             return
         if isinstance(node, _TRY):
-            catches = any(_names_import_error(handler.type) for handler in node.handlers)
+            catches = any(names_import_error(handler.type) for handler in node.handlers)
             self.walk(node.body, EXCEPT_IMPORT_ERROR if catches else guard)
             for part in (node.handlers, node.orelse, node.finalbody):
                 self.walk(part, guard)
             return
         if isinstance(node, (ast.With, ast.AsyncWith)):
             context = with_context(node.items)
-            named = context.optional and any(f"({kind})" in context.reason for kind in _IMPORT_ERRORS)
+            named = context.optional and any(f"({kind})" in context.reason for kind in IMPORT_ERRORS)
             for item in node.items:
                 self._visit(item, guard)
             self.walk(node.body, context.reason if named else guard)
             return
         if isinstance(node, ast.Call):
-            name = _called_name(node.func)
+            name = last_name(node.func)
             if name in self.names:
                 self.calls.setdefault(name, []).append((node.lineno, guard))
                 for child in _call_parts(node):
@@ -159,19 +159,6 @@ class _Uses:
         where = ", ".join(f"{path}:{line}" for line in sorted({line for line, _ in calls}))
         whom = "the only call" if len(calls) == 1 else "every call"
         return f"{guards[0]} around {whom} of {name}() at {where}"
-
-
-def _names_import_error(kind: ast.expr | None) -> bool:
-    """``except ImportError``, ``except (ModuleNotFoundError, OSError)``: the handler names a failed import."""
-    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
-    return any(_called_name(item) in _IMPORT_ERRORS for item in kinds)
-
-
-def _called_name(func: ast.expr) -> str:
-    """``helper`` for ``_helper()``, ``self._helper()``, ``cls._helper()``, ``Klass._helper()``."""
-    if isinstance(func, ast.Name):
-        return func.id
-    return func.attr if isinstance(func, ast.Attribute) else ""
 
 
 def _call_parts(node: ast.Call) -> Iterator[ast.AST]:

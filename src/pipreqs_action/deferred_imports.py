@@ -26,6 +26,8 @@ import ast
 import re
 from collections.abc import Callable
 
+from pipreqs_action.ast_names import last_name
+
 __all__ = ["SEARCH_WORDS", "Checked", "checked_in", "deferred_reason", "never_checked"]
 
 Checked = Callable[[str], str]  # what the file asks the handle ("check()", "is_successful"), or ""
@@ -65,6 +67,4 @@ def deferred_reason(item: ast.withitem, checked: Checked) -> str:
 
 
 def _callee(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    return func.attr if isinstance(func, ast.Attribute) else "a context manager"
+    return last_name(func) or "a context manager"

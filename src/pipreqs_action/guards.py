@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipreqs_action.ast_names import last_name
 from pipreqs_action.deferred_imports import Checked, deferred_reason, never_checked
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -136,7 +137,7 @@ def handler_catches_import_error(handler: ast.ExceptHandler) -> bool:
     if handler.type is None:
         return True
     kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(_name_of(kind) in IMPORT_ERRORS for kind in kinds)
+    return any(last_name(kind) in IMPORT_ERRORS for kind in kinds)
 
 
 def with_context(items: list[ast.withitem], checked: Checked = never_checked) -> Context:
@@ -144,9 +145,9 @@ def with_context(items: list[ast.withitem], checked: Checked = never_checked) ->
     guard whose handle the file asks later (``with LazyImport(...) as x_import:``, see ``deferred_imports``)."""
     for item in items:
         call = item.context_expr
-        if isinstance(call, ast.Call) and _name_of(call.func) == "suppress":
+        if isinstance(call, ast.Call) and last_name(call.func) == "suppress":
             kinds = [kind for arg in call.args for kind in (arg.elts if isinstance(arg, ast.Tuple) else [arg])]
-            caught = [_name_of(kind) for kind in kinds if _name_of(kind) in IMPORT_ERRORS]
+            caught = [last_name(kind) for kind in kinds if last_name(kind) in IMPORT_ERRORS]
             if caught:
                 return Context(optional=True, reason=f"guarded by contextlib.suppress({caught[0]})")
         deferred = deferred_reason(item, checked)
@@ -170,7 +171,7 @@ class Names:
 
 def if_contexts(test: ast.expr, lookup: Lookup) -> tuple[Context, Context]:
     """The contexts of an ``if`` statement's body and of its ``else`` block."""
-    if _name_of(test) == "TYPE_CHECKING":
+    if last_name(test) == "TYPE_CHECKING":
         return Context(type_only=True, reason=TYPE_CHECKING_ONLY), NOTHING
     condition = _condition(test, lookup, depth=0)
     reason = _availability(test, lookup)
@@ -197,7 +198,7 @@ def _availability(test: ast.expr, lookup: Lookup) -> str:
     """``find_spec("x")``, ``is_x_available()``, or a flag name anywhere in the test: a reason, else ""."""
     for node in ast.walk(test):
         if isinstance(node, ast.Call):
-            name = _name_of(node.func)
+            name = last_name(node.func)
             if name in _FIND_SPEC:
                 first = node.args[0] if node.args else None
                 literal = repr(first.value) if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
@@ -244,7 +245,7 @@ def _condition(test: ast.expr, lookup: Lookup, depth: int) -> _Branches | None:
         return None if inner is None else (inner[1], inner[0])
     if isinstance(test, ast.BoolOp):
         return _bool_condition(test, lookup, depth)
-    name = _name_of(test)
+    name = last_name(test)
     if isinstance(test, (ast.Name, ast.Attribute)) and name in _PY2_NAMES | _PY3_NAMES:
         py2 = Context(optional=True, reason=PYTHON2_BRANCH)
         return (py2, NOTHING) if name in _PY2_NAMES else (NOTHING, py2)
@@ -410,7 +411,7 @@ def install_context(statement: ast.stmt) -> Context:
     call = statement.value if isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign)) else None
     if not isinstance(call, ast.Call):
         return NOTHING
-    name = _name_of(call.func)
+    name = last_name(call.func)
     if _INSTALL_CALL.match(name) and name != "install_requires":
         return Context(optional=True, reason=f"installed on demand by {name}()")
     if name not in _COMMAND_RUNNERS and _dotted(call.func) != "pip.main":
@@ -430,12 +431,6 @@ _COMMAND_RUNNERS = frozenset({"system", "popen", "run", "call", "check_call", "c
 # --- names ------------------------------------------------------------------------------------------------------
 
 
-def _name_of(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    return node.attr if isinstance(node, ast.Attribute) else ""
-
-
 def _dotted(node: ast.expr) -> str:
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
@@ -451,7 +446,7 @@ def availability_value(value: ast.expr | None) -> bool:
     if value is None:
         return False
     nodes = list(ast.walk(value))
-    calls = [_name_of(node.func) for node in nodes if isinstance(node, ast.Call)]
+    calls = [last_name(node.func) for node in nodes if isinstance(node, ast.Call)]
     if any(isinstance(node, ast.Compare) and _in_sys_modules(node) for node in nodes):
         return True
     return any(name in _FIND_SPEC or _AVAILABILITY_CALL.match(name) for name in calls)

@@ -32,17 +32,17 @@ import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 
+from pipreqs_action.ast_names import IMPORT_ERRORS, last_name, names_import_error
 from pipreqs_action.model import ImportRef
 
 __all__ = ["apply", "candidates", "definitions", "mentions"]
 
-_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 _SIGNS = ("contextmanager", "__exit__")
 
 
 def definitions(text: str) -> tuple[tuple[str, int], ...]:
     """The context managers this file defines that swallow an ImportError: (name, line of the definition)."""
-    if not any(error in text for error in _ERRORS) or not any(sign in text for sign in _SIGNS):
+    if not any(error in text for error in IMPORT_ERRORS) or not any(sign in text for sign in _SIGNS):
         return ()
     try:
         tree = ast.parse(text)
@@ -160,10 +160,7 @@ def _import_lines(body: Sequence[ast.stmt]) -> Iterator[int]:
 
 
 def _called(node: ast.expr) -> str:
-    if not isinstance(node, ast.Call):
-        return ""
-    func = node.func
-    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return last_name(node.func) if isinstance(node, ast.Call) else ""
 
 
 def _swallowing_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -173,7 +170,7 @@ def _swallowing_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for statement in ast.walk(node):
         if isinstance(statement, ast.Try) and any(isinstance(inner, ast.Yield) for inner in _walk(statement.body)):
             for handler in statement.handlers:
-                if _names_error(handler.type) and not isinstance(handler.body[-1], ast.Raise):
+                if names_import_error(handler.type) and not isinstance(handler.body[-1], ast.Raise):
                     return True
     return False
 
@@ -183,7 +180,7 @@ def _swallowing_class(node: ast.ClassDef) -> bool:
     for method in node.body:
         if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and method.name in ("__exit__", "__aexit__"):
             inner = list(_walk(method.body))
-            names_error = any(isinstance(item, ast.Name) and item.id in _ERRORS for item in inner)
+            names_error = any(isinstance(item, ast.Name) and item.id in IMPORT_ERRORS for item in inner)
             returns = any(isinstance(item, ast.Return) and _may_be_true(item.value) for item in inner)
             return names_error and returns
     return False
@@ -193,17 +190,8 @@ def _may_be_true(value: ast.expr | None) -> bool:
     return value is not None and not (isinstance(value, ast.Constant) and value.value in (None, False))
 
 
-def _names_error(kind: ast.expr | None) -> bool:
-    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
-    return any(isinstance(item, (ast.Name, ast.Attribute)) and _last_name(item) in _ERRORS for item in kinds)
-
-
 def _decorator_name(node: ast.expr) -> str:
-    return _last_name(node.func) if isinstance(node, ast.Call) else _last_name(node)
-
-
-def _last_name(node: ast.expr) -> str:
-    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return last_name(node.func) if isinstance(node, ast.Call) else last_name(node)
 
 
 def _walk(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:

@@ -18,6 +18,7 @@ import ast
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipreqs_action.ast_names import last_name
 from pipreqs_action.manifests.base import Unreadable, load_text, real
 
 __all__ = ["NOT_A_PACKAGING_SCRIPT", "SETUP_PY", "is_manifest_file", "is_packaging_script", "packaging_markers"]
@@ -33,7 +34,7 @@ def is_packaging_script(text: str) -> bool:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return True
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and _called_name(node.func) == "setup"]
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and last_name(node.func) == "setup"]
     if not calls:
         return False
     return any(call.keywords for call in calls) or any(_is_build_tool(module) for module in _imported(tree))
@@ -61,12 +62,6 @@ def packaging_markers(root: Path, markers: Iterable[str]) -> tuple[str, ...]:
     except Unreadable:
         fence = root
     return tuple(marker for marker in markers if is_manifest_file(root / marker, fence))
-
-
-def _called_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Name):
-        return func.id
-    return func.attr if isinstance(func, ast.Attribute) else ""
 
 
 def _imported(tree: ast.AST) -> Iterable[str]:
