@@ -46,7 +46,13 @@ from pipreqs_action import (
 )
 from pipreqs_action.addons import addon_reasons
 from pipreqs_action.discovery import Tree, discover_tree
-from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
+from pipreqs_action.guarded_modules import (
+    LocalImports,
+    application_guards,
+    guarded_by,
+    guarded_local_imports,
+    typed_by,
+)
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -132,7 +138,7 @@ def scan(
     layout.add_reasons(integrations)
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_addons(root, tree, facts, results, layout))
-    behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
+    behind_guard, typing = _behind_guards(root, tree, facts, layout, packages, library=library)
     alternatives = _alternatives(results, layout, judged)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
@@ -368,21 +374,26 @@ def _root_texts(root: Path, pattern: LazyPattern = _ROOT_TEXT) -> Iterable[str]:
 
 
 def _behind_guards(
-    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages, *, library: bool
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Modules of a library reached only through an import under a guard (``guarded_modules``), and those reached
-    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason."""
+    """Modules reached only through an import under a guard (``guarded_modules``), and, in a library, those reached
+    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason. In an application only
+    the guards that state an optional feature count (``application_guards``)."""
     guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
-    if not guarded:
+    if not library:
+        guarded = application_guards(guarded)
+    if not guarded or not packages.names:
         return {}, {}
     texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
     edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
     app_code = [path for path in tree.files if not layout.reason(path)]
     scripts = console_scripts(texts)
-    return (
-        reached_only_through_guards(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
-        typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
+    behind = reached_only_through_guards(
+        tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts
     )
+    if not library:
+        return behind, {}
+    return behind, typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts)
 
 
 def _alternatives(results: list[FileResult], layout: Layout, packages: Packages) -> tuple[tuple[str, str], ...]:
