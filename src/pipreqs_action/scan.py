@@ -45,6 +45,7 @@ from pipreqs_action import (
     stdlib_names,
 )
 from pipreqs_action.addons import addon_reasons
+from pipreqs_action.commented_imports import commented_imports, without_commented_imports
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.guarded_modules import (
     LocalImports,
@@ -99,6 +100,7 @@ class _FileFacts(NamedTuple):
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point (unreached, local_modules)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
+    commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -320,6 +322,11 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
         scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
     )
     mentioned = {name for file_facts in facts for name in file_facts.mentions}
+    commented: dict[str, str] = {}
+    for file_facts in facts:
+        for name, line in file_facts.commented:
+            commented.setdefault(name, f"{file_facts.rel}:{line}")
+    judge = functools.partial(judge, commented=commented)
     found = judge(mentioned=mentioned)
     if not found:
         return {}
@@ -472,7 +479,10 @@ class _Reader(NamedTuple):
         facts = facts._replace(runs_as_main=rel.endswith(".py") and bool(SCRIPT.search(source.text)))
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
-            facts = facts._replace(mentions=mentioned_modules(source.text, self.mentions, own))
+            text = without_commented_imports(source.text)
+            facts = facts._replace(mentions=mentioned_modules(text, self.mentions, own))
+            if text is not source.text:
+                facts = facts._replace(commented=commented_imports(source.text))
         package_module = rel.endswith(".py") and bool(_RELATIVE_IMPORT.search(source.text))
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
