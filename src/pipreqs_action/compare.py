@@ -10,7 +10,6 @@ the project out of sync on their own.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -193,7 +192,7 @@ def with_requirements(
         kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))
     else:
         kept = base_text if not base_text or base_text.endswith("\n") else base_text + "\n"
-    return dataclasses.replace(report, missing=missing, requirements=kept + "".join(f"{line}\n" for line in added))
+    return report._replace(missing=missing, requirements=kept + "".join(f"{line}\n" for line in added))
 
 
 def exit_status(report: Report, fail_on: str) -> int:

@@ -23,6 +23,7 @@ _READERS = tuple(
     f"pipreqs_action.manifests.{kind}" for kind in ("pyproject", "setup_cfg", "setup_py", "pipfile", "conda")
 )
 _WATCHED = (
+    "dataclasses",  # a dataclass compiles its methods as it is made: the engine's values are NamedTuples (model)
     "packaging",  # its parser (markers, specifiers, tags, platform, subprocess): only for a string it alone reads
     "pip_requirements_parser",
     "urllib.request",
