@@ -70,10 +70,18 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 @functools.cache
 def _columns() -> int:
-    """The terminal's width as ``shutil.get_terminal_size`` tells it (``COLUMNS``, else the terminal, else 80)."""
-    import shutil
-
-    return shutil.get_terminal_size().columns
+    """The terminal's width as ``shutil.get_terminal_size`` tells it (``COLUMNS``, else the terminal, else 80), without
+    importing ``shutil`` for it (and the compression modules it loads as it is imported)."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout (None), a closed one, not a terminal
+            columns = 0
+    return columns or 80
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
