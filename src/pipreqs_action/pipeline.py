@@ -5,7 +5,6 @@ It never prints and never exits; each front door (cli, action, server) turns the
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -107,7 +106,7 @@ def _read_project(path: Path) -> Declared:
 def _project_settings(settings: Settings, path: Path) -> Settings:
     """A project of its own is checked like the root, against its own manifests (never the ones given for the
     root with ``--requirements``)."""
-    return dataclasses.replace(settings, path=path, requirements=())
+    return settings._replace(path=path, requirements=())
 
 
 def run_inferred(settings: Settings, generated_requirements: str) -> Report:
@@ -138,8 +137,8 @@ def _finish(report: Report, declared: Declared, settings: Settings, features: Fe
 
         lookup = latest_versions(wanted, index_url=settings.index_url)
         report = with_requirements(report, declared, lookup.versions, settings.mode, base)
-        report = dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
-    return dataclasses.replace(report, advice=advise(declared.target, report.required_missing, settings.mode))
+        report = report._replace(warnings=(*report.warnings, *lookup.warnings))
+    return report._replace(advice=advise(declared.target, report.required_missing, settings.mode))
 
 
 def _installed_through(report: Report, declared: Declared, settings: Settings, features: FeatureFiles) -> Report:
@@ -170,7 +169,7 @@ def _installed_through(report: Report, declared: Declared, settings: Settings, f
     report = with_via(report, dependencies, requirements, features, groups)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
     report = prefer_project_affinity(report, [req.name for req in requirements], requires)
-    return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
+    return report._replace(warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
 
 
 def _requirements_file_text(root: Path, declared: Declared) -> str | None:
