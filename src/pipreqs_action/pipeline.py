@@ -6,6 +6,7 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from pipreqs_action import (
@@ -48,12 +49,15 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
     past them, ``LimitExceeded``."""
     with limits.bounded(settings.limits):
-        return _run(settings, enclosing)
+        return _run(settings, enclosing, functools.cache(_read_project))
 
 
-def _run(settings: Settings, enclosing: Declared | None) -> Report:
+def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[[Path], Declared]) -> Report:
+    """``read_project``: a folder's manifests, read once for the whole check (whether a folder is a project of its
+    own is asked of the folder holding it; its own check reads the same manifests again)."""
     config = settings.config
-    declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
+    own = read_declared(settings.path, settings.requirements) if settings.requirements else read_project(settings.path)
+    declared = projects.inherit(own, enclosing)
     declared = projects.with_workspace(declared, settings.path)
     declared = located(declared, settings.path, enclosing)  # local projects it installs, for their own metadata
     scanned = scan(
@@ -70,7 +74,6 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
-    read_project = functools.cache(_read_project)  # a folder's manifests: is it a project, what it declares
     scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
     declared = script_metadata.declare(declared, scanned.scripts, outside=folders)  # each for its own file
     names = load_import_names(settings.overrides)
@@ -92,7 +95,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
     report = _finish(report, declared, settings, feature_files(scanned, declared, names))
-    check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
+    check = lambda path: _run(_project_settings(settings, path), declared, read_project)  # noqa: E731
     return projects.attach(report, settings.path, folders, check)
 
 
