@@ -58,6 +58,7 @@ from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline, other_threads
+from pipreqs_action.line_search import LineStarts
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
@@ -475,14 +476,15 @@ class _Reader(NamedTuple):
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
-        facts = facts._replace(runs_as_main=rel.endswith(".py") and bool(SCRIPT.search(source.text)))
+        runs_as_main = rel.endswith(".py") and "__main__" in source.text and bool(SCRIPT.search(source.text))
+        facts = facts._replace(runs_as_main=runs_as_main)
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
             text = without_commented_imports(source.text)
             facts = facts._replace(mentions=mentioned_modules(text, self.mentions, own))
             if text is not source.text:
                 facts = facts._replace(commented=commented_imports(source.text))
-        package_module = rel.endswith(".py") and bool(_RELATIVE_IMPORT.search(source.text))
+        package_module = rel.endswith(".py") and _RELATIVE_IMPORT.found(source.text)
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
@@ -523,8 +525,8 @@ class _Reader(NamedTuple):
 
 
 _NO_FACTS = _FileFacts()
-_IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.MULTILINE)
+_IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
