@@ -25,7 +25,6 @@ import functools
 import logging
 import os
 import re
-import signal
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -639,6 +638,8 @@ def _reap(child: _Child) -> None:
             os.close(child.pipe)
         child.pipe = -1
     if child.running:
+        import signal  # only a large tree forks helpers: its enums are a cost a small check need not pay
+
         with contextlib.suppress(OSError):
             os.kill(child.pid, signal.SIGKILL)
         _wait(child)
