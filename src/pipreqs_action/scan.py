@@ -26,10 +26,8 @@ import functools
 import logging
 import os
 import re
-import signal
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -62,6 +60,7 @@ from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline, other_threads
+from pipreqs_action.line_search import LineStarts
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import ImportRef, InstallHint, Location, ScanResult, ScriptMetadata, Skipped, SourceText
@@ -497,14 +496,15 @@ class _Reader(NamedTuple):
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
-        facts = facts._replace(runs_as_main=rel.endswith(".py") and bool(SCRIPT.search(source.text)))
+        runs_as_main = rel.endswith(".py") and "__main__" in source.text and bool(SCRIPT.search(source.text))
+        facts = facts._replace(runs_as_main=runs_as_main)
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
             text = without_commented_imports(source.text)
             facts = facts._replace(mentions=mentioned_modules(text, self.mentions, own))
             if text is not source.text:
                 facts = facts._replace(commented=commented_imports(source.text))
-        package_module = rel.endswith(".py") and bool(_RELATIVE_IMPORT.search(source.text))
+        package_module = rel.endswith(".py") and _RELATIVE_IMPORT.found(source.text)
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
@@ -556,8 +556,8 @@ def _hinted(text: str) -> tuple[tuple[str, int], ...]:
 
 
 _NO_FACTS = _FileFacts()
-_IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.MULTILINE)
+_IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
@@ -595,11 +595,13 @@ def _helper_count(file_count: int) -> int:
     return max(min(cpus, MAX_PROCESSES, file_count // PARALLEL_MIN_FILES + 1) - 1, 0)
 
 
-@dataclass
 class _Child:
-    pid: int
-    pipe: int  # read end (-1 once closed); the helper writes its pickled results into it, then exits
-    running: bool = True
+    __slots__ = ("pid", "pipe", "running")
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid = pid
+        self.pipe = pipe  # read end (-1 once closed); the helper writes its pickled results into it, then exits
+        self.running = True
 
 
 def _fork_helper(reader: _Reader, share: list[str]) -> _Child | None:
@@ -668,6 +670,8 @@ def _reap(child: _Child) -> None:
             os.close(child.pipe)
         child.pipe = -1
     if child.running:
+        import signal  # only a large tree forks helpers: its enums are a cost a small check need not pay
+
         with contextlib.suppress(OSError):
             os.kill(child.pid, signal.SIGKILL)
         _wait(child)
