@@ -176,10 +176,12 @@ class DeclaredBy:
     count: int = 0
     dev: bool = False
     unusable: str = ""
+    installed_by: str = ""  # who installs a file no name marks as a manifest: ".devcontainer/Dockerfile:5", "Binder"
 
     def __str__(self) -> str:
         where = f"{self.file} {self.table}".strip()
-        return f"{where} (unusable: {self.unusable})" if self.unusable else f"{where} ({self.count})"
+        what = f"unusable: {self.unusable}" if self.unusable else str(self.count)
+        return f"{where} ({what}, installed by {self.installed_by})" if self.installed_by else f"{where} ({what})"
 
 
 class FixTarget(NamedTuple):
