@@ -114,13 +114,13 @@ def _present(
 def read(context: Context, files: list[InstalledFile], manifests: list[Manifest]) -> list[Manifest]:
     """Read each installed file not read already; requirements files into the shared walker, conda environment
     files as manifests of their own (returned), each contribution saying who installs it."""
-    from pipreqs_action.manifests import conda  # only for a project whose installer names an environment file
-
     read_already = {manifest.file for manifest in manifests}
     found: list[Manifest] = []
     for item in files:
         path = context.root / item.label
         if item.conda and item.label not in read_already:
+            from pipreqs_action.manifests import conda  # only for a project whose installer names an environment
+
             manifest = conda.read(path, context)
             manifest.contributions[:] = [
                 replace(entry, installed_by=item.installer) for entry in manifest.contributions
