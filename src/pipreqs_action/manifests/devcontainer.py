@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipreqs_action.manifests import jsonc
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table
@@ -33,8 +32,7 @@ COMMANDS = (
 _FIXED = (".devcontainer/devcontainer.json", ".devcontainer.json")
 
 
-@dataclass(frozen=True)
-class DevContainer:
+class DevContainer(NamedTuple):
     """What one configuration says, its paths relative to the checked root."""
 
     label: str

@@ -16,7 +16,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.pip_commands import requirement_files
@@ -30,8 +30,7 @@ _KEYWORD = LazyPattern(r"^\s*(WORKDIR|COPY|ADD)\s+(.*)$", re.IGNORECASE)
 _CONDA_ENV = LazyPattern(r"\b(?:conda|mamba|micromamba)\s+env\s+(?:create|update)\b[^;&|]*?\s(?:-f|--file)[\s=]+(\S+)")
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(NamedTuple):
     """A file of the build context that a ``RUN`` step installs."""
 
     source: str  # relative to the build context, normalised ("app/requirements.txt")
@@ -39,8 +38,7 @@ class Installed:
     conda: bool = False  # a conda environment file (``conda env create -f``), else a requirements file
 
 
-@dataclass(frozen=True)
-class _Copy:
+class _Copy(NamedTuple):
     destination: str  # absolute in the image
     sources: tuple[str, ...]  # relative to the build context
     into_folder: bool  # the destination is a folder (ends with "/", or several sources)

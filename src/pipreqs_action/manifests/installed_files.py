@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from pipreqs_action.manifests import devcontainer, dockerfiles
 from pipreqs_action.manifests.base import MAX_REASON, Manifest, Unreadable, is_dev_name, load_text, real
@@ -41,8 +41,7 @@ _BINDER_FOLDERS = ("binder", ".binder")
 _BINDER_FILES = (("requirements.txt", False), ("environment.yml", True), ("environment.yaml", True))
 
 
-@dataclass(frozen=True)
-class InstalledFile:
+class InstalledFile(NamedTuple):
     label: str  # the file installed, relative to the checked root
     installer: str  # who installs it: "file:line" of the command, or "Binder"
     conda: bool = False  # a conda environment file, else a requirements file
@@ -122,9 +121,7 @@ def read(context: Context, files: list[InstalledFile], manifests: list[Manifest]
             from pipreqs_action.manifests import conda  # only for a project whose installer names an environment
 
             manifest = conda.read(path, context)
-            manifest.contributions[:] = [
-                replace(entry, installed_by=item.installer) for entry in manifest.contributions
-            ]
+            manifest.contributions[:] = [entry.installed(item.installer) for entry in manifest.contributions]
             found.append(manifest)
             read_already.add(item.label)
         elif not item.conda and not context.requirements.has_read(path):
