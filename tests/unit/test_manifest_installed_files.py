@@ -217,3 +217,51 @@ def test_a_shell_s_command_string_is_split_in_turn_for_the_names_it_installs() -
 def test_jsonc_comments_and_trailing_commas_go_and_strings_stay_as_written() -> None:
     text = '{\n  // "x": {\n  // },\n  "a": "http://h//p /* kept */", /* b ] */\n  "b": [1, 2, /* ] */ ],\n}\n'
     assert loads(text) == {"a": "http://h//p /* kept */", "b": [1, 2]}
+
+
+def test_a_makefile_target_s_name_and_a_script_s_name_give_the_scope_of_what_they_install(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "Makefile": (
+                "VAR := x\ninstall:\n\tpip install -r deploy/app.txt\n"
+                "docs: install\n\t@pip install \\\n\t  -r deploy/docs.txt\n"
+            ),
+            "run_tests.sh": "pip install -r deploy/checks.txt\n",
+            "deploy/app.txt": "flask\n",
+            "deploy/docs.txt": "sphinx\n",
+            "deploy/checks.txt": "pytest\n",
+        },
+    )
+    declared = read_declared(tmp_path)
+    assert [req.key for req in declared.requirements] == ["flask"]
+    assert sorted(req.key for req in declared.dev) == ["pytest", "sphinx"]
+    assert _declared_in(tmp_path)[0] == "deploy/app.txt (1, installed by Makefile:3)"
+
+
+def test_tasks_may_make_the_file_they_install_so_a_missing_one_is_no_warning(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "Makefile": "lock:\n\tuv export > gen.txt && pip install -r gen.txt\n",
+            "install.sh": "[ -f local_requirements.txt ] && pip install -r local_requirements.txt\n",
+            "requirements.txt": "flask\n",
+        },
+    )
+    declared = read_declared(tmp_path)
+    assert declared.warnings == ()
+    assert _declared_in(tmp_path) == ["requirements.txt (1)"]
+
+
+def test_a_requirements_file_of_a_folder_that_is_a_project_of_its_own_is_left_to_that_project(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "Dockerfile": "COPY api/requirements.txt deploy/extra.txt /srv/\nRUN pip install -r /srv/requirements.txt"
+            " -r /srv/extra.txt\n",
+            "api/requirements.txt": "fastapi\n",
+            "api/main.py": "import fastapi\n",
+            "deploy/extra.txt": "uvicorn\n",
+        },
+    )
+    assert [req.key for req in read_declared(tmp_path).requirements] == ["uvicorn"]
