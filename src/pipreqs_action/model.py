@@ -9,9 +9,12 @@ times as much to create as a ``NamedTuple`` (it compiles six to ten generated me
 ``dataclasses`` at all (``inspect``, ``dis``) is more. A ``NamedTuple`` is also quicker to build per value. They
 compare and hash as their fields do, like the frozen dataclasses they replace (change one with ``_replace``).
 ``DeclaredBy`` is a small class of its own because a field named ``count`` would hide ``tuple.count``.
-"""
 
-from __future__ import annotations
+WHY no ``from __future__ import annotations`` here alone: a ``NamedTuple`` checks each field's annotation as it is
+created, and an annotation kept as text is compiled there, one ``compile`` per field (about 7 M instructions for
+this module's 130 fields, a run's start-up); written as objects they cost nearly nothing. A class used before it is
+defined, and a method's own class, are named in quotes.
+"""
 
 from typing import Final, NamedTuple
 
@@ -78,6 +81,26 @@ class SourceText(NamedTuple):
     repositories: tuple[tuple[int, str], ...] = ()
 
 
+class Requirement(NamedTuple):
+    """One declared distribution.
+
+    ``key`` is the PEP 503 normalised name used for matching; ``line`` is the line as written, so a
+    suggested requirements.txt can keep the user's own pins, markers and comments-free text.
+    """
+
+    name: str
+    key: str
+    location: Location
+    line: str
+    specifier: str = ""
+    extras: tuple[str, ...] = ()
+    marker: str = ""
+    url: str = ""
+    editable: bool = False
+    name_guessed: bool = False  # name inferred from a URL without #egg=
+    local: bool = False  # the project itself or another folder of the checked tree (``-e .``, ``./libs/x``)
+
+
 class ScriptMetadata(NamedTuple):
     """A script's PEP 723 inline metadata (``# /// script``): what it declares for itself, and nothing else.
 
@@ -101,6 +124,15 @@ class LocalImport(NamedTuple):
     reason: str
 
 
+class InstallHint(NamedTuple):
+    """A distribution an import guard's install hint names, where the hint is, and the files of its feature (the
+    hinting file and those reached only through it): ``hinted_features``."""
+
+    distribution: str
+    location: Location
+    files: tuple[str, ...]
+
+
 class ScanResult(NamedTuple):
     """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
 
@@ -115,55 +147,7 @@ class ScanResult(NamedTuple):
     # (app file of a library's packages, the project files its run-time imports load): extra_features follows them
     module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
-
-
-class Requirement(NamedTuple):
-    """One declared distribution.
-
-    ``key`` is the PEP 503 normalised name used for matching; ``line`` is the line as written, so a
-    suggested requirements.txt can keep the user's own pins, markers and comments-free text.
-    """
-
-    name: str
-    key: str
-    location: Location
-    line: str
-    specifier: str = ""
-    extras: tuple[str, ...] = ()
-    marker: str = ""
-    url: str = ""
-    editable: bool = False
-    name_guessed: bool = False  # name inferred from a URL without #egg=
-    local: bool = False  # the project itself or another folder of the checked tree (``-e .``, ``./libs/x``)
-
-
-class Declared(NamedTuple):
-    """Everything the project declares: requirements files (with includes) or pyproject dependencies."""
-
-    requirements: tuple[Requirement, ...]
-    sources: tuple[str, ...] = ()  # files read, relative to the root, in reading order
-    optional_groups: tuple[tuple[str, tuple[Requirement, ...]], ...] = ()  # pyproject optional-dependencies
-    problems: tuple[Skipped, ...] = ()  # malformed lines: path "requirements.txt:12", reason
-    constraints: tuple[Requirement, ...] = ()  # -c files: pin versions, declare nothing
-    dev: tuple[Requirement, ...] = ()  # development only: dependency groups, dev-dependencies, test/docs extras
-    declared_by: tuple[DeclaredBy, ...] = ()  # each manifest (and table) read, with what it contributed
-    commented: tuple[Requirement, ...] = ()  # commented-out entries: packages the author knowingly left out
-    target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
-    first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
-    inherited: tuple[Requirement, ...] = ()  # what the enclosing project declares, for a project inside another
-    nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
-    workspace: tuple[str, ...] = ()  # member folders of a uv workspace rooted here (relative to the root)
-    workspace_names: tuple[str, ...] = ()  # normalised distribution names of the workspace's members (and above)
-    # (normalised name, absolute folder) of local projects installed with this one from their own folders (uv
-    # workspace members, path requirements), and the folder of the uv workspace whose lock installs this project
-    local_projects: tuple[tuple[str, str], ...] = ()
-    workspace_root: str = ""
-    installed: tuple[Requirement, ...] = ()  # what the project's Dockerfiles and dev container pip-install
-    scripts: tuple[ScriptMetadata, ...] = ()  # what scripts declare for themselves only (PEP 723 inline metadata)
-    warnings: tuple[str, ...] = ()  # declarations seen but not read, said to the user (a script's broken block)
-    # the enclosing project's optional groups installed with this one, (name, keys it alone adds): ``inherited`` holds
-    # their declarations (``projects.inherit``); kept apart only for the report to say where they come from
-    installed_with: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    install_hints: tuple[InstallHint, ...] = ()  # extras an import guard's install hint names (hinted_features.py)
 
 
 class DeclaredBy:
@@ -202,13 +186,13 @@ class DeclaredBy:
         fields = "file={!r}, table={!r}, count={!r}, dev={!r}, unusable={!r}, installed_by={!r}"
         return f"DeclaredBy({fields.format(*self._fields())})"
 
-    def moved(self, folder: str) -> DeclaredBy:
+    def moved(self, folder: str) -> "DeclaredBy":
         """The same contribution, its file named from the folder above (a nested project's report, rebased); so is
         its installer when that is a command's file ("file:line")."""
         installed_by = f"{folder}/{self.installed_by}" if ":" in self.installed_by else self.installed_by
         return DeclaredBy(f"{folder}/{self.file}", self.table, self.count, self.dev, self.unusable, installed_by)
 
-    def installed(self, installed_by: str) -> DeclaredBy:
+    def installed(self, installed_by: str) -> "DeclaredBy":
         """The same contribution, installed by ``installed_by``."""
         return DeclaredBy(self.file, self.table, self.count, self.dev, self.unusable, installed_by)
 
@@ -232,6 +216,35 @@ class FixTarget(NamedTuple):
     table: str = ""
     tool: str = ""
     library: bool = False
+
+
+class Declared(NamedTuple):
+    """Everything the project declares: requirements files (with includes) or pyproject dependencies."""
+
+    requirements: tuple[Requirement, ...]
+    sources: tuple[str, ...] = ()  # files read, relative to the root, in reading order
+    optional_groups: tuple[tuple[str, tuple[Requirement, ...]], ...] = ()  # pyproject optional-dependencies
+    problems: tuple[Skipped, ...] = ()  # malformed lines: path "requirements.txt:12", reason
+    constraints: tuple[Requirement, ...] = ()  # -c files: pin versions, declare nothing
+    dev: tuple[Requirement, ...] = ()  # development only: dependency groups, dev-dependencies, test/docs extras
+    declared_by: tuple[DeclaredBy, ...] = ()  # each manifest (and table) read, with what it contributed
+    commented: tuple[Requirement, ...] = ()  # commented-out entries: packages the author knowingly left out
+    target: FixTarget | None = None  # the manifest that takes the fix (None: nothing declared, requirements.txt)
+    first_party: tuple[str, ...] = ()  # import names of the project itself and of local path requirements
+    inherited: tuple[Requirement, ...] = ()  # what the enclosing project declares, for a project inside another
+    nested: tuple[Requirement, ...] = ()  # what projects inside this one declare (paths from this project's root)
+    workspace: tuple[str, ...] = ()  # member folders of a uv workspace rooted here (relative to the root)
+    workspace_names: tuple[str, ...] = ()  # normalised distribution names of the workspace's members (and above)
+    # (normalised name, absolute folder) of local projects installed with this one from their own folders (uv
+    # workspace members, path requirements), and the folder of the uv workspace whose lock installs this project
+    local_projects: tuple[tuple[str, str], ...] = ()
+    workspace_root: str = ""
+    installed: tuple[Requirement, ...] = ()  # what the project's Dockerfiles and dev container pip-install
+    scripts: tuple[ScriptMetadata, ...] = ()  # what scripts declare for themselves only (PEP 723 inline metadata)
+    warnings: tuple[str, ...] = ()  # declarations seen but not read, said to the user (a script's broken block)
+    # the enclosing project's optional groups installed with this one, (name, keys it alone adds): ``inherited`` holds
+    # their declarations (``projects.inherit``); kept apart only for the report to say where they come from
+    installed_with: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class Suggestion(NamedTuple):
@@ -333,7 +346,7 @@ class Report(NamedTuple):
     unusable_requirements: tuple[Skipped, ...] = ()  # declared lines that could not be used (not Python files)
     advice: Advice | None = None  # the fix in the target manifest's own terms
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
-    projects: tuple[ProjectReport, ...] = ()  # folders with a manifest of their own, each checked on its own
+    projects: "tuple[ProjectReport, ...]" = ()  # folders with a manifest of their own, each checked on its own
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:

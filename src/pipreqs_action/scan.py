@@ -20,12 +20,12 @@ file; the results are put back in path order, so the answer never depends on how
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import logging
 import os
 import re
-import signal
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,6 +35,7 @@ from pipreqs_action import (
     backends,
     call_guards,
     files,
+    hinted_features,
     imports,
     notebook_helpers,
     notebook_imports,
@@ -53,19 +54,22 @@ from pipreqs_action.guarded_modules import (
     guarded_local_imports,
     typed_by,
 )
+from pipreqs_action.install_hints import has_install_command, hinted_distributions
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline, other_threads
+from pipreqs_action.line_search import LineStarts
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
-from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
+from pipreqs_action.model import ImportRef, InstallHint, Location, ScanResult, ScriptMetadata, Skipped, SourceText
 from pipreqs_action.notebook_helpers import NotebookUses
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
     console_scripts,
+    entry_files,
     is_library,
     optional_integrations,
     package_imports,
@@ -100,6 +104,7 @@ class _FileFacts(NamedTuple):
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point (unreached, local_modules)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
     commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
+    hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -163,7 +168,23 @@ def scan(
         backends=alternatives,
         module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
+        install_hints=_install_hints(facts, layout, packages),
     )
+
+
+def _install_hints(facts: list[_FileFacts], layout: Layout, packages: Packages) -> tuple[InstallHint, ...]:
+    """The extras each app file's install hints name, with the files of that feature (``hinted_features``)."""
+    hinting = [file_facts for file_facts in facts if file_facts.hinted and not layout.reason(file_facts.rel)]
+    if not hinting:
+        return ()
+    paths = {file_facts.rel for file_facts in facts if file_facts.rel}
+    edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
+    entries = entry_files({path for path in paths if not layout.reason(path)}, packages, ())
+    found = []
+    for file_facts in hinting:
+        feature = hinted_features.scope(file_facts.rel, entries, edges, packages, paths)
+        found += [InstallHint(name, Location(file_facts.rel, line), feature) for name, line in file_facts.hinted]
+    return tuple(found)
 
 
 def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
@@ -470,19 +491,20 @@ class _Reader(NamedTuple):
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel))
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
-        facts = facts._replace(runs_as_main=rel.endswith(".py") and bool(SCRIPT.search(source.text)))
+        runs_as_main = rel.endswith(".py") and "__main__" in source.text and bool(SCRIPT.search(source.text))
+        facts = facts._replace(runs_as_main=runs_as_main)
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
             text = without_commented_imports(source.text)
             facts = facts._replace(mentions=mentioned_modules(text, self.mentions, own))
             if text is not source.text:
                 facts = facts._replace(commented=commented_imports(source.text))
-        package_module = rel.endswith(".py") and bool(_RELATIVE_IMPORT.search(source.text))
+        package_module = rel.endswith(".py") and _RELATIVE_IMPORT.found(source.text)
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
@@ -522,9 +544,20 @@ class _Reader(NamedTuple):
         return name != "__future__" and name not in self.stdlib and not local
 
 
+def _hinted(text: str) -> tuple[tuple[str, int], ...]:
+    """The distributions the file's import guards name in an install hint (``install_hints``), read only from a
+    file holding an install command."""
+    if "except" not in text or not has_install_command(text):
+        return ()
+    try:
+        return hinted_distributions(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+
+
 _NO_FACTS = _FileFacts()
-_IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.MULTILINE)
+_IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
@@ -637,6 +670,8 @@ def _reap(child: _Child) -> None:
             os.close(child.pipe)
         child.pipe = -1
     if child.running:
+        import signal  # only a large tree forks helpers: its enums are a cost a small check need not pay
+
         with contextlib.suppress(OSError):
             os.kill(child.pid, signal.SIGKILL)
         _wait(child)
