@@ -124,6 +124,15 @@ class LocalImport(NamedTuple):
     reason: str
 
 
+class InstallHint(NamedTuple):
+    """A distribution an import guard's install hint names, where the hint is, and the files of its feature (the
+    hinting file and those reached only through it): ``hinted_features``."""
+
+    distribution: str
+    location: Location
+    files: tuple[str, ...]
+
+
 class ScanResult(NamedTuple):
     """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
 
@@ -138,6 +147,7 @@ class ScanResult(NamedTuple):
     # (app file of a library's packages, the project files its run-time imports load): extra_features follows them
     module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
+    install_hints: tuple[InstallHint, ...] = ()  # extras an import guard's install hint names (hinted_features.py)
 
 
 class DeclaredBy:

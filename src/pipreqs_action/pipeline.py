@@ -15,6 +15,7 @@ from pipreqs_action import (
     dev_environment,
     editions,
     features,
+    hinted_features,
     limits,
     named_choices,
     projects,
@@ -68,7 +69,9 @@ def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[
         app=config.app,
         declared_in=declared.sources,
     )
+    names = load_import_names(settings.overrides)
     scanned = features.apply(drop_first_party(scanned, config.first_party))
+    scanned = hinted_features.apply(scanned, names.provides, names.satisfies)  # extras an install hint names
     scanned = named_choices.apply(scanned, settings.path)  # one of several implementations, picked by its name
     own_pythons = script_metadata.requires_python(scanned.scripts)  # a script's inline requires-python
     scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
@@ -76,7 +79,6 @@ def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
     scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
     declared = script_metadata.declare(declared, scanned.scripts, outside=folders)  # each for its own file
-    names = load_import_names(settings.overrides)
     if folders:
         nested = projects.nested_declarations(settings.path, folders, read_project)
         declared = declared._replace(nested=nested)

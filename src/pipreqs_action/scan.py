@@ -20,6 +20,7 @@ file; the results are put back in path order, so the answer never depends on how
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import logging
@@ -34,6 +35,7 @@ from pipreqs_action import (
     backends,
     call_guards,
     files,
+    hinted_features,
     imports,
     notebook_helpers,
     notebook_imports,
@@ -52,6 +54,7 @@ from pipreqs_action.guarded_modules import (
     guarded_local_imports,
     typed_by,
 )
+from pipreqs_action.install_hints import has_install_command, hinted_distributions
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -60,12 +63,13 @@ from pipreqs_action.limits import check_deadline, other_threads
 from pipreqs_action.line_search import LineStarts
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
-from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
+from pipreqs_action.model import ImportRef, InstallHint, Location, ScanResult, ScriptMetadata, Skipped, SourceText
 from pipreqs_action.notebook_helpers import NotebookUses
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
     console_scripts,
+    entry_files,
     is_library,
     optional_integrations,
     package_imports,
@@ -100,6 +104,7 @@ class _FileFacts(NamedTuple):
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point (unreached, local_modules)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
     commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
+    hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -163,7 +168,23 @@ def scan(
         backends=alternatives,
         module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
+        install_hints=_install_hints(facts, layout, packages),
     )
+
+
+def _install_hints(facts: list[_FileFacts], layout: Layout, packages: Packages) -> tuple[InstallHint, ...]:
+    """The extras each app file's install hints name, with the files of that feature (``hinted_features``)."""
+    hinting = [file_facts for file_facts in facts if file_facts.hinted and not layout.reason(file_facts.rel)]
+    if not hinting:
+        return ()
+    paths = {file_facts.rel for file_facts in facts if file_facts.rel}
+    edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
+    entries = entry_files({path for path in paths if not layout.reason(path)}, packages, ())
+    found = []
+    for file_facts in hinting:
+        feature = hinted_features.scope(file_facts.rel, entries, edges, packages, paths)
+        found += [InstallHint(name, Location(file_facts.rel, line), feature) for name, line in file_facts.hinted]
+    return tuple(found)
 
 
 def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
@@ -470,7 +491,7 @@ class _Reader(NamedTuple):
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel))
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
@@ -521,6 +542,17 @@ class _Reader(NamedTuple):
         name only a package folder holds is kept, and ``_resolved`` settles it."""
         local = self.local.is_local(rel, name, package_module=package_module)
         return name != "__future__" and name not in self.stdlib and not local
+
+
+def _hinted(text: str) -> tuple[tuple[str, int], ...]:
+    """The distributions the file's import guards name in an install hint (``install_hints``), read only from a
+    file holding an install command."""
+    if "except" not in text or not has_install_command(text):
+        return ()
+    try:
+        return hinted_distributions(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
 
 
 _NO_FACTS = _FileFacts()
