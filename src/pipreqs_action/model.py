@@ -14,7 +14,10 @@ compare and hash as their fields do, like the frozen dataclasses they replace (c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from pipreqs_action.local_modules import LocalModules
 
 
 class Location(NamedTuple):
@@ -77,6 +80,9 @@ class SourceText(NamedTuple):
     scripts: tuple[tuple[int, int, str], ...] = ()
     # Its ``!pip install git+https://host/owner/vista.git`` commands: (file line, PEP 503 name of the repository).
     repositories: tuple[tuple[int, str], ...] = ()
+    # Where its kernel works from a line on (``%cd``, ``os.chdir``): (file line, root-relative folder or None when
+    # nobody can tell), in file order (``working_folders``).
+    moves: tuple[tuple[int, str | None], ...] = ()
 
 
 class ScriptMetadata(NamedTuple):
@@ -94,8 +100,9 @@ class ScriptMetadata(NamedTuple):
 
 
 class LocalImport(NamedTuple):
-    """An import resolved to the project's own code only after mapping: no distribution is known to provide it,
-    and a module of that name exists elsewhere in the tree (``reason`` says where)."""
+    """An import resolved to the project's own code beyond the plain search of its folders, ``reason`` saying which
+    file and why: no distribution is known to provide it and a module of that name exists elsewhere in the tree; the
+    folder a notebook moved into holds it; a module importing its own name; a folder above a project of its own."""
 
     module: str
     location: Location
@@ -116,6 +123,7 @@ class ScanResult(NamedTuple):
     # (app file of a library's packages, the project files its run-time imports load): extra_features follows them
     module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
+    modules: LocalModules | None = None  # the tree's modules by folder: what a project inside it imports from above
 
 
 class Requirement(NamedTuple):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 
 from pipreqs_action import (
@@ -14,6 +15,7 @@ from pipreqs_action import (
     cloned_repositories,
     dev_environment,
     editions,
+    enclosing_modules,
     features,
     limits,
     named_choices,
@@ -29,6 +31,7 @@ from pipreqs_action.compare import compare, compare_inferred, exit_status, with_
 from pipreqs_action.declared_names import probably_provided
 from pipreqs_action.declared_notebooks import as_app_when_declared
 from pipreqs_action.elsewhere import resolve_elsewhere
+from pipreqs_action.enclosing_modules import Above
 from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.extra_features import FeatureFiles, feature_files
 from pipreqs_action.filters import apply_config, drop_first_party
@@ -42,17 +45,18 @@ from pipreqs_action.settings import Settings
 __all__ = ["exit_status", "run", "run_inferred"]
 
 
-def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
+def run(settings: Settings, *, enclosing: Declared | None = None, above: Mapping[str, Above] | None = None) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares (and, for a project
-    inside another one, what the enclosing project declares: they are installed together).
+    inside another one, what the enclosing project declares: they are installed together; and the modules of the
+    folders above it, which its code imports as the enclosing project's code does: ``enclosing_modules``).
 
     Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
     past them, ``LimitExceeded``."""
     with limits.bounded(settings.limits):
-        return _run(settings, enclosing)
+        return _run(settings, enclosing, above or {})
 
 
-def _run(settings: Settings, enclosing: Declared | None) -> Report:
+def _run(settings: Settings, enclosing: Declared | None, above: Mapping[str, Above]) -> Report:
     config = settings.config
     declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
     declared = projects.with_workspace(declared, settings.path)
@@ -64,6 +68,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
         secondary=config.secondary,
         app=config.app,
         declared_in=declared.sources,
+        above=above,
     )
     scanned = features.apply(drop_first_party(scanned, config.first_party))
     scanned = named_choices.apply(scanned, settings.path)  # one of several implementations, picked by its name
@@ -93,8 +98,15 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
     report = _finish(report, declared, settings, feature_files(scanned, declared, names))
-    check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
+    modules_above = functools.partial(enclosing_modules.above, scanned.modules, above)
+    check = lambda path: run(  # noqa: E731
+        _project_settings(settings, path), enclosing=declared, above=modules_above(_relative(path, settings.path))
+    )
     return projects.attach(report, settings.path, folders, check)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
 
 
 def _read_project(path: Path) -> Declared:
