@@ -3,21 +3,22 @@
 Every stage takes and returns these frozen values, so stages stay pure and testable in isolation:
 ``scan`` -> ``ScanResult``, ``declared`` -> ``Declared``, ``compare`` -> ``Report``.
 
-WHY ``NamedTuple``: every run creates these classes before it reads a file, and a frozen dataclass costs about ten
-times as much to create as a ``NamedTuple`` (it compiles six to ten generated methods; a ``NamedTuple`` one), which
-on a small repository is a good part of the whole run; a ``NamedTuple`` is also quicker to build per value. They
+WHY ``NamedTuple``: every run creates these classes before it reads a file, and a frozen dataclass costs about four
+times as much to create as a ``NamedTuple`` (it compiles six to ten generated methods; a ``NamedTuple`` one: about
+4 M instructions against 1 M), which on a small repository is a good part of the whole run; importing
+``dataclasses`` at all (``inspect``, ``dis``) is more. A ``NamedTuple`` is also quicker to build per value. They
 compare and hash as their fields do, like the frozen dataclasses they replace (change one with ``_replace``).
-``Report`` stays a dataclass because its ``extra`` is left out of comparisons, ``DeclaredBy`` because a field named
-``count`` would hide ``tuple.count``.
+``DeclaredBy`` is a small class of its own because a field named ``count`` would hide ``tuple.count``.
+
+WHY no ``from __future__ import annotations`` here alone: a ``NamedTuple`` checks each field's annotation as it is
+created, and an annotation kept as text is compiled there, one ``compile`` per field (about 7 M instructions for
+this module's 130 fields, a run's start-up); written as objects they cost nearly nothing. A class used before it is
+defined, and a method's own class, are named in quotes.
 """
 
-from __future__ import annotations
+from typing import Final, NamedTuple
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.local_modules import LocalModules  # imports nothing of the project: no cycle
 
 
 class Location(NamedTuple):
@@ -85,6 +86,26 @@ class SourceText(NamedTuple):
     moves: tuple[tuple[int, str | None], ...] = ()
 
 
+class Requirement(NamedTuple):
+    """One declared distribution.
+
+    ``key`` is the PEP 503 normalised name used for matching; ``line`` is the line as written, so a
+    suggested requirements.txt can keep the user's own pins, markers and comments-free text.
+    """
+
+    name: str
+    key: str
+    location: Location
+    line: str
+    specifier: str = ""
+    extras: tuple[str, ...] = ()
+    marker: str = ""
+    url: str = ""
+    editable: bool = False
+    name_guessed: bool = False  # name inferred from a URL without #egg=
+    local: bool = False  # the project itself or another folder of the checked tree (``-e .``, ``./libs/x``)
+
+
 class ScriptMetadata(NamedTuple):
     """A script's PEP 723 inline metadata (``# /// script``): what it declares for itself, and nothing else.
 
@@ -109,6 +130,15 @@ class LocalImport(NamedTuple):
     reason: str
 
 
+class InstallHint(NamedTuple):
+    """A distribution an import guard's install hint names, where the hint is, and the files of its feature (the
+    hinting file and those reached only through it): ``hinted_features``."""
+
+    distribution: str
+    location: Location
+    files: tuple[str, ...]
+
+
 class ScanResult(NamedTuple):
     """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
 
@@ -123,27 +153,58 @@ class ScanResult(NamedTuple):
     # (app file of a library's packages, the project files its run-time imports load): extra_features follows them
     module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
+    install_hints: tuple[InstallHint, ...] = ()  # extras an import guard's install hint names (hinted_features.py)
     modules: LocalModules | None = None  # the tree's modules by folder: what a project inside it imports from above
 
 
-class Requirement(NamedTuple):
-    """One declared distribution.
+class DeclaredBy:
+    """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing.
+    Compared and hashed by its fields, like the frozen values around it."""
 
-    ``key`` is the PEP 503 normalised name used for matching; ``line`` is the line as written, so a
-    suggested requirements.txt can keep the user's own pins, markers and comments-free text.
+    __slots__ = ("count", "dev", "file", "table", "unusable")
+
+    def __init__(self, file: str, table: str = "", count: int = 0, dev: bool = False, unusable: str = "") -> None:
+        self.file: Final = file
+        self.table: Final = table  # "[project]", "[dependency-groups] dev", "install_requires"; "" for requirements
+        self.count: Final = count
+        self.dev: Final = dev
+        self.unusable: Final = unusable
+
+    def _fields(self) -> tuple[str, str, int, bool, str]:
+        return (self.file, self.table, self.count, self.dev, self.unusable)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeclaredBy) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "DeclaredBy(file={!r}, table={!r}, count={!r}, dev={!r}, unusable={!r})".format(*self._fields())
+
+    def moved(self, folder: str) -> "DeclaredBy":
+        """The same contribution, its file named from the folder above (a nested project's report, rebased)."""
+        return DeclaredBy(f"{folder}/{self.file}", self.table, self.count, self.dev, self.unusable)
+
+    def __str__(self) -> str:
+        where = f"{self.file} {self.table}".strip()
+        return f"{where} (unusable: {self.unusable})" if self.unusable else f"{where} ({self.count})"
+
+
+class FixTarget(NamedTuple):
+    """The manifest a missing package should be added to, in its own terms.
+
+    ``kind`` is one of requirements, pyproject, setup.cfg, setup.py, Pipfile, conda; ``table`` where in the file
+    (``[project] dependencies``, ``[tool.poetry.dependencies]``, ``install_requires``); ``tool`` the installer
+    whose command adds it (uv, poetry, pdm, or ""); ``library`` when the project is a distributable package, which
+    gets lower bounds rather than exact pins.
     """
 
-    name: str
-    key: str
-    location: Location
-    line: str
-    specifier: str = ""
-    extras: tuple[str, ...] = ()
-    marker: str = ""
-    url: str = ""
-    editable: bool = False
-    name_guessed: bool = False  # name inferred from a URL without #egg=
-    local: bool = False  # the project itself or another folder of the checked tree (``-e .``, ``./libs/x``)
+    kind: str
+    file: str
+    table: str = ""
+    tool: str = ""
+    library: bool = False
 
 
 class Declared(NamedTuple):
@@ -173,37 +234,6 @@ class Declared(NamedTuple):
     # the enclosing project's optional groups installed with this one, (name, keys it alone adds): ``inherited`` holds
     # their declarations (``projects.inherit``); kept apart only for the report to say where they come from
     installed_with: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class DeclaredBy:
-    """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing."""
-
-    file: str
-    table: str = ""  # "[project]", "[dependency-groups] dev", "install_requires"; "" for a requirements file
-    count: int = 0
-    dev: bool = False
-    unusable: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file} {self.table}".strip()
-        return f"{where} (unusable: {self.unusable})" if self.unusable else f"{where} ({self.count})"
-
-
-class FixTarget(NamedTuple):
-    """The manifest a missing package should be added to, in its own terms.
-
-    ``kind`` is one of requirements, pyproject, setup.cfg, setup.py, Pipfile, conda; ``table`` where in the file
-    (``[project] dependencies``, ``[tool.poetry.dependencies]``, ``install_requires``); ``tool`` the installer
-    whose command adds it (uv, poetry, pdm, or ""); ``library`` when the project is a distributable package, which
-    gets lower bounds rather than exact pins.
-    """
-
-    kind: str
-    file: str
-    table: str = ""
-    tool: str = ""
-    library: bool = False
 
 
 class Suggestion(NamedTuple):
@@ -287,8 +317,7 @@ class Unresolved(NamedTuple):
         return "PRA003"
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """The engine's whole answer. Renderers and front doors read it; nothing mutates it."""
 
     missing: tuple[Missing, ...]
@@ -298,7 +327,6 @@ class Report:
     declared_sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
-    extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
     local: tuple[LocalImport, ...] = ()  # imports taken for the project's own modules, with why
     config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
     unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false
@@ -307,7 +335,7 @@ class Report:
     unusable_requirements: tuple[Skipped, ...] = ()  # declared lines that could not be used (not Python files)
     advice: Advice | None = None  # the fix in the target manifest's own terms
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
-    projects: tuple[ProjectReport, ...] = ()  # folders with a manifest of their own, each checked on its own
+    projects: "tuple[ProjectReport, ...]" = ()  # folders with a manifest of their own, each checked on its own
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:

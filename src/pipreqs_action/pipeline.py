@@ -5,9 +5,8 @@ It never prints and never exits; each front door (cli, action, server) turns the
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pipreqs_action import (
@@ -17,6 +16,7 @@ from pipreqs_action import (
     editions,
     enclosing_modules,
     features,
+    hinted_features,
     limits,
     named_choices,
     projects,
@@ -53,12 +53,21 @@ def run(settings: Settings, *, enclosing: Declared | None = None, above: Mapping
     Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
     past them, ``LimitExceeded``."""
     with limits.bounded(settings.limits):
-        return _run(settings, enclosing, above or {})
+        return _run(settings, enclosing, functools.cache(_read_project), above or {})
 
 
-def _run(settings: Settings, enclosing: Declared | None, above: Mapping[str, Above]) -> Report:
+def _run(
+    settings: Settings,
+    enclosing: Declared | None,
+    read_project: Callable[[Path], Declared],
+    above: Mapping[str, Above],
+) -> Report:
+    """``read_project``: a folder's manifests, read once for the whole check (whether a folder is a project of its
+    own is asked of the folder holding it; its own check reads the same manifests again). ``above``: the modules
+    of the folders above a project of its own (``enclosing_modules``)."""
     config = settings.config
-    declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
+    own = read_declared(settings.path, settings.requirements) if settings.requirements else read_project(settings.path)
+    declared = projects.inherit(own, enclosing)
     declared = projects.with_workspace(declared, settings.path)
     declared = located(declared, settings.path, enclosing)  # local projects it installs, for their own metadata
     scanned = scan(
@@ -70,16 +79,16 @@ def _run(settings: Settings, enclosing: Declared | None, above: Mapping[str, Abo
         declared_in=declared.sources,
         above=above,
     )
+    names = load_import_names(settings.overrides)
     scanned = features.apply(drop_first_party(scanned, config.first_party))
+    scanned = hinted_features.apply(scanned, names.provides, names.satisfies)  # extras an install hint names
     scanned = named_choices.apply(scanned, settings.path)  # one of several implementations, picked by its name
     own_pythons = script_metadata.requires_python(scanned.scripts)  # a script's inline requires-python
     scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
-    read_project = functools.cache(_read_project)  # a folder's manifests: is it a project, what it declares
     scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
     declared = script_metadata.declare(declared, scanned.scripts, outside=folders)  # each for its own file
-    names = load_import_names(settings.overrides)
     if folders:
         nested = projects.nested_declarations(settings.path, folders, read_project)
         declared = declared._replace(nested=nested)
@@ -99,8 +108,8 @@ def _run(settings: Settings, enclosing: Declared | None, above: Mapping[str, Abo
     report = apply_config(report, config)
     report = _finish(report, declared, settings, feature_files(scanned, declared, names))
     modules_above = functools.partial(enclosing_modules.above, scanned.modules, above)
-    check = lambda path: run(  # noqa: E731
-        _project_settings(settings, path), enclosing=declared, above=modules_above(_relative(path, settings.path))
+    check = lambda path: _run(  # noqa: E731
+        _project_settings(settings, path), declared, read_project, modules_above(_relative(path, settings.path))
     )
     return projects.attach(report, settings.path, folders, check)
 
@@ -116,7 +125,7 @@ def _read_project(path: Path) -> Declared:
 def _project_settings(settings: Settings, path: Path) -> Settings:
     """A project of its own is checked like the root, against its own manifests (never the ones given for the
     root with ``--requirements``)."""
-    return dataclasses.replace(settings, path=path, requirements=())
+    return settings._replace(path=path, requirements=())
 
 
 def run_inferred(settings: Settings, generated_requirements: str) -> Report:
@@ -147,8 +156,8 @@ def _finish(report: Report, declared: Declared, settings: Settings, features: Fe
 
         lookup = latest_versions(wanted, index_url=settings.index_url)
         report = with_requirements(report, declared, lookup.versions, settings.mode, base)
-        report = dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
-    return dataclasses.replace(report, advice=advise(declared.target, report.required_missing, settings.mode))
+        report = report._replace(warnings=(*report.warnings, *lookup.warnings))
+    return report._replace(advice=advise(declared.target, report.required_missing, settings.mode))
 
 
 def _installed_through(report: Report, declared: Declared, settings: Settings, features: FeatureFiles) -> Report:
@@ -179,7 +188,7 @@ def _installed_through(report: Report, declared: Declared, settings: Settings, f
     report = with_via(report, dependencies, requirements, features, groups)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
     report = prefer_project_affinity(report, [req.name for req in requirements], requires)
-    return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
+    return report._replace(warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
 
 
 def _requirements_file_text(root: Path, declared: Declared) -> str | None:

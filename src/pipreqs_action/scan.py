@@ -20,15 +20,14 @@ file; the results are put back in path order, so the answer never depends on how
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import logging
 import os
 import re
-import signal
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -37,6 +36,7 @@ from pipreqs_action import (
     call_guards,
     enclosing_modules,
     files,
+    hinted_features,
     imports,
     notebook_helpers,
     notebook_imports,
@@ -48,22 +48,41 @@ from pipreqs_action import (
     working_folders,
 )
 from pipreqs_action.addons import addon_reasons
+from pipreqs_action.commented_imports import commented_imports, without_commented_imports
 from pipreqs_action.discovery import Tree, discover_tree
 from pipreqs_action.enclosing_modules import Above
-from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
+from pipreqs_action.guarded_modules import (
+    LocalImports,
+    application_guards,
+    guarded_by,
+    guarded_local_imports,
+    typed_by,
+)
+from pipreqs_action.install_hints import has_install_command, hinted_distributions
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline, other_threads
+from pipreqs_action.line_search import LineStarts
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
-from pipreqs_action.model import ImportRef, LocalImport, Location, ScanResult, ScriptMetadata, Skipped, SourceText
+from pipreqs_action.model import (
+    ImportRef,
+    InstallHint,
+    LocalImport,
+    Location,
+    ScanResult,
+    ScriptMetadata,
+    Skipped,
+    SourceText,
+)
 from pipreqs_action.notebook_helpers import NotebookUses
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
     console_scripts,
+    entry_files,
     is_library,
     optional_integrations,
     package_imports,
@@ -97,6 +116,8 @@ class _FileFacts(NamedTuple):
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point (unreached, local_modules)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
+    commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
+    hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -139,7 +160,7 @@ def scan(
     layout.add_reasons(integrations)
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_addons(root, tree, facts, results, layout))
-    behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
+    behind_guard, typing = _behind_guards(root, tree, facts, layout, packages, library=library)
     alternatives = _alternatives(results, layout, judged)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
@@ -164,9 +185,25 @@ def scan(
         backends=alternatives,
         module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
+        install_hints=_install_hints(facts, layout, packages),
         local=(*(item for file_facts in facts for item in file_facts.local), *from_above),
         modules=local,
     )
+
+
+def _install_hints(facts: list[_FileFacts], layout: Layout, packages: Packages) -> tuple[InstallHint, ...]:
+    """The extras each app file's install hints name, with the files of that feature (``hinted_features``)."""
+    hinting = [file_facts for file_facts in facts if file_facts.hinted and not layout.reason(file_facts.rel)]
+    if not hinting:
+        return ()
+    paths = {file_facts.rel for file_facts in facts if file_facts.rel}
+    edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
+    entries = entry_files({path for path in paths if not layout.reason(path)}, packages, ())
+    found = []
+    for file_facts in hinting:
+        feature = hinted_features.scope(file_facts.rel, entries, edges, packages, paths)
+        found += [InstallHint(name, Location(file_facts.rel, line), feature) for name, line in file_facts.hinted]
+    return tuple(found)
 
 
 def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
@@ -339,6 +376,11 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
         scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
     )
     mentioned = {name for file_facts in facts for name in file_facts.mentions}
+    commented: dict[str, str] = {}
+    for file_facts in facts:
+        for name, line in file_facts.commented:
+            commented.setdefault(name, f"{file_facts.rel}:{line}")
+    judge = functools.partial(judge, commented=commented)
     found = judge(mentioned=mentioned)
     if not found:
         return {}
@@ -393,21 +435,26 @@ def _root_texts(root: Path, pattern: LazyPattern = _ROOT_TEXT) -> Iterable[str]:
 
 
 def _behind_guards(
-    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages, *, library: bool
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Modules of a library reached only through an import under a guard (``guarded_modules``), and those reached
-    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason."""
+    """Modules reached only through an import under a guard (``guarded_modules``), and, in a library, those reached
+    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason. In an application only
+    the guards that state an optional feature count (``application_guards``)."""
     guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
-    if not guarded:
+    if not library:
+        guarded = application_guards(guarded)
+    if not guarded or not packages.names:
         return {}, {}
     texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
     edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
     app_code = [path for path in tree.files if not layout.reason(path)]
     scripts = console_scripts(texts)
-    return (
-        reached_only_through_guards(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
-        typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
+    behind = reached_only_through_guards(
+        tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts
     )
+    if not library:
+        return behind, {}
+    return behind, typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts)
 
 
 def _alternatives(results: list[FileResult], layout: Layout, packages: Packages) -> tuple[tuple[str, str], ...]:
@@ -479,16 +526,20 @@ class _Reader(NamedTuple):
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel))
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
-        facts = facts._replace(runs_as_main=rel.endswith(".py") and bool(SCRIPT.search(source.text)))
+        runs_as_main = rel.endswith(".py") and "__main__" in source.text and bool(SCRIPT.search(source.text))
+        facts = facts._replace(runs_as_main=runs_as_main)
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
-            facts = facts._replace(mentions=mentioned_modules(source.text, self.mentions, own))
-        package_module = rel.endswith(".py") and bool(_RELATIVE_IMPORT.search(source.text))
+            text = without_commented_imports(source.text)
+            facts = facts._replace(mentions=mentioned_modules(text, self.mentions, own))
+            if text is not source.text:
+                facts = facts._replace(commented=commented_imports(source.text))
+        package_module = rel.endswith(".py") and _RELATIVE_IMPORT.found(source.text)
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
@@ -531,9 +582,20 @@ class _Reader(NamedTuple):
         return name != "__future__" and name not in self.stdlib and not local
 
 
+def _hinted(text: str) -> tuple[tuple[str, int], ...]:
+    """The distributions the file's import guards name in an install hint (``install_hints``), read only from a
+    file holding an install command."""
+    if "except" not in text or not has_install_command(text):
+        return ()
+    try:
+        return hinted_distributions(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+
+
 _NO_FACTS = _FileFacts()
-_IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.MULTILINE)
+_IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
@@ -571,11 +633,13 @@ def _helper_count(file_count: int) -> int:
     return max(min(cpus, MAX_PROCESSES, file_count // PARALLEL_MIN_FILES + 1) - 1, 0)
 
 
-@dataclass
 class _Child:
-    pid: int
-    pipe: int  # read end (-1 once closed); the helper writes its pickled results into it, then exits
-    running: bool = True
+    __slots__ = ("pid", "pipe", "running")
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid = pid
+        self.pipe = pipe  # read end (-1 once closed); the helper writes its pickled results into it, then exits
+        self.running = True
 
 
 def _fork_helper(reader: _Reader, share: list[str]) -> _Child | None:
@@ -644,6 +708,8 @@ def _reap(child: _Child) -> None:
             os.close(child.pipe)
         child.pipe = -1
     if child.running:
+        import signal  # only a large tree forks helpers: its enums are a cost a small check need not pay
+
         with contextlib.suppress(OSError):
             os.kill(child.pid, signal.SIGKILL)
         _wait(child)
