@@ -76,7 +76,8 @@ def test_a_module_outside_any_package_importing_its_own_name_gets_itself() -> No
     root = FIXTURES / "self_import_module"
     line = line_of(root / "glossary.py", "import glossary")
     defined = line_of(root / "glossary.py", "TERMS = ")
-    expected = f"glossary.py itself: outside any package, it imports its own name to reach TERMS (its own, line {defined})"
+    expected = "glossary.py itself: outside any package, it imports its own name to reach TERMS"
+    expected += f" (its own, line {defined})"
     assert local_reasons(root) == {("glossary.py", line): expected}
     # the pitfall (labels.py takes only what the package brings) and a package's module keep the real package
     assert sorted(ref.module for ref in scan(root).imports) == ["flask", "labels", "mailer"]
