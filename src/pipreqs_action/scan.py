@@ -120,6 +120,7 @@ class _FileFacts(NamedTuple):
     hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
+    with_words: frozenset[str] | None = None  # every word after a `with` on its line: the helpers it may open
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
     local: tuple[LocalImport, ...] = ()  # imports its own code settles as the project's (working_folders, self_imports)
 
@@ -208,12 +209,17 @@ def _install_hints(facts: list[_FileFacts], layout: Layout, packages: Packages) 
 
 def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
     """Imports inside ``with`` blocks of a context manager the project defines to swallow ImportError
-    (``project_guards``); the files holding a required import are read again only when there is such a helper."""
+    (``project_guards``); the files holding a required import are read again only when there is such a helper, and
+    only those where a ``with`` line names one."""
     defined = {name: f"{file_facts.rel}:{line}" for file_facts in facts for name, line in file_facts.swallowers}
     if not defined:
         return found
     texts = {}
+    may_open = {file_facts.rel: file_facts.with_words for file_facts in facts}
     for rel in sorted(project_guards.candidates(found)):
+        words = may_open.get(rel)
+        if words is not None and words.isdisjoint(defined):
+            continue  # no `with` line of the file names a helper: not read again
         source = files.read_source(root, rel)
         if not isinstance(source, Skipped) and project_guards.mentions(source.text, defined):
             texts[rel] = source.text
@@ -528,6 +534,7 @@ class _Reader(NamedTuple):
         if source.line_map is None:  # a script file, not a notebook
             facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
+            facts = facts._replace(with_words=project_guards.with_words(source.text))
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
