@@ -58,29 +58,52 @@ class GuardEvidence(NamedTuple):
 
 
 def evidence_at(tree: ast.Module, line: int) -> GuardEvidence:
-    """The evidence of every ``try`` whose body holds ``line`` (1-based), innermost first."""
-    constants = _hint_constants(tree)
-    functions = _hint_functions(tree)
+    """The evidence of every ``try`` whose body holds ``line`` (1-based), innermost first.
+
+    The module's hint constants and functions are looked for only once a broad handler needs them: most guards
+    name ImportError, and walking every function of a big module for each of its guarded imports took seconds."""
+    hints: tuple[dict[str, int], dict[str, int]] | None = None
     hint = 0
     for handlers in _enclosing_handlers(tree, line):
         if any(names_import_error(handler.type) for handler in handlers):
             return GuardEvidence(explicit=True)
         for handler in handlers:
-            if _is_broad(handler.type):
-                hint = hint or _hint_in(handler.body, constants, functions)
+            if _is_broad(handler.type) and not hint:
+                hints = hints or (_hint_constants(tree), _hint_functions(tree))
+                hint = _hint_in(handler.body, *hints)
     return GuardEvidence(hint=hint)
 
 
 def _enclosing_handlers(tree: ast.Module, line: int) -> Iterator[list[ast.ExceptHandler]]:
     """The handlers of each ``try`` whose body holds the line, innermost first."""
     found: list[tuple[int, list[ast.ExceptHandler]]] = []
-    for node in ast.walk(tree):
+    for node in _statements_around(tree, line):
         if isinstance(node, _TRY) and node.body:
             first, last = node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno
             if first <= line <= last:
                 found.append((first, node.handlers))
     for _, handlers in sorted(found, key=lambda item: -item[0]):
         yield handlers
+
+
+def _statements_around(tree: ast.Module, line: int) -> Iterator[ast.AST]:
+    """The statements (and clauses) spanning ``line``, outermost first: the only ones whose body can hold it, since
+    statements sit only in other statements' bodies, never inside an expression."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, _CLAUSES) and _spans(child, line):
+                yield child
+                todo.append(child)
+
+
+_CLAUSES = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _spans(node: ast.AST, line: int) -> bool:
+    start = getattr(node, "lineno", None)  # a match case has no lines of its own: its pattern and body have
+    return start is None or start <= line <= (getattr(node, "end_lineno", None) or start)
 
 
 def _is_broad(kind: ast.expr | None) -> bool:

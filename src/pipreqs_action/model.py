@@ -18,6 +18,8 @@ defined, and a method's own class, are named in quotes.
 
 from typing import Final, NamedTuple
 
+from pipreqs_action.local_modules import LocalModules  # imports nothing of the project: no cycle
+
 
 class Location(NamedTuple):
     """A place in the checked tree: a POSIX path relative to the scanned root and a 1-based line."""
@@ -79,6 +81,9 @@ class SourceText(NamedTuple):
     scripts: tuple[tuple[int, int, str], ...] = ()
     # Its ``!pip install git+https://host/owner/vista.git`` commands: (file line, PEP 503 name of the repository).
     repositories: tuple[tuple[int, str], ...] = ()
+    # Where its kernel works from a line on (``%cd``, ``os.chdir``): (file line, root-relative folder or None when
+    # nobody can tell), in file order (``working_folders``).
+    moves: tuple[tuple[int, str | None], ...] = ()
 
 
 class Requirement(NamedTuple):
@@ -116,8 +121,9 @@ class ScriptMetadata(NamedTuple):
 
 
 class LocalImport(NamedTuple):
-    """An import resolved to the project's own code only after mapping: no distribution is known to provide it,
-    and a module of that name exists elsewhere in the tree (``reason`` says where)."""
+    """An import resolved to the project's own code beyond the plain search of its folders, ``reason`` saying which
+    file and why: no distribution is known to provide it and a module of that name exists elsewhere in the tree; the
+    folder a notebook moved into holds it; a module importing its own name; a folder above a project of its own."""
 
     module: str
     location: Location
@@ -148,23 +154,34 @@ class ScanResult(NamedTuple):
     module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
     install_hints: tuple[InstallHint, ...] = ()  # extras an import guard's install hint names (hinted_features.py)
+    modules: LocalModules | None = None  # the tree's modules by folder: what a project inside it imports from above
 
 
 class DeclaredBy:
     """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing.
     Compared and hashed by its fields, like the frozen values around it."""
 
-    __slots__ = ("count", "dev", "file", "table", "unusable")
+    __slots__ = ("count", "dev", "file", "installed_by", "table", "unusable")
 
-    def __init__(self, file: str, table: str = "", count: int = 0, dev: bool = False, unusable: str = "") -> None:
+    def __init__(
+        self,
+        file: str,
+        table: str = "",
+        count: int = 0,
+        dev: bool = False,
+        unusable: str = "",
+        installed_by: str = "",
+    ) -> None:
         self.file: Final = file
         self.table: Final = table  # "[project]", "[dependency-groups] dev", "install_requires"; "" for requirements
         self.count: Final = count
         self.dev: Final = dev
         self.unusable: Final = unusable
+        # who installs a file that no name marks as a manifest: a command's "file:line" ("Dockerfile:5"), or "Binder"
+        self.installed_by: Final = installed_by
 
-    def _fields(self) -> tuple[str, str, int, bool, str]:
-        return (self.file, self.table, self.count, self.dev, self.unusable)
+    def _fields(self) -> tuple[str, str, int, bool, str, str]:
+        return (self.file, self.table, self.count, self.dev, self.unusable, self.installed_by)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, DeclaredBy) and self._fields() == other._fields()
@@ -173,15 +190,23 @@ class DeclaredBy:
         return hash(self._fields())
 
     def __repr__(self) -> str:
-        return "DeclaredBy(file={!r}, table={!r}, count={!r}, dev={!r}, unusable={!r})".format(*self._fields())
+        fields = "file={!r}, table={!r}, count={!r}, dev={!r}, unusable={!r}, installed_by={!r}"
+        return f"DeclaredBy({fields.format(*self._fields())})"
 
     def moved(self, folder: str) -> "DeclaredBy":
-        """The same contribution, its file named from the folder above (a nested project's report, rebased)."""
-        return DeclaredBy(f"{folder}/{self.file}", self.table, self.count, self.dev, self.unusable)
+        """The same contribution, its file named from the folder above (a nested project's report, rebased); so is
+        its installer when that is a command's file ("file:line")."""
+        installed_by = f"{folder}/{self.installed_by}" if ":" in self.installed_by else self.installed_by
+        return DeclaredBy(f"{folder}/{self.file}", self.table, self.count, self.dev, self.unusable, installed_by)
+
+    def installed(self, installed_by: str) -> "DeclaredBy":
+        """The same contribution, installed by ``installed_by``."""
+        return DeclaredBy(self.file, self.table, self.count, self.dev, self.unusable, installed_by)
 
     def __str__(self) -> str:
         where = f"{self.file} {self.table}".strip()
-        return f"{where} (unusable: {self.unusable})" if self.unusable else f"{where} ({self.count})"
+        what = f"unusable: {self.unusable}" if self.unusable else str(self.count)
+        return f"{where} ({what}, installed by {self.installed_by})" if self.installed_by else f"{where} ({what})"
 
 
 class FixTarget(NamedTuple):
