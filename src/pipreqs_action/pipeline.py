@@ -96,7 +96,7 @@ def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[
     report = compare(scanned, declared, names)
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
-    report = _finish(report, declared, settings, feature_files(scanned, declared, names))
+    report = _finish(report, declared, settings, feature_files(scanned, declared, names), read_project)
     check = lambda path: _run(_project_settings(settings, path), declared, read_project)  # noqa: E731
     return projects.attach(report, settings.path, folders, check)
 
@@ -126,10 +126,17 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
         return _finish(report, declared, settings)
 
 
-def _finish(report: Report, declared: Declared, settings: Settings, features: FeatureFiles | None = None) -> Report:
+def _finish(
+    report: Report,
+    declared: Declared,
+    settings: Settings,
+    features: FeatureFiles | None = None,
+    read_project: Callable[[Path], Declared] | None = None,
+) -> Report:
     """What declared distributions install, versions for the lines to add (only when asked to pin and allowed
     online), then the suggested file and the fix in the target manifest's own terms."""
-    report = _installed_through(report, declared, settings, features or FeatureFiles())
+    read = read_project or functools.cache(_read_project)
+    report = _installed_through(report, declared, settings, features or FeatureFiles(), read)
     base = _requirements_file_text(settings.path, declared)
     wanted = [item.package for item in report.required_missing if item.known]
     if settings.mode == "no-pin" or settings.offline or not wanted:
@@ -143,7 +150,13 @@ def _finish(report: Report, declared: Declared, settings: Settings, features: Fe
     return report._replace(advice=advise(declared.target, report.required_missing, settings.mode))
 
 
-def _installed_through(report: Report, declared: Declared, settings: Settings, features: FeatureFiles) -> Report:
+def _installed_through(
+    report: Report,
+    declared: Declared,
+    settings: Settings,
+    features: FeatureFiles,
+    read_project: Callable[[Path], Declared],
+) -> Report:
     """Package metadata for what is missing (local projects' manifests, the lock file, the bundled snapshot, then
     the index unless offline), asked only when something is: missing packages a declared distribution installs are
     marked ``via`` it, and an ambiguous one leans toward what the project already uses (``affinity``)."""
@@ -164,7 +177,7 @@ def _installed_through(report: Report, declared: Declared, settings: Settings, f
         index_url=settings.index_url,
         offline=settings.offline,
         lock=lock,
-        local=local_source(declared.local_projects),
+        local=local_source(declared.local_projects, read_project),  # a monorepo's siblings: read for their checks
         optional=features.requirements(),
     )
     groups = {key: name for name, keys in declared.installed_with for key in keys}  # what an enclosing group adds
