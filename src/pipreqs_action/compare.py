@@ -14,8 +14,6 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action import ignores, roles, script_metadata
 from pipreqs_action.guards import TYPE_CHECKING_ONLY, best_reason
 from pipreqs_action.mapping import ImportNames
@@ -31,6 +29,7 @@ from pipreqs_action.model import (
     Unresolved,
     Unused,
 )
+from pipreqs_action.pep508 import canonical_name
 from pipreqs_action.pins import Mode, format_requirement
 
 
@@ -102,13 +101,13 @@ def _missing(
     suggestions: dict[str, Suggestion] = {}
     for path, refs in unsatisfied.items():
         suggestion = names.suggest(path)
-        keys = {canonicalize_name(name) for name in (suggestion.package, *suggestion.candidates)}
+        keys = {canonical_name(name) for name in (suggestion.package, *suggestion.candidates)}
         if keys & declared:  # declared under the suggested name even though no data links the two
             used.update(keys & declared)
             continue
         if not suggestion.known:  # no data names a distribution: listed by _unresolved, never an alarm
             continue
-        package_key = canonicalize_name(suggestion.package)
+        package_key = canonical_name(suggestion.package)
         suggestions[package_key] = suggestion
         by_package[package_key].extend((path, ref) for ref in refs)
     found = [_one_missing(suggestions[key], refs) for key, refs in by_package.items()]
@@ -156,7 +155,7 @@ def _unresolved(
     found = []
     for path, refs in unsatisfied.items():
         suggestion = names.suggest(path)
-        if suggestion.known or canonicalize_name(suggestion.package) in declared:
+        if suggestion.known or canonical_name(suggestion.package) in declared:
             continue
         required = any(_needed_at_run_time(ref) for ref in refs)
         found.append(Unresolved(path, tuple(sorted({ref.location for ref in refs})), optional=not required))
@@ -184,7 +183,7 @@ def with_requirements(
     "corrected" because PyPI has a newer release) and the packages missing at run time are appended, one line
     each. Without a requirements file (``base_text`` None) the declared requirements are listed first.
     """
-    missing = tuple(item._replace(version=versions.get(canonicalize_name(item.package), "")) for item in report.missing)
+    missing = tuple(item._replace(version=versions.get(canonical_name(item.package), "")) for item in report.missing)
     added = [
         format_requirement(item.package, item.version or None, mode) + (f"; {item.marker}" if item.marker else "")
         for item in missing

@@ -17,12 +17,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.dependency_metadata import DependencySource, split_key
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.lock_dependencies import pep508
 from pipreqs_action.model import Declared, Requirement
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["LOCAL", "local_source", "located"]
 
@@ -40,7 +39,7 @@ def located(declared: Declared, root: Path, enclosing: Declared | None) -> Decla
     for folder in declared.workspace:
         member = identify(root / folder, fence)
         if member.name:
-            found[canonicalize_name(member.name)] = str((root / folder).resolve())
+            found[canonical_name(member.name)] = str((root / folder).resolve())
     for req in declared.requirements:
         path = _folder(req, root, fence) if req.local else None
         if path is not None:

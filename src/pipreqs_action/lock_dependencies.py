@@ -17,9 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.lazy_regex import LazyPattern
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["LOCK_FILES", "Locked", "LockedDependencies", "pep508", "read_lock"]
 
@@ -103,7 +102,7 @@ def _packages(data: Mapping[str, Any], file: str) -> dict[str, Locked]:
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
-        key = canonicalize_name(entry["name"])
+        key = canonical_name(entry["name"])
         version = _text(entry.get("version"))
         first_version, requires = found.setdefault(key, (version, []))
         requires.extend(item for item in read(entry) if item not in requires)
@@ -154,12 +153,12 @@ def _pdm_requires(entry: Mapping[str, Any]) -> list[str]:
     """pdm locks ``name[extra]`` as an entry of its own (``extras = ["standard"]``) whose dependencies are that
     extra's (and, first, the distribution itself, which is not a requirement of its own)."""
     extras = [str(extra) for extra in _list(entry.get("extras"))]
-    own = canonicalize_name(str(entry.get("name", "")))
+    own = canonical_name(str(entry.get("name", "")))
     found: list[str] = []
     for text in _list(entry.get("dependencies")):
         head, _, marker = str(text).partition(";")
         match = _POETRY_EXTRA_ENTRY.match(head)
-        if not match or (extras and canonicalize_name(match[1]) == own):
+        if not match or (extras and canonical_name(match[1]) == own):
             continue
         inner = [part.strip() for part in (match[2] or "").strip("[]").split(",") if part.strip()]
         found.extend(pep508(match[1], inner, marker.strip(), extra) for extra in extras or [""])

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from pipreqs_action.pep508 import InvalidRequirement, canonical_name, parse
 
 __all__ = ["installed_names", "installed_repositories"]
 
@@ -142,13 +141,13 @@ _REPOSITORY_URL = re.compile(
 def _repository_of(word: str) -> str:
     """The name of the repository a URL installs from; "" for any other word (a name, a path, a file's URL)."""
     match = _REPOSITORY_URL.match(word) if "$" not in word and "{" not in word else None
-    return canonicalize_name(match["vcs"] or match["forge"]) if match else ""
+    return canonical_name(match["vcs"] or match["forge"]) if match else ""
 
 
 def _name_of(word: str) -> list[str]:
     if any(mark in word for mark in ("$", "{", "}", "/", "\\")) or word.startswith("."):
         return []  # an interpolation, a path or a URL: names nothing we can check
     try:
-        return [canonicalize_name(Requirement(word).name)]
+        return [canonical_name(parse(word).name)]
     except InvalidRequirement:
         return []

@@ -13,8 +13,6 @@ import dataclasses
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path, PurePosixPath
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.layout import (
     _TOOLING_FILES,
@@ -43,6 +41,7 @@ from pipreqs_action.model import (
     Skipped,
     Unused,
 )
+from pipreqs_action.pep508 import canonical_name
 
 _OWN_PROJECT = OWN_PROJECT
 _SECONDARY_NAMES = SECONDARY_DIRS | TEST_DIRS | E2E_DIRS | VENDOR_DIRS
@@ -204,7 +203,7 @@ def with_workspace(declared: Declared, root: Path) -> Declared:
     fence = root.resolve()
     members = [identify(root / folder, fence) for folder in declared.workspace]
     names = {name for member in members for name in member.import_names}
-    dists = {canonicalize_name(member.name) for member in members if member.name}
+    dists = {canonical_name(member.name) for member in members if member.name}
     return declared._replace(
         requirements=_local(declared.requirements, dists),
         first_party=tuple(sorted({*declared.first_party, *names})),

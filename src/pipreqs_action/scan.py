@@ -45,8 +45,15 @@ from pipreqs_action import (
     stdlib_names,
 )
 from pipreqs_action.addons import addon_reasons
+from pipreqs_action.commented_imports import commented_imports, without_commented_imports
 from pipreqs_action.discovery import Tree, discover_tree
-from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
+from pipreqs_action.guarded_modules import (
+    LocalImports,
+    application_guards,
+    guarded_by,
+    guarded_local_imports,
+    typed_by,
+)
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -93,6 +100,7 @@ class _FileFacts(NamedTuple):
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point (unreached, local_modules)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
+    commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -132,7 +140,7 @@ def scan(
     layout.add_reasons(integrations)
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_addons(root, tree, facts, results, layout))
-    behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
+    behind_guard, typing = _behind_guards(root, tree, facts, layout, packages, library=library)
     alternatives = _alternatives(results, layout, judged)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
@@ -314,6 +322,11 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
         scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
     )
     mentioned = {name for file_facts in facts for name in file_facts.mentions}
+    commented: dict[str, str] = {}
+    for file_facts in facts:
+        for name, line in file_facts.commented:
+            commented.setdefault(name, f"{file_facts.rel}:{line}")
+    judge = functools.partial(judge, commented=commented)
     found = judge(mentioned=mentioned)
     if not found:
         return {}
@@ -368,21 +381,26 @@ def _root_texts(root: Path, pattern: LazyPattern = _ROOT_TEXT) -> Iterable[str]:
 
 
 def _behind_guards(
-    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages, *, library: bool
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Modules of a library reached only through an import under a guard (``guarded_modules``), and those reached
-    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason."""
+    """Modules reached only through an import under a guard (``guarded_modules``), and, in a library, those reached
+    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason. In an application only
+    the guards that state an optional feature count (``application_guards``)."""
     guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
-    if not guarded:
+    if not library:
+        guarded = application_guards(guarded)
+    if not guarded or not packages.names:
         return {}, {}
     texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
     edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
     app_code = [path for path in tree.files if not layout.reason(path)]
     scripts = console_scripts(texts)
-    return (
-        reached_only_through_guards(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
-        typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
+    behind = reached_only_through_guards(
+        tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts
     )
+    if not library:
+        return behind, {}
+    return behind, typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts)
 
 
 def _alternatives(results: list[FileResult], layout: Layout, packages: Packages) -> tuple[tuple[str, str], ...]:
@@ -461,7 +479,10 @@ class _Reader(NamedTuple):
         facts = facts._replace(runs_as_main=rel.endswith(".py") and bool(SCRIPT.search(source.text)))
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
-            facts = facts._replace(mentions=mentioned_modules(source.text, self.mentions, own))
+            text = without_commented_imports(source.text)
+            facts = facts._replace(mentions=mentioned_modules(text, self.mentions, own))
+            if text is not source.text:
+                facts = facts._replace(commented=commented_imports(source.text))
         package_module = rel.endswith(".py") and bool(_RELATIVE_IMPORT.search(source.text))
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)

@@ -9,11 +9,10 @@ import dataclasses
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.dependency_metadata import Dependencies, split_key
 from pipreqs_action.extra_features import FeatureFiles
 from pipreqs_action.model import Declared, Missing, Report, Requirement
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["declared_requirements", "with_via"]
 
@@ -75,7 +74,7 @@ def _judged_by_newer_releases(missing: Iterable[Missing], dependencies: Dependen
     newer = {split_key(text)[0]: text for text in dependencies.newer}
     claims = []
     for item in missing:
-        roots = dependencies.through.get(canonicalize_name(item.package), ()) if item.via else ()
+        roots = dependencies.through.get(canonical_name(item.package), ()) if item.via else ()
         if roots and all(root in newer for root in roots):
             claims.append(f"{item.package} through {' or '.join(newer[root] for root in roots)}")
     if not claims:
@@ -100,7 +99,7 @@ def _marked(
     if item.optional or not item.known:
         return item
     for package in (item.package, *item.candidates):
-        key = canonicalize_name(package)
+        key = canonical_name(package)
         roots, reason = _roots(item, dependencies.through.get(key, ()), plain, features)
         if roots:
             via = tuple(names.get(root, root) for root in roots)

@@ -1,9 +1,10 @@
 """Start-up: a check imports what its project needs, and nothing for files the project does not have.
 
 Most of a small project's check is Python importing modules (issue 10: the sample app at Python's start-up
-floor). pip's requirements reader (``urllib.request``, ``http.client``, ``email``, ``ssl``), ``tomllib`` and
-``configparser`` are imported only when a line or a file needs them, and the reader of each kind of manifest only
-for a project that has one; each test runs a check in a fresh process and names what it must not have imported.
+floor). packaging (``pep508`` reads a plain requirement string), pip's requirements reader (``urllib.request``,
+``http.client``, ``email``, ``ssl``), ``tomllib`` and ``configparser`` are imported only when a line or a file
+needs them, and the reader of each kind of manifest only for a project that has one; each test runs a check in a
+fresh process and names what it must not have imported.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _READERS = tuple(
     f"pipreqs_action.manifests.{kind}" for kind in ("pyproject", "setup_cfg", "setup_py", "pipfile", "conda")
 )
 _WATCHED = (
+    "packaging",  # its parser (markers, specifiers, tags, platform, subprocess): only for a string it alone reads
     "pip_requirements_parser",
     "urllib.request",
     "http.client",

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.model import DeclaredBy, Location, Requirement, Skipped
+from pipreqs_action.pep508 import InvalidRequirement, canonical_name, parse
+from pipreqs_action.pep508 import Requirement as Pep508
 
 MAX_BYTES = 5 * 1024 * 1024  # a manifest is a few KB; anything this big is junk we should not parse
 MAX_REASON = 200  # parser messages quote the offending line, which may be arbitrarily long
@@ -195,12 +193,12 @@ def message(error: Exception | str) -> str:
 def from_pep508(req: Pep508, location: Location, line: str) -> Requirement:
     return Requirement(
         name=req.name,
-        key=canonicalize_name(req.name),
+        key=canonical_name(req.name),
         location=location,
         line=line,
-        specifier=str(req.specifier),
+        specifier=req.specifier,
         extras=tuple(sorted(req.extras)),
-        marker=str(req.marker) if req.marker is not None else "",
+        marker=req.marker or "",
         url=req.url or "",
     )
 
@@ -264,7 +262,7 @@ def _value_pattern(value: str) -> str:
 
 def pep508(value: str, location: Location, manifest: Manifest) -> Requirement | None:
     try:
-        return from_pep508(Pep508(value.strip()), location, value.strip())
+        return from_pep508(parse(value.strip()), location, value.strip())
     except InvalidRequirement as exc:
         manifest.problem(location, f"{short(value)}: {message(exc)}")
         return None

@@ -25,17 +25,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-from packaging.utils import (
-    InvalidName,
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
-
 from pipreqs_action.manifests.base import (
     Manifest,
     Unreadable,
@@ -48,6 +37,8 @@ from pipreqs_action.manifests.base import (
 )
 from pipreqs_action.manifests.project import identify
 from pipreqs_action.model import DeclaredBy, Location, Requirement
+from pipreqs_action.pep508 import Requirement as Pep508
+from pipreqs_action.pep508 import canonical_name, parse, parse_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -142,9 +133,8 @@ class RequirementsReader:
         match = _COMMENTED.match(raw)
         if match is None:
             return
-        try:
-            req = Pep508(match["text"])
-        except InvalidRequirement:
+        req = parse_or_none(match["text"])
+        if req is None:
             return
         self.manifest.commented.append(from_pep508(req, location, match["text"]))
 
@@ -176,7 +166,7 @@ class RequirementsReader:
             return "cannot tell which distribution this is; ignored"
         return Requirement(
             name=name,
-            key=canonicalize_name(name),
+            key=canonical_name(name),
             location=location,
             line=_requirement_text(raw),
             specifier=str(req.specifier) if req is not None else "",
@@ -247,7 +237,7 @@ def _plain_requirement(line: str) -> Pep508 | None:
     if line.partition("[")[0].lower().endswith(_PIP_ARCHIVES):
         return None
     try:
-        return Pep508(line)
+        return parse(line)
     except Exception:  # whatever packaging raises, pip's reader reports as the line's problem
         return None
 
@@ -297,6 +287,15 @@ def _guess_name(target: str) -> str:
     """The distribution a URL or path most likely holds: its last path component without revision, version and
     archive suffix (``git+https://host/org/my-lib.git@v2`` -> ``my-lib``); "" when that is not a valid name.
     With ``#subdirectory=pkgs/foo`` the project lives in that folder, so its name is the better guess."""
+    from packaging.utils import (  # a URL or path line: rare, and packaging is slow to import
+        InvalidName,
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        canonicalize_name,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+
     parts = urlsplit(target)
     subdirectory = dict(parse_qsl(parts.fragment)).get("subdirectory", "")
     last = PurePosixPath(unquote(subdirectory or parts.path)).name.partition("@")[0]

@@ -1,0 +1,129 @@
+"""Install hints: a broad ``except`` that tells the user how to install what failed to import.
+
+A bare ``except:`` or ``except Exception:`` around an application's import of one of its own modules is how the
+application survives whatever goes wrong there (a plugin loader logging "Load function plugin failed" around each
+plugin): by itself it says nothing about packages that may be absent, as ``call_guards`` says of such a handler one
+call away. What turns it into a guard is a handler that tells the user how to install what is missing::
+
+    try:
+        from app.vector_fns.store import archive       # store.py imports langchain at its top level
+    except Exception as error:
+        chat.append(["missing dependencies", f"{error}\\n\\nInstall them with" + INSTALL_MSG])
+        return
+
+The author wrote down that the feature's packages may be absent and how to get them: that is the intent an
+``except ImportError`` states. A hint is a string naming an installer command (``pip install``, ``conda install``,
+``uv add``, ``poetry add``...) or a requirements file (``requirements-rag.txt``), found in the handler itself, in a
+module-level string constant the handler names (``INSTALL_MSG = "pip install ..."``), or in a function of the same
+file the handler calls (``except Exception: show_install_help()``).
+
+A handler that names ``ImportError`` or ``ModuleNotFoundError`` needs no hint: it is a guard already.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from pipreqs_action.ast_names import last_name, names_import_error
+
+__all__ = ["GuardEvidence", "evidence_at"]
+
+_HINT = re.compile(
+    r"\b(?:pip3?|conda|mamba|micromamba|uv(?:[ \t]+pip)?|poetry|pipx)[ \t]+(?:install|add)\b"
+    r"|\brequirements[\w.-]*\.(?:txt|in)\b",
+    re.IGNORECASE,
+)
+_TRY: tuple[type[ast.Try], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))  # except* (3.11)
+
+
+class GuardEvidence(NamedTuple):
+    """What the ``try`` statements around one line say: a handler names ImportError (``explicit``), or only broad
+    handlers catch it and one tells how to install (``hint``: the 1-based line of the hint's text, 0 for none)."""
+
+    explicit: bool = False
+    hint: int = 0
+
+
+def evidence_at(tree: ast.Module, line: int) -> GuardEvidence:
+    """The evidence of every ``try`` whose body holds ``line`` (1-based), innermost first."""
+    constants = _hint_constants(tree)
+    functions = _hint_functions(tree)
+    hint = 0
+    for handlers in _enclosing_handlers(tree, line):
+        if any(names_import_error(handler.type) for handler in handlers):
+            return GuardEvidence(explicit=True)
+        for handler in handlers:
+            if _is_broad(handler.type):
+                hint = hint or _hint_in(handler.body, constants, functions)
+    return GuardEvidence(hint=hint)
+
+
+def _enclosing_handlers(tree: ast.Module, line: int) -> Iterator[list[ast.ExceptHandler]]:
+    """The handlers of each ``try`` whose body holds the line, innermost first."""
+    found: list[tuple[int, list[ast.ExceptHandler]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, _TRY) and node.body:
+            first, last = node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno
+            if first <= line <= last:
+                found.append((first, node.handlers))
+    for _, handlers in sorted(found, key=lambda item: -item[0]):
+        yield handlers
+
+
+def _is_broad(kind: ast.expr | None) -> bool:
+    """``except:``, ``except Exception``, ``except BaseException`` (alone or in a tuple): a failed import is caught."""
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return kind is None or any(last_name(item) in ("Exception", "BaseException") for item in kinds)
+
+
+def _hint_in(body: Iterable[ast.stmt], constants: dict[str, int], functions: dict[str, int]) -> int:
+    """The line of the first install hint a handler gives: its own text, a constant it names, a function it calls."""
+    for statement in body:
+        for node in ast.walk(statement):
+            line = _text_hint(node)
+            if line:
+                return line
+            if isinstance(node, ast.Name) and node.id in constants:
+                return constants[node.id]
+            if isinstance(node, ast.Call) and last_name(node.func) in functions:
+                return functions[last_name(node.func)]
+    return 0
+
+
+def _hint_constants(tree: ast.Module) -> dict[str, int]:
+    """Module-level names bound to text holding an install hint (``INSTALL_MSG = "pip install ..."``), with the
+    hint's line."""
+    found: dict[str, int] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            line = _hint_line(statement.value)
+            if isinstance(target, ast.Name) and line:
+                found.setdefault(target.id, line)
+    return found
+
+
+def _hint_functions(tree: ast.Module) -> dict[str, int]:
+    """Functions of the module whose body holds an install hint (``def show_install_help(): print("pip ...")``)."""
+    found: dict[str, int] = {}
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            line = _hint_line(statement)
+            if line:
+                found.setdefault(statement.name, line)
+    return found
+
+
+def _hint_line(node: ast.AST) -> int:
+    return next(filter(None, map(_text_hint, ast.walk(node))), 0)
+
+
+def _text_hint(node: ast.AST) -> int:
+    """The line of the hint in a string literal (its first line plus the lines of text before the hint), else 0."""
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+        return 0
+    match = _HINT.search(node.value)
+    return node.lineno + node.value.count("\n", 0, match.start()) if match else 0
