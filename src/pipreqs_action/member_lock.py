@@ -17,17 +17,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
-
-from pipreqs_action.lock_dependencies import LockedDependencies, read_lock
 from pipreqs_action.model import Declared, Report, Requirement
+
+if TYPE_CHECKING:  # packaging and the lock reader: only a check with something missing needs them
+    from pipreqs_action.lock_dependencies import LockedDependencies
 
 __all__ = ["as_member", "lock_of", "locked_member", "said_own_extras", "said_why_not_via"]
 
 
 def lock_of(declared: Declared, path: Path) -> LockedDependencies:
     """The lock file that installs the project: its own, else (a uv workspace member) the workspace's one."""
+    from pipreqs_action.lock_dependencies import read_lock
+
     lock = read_lock(path)  # uv.lock / poetry.lock / pdm.lock: the releases it installs
     if not lock.file and declared.workspace_root:
         lock = read_lock(Path(declared.workspace_root))
@@ -61,6 +64,8 @@ def said_own_extras(report: Report, declared: Declared, member: str) -> Report:
     """Each item ``via`` the member itself alone says how: through its own extras, which the enclosing project installs
     it with (``installed through acme-client's own extra 'async', as the enclosing project installs it
     (acme-client[async])``): else the report would name the project as installing its own import."""
+    from packaging.utils import canonicalize_name
+
     selves = [req for req in declared.inherited if req.key == member and req.extras]
     if not selves:
         return report
@@ -98,6 +103,8 @@ def said_why_not_via(report: Report, broad: Report, declared: Declared, member: 
 
 def _written(via: Sequence[str], inherited: Sequence[Requirement]) -> str:
     """The enclosing project's declarations behind ``via`` as written there (``acme-client[async]``)."""
+    from packaging.utils import canonicalize_name
+
     keys = {canonicalize_name(name) for name in via}
     found = [_declaration(req) for req in inherited if req.key in keys]
     return ", ".join(dict.fromkeys(found)) or ", ".join(via)

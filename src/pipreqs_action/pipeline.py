@@ -9,6 +9,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipreqs_action import (
     backends,
@@ -34,13 +35,15 @@ from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.extra_features import FeatureFiles, feature_files
 from pipreqs_action.filters import apply_config, drop_first_party
 from pipreqs_action.local_metadata import located
-from pipreqs_action.lock_dependencies import LockedDependencies
 from pipreqs_action.manifests import read_declared, read_text, requires_python
 from pipreqs_action.mapping import load_import_names
 from pipreqs_action.member_lock import as_member, lock_of, locked_member, said_own_extras, said_why_not_via
 from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
 from pipreqs_action.settings import Settings
+
+if TYPE_CHECKING:  # the lock reader: only a check with something missing reads a lock
+    from pipreqs_action.lock_dependencies import LockedDependencies
 
 __all__ = ["exit_status", "run", "run_inferred"]
 
