@@ -14,7 +14,6 @@ Runs in the pipeline's finishing step, since candidates' metadata may come from 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
 from pipreqs_action.dependency_metadata import requirement_names
@@ -36,7 +35,7 @@ def prefer_project_affinity(report: Report, declared: Iterable[str], requires: M
     if not keys:
         return report
     missing = tuple(_preferred(item, keys, requires) for item in report.missing)
-    return dataclasses.replace(report, missing=missing)
+    return report._replace(missing=missing)
 
 
 def _options(item: Missing) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ the project out of sync on their own.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -42,11 +41,16 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
     unsatisfied: dict[str, list[ImportRef]] = defaultdict(list)
     silenced: set[Location] = set()  # inline ignore markers that kept an import out of the report
     dev_only: dict[str, list[tuple[str, ImportRef]]] = defaultdict(list)
+    satisfying: dict[str, list[str]] = {}  # import path -> the declared keys providing it (a big app repeats paths)
     for ref in scan.imports:
         if ref.root in declared.first_party:
             continue  # the project itself, or a local project it installs (-e ., ./libs/x)
         for path in names.import_paths(ref):
-            keys = [key for key, provided in providers.items() if names.satisfies(provided, path)]
+            keys = satisfying.get(path)
+            if keys is None:
+                keys = satisfying[path] = [
+                    key for key, provided in providers.items() if names.satisfies(provided, path)
+                ]
             if keys:
                 used.update(keys)
             elif any(names.satisfies(provided, path) for provided in own.get(ref.location.path, ())):
@@ -193,7 +197,7 @@ def with_requirements(
         kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))
     else:
         kept = base_text if not base_text or base_text.endswith("\n") else base_text + "\n"
-    return dataclasses.replace(report, missing=missing, requirements=kept + "".join(f"{line}\n" for line in added))
+    return report._replace(missing=missing, requirements=kept + "".join(f"{line}\n" for line in added))
 
 
 def exit_status(report: Report, fail_on: str) -> int:

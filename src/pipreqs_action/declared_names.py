@@ -17,7 +17,6 @@ Anything else an unknown distribution might provide stays missing: its name says
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
 from pipreqs_action.lazy_regex import LazyPattern
@@ -99,7 +98,7 @@ def probably_provided(report: Report, declared: Declared, names: ImportNames) ->
             item = item._replace(optional=True, reason=reason)
         missing.append(item)
     unused = tuple(item for item in report.unused if canonical_name(item.package) not in used)
-    return dataclasses.replace(report, missing=tuple(missing), unused=unused)
+    return report._replace(missing=tuple(missing), unused=unused)
 
 
 def _unknown_declarations(declared: Declared, names: ImportNames) -> Mapping[str, Requirement]:

@@ -8,7 +8,6 @@ so ``PyYAML``, ``pyyaml`` and ``py_yaml`` are one name, and an ignore entry may 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 
 from pipreqs_action.config import ProjectConfig
@@ -35,8 +34,7 @@ def apply_config(report: Report, config: ProjectConfig) -> Report:
     """Drop the findings the configuration silences, and say which configuration file was read."""
     missing_keys = _keys(config.ignore_missing)
     unused_keys = _keys(config.ignore_unused)
-    return dataclasses.replace(
-        report,
+    return report._replace(
         missing=tuple(item for item in report.missing if not _ignored_missing(item, missing_keys)),
         unused=tuple(item for item in report.unused if canonical_name(item.package) not in unused_keys),
         unresolved=tuple(item for item in report.unresolved if not _ignored_path(item.module, missing_keys)),

@@ -14,7 +14,6 @@ which declaration of the enclosing project would have installed it, and why that
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,7 +78,7 @@ def said_own_extras(report: Report, declared: Declared, member: str) -> Report:
         else item
         for item in report.missing
     )
-    return dataclasses.replace(report, missing=missing)
+    return report._replace(missing=missing)
 
 
 def said_why_not_via(report: Report, broad: Report, declared: Declared, member: str, lock_file: str) -> Report:
@@ -98,7 +97,7 @@ def said_why_not_via(report: Report, broad: Report, declared: Declared, member: 
             f"{member} does not bring"
         )
         missing.append(item._replace(reason=reason))
-    return dataclasses.replace(report, missing=tuple(missing))
+    return report._replace(missing=tuple(missing))
 
 
 def _written(via: Sequence[str], inherited: Sequence[Requirement]) -> str:

@@ -3,18 +3,17 @@
 Every stage takes and returns these frozen values, so stages stay pure and testable in isolation:
 ``scan`` -> ``ScanResult``, ``declared`` -> ``Declared``, ``compare`` -> ``Report``.
 
-WHY ``NamedTuple``: every run creates these classes before it reads a file, and a frozen dataclass costs about ten
-times as much to create as a ``NamedTuple`` (it compiles six to ten generated methods; a ``NamedTuple`` one), which
-on a small repository is a good part of the whole run; a ``NamedTuple`` is also quicker to build per value. They
+WHY ``NamedTuple``: every run creates these classes before it reads a file, and a frozen dataclass costs about four
+times as much to create as a ``NamedTuple`` (it compiles six to ten generated methods; a ``NamedTuple`` one: about
+4 M instructions against 1 M), which on a small repository is a good part of the whole run; importing
+``dataclasses`` at all (``inspect``, ``dis``) is more. A ``NamedTuple`` is also quicker to build per value. They
 compare and hash as their fields do, like the frozen dataclasses they replace (change one with ``_replace``).
-``Report`` stays a dataclass because its ``extra`` is left out of comparisons, ``DeclaredBy`` because a field named
-``count`` would hide ``tuple.count``.
+``DeclaredBy`` is a small class of its own because a field named ``count`` would hide ``tuple.count``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 
 class Location(NamedTuple):
@@ -167,15 +166,34 @@ class Declared(NamedTuple):
     installed_with: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
 class DeclaredBy:
-    """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing."""
+    """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing.
+    Compared and hashed by its fields, like the frozen values around it."""
 
-    file: str
-    table: str = ""  # "[project]", "[dependency-groups] dev", "install_requires"; "" for a requirements file
-    count: int = 0
-    dev: bool = False
-    unusable: str = ""
+    __slots__ = ("count", "dev", "file", "table", "unusable")
+
+    def __init__(self, file: str, table: str = "", count: int = 0, dev: bool = False, unusable: str = "") -> None:
+        self.file: Final = file
+        self.table: Final = table  # "[project]", "[dependency-groups] dev", "install_requires"; "" for requirements
+        self.count: Final = count
+        self.dev: Final = dev
+        self.unusable: Final = unusable
+
+    def _fields(self) -> tuple[str, str, int, bool, str]:
+        return (self.file, self.table, self.count, self.dev, self.unusable)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeclaredBy) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "DeclaredBy(file={!r}, table={!r}, count={!r}, dev={!r}, unusable={!r})".format(*self._fields())
+
+    def moved(self, folder: str) -> DeclaredBy:
+        """The same contribution, its file named from the folder above (a nested project's report, rebased)."""
+        return DeclaredBy(f"{folder}/{self.file}", self.table, self.count, self.dev, self.unusable)
 
     def __str__(self) -> str:
         where = f"{self.file} {self.table}".strip()
@@ -279,8 +297,7 @@ class Unresolved(NamedTuple):
         return "PRA003"
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """The engine's whole answer. Renderers and front doors read it; nothing mutates it."""
 
     missing: tuple[Missing, ...]
@@ -290,7 +307,6 @@ class Report:
     declared_sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
-    extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
     local: tuple[LocalImport, ...] = ()  # imports taken for the project's own modules, with why
     config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
     unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false

@@ -11,7 +11,6 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from pipreqs_action.errors import PipreqsActionError
@@ -376,13 +375,15 @@ def _is_ipython_line(line: str) -> bool:
     return stripped[0] in "%!?" or bool(_HELP_RE.fullmatch(stripped) or _CAPTURE_RE.match(stripped))
 
 
-@dataclass(slots=True)
 class _LexState:
     """Just enough of Python's tokenizer to know whether a line starts a new statement."""
 
-    quote: str = ""  # the open triple-quote delimiter, if any
-    depth: int = 0  # open brackets
-    continued: bool = False  # previous line ended with a backslash
+    __slots__ = ("continued", "depth", "quote")
+
+    def __init__(self) -> None:
+        self.quote = ""  # the open triple-quote delimiter, if any
+        self.depth = 0  # open brackets
+        self.continued = False  # previous line ended with a backslash
 
     @property
     def at_line_start(self) -> bool:

@@ -5,7 +5,6 @@ It never prints and never exits; each front door (cli, action, server) turns the
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -55,12 +54,15 @@ def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
     Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
     past them, ``LimitExceeded``."""
     with limits.bounded(settings.limits):
-        return _run(settings, enclosing)
+        return _run(settings, enclosing, functools.cache(_read_project))
 
 
-def _run(settings: Settings, enclosing: Declared | None) -> Report:
+def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[[Path], Declared]) -> Report:
+    """``read_project``: a folder's manifests, read once for the whole check (whether a folder is a project of its
+    own is asked of the folder holding it; its own check reads the same manifests again)."""
     config = settings.config
-    declared = projects.inherit(read_declared(settings.path, settings.requirements), enclosing)
+    own = read_declared(settings.path, settings.requirements) if settings.requirements else read_project(settings.path)
+    declared = projects.inherit(own, enclosing)
     declared = projects.with_workspace(declared, settings.path)
     declared = located(declared, settings.path, enclosing)  # local projects it installs, for their own metadata
     scanned = scan(
@@ -77,7 +79,6 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
         raise NoPythonFiles(f"no Python files under {str(settings.path)!r}: nothing to check")
-    read_project = functools.cache(_read_project)  # a folder's manifests: is it a project, what it declares
     scanned, folders = projects.split(scanned, settings.path, declared.sources, projects.usable(read_project))
     declared = script_metadata.declare(declared, scanned.scripts, outside=folders)  # each for its own file
     names = load_import_names(settings.overrides)
@@ -101,7 +102,7 @@ def _run(settings: Settings, enclosing: Declared | None) -> Report:
     member = locked_member(declared, settings.path)  # locked on its own: its own declarations install it
     features_of = functools.partial(feature_files, scanned, names=names)
     report = _finish(report, declared, settings, features_of, member)
-    check = lambda path: run(_project_settings(settings, path), enclosing=declared)  # noqa: E731
+    check = lambda path: _run(_project_settings(settings, path), declared, read_project)  # noqa: E731
     return projects.attach(report, settings.path, folders, check)
 
 
@@ -112,7 +113,7 @@ def _read_project(path: Path) -> Declared:
 def _project_settings(settings: Settings, path: Path) -> Settings:
     """A project of its own is checked like the root, against its own manifests (never the ones given for the
     root with ``--requirements``)."""
-    return dataclasses.replace(settings, path=path, requirements=())
+    return settings._replace(path=path, requirements=())
 
 
 def run_inferred(settings: Settings, generated_requirements: str) -> Report:
@@ -151,8 +152,8 @@ def _finish(
 
         lookup = latest_versions(wanted, index_url=settings.index_url)
         report = with_requirements(report, declared, lookup.versions, settings.mode, base)
-        report = dataclasses.replace(report, warnings=(*report.warnings, *lookup.warnings))
-    return dataclasses.replace(report, advice=advise(declared.target, report.required_missing, settings.mode))
+        report = report._replace(warnings=(*report.warnings, *lookup.warnings))
+    return report._replace(advice=advise(declared.target, report.required_missing, settings.mode))
 
 
 def _no_features(declared: Declared) -> FeatureFiles:
@@ -185,7 +186,7 @@ def _installed_through(
     requirements = declared_requirements(own)
     requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
     report = prefer_project_affinity(report, [req.name for req in requirements], requires)
-    return dataclasses.replace(report, warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
+    return report._replace(warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
 
 
 def _with_via(

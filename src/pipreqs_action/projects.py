@@ -9,7 +9,6 @@ annotations and the one issue of the checked path can name every project.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -129,7 +128,7 @@ def as_secondary(report: Report, reason: str) -> Report:
     missing = tuple(
         item._replace(optional=True, scope="secondary", reason=f"only in {reason}") for item in report.missing
     )
-    return dataclasses.replace(report, missing=missing, dev_only=())
+    return report._replace(missing=missing, dev_only=())
 
 
 def _secondary_folder(folder: str) -> bool:
@@ -184,14 +183,14 @@ def attach(report: Report, root: Path, folders: Sequence[str], check: Callable[[
         sub = check(root / folder)
         if reason := example_reason(folder + "/"):
             nested = tuple(item._replace(report=as_secondary(item.report, reason)) for item in sub.projects)
-            sub = dataclasses.replace(as_secondary(sub, reason), projects=nested)
-        found.append(ProjectReport(folder, rebase(dataclasses.replace(sub, projects=()), folder)))
+            sub = as_secondary(sub, reason)._replace(projects=nested)
+        found.append(ProjectReport(folder, rebase(sub._replace(projects=()), folder)))
         found += [ProjectReport(f"{folder}/{item.path}", rebase(item.report, folder)) for item in sub.projects]
     if not found:
         return report
     # each file is counted once: in the project that holds it (the root's count is its own files)
     own = max(0, report.files_scanned - sum(item.report.files_scanned for item in found))
-    return dataclasses.replace(report, projects=tuple(found), files_scanned=own)
+    return report._replace(projects=tuple(found), files_scanned=own)
 
 
 def with_workspace(declared: Declared, root: Path) -> Declared:
@@ -287,15 +286,14 @@ def rebase(report: Report, folder: str) -> Report:
     def skipped(items: Sequence[Skipped]) -> tuple[Skipped, ...]:
         return tuple(Skipped(f"{folder}/{item.path}", item.reason) for item in items)
 
-    return dataclasses.replace(
-        report,
+    return report._replace(
         missing=missing(report.missing),
         dev_only=missing(report.dev_only),
         unused=tuple(Unused(item.package, at(item.location) if item.location else None) for item in report.unused),
         skipped=skipped(report.skipped),
         unusable_requirements=skipped(report.unusable_requirements),
         declared_sources=tuple(f"{folder}/{source}" for source in report.declared_sources),
-        declared_by=tuple(dataclasses.replace(item, file=f"{folder}/{item.file}") for item in report.declared_by),
+        declared_by=tuple(item.moved(folder) for item in report.declared_by),
         advice=_advice(report.advice, folder),
         unresolved=tuple(item._replace(locations=tuple(map(at, item.locations))) for item in report.unresolved),
         local=tuple(item._replace(location=at(item.location)) for item in report.local),

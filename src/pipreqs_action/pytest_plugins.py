@@ -20,8 +20,10 @@ Read from the project's packaging files as text, never run: ``[project.entry-poi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 from pipreqs_action.manifests.base import Unreadable, load_text, real
 
@@ -41,11 +43,10 @@ _SETUP_PY = re.compile(r"[\"']pytest11[\"'][ \t]*:[ \t]*(?P<body>\[[^\]]*\]|\([^
 _STRING_ENTRY = re.compile(rf"[\"'][ \t]*[\w.-]+[ \t]*=[ \t]*{_MODULE}[ \t]*[\"']")
 
 
-@dataclass(frozen=True)
-class PytestPlugins:
+class PytestPlugins(NamedTuple):
     """The plugin modules a project registers, each with where (``pyproject.toml:43``)."""
 
-    modules: dict[str, str] = field(default_factory=dict)
+    modules: Mapping[str, str] = MappingProxyType({})
 
     def where(self, path: str) -> str:
         """Where the plugin holding the file at ``path`` (relative to the project) is registered, or ""."""

@@ -28,7 +28,6 @@ import re
 import signal
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -563,11 +562,13 @@ def _helper_count(file_count: int) -> int:
     return max(min(cpus, MAX_PROCESSES, file_count // PARALLEL_MIN_FILES + 1) - 1, 0)
 
 
-@dataclass
 class _Child:
-    pid: int
-    pipe: int  # read end (-1 once closed); the helper writes its pickled results into it, then exits
-    running: bool = True
+    __slots__ = ("pid", "pipe", "running")
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid = pid
+        self.pipe = pipe  # read end (-1 once closed); the helper writes its pickled results into it, then exits
+        self.running = True
 
 
 def _fork_helper(reader: _Reader, share: list[str]) -> _Child | None:

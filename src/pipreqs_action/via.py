@@ -5,7 +5,6 @@ Pure: the dependency data is looked up beforehand (``dependency_lookup``, in the
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -55,7 +54,7 @@ def with_via(
             dev_only.append(item)
     found = tuple(sorted(missing, key=lambda item: item.package.lower()))
     warnings = _judged_by_newer_releases(found, dependencies)
-    return dataclasses.replace(report, missing=found, dev_only=tuple(dev_only), warnings=(*report.warnings, *warnings))
+    return report._replace(missing=found, dev_only=tuple(dev_only), warnings=(*report.warnings, *warnings))
 
 
 def _dev_reason(item: Missing, marked: Missing) -> str:

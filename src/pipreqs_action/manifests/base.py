@@ -12,7 +12,6 @@ import codecs
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,24 +50,24 @@ def is_dev_name(name: str) -> bool:
     return bool(_DEV_NAME.search(name))
 
 
-@dataclass
 class Manifest:
     """The declarations of one manifest file, as read: runtime, extras (optional features) and development."""
 
-    file: str
-    kind: str
-    requirements: list[Requirement] = field(default_factory=list)
-    extras: dict[str, list[Requirement]] = field(default_factory=dict)
-    dev: list[Requirement] = field(default_factory=list)
-    constraints: list[Requirement] = field(default_factory=list)
-    commented: list[Requirement] = field(default_factory=list)
-    problems: list[Skipped] = field(default_factory=list)
-    contributions: list[DeclaredBy] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)  # files read, includes too, in reading order
-    project_name: str = ""  # the distribution this manifest builds, when it says
-    tool: str = ""  # the installer that manages it (uv, poetry, pdm, pipenv), for the command that adds a package
-    workspace: list[str] = field(default_factory=list)  # member folders of a uv workspace rooted here
-    installed: list[Requirement] = field(default_factory=list)  # pip-installed by an environment file's commands
+    def __init__(self, file: str, kind: str) -> None:
+        self.file = file
+        self.kind = kind
+        self.requirements: list[Requirement] = []
+        self.extras: dict[str, list[Requirement]] = {}
+        self.dev: list[Requirement] = []
+        self.constraints: list[Requirement] = []
+        self.commented: list[Requirement] = []
+        self.problems: list[Skipped] = []
+        self.contributions: list[DeclaredBy] = []
+        self.sources: list[str] = []  # files read, includes too, in reading order
+        self.project_name = ""  # the distribution this manifest builds, when it says
+        self.tool = ""  # the installer that manages it (uv, poetry, pdm, pipenv), for the command that adds a package
+        self.workspace: list[str] = []  # member folders of a uv workspace rooted here
+        self.installed: list[Requirement] = []  # pip-installed by an environment file's commands
 
     def add(self, table: str, found: list[Requirement], *, dev: bool = False, extra: str = "") -> None:
         """One table's entries; an empty table is still a declaration, so it is counted as one."""
@@ -211,16 +210,14 @@ def table(data: Any, *keys: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-@dataclass
 class Lines:
     """Finds the line of a value: TOML, INI and YAML parsers give no positions (or not for list items), and a
     finding should point at the line to edit."""
 
-    text: str
-    file: str
-
-    def __post_init__(self) -> None:
-        self.lines = self.text.split("\n")  # the file's own line ends, as editors count them
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+        self.lines = text.split("\n")  # the file's own line ends, as editors count them
 
     def find(self, pattern: str, start: int = 0) -> int:
         """Index of the first line at or after ``start`` matching ``pattern``; ``start`` when there is none."""

@@ -6,21 +6,17 @@ file, ``[tool.setuptools.dynamic]``, ``file:`` in setup.cfg, a conda ``pip:`` in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipreqs_action.manifests.base import Manifest, lexical, real
 from pipreqs_action.manifests.requirements_txt import RequirementsReader
 
 
-@dataclass
 class Context:
-    root: Path  # the checked tree, lexically normalised
-    requirements: RequirementsReader = field(init=False)
-    top_level: list[str] = field(default_factory=list)  # requirements files found or given, not included ones
-
-    def __post_init__(self) -> None:
-        self.requirements = RequirementsReader(self.root, Manifest("requirements", "requirements"))
+    def __init__(self, root: Path) -> None:
+        self.root = root  # the checked tree, lexically normalised
+        self.requirements = RequirementsReader(root, Manifest("requirements", "requirements"))
+        self.top_level: list[str] = []  # requirements files found or given, not included ones
 
     @property
     def fence(self) -> Path:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -54,7 +53,6 @@ _PLAIN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[{_EXTRA}(?:,{_EXTRA})*\])?
 _PIP_ARCHIVES = (*_ARCHIVE_SUFFIXES, ".tlz", ".tar.lz", ".tar.lzma")  # pip's list, and .git
 
 
-@dataclass
 class RequirementsReader:
     """Walks requirements files depth first, like pip: an included file's lines come where the ``-r`` is, and
     count as the including file's (runtime or development), whatever the included file is called.
@@ -62,11 +60,12 @@ class RequirementsReader:
     ``fence`` is the checked tree: a file in it must not lead us (by symlink or include) to read outside it.
     """
 
-    root: Path
-    manifest: Manifest
-    done: set[tuple[Path, bool]] = field(default_factory=set)
-    reading: list[Path] = field(default_factory=list)
-    first_party: set[str] = field(default_factory=set)
+    def __init__(self, root: Path, manifest: Manifest) -> None:
+        self.root = root
+        self.manifest = manifest
+        self.done: set[tuple[Path, bool]] = set()
+        self.reading: list[Path] = []
+        self.first_party: set[str] = set()
 
     def has_read(self, path: Path) -> bool:
         """Whether a file was read already, as requirements or as constraints."""
