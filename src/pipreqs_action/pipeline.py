@@ -29,6 +29,7 @@ from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared_names import probably_provided
 from pipreqs_action.declared_notebooks import as_app_when_declared
+from pipreqs_action.definitions import top_level_definitions
 from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.extra_features import FeatureFiles, feature_files
@@ -100,7 +101,8 @@ def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
     member = locked_member(declared, settings.path)  # locked on its own: its own declarations install it
-    features_of = functools.partial(feature_files, scanned, names=names)
+    definitions = functools.partial(top_level_definitions, settings.path)  # read only when via asks
+    features_of = functools.partial(feature_files, scanned, names=names, definitions=definitions)
     report = _finish(report, declared, settings, features_of, member)
     check = lambda path: _run(_project_settings(settings, path), declared, read_project)  # noqa: E731
     return projects.attach(report, settings.path, folders, check)
