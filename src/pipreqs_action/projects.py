@@ -69,8 +69,8 @@ def split(
             folders.update(finder.outermost(ref.location.path))
     folders = {folder for folder in folders if example_reason(folder + "/") or not _secondary_folder(folder)}
     folders = {folder for folder in folders if declares(root / folder)}
-    kept = tuple(ref for ref in scanned.imports if not any(_under(ref.location.path, f) for f in folders))
-    skipped = tuple(item for item in scanned.skipped if not any(_under(item.path, f) for f in folders))
+    kept = tuple(ref for ref in scanned.imports if not _in_any(ref.location.path, folders))
+    skipped = tuple(item for item in scanned.skipped if not _in_any(item.path, folders))
     return scanned._replace(imports=kept, skipped=skipped), tuple(sorted(folders))
 
 
@@ -137,8 +137,15 @@ def _secondary_folder(folder: str) -> bool:
     return any(part in _SECONDARY_NAMES for part in folder.split("/"))
 
 
-def _under(path: str, folder: str) -> bool:
-    return path.startswith(f"{folder}/")
+def _in_any(path: str, folders: Collection[str]) -> bool:
+    """Whether ``path`` lies below one of ``folders``: its own few parent folders looked up, not every folder
+    compared (a monorepo has a hundred projects and tens of thousands of imports)."""
+    position = path.find("/")
+    while position != -1:
+        if path[:position] in folders:
+            return True
+        position = path.find("/", position + 1)
+    return False
 
 
 class _ManifestFolders:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from pipreqs_action.install_hints import GuardEvidence, evidence_at
+from pipreqs_action.install_hints import GuardEvidence, evidence_at, hinted_distributions
 
 
 def evidence(code: str, marker: str = "from app import feature") -> GuardEvidence:
@@ -59,3 +59,29 @@ def test_an_outer_explicit_guard_holds_for_an_import_inside_an_inner_broad_one()
 
 def test_an_import_outside_any_try_gives_no_evidence() -> None:
     assert evidence("from app import feature\n") == GuardEvidence()
+
+
+def test_an_import_guard_s_install_command_names_its_distributions_but_options_files_and_urls() -> None:
+    code = (
+        "try:\n    import nls\nexcept:\n"
+        '    say("extras: ```pip install --upgrade aliyun-python-sdk-core==2.13.3 pyOpenSSL unstructured[all-docs]'
+        ' -r requirements-voice.txt git+https://example.invalid/nls.git ./local```")\n'
+    )
+    found = hinted_distributions(ast.parse(code))
+    assert found == (("aliyun-python-sdk-core", 4), ("pyOpenSSL", 4), ("unstructured", 4))
+
+
+def test_the_command_s_line_inside_a_constant_the_handler_names() -> None:
+    code = 'MSG = """\n1. install torch first\n2. python -m pip install langchain faiss-cpu\n"""\n'
+    code += "try:\n    from app import store\nexcept Exception as e:\n    print(e, MSG)\n"
+    assert hinted_distributions(ast.parse(code)) == (("faiss-cpu", 3), ("langchain", 3))
+
+
+def test_a_handler_of_a_try_that_imports_nothing_is_no_import_guard() -> None:
+    code = 'try:\n    run_job()\nexcept Exception:\n    print("pip install celery")\n'
+    assert hinted_distributions(ast.parse(code)) == ()
+
+
+def test_a_handler_that_catches_no_import_error_names_nothing() -> None:
+    code = 'try:\n    import yaml\nexcept ValueError:\n    print("pip install pyyaml")\n'
+    assert hinted_distributions(ast.parse(code)) == ()

@@ -26,6 +26,8 @@ _WATCHED = (
     "dataclasses",  # a dataclass compiles its methods as it is made: the engine's values are NamedTuples (model)
     "packaging",  # its parser (markers, specifiers, tags, platform, subprocess): only for a string it alone reads
     "pip_requirements_parser",
+    "shutil",  # argparse asks it the terminal's width: cli asks os, without shutil's compression modules
+    "signal",  # its enums: only a large tree's forked helpers are signalled
     "urllib.request",
     "http.client",
     "email",
@@ -116,3 +118,18 @@ def test_a_check_builds_only_the_check_commands_parser(
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert "{check,explain,serve}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("columns", ["", "0", "abc", "57"])
+def test_the_help_is_as_wide_as_shutil_says(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    """cli asks the terminal's width without shutil, with shutil's answer (``COLUMNS``, else stdout's, else 80)."""
+    import shutil
+
+    from pipreqs_action import cli
+
+    monkeypatch.setenv("COLUMNS", columns)
+    cli._columns.cache_clear()
+    try:
+        assert cli._columns() == shutil.get_terminal_size().columns
+    finally:
+        cli._columns.cache_clear()

@@ -17,6 +17,7 @@ class Context:
         self.root = root  # the checked tree, lexically normalised
         self.requirements = RequirementsReader(root, Manifest("requirements", "requirements"))
         self.top_level: list[str] = []  # requirements files found or given, not included ones
+        self.warnings: list[str] = []  # declarations seen but not read, said to the user
 
     @property
     def fence(self) -> Path:
@@ -25,10 +26,11 @@ class Context:
     def label(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
 
-    def read_requirements(self, path: Path, *, dev: bool = False) -> str:
+    def read_requirements(self, path: Path, *, dev: bool = False, installed_by: str = "") -> str:
         """Read a requirements file into the shared walker (once); its label, as the report names it."""
         path = lexical(self.root, path)
         label = self.label(path)
         inside = path.is_relative_to(self.root)
-        self.requirements.read(path, label, constraint=False, fence=self.fence if inside else None, dev=dev)
+        fence = self.fence if inside else None
+        self.requirements.read(path, label, constraint=False, fence=fence, dev=dev, installed_by=installed_by)
         return label

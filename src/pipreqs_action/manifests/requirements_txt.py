@@ -75,7 +75,9 @@ class RequirementsReader:
             return False
         return any(done == found for done, _ in self.done)
 
-    def read(self, path: Path, label: str, *, constraint: bool, fence: Path | None, dev: bool) -> None:
+    def read(
+        self, path: Path, label: str, *, constraint: bool, fence: Path | None, dev: bool, installed_by: str = ""
+    ) -> None:
         real_path = real(path)
         if real_path in self.reading:
             raise Unreadable("include cycle (the file is already being read)")
@@ -97,7 +99,7 @@ class RequirementsReader:
             self.reading.pop()
         if not constraint:
             count = len(self.manifest.dev if dev else self.manifest.requirements) - before
-            self.manifest.contributions.append(DeclaredBy(label, "", count, dev))
+            self.manifest.contributions.append(DeclaredBy(label, "", count, dev, installed_by=installed_by))
         logger.debug("read %s", label)
 
     def line(
