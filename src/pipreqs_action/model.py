@@ -18,6 +18,8 @@ defined, and a method's own class, are named in quotes.
 
 from typing import Final, NamedTuple
 
+from pipreqs_action.local_modules import LocalModules  # imports nothing of the project: no cycle
+
 
 class Location(NamedTuple):
     """A place in the checked tree: a POSIX path relative to the scanned root and a 1-based line."""
@@ -79,6 +81,9 @@ class SourceText(NamedTuple):
     scripts: tuple[tuple[int, int, str], ...] = ()
     # Its ``!pip install git+https://host/owner/vista.git`` commands: (file line, PEP 503 name of the repository).
     repositories: tuple[tuple[int, str], ...] = ()
+    # Where its kernel works from a line on (``%cd``, ``os.chdir``): (file line, root-relative folder or None when
+    # nobody can tell), in file order (``working_folders``).
+    moves: tuple[tuple[int, str | None], ...] = ()
 
 
 class Requirement(NamedTuple):
@@ -116,8 +121,9 @@ class ScriptMetadata(NamedTuple):
 
 
 class LocalImport(NamedTuple):
-    """An import resolved to the project's own code only after mapping: no distribution is known to provide it,
-    and a module of that name exists elsewhere in the tree (``reason`` says where)."""
+    """An import resolved to the project's own code beyond the plain search of its folders, ``reason`` saying which
+    file and why: no distribution is known to provide it and a module of that name exists elsewhere in the tree; the
+    folder a notebook moved into holds it; a module importing its own name; a folder above a project of its own."""
 
     module: str
     location: Location
@@ -148,6 +154,7 @@ class ScanResult(NamedTuple):
     module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
     scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
     install_hints: tuple[InstallHint, ...] = ()  # extras an import guard's install hint names (hinted_features.py)
+    modules: LocalModules | None = None  # the tree's modules by folder: what a project inside it imports from above
 
 
 class DeclaredBy:

@@ -6,7 +6,7 @@ It never prints and never exits; each front door (cli, action, server) turns the
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pipreqs_action import (
@@ -14,6 +14,7 @@ from pipreqs_action import (
     cloned_repositories,
     dev_environment,
     editions,
+    enclosing_modules,
     features,
     hinted_features,
     limits,
@@ -30,6 +31,7 @@ from pipreqs_action.compare import compare, compare_inferred, exit_status, with_
 from pipreqs_action.declared_names import probably_provided
 from pipreqs_action.declared_notebooks import as_app_when_declared
 from pipreqs_action.elsewhere import resolve_elsewhere
+from pipreqs_action.enclosing_modules import Above
 from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.extra_features import FeatureFiles, feature_files
 from pipreqs_action.filters import apply_config, drop_first_party
@@ -43,19 +45,26 @@ from pipreqs_action.settings import Settings
 __all__ = ["exit_status", "run", "run_inferred"]
 
 
-def run(settings: Settings, *, enclosing: Declared | None = None) -> Report:
+def run(settings: Settings, *, enclosing: Declared | None = None, above: Mapping[str, Above] | None = None) -> Report:
     """Check the tree at ``settings.path``: what its code imports against what it declares (and, for a project
-    inside another one, what the enclosing project declares: they are installed together).
+    inside another one, what the enclosing project declares: they are installed together; and the modules of the
+    folders above it, which its code imports as the enclosing project's code does: ``enclosing_modules``).
 
     Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
     past them, ``LimitExceeded``."""
     with limits.bounded(settings.limits):
-        return _run(settings, enclosing, functools.cache(_read_project))
+        return _run(settings, enclosing, functools.cache(_read_project), above or {})
 
 
-def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[[Path], Declared]) -> Report:
+def _run(
+    settings: Settings,
+    enclosing: Declared | None,
+    read_project: Callable[[Path], Declared],
+    above: Mapping[str, Above],
+) -> Report:
     """``read_project``: a folder's manifests, read once for the whole check (whether a folder is a project of its
-    own is asked of the folder holding it; its own check reads the same manifests again)."""
+    own is asked of the folder holding it; its own check reads the same manifests again). ``above``: the modules
+    of the folders above a project of its own (``enclosing_modules``)."""
     config = settings.config
     own = read_declared(settings.path, settings.requirements) if settings.requirements else read_project(settings.path)
     declared = projects.inherit(own, enclosing)
@@ -68,6 +77,7 @@ def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[
         secondary=config.secondary,
         app=config.app,
         declared_in=declared.sources,
+        above=above,
     )
     names = load_import_names(settings.overrides)
     scanned = features.apply(drop_first_party(scanned, config.first_party))
@@ -97,8 +107,15 @@ def _run(settings: Settings, enclosing: Declared | None, read_project: Callable[
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
     report = _finish(report, declared, settings, feature_files(scanned, declared, names))
-    check = lambda path: _run(_project_settings(settings, path), declared, read_project)  # noqa: E731
+    modules_above = functools.partial(enclosing_modules.above, scanned.modules, above)
+    check = lambda path: _run(  # noqa: E731
+        _project_settings(settings, path), declared, read_project, modules_above(_relative(path, settings.path))
+    )
     return projects.attach(report, settings.path, folders, check)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
 
 
 def _read_project(path: Path) -> Declared:

@@ -40,9 +40,11 @@ from pipreqs_action.imports.lexical import (
     without_comments,
     word_ends,
 )
+from pipreqs_action.lazy_regex import LazyPattern
+from pipreqs_action.line_search import line_matches
 from pipreqs_action.model import ImportRef
 
-__all__ = ["apply", "candidates", "definitions", "mentions"]
+__all__ = ["apply", "candidates", "definitions", "mentions", "with_words"]
 
 _SIGNS = ("contextmanager", "__exit__")
 
@@ -198,6 +200,16 @@ def candidates(refs: Sequence[ImportRef]) -> set[str]:
     return {ref.location.path for ref in refs if ref.location.path.endswith(".py") and not ref.optional}
 
 
+def with_words(text: str) -> frozenset[str]:
+    """Every word after a ``with`` on its line, recorded while the file is read: the helpers it may open a block
+    on. Only files where one is a helper (``mentions``) are read again once the project's helpers are known."""
+    return frozenset(_WORD.findall("\n".join(_AFTER_WITH.findall(text))))
+
+
+_AFTER_WITH = LazyPattern(r"with([^\n]*)")
+_WORD = LazyPattern(r"\w+")
+
+
 def mentions(text: str, defined: Mapping[str, str]) -> bool:
     """Whether the text opens a ``with`` on one of the helpers (a search; the parse confirms)."""
     return any(name in text and re.search(rf"\bwith\b[^\n]*\b{re.escape(name)}\s*\(", text) for name in defined)
@@ -216,7 +228,7 @@ def _guarded_lines(text: str, defined: Mapping[str, str]) -> Iterator[tuple[int,
     several lines, a string running out of it) sends the whole file to the parser instead."""
     lines = text.splitlines(keepends=True)
     covered, start, counted = 0, 0, 0
-    for match in _with_pattern(tuple(defined)).finditer(text):
+    for match in line_matches(_with_pattern(tuple(defined)), text, "with"):  # each opens a line holding `with`
         start += text.count("\n", counted, match.start())  # counted on from the last match: big files have hundreds
         counted = match.start()
         if start < covered:

@@ -27,13 +27,14 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from pipreqs_action import (
     backends,
     call_guards,
+    enclosing_modules,
     files,
     hinted_features,
     imports,
@@ -42,11 +43,14 @@ from pipreqs_action import (
     project_guards,
     runtime_provided,
     script_metadata,
+    self_imports,
     stdlib_names,
+    working_folders,
 )
 from pipreqs_action.addons import addon_reasons
 from pipreqs_action.commented_imports import commented_imports, without_commented_imports
 from pipreqs_action.discovery import Tree, discover_tree
+from pipreqs_action.enclosing_modules import Above
 from pipreqs_action.guarded_modules import (
     LocalImports,
     application_guards,
@@ -63,7 +67,16 @@ from pipreqs_action.limits import check_deadline, other_threads
 from pipreqs_action.line_search import LineStarts
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
-from pipreqs_action.model import ImportRef, InstallHint, Location, ScanResult, ScriptMetadata, Skipped, SourceText
+from pipreqs_action.model import (
+    ImportRef,
+    InstallHint,
+    LocalImport,
+    Location,
+    ScanResult,
+    ScriptMetadata,
+    Skipped,
+    SourceText,
+)
 from pipreqs_action.notebook_helpers import NotebookUses
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
@@ -107,7 +120,9 @@ class _FileFacts(NamedTuple):
     hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
+    with_words: frozenset[str] | None = None  # every word after a `with` on its line: the helpers it may open
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
+    local: tuple[LocalImport, ...] = ()  # imports its own code settles as the project's (working_folders, self_imports)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -121,11 +136,13 @@ def scan(
     secondary: Sequence[str] = (),
     app: Sequence[str] = (),
     declared_in: Sequence[str] = (),
+    above: Mapping[str, Above] | None = None,
 ) -> ScanResult:
     """Read every Python file under ``root`` (never importing or running it) and keep third-party imports.
 
     ``secondary`` and ``app`` are gitignore-style patterns that add secondary code or claim code for the app over
     the defaults (``layout``); ``declared_in`` names the manifests the check reads, whose folders are the app's.
+    ``above``: for a project inside the checked tree, the modules of the folders above it (``enclosing_modules``).
     """
     tree = _without_module_setup_files(root, discover_tree(root, exclude))
     on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
@@ -135,7 +152,7 @@ def scan(
     mentions = None if library else mention_pattern(packages)
     results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages, mentions), tree.files)
     facts = [file_facts for _, _, file_facts in results]
-    local = _local_modules(tree, facts)
+    local = _local_modules(tree, facts, on_disk)
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
@@ -155,6 +172,7 @@ def scan(
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
     found = [ref for ref in found if ref.module != _STALE]
+    found, from_above = enclosing_modules.resolve(found, above or {})
     found = _guarded_by_own_helpers(root, facts, found)
     found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
@@ -169,6 +187,8 @@ def scan(
         module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
         install_hints=_install_hints(facts, layout, packages),
+        local=(*(item for file_facts in facts for item in file_facts.local), *from_above),
+        modules=local,
     )
 
 
@@ -189,12 +209,17 @@ def _install_hints(facts: list[_FileFacts], layout: Layout, packages: Packages) 
 
 def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
     """Imports inside ``with`` blocks of a context manager the project defines to swallow ImportError
-    (``project_guards``); the files holding a required import are read again only when there is such a helper."""
+    (``project_guards``); the files holding a required import are read again only when there is such a helper, and
+    only those where a ``with`` line names one."""
     defined = {name: f"{file_facts.rel}:{line}" for file_facts in facts for name, line in file_facts.swallowers}
     if not defined:
         return found
     texts = {}
+    may_open = {file_facts.rel: file_facts.with_words for file_facts in facts}
     for rel in sorted(project_guards.candidates(found)):
+        words = may_open.get(rel)
+        if words is not None and words.isdisjoint(defined):
+            continue  # no `with` line of the file names a helper: not read again
         source = files.read_source(root, rel)
         if not isinstance(source, Skipped) and project_guards.mentions(source.text, defined):
             texts[rel] = source.text
@@ -241,6 +266,20 @@ def _module_imports(
     return tuple(found)
 
 
+def _importing_their_packages(facts: list[_FileFacts], on_disk: LocalModules) -> list[str]:
+    """Folders outside any package (no ``__init__.py``) holding a file that imports, by its plain name, a package
+    of that same folder: that file runs as a script from there (``streamlit run demo/app.py`` with ``import
+    widgets.panel`` and ``demo/widgets/``), so the folder is first on ``sys.path`` (``local_modules``)."""
+    found = []
+    for file_facts in facts:
+        folder = file_facts.rel.rpartition("/")[0]
+        if not file_facts.rel or file_facts.package_module or on_disk.is_package(folder):
+            continue
+        if any((on_disk.module_in(folder, name) or "").endswith("/") for name in file_facts.imported_names):
+            found.append(folder)
+    return found
+
+
 def _without_module_setup_files(root: Path, tree: Tree) -> Tree:
     """The tree's markers without the files named ``setup.py`` that are ordinary modules (``setup_script``): no
     manifest, so no project of their own, and their code is the app's, not packaging tooling."""
@@ -262,7 +301,7 @@ def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tu
     return tuple(sorted((root, tuple(sorted(names))) for root, names in found.items() if names))
 
 
-def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules:
+def _local_modules(tree: Tree, facts: list[_FileFacts], on_disk: LocalModules) -> LocalModules:
     """The project's modules once every file is read: with the modules files write, the folders they add to
     ``sys.path``, which files are package modules and which folders scripts run from (``local_modules``)."""
     written = [path for file_facts in facts for path in file_facts.writes]
@@ -273,6 +312,7 @@ def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules:
         for file_facts in facts
         if file_facts.runs_as_main and not file_facts.rel.endswith("__main__.py")
     ]
+    script_folders += _importing_their_packages(facts, on_disk)
     return LocalModules(
         [*tree.files, *written],
         import_roots=roots,
@@ -462,7 +502,8 @@ def _resolved(
     claimed = layout.claimed(path)  # the user's `app` patterns win over what the file says too (runtime_provided)
     for ref in refs:
         if ref.module == _STALE or not (
-            local.is_local(path, ref.root) or any(local.is_local(written, ref.root) for written in writes)
+            local.is_local(path, ref.root, module=ref.module)
+            or any(local.is_local(written, ref.root, module=ref.module) for written in writes)
         ):
             yield ref._replace(secondary=reason) if reason or (claimed and ref.secondary) else ref
         elif ref.ignore_line:
@@ -493,6 +534,7 @@ class _Reader(NamedTuple):
         if source.line_map is None:  # a script file, not a notebook
             facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
+            facts = facts._replace(with_words=project_guards.with_words(source.text))
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
@@ -522,6 +564,9 @@ class _Reader(NamedTuple):
                 local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )
         third_party = _third_party(raw, source, self.stdlib, self.local, package_module)
+        third_party, moved = working_folders.resolve(list(third_party), source, self.local)
+        third_party, itself = self_imports.resolve(third_party, source, self.local)
+        facts = facts._replace(local=(*moved, *itself))
         return _as_the_file_says(third_party, source), None, facts
 
     def _uses(self, source: SourceText) -> NotebookUses | None:
@@ -687,7 +732,7 @@ def _third_party(
     for item in raw:
         root_name = item.module.partition(".")[0]
         ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
-        is_local = local.is_local(source.rel, root_name, package_module=package_module)
+        is_local = local.is_local(source.rel, root_name, package_module=package_module, module=item.module)
         if root_name == "__future__" or root_name in stdlib or is_local:
             if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
                 yield _stale_marker(source.rel, ignore_line)

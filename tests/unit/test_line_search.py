@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import guarded_modules, reachability, scan, test_modules
+from pipreqs_action import guarded_modules, project_guards, reachability, scan, test_modules
 from pipreqs_action.line_search import LineStarts, line_matches
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -14,6 +14,7 @@ SEARCHED = [
     (guarded_modules._INDENTED_IMPORT, ("import",)),
     (reachability._RELATIVE, ("import",)),
     (test_modules._FRAMEWORK, ("pytest", "unittest")),
+    (project_guards._with_pattern(("guard", "optional_import_block", "suppress")), ("with",)),
 ]
 CRAFTED = [
     "import os\n    import sys\n\tfrom . import a, b  # import c\nx = 'import'\n    from .m import (\n  y,\n)",

@@ -166,3 +166,21 @@ def test_blocks_are_read_on_their_own_with_the_whole_file_as_fallback(text: str,
 def _imports(text: str) -> list[tuple[str, str]]:
     """(module, its line's text) of each ``import X`` line."""
     return [(line.split()[-1], line) for line in text.splitlines() if line.strip().startswith("import ")]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_again"),
+    [
+        ("with guard():\n    import a\n", True),
+        ("async with lock, guard ():\n    import a\n", True),
+        ("x = 1; with other(), guard(\n    'why'\n):\n    import a\n", True),
+        ('"""Open it with guard() around imports."""\n', True),  # a docstring: the search finds it, the parse decides
+        ("guard()\nwith other():\n    import a\n", False),  # the helper named, but on no `with` line
+    ],
+)
+def test_a_file_is_read_again_only_when_a_with_line_names_a_helper(text: str, read_again: bool) -> None:
+    """``with_words`` (kept while the file is read) holds every helper that ``mentions`` finds in it."""
+    for name in ("guard", "other", "lock"):
+        if project_guards.mentions(text, {name: ""}):
+            assert name in project_guards.with_words(text)
+    assert ("guard" in project_guards.with_words(text)) == read_again
