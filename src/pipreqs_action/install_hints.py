@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -171,23 +172,42 @@ def hinted_distributions(tree: ast.Module) -> tuple[tuple[str, int], ...]:
     """The distributions named by the install commands that the handlers of import guards give, with the line of
     each command: ``except ImportError: print("pip install -U torch==2.1 webrtcvad")`` names torch and webrtcvad.
     Options, requirements files (``-r``), URLs and paths name nothing."""
-    constants, functions = _hint_constants(tree), _hint_functions(tree)
-    texts = {**_strings_of(tree, constants), **_strings_of_functions(tree, functions)}
+    texts: dict[str, list[tuple[str, int]]] | None = (
+        None  # the hinting constants and functions, once a guard needs them
+    )
     found: dict[str, int] = {}
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if not isinstance(node, _TRY) or not _imports_in(node.body):
             continue
         for handler in node.handlers:
             if names_import_error(handler.type) or _is_broad(handler.type):
+                if texts is None:
+                    constants, functions = _hint_constants(tree), _hint_functions(tree)
+                    texts = {**_strings_of(tree, constants), **_strings_of_functions(tree, functions)}
                 for text, line in _handler_texts(handler.body, texts):
                     for name, offset in _command_names(text):
                         found.setdefault(name, line + offset)
     return tuple(sorted(found.items(), key=lambda item: (item[1], item[0])))
 
 
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """The statements (and clauses) below ``tree`` in ``ast.walk``'s order, their expressions not entered: a statement
+    sits only in another's body, and most of a big module's nodes are expressions."""
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        children = [child for child in ast.iter_child_nodes(node) if isinstance(child, _CLAUSES)]
+        todo.extend(children)
+        yield from children
+
+
 def _imports_in(body: Iterable[ast.stmt]) -> bool:
     """Whether a ``try`` body imports something (a guard), not only runs code whose failure it reports."""
-    return any(isinstance(node, (ast.Import, ast.ImportFrom)) for statement in body for node in ast.walk(statement))
+    return any(
+        isinstance(node, (ast.Import, ast.ImportFrom))
+        for statement in body
+        for node in (statement, *_statements(statement))
+    )
 
 
 def _handler_texts(body: Iterable[ast.stmt], named: dict[str, list[tuple[str, int]]]) -> Iterator[tuple[str, int]]:

@@ -12,8 +12,7 @@ nothing, and the other sources are asked as before.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -65,9 +64,10 @@ def _folder(req: Requirement, root: Path, fence: Path) -> Path | None:
     return folder if folder.is_dir() and folder.is_relative_to(fence) else None
 
 
-def local_source(projects: Sequence[tuple[str, str]]) -> DependencySource | None:
+def local_source(projects: Sequence[tuple[str, str]], read: Callable[[Path], Declared]) -> DependencySource | None:
     """A lookup answering for the local projects by name, whatever the declared specifier says: the folder holds
-    what is installed. None when there are none."""
+    what is installed. None when there are none. ``read`` reads a folder's manifests: the check's own cache, since
+    a monorepo's projects are local projects of each other, each read for its own check too."""
     if not projects:
         return None
     folders = dict(projects)
@@ -76,7 +76,7 @@ def local_source(projects: Sequence[tuple[str, str]]) -> DependencySource | None
         found = {}
         for key in keys:
             folder = folders.get(split_key(key)[0])
-            requires = _requires(folder) if folder else None
+            requires = _requires(read, folder) if folder else None
             if requires is not None:
                 found[key] = requires
         return found
@@ -84,14 +84,11 @@ def local_source(projects: Sequence[tuple[str, str]]) -> DependencySource | None
     return lookup
 
 
-@functools.lru_cache(maxsize=256)
-def _requires(folder: str) -> tuple[str, ...] | None:
+def _requires(read: Callable[[Path], Declared], folder: str) -> tuple[str, ...] | None:
     """The project's ``requires_dist`` as its manifests say: runtime requirements, then each extra's with
     ``extra == "name"``. None when its manifests cannot be read."""
-    from pipreqs_action.manifests import read_declared
-
     try:
-        declared = read_declared(Path(folder))
+        declared = read(Path(folder))
     except PipreqsActionError:
         return None
     own = {req.key for req in declared.requirements if req.local}  # ``-e .``: the project itself

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipreqs_action import (
     backends,
@@ -30,6 +31,7 @@ from pipreqs_action.advice import advise
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
 from pipreqs_action.declared_names import probably_provided
 from pipreqs_action.declared_notebooks import as_app_when_declared
+from pipreqs_action.definitions import top_level_definitions
 from pipreqs_action.elsewhere import resolve_elsewhere
 from pipreqs_action.enclosing_modules import Above
 from pipreqs_action.errors import NoPythonFiles
@@ -38,9 +40,13 @@ from pipreqs_action.filters import apply_config, drop_first_party
 from pipreqs_action.local_metadata import located
 from pipreqs_action.manifests import read_declared, read_text, requires_python
 from pipreqs_action.mapping import load_import_names
+from pipreqs_action.member_lock import as_member, lock_of, locked_member, said_own_extras, said_why_not_via
 from pipreqs_action.model import Declared, Report
 from pipreqs_action.scan import scan
 from pipreqs_action.settings import Settings
+
+if TYPE_CHECKING:  # the lock reader: only a check with something missing reads a lock
+    from pipreqs_action.lock_dependencies import LockedDependencies
 
 __all__ = ["exit_status", "run", "run_inferred"]
 
@@ -106,7 +112,10 @@ def _run(
     report = compare(scanned, declared, names)
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
-    report = _finish(report, declared, settings, feature_files(scanned, declared, names))
+    member = locked_member(declared, settings.path)  # locked on its own: its own declarations install it
+    definitions = functools.partial(top_level_definitions, settings.path)  # read only when via asks
+    features_of = functools.partial(feature_files, scanned, names=names, definitions=definitions)
+    report = _finish(report, declared, settings, features_of, member, read_project)
     modules_above = functools.partial(enclosing_modules.above, scanned.modules, above)
     check = lambda path: _run(  # noqa: E731
         _project_settings(settings, path), declared, read_project, modules_above(_relative(path, settings.path))
@@ -143,10 +152,21 @@ def run_inferred(settings: Settings, generated_requirements: str) -> Report:
         return _finish(report, declared, settings)
 
 
-def _finish(report: Report, declared: Declared, settings: Settings, features: FeatureFiles | None = None) -> Report:
+def _finish(
+    report: Report,
+    declared: Declared,
+    settings: Settings,
+    features: Callable[[Declared], FeatureFiles] | None = None,
+    member: str = "",
+    read_project: Callable[[Path], Declared] | None = None,
+) -> Report:
     """What declared distributions install, versions for the lines to add (only when asked to pin and allowed
-    online), then the suggested file and the fix in the target manifest's own terms."""
-    report = _installed_through(report, declared, settings, features or FeatureFiles())
+    online), then the suggested file and the fix in the target manifest's own terms. ``features``: the app's
+    modules and the extras each needs, for a set of declarations; ``member``: the name the lock file locks the
+    project under, when it is a workspace member installed on its own (``member_lock``); ``read_project``: the
+    check's cache of manifests read."""
+    read = read_project or functools.cache(_read_project)
+    report = _installed_through(report, declared, settings, features or _no_features, member, read)
     base = _requirements_file_text(settings.path, declared)
     wanted = [item.package for item in report.required_missing if item.known]
     if settings.mode == "no-pin" or settings.offline or not wanted:
@@ -160,35 +180,68 @@ def _finish(report: Report, declared: Declared, settings: Settings, features: Fe
     return report._replace(advice=advise(declared.target, report.required_missing, settings.mode))
 
 
-def _installed_through(report: Report, declared: Declared, settings: Settings, features: FeatureFiles) -> Report:
+def _no_features(declared: Declared) -> FeatureFiles:
+    del declared  # generated requirements name no modules
+    return FeatureFiles()
+
+
+def _installed_through(
+    report: Report,
+    declared: Declared,
+    settings: Settings,
+    features: Callable[[Declared], FeatureFiles],
+    member: str,
+    read_project: Callable[[Path], Declared],
+) -> Report:
     """Package metadata for what is missing (local projects' manifests, the lock file, the bundled snapshot, then
     the index unless offline), asked only when something is: missing packages a declared distribution installs are
-    marked ``via`` it, and an ambiguous one leans toward what the project already uses (``affinity``)."""
+    marked ``via`` it, and an ambiguous one leans toward what the project already uses (``affinity``). A workspace
+    member the lock locks on its own is judged by its own declarations; an alarm that the enclosing project's would
+    have hidden says so."""
     if not report.dev_only and not any(not item.optional and item.known for item in report.missing):
         return report
     from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
-    from pipreqs_action.dependency_metadata import dependencies_of, requires_of
+    from pipreqs_action.dependency_metadata import requires_of
+    from pipreqs_action.via import declared_requirements
+
+    lock = lock_of(declared, settings.path)
+    own = as_member(declared, member) if member else declared
+    judged, warnings = _with_via(report, own, settings, features(own), lock, read_project)
+    judged = said_own_extras(judged, own, member) if member else judged
+    if member and any(not item.via and not item.optional and item.known for item in judged.missing):
+        broad = _with_via(report, declared, settings, features(declared), lock, read_project)[0]
+        judged = said_why_not_via(judged, broad, declared, member, lock.file)
+    report = judged
+    requirements = declared_requirements(own)
+    requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
+    report = prefer_project_affinity(report, [req.name for req in requirements], requires)
+    return report._replace(warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
+
+
+def _with_via(
+    report: Report,
+    declared: Declared,
+    settings: Settings,
+    features: FeatureFiles,
+    lock: LockedDependencies,
+    read_project: Callable[[Path], Declared],
+) -> tuple[Report, tuple[str, ...]]:
+    """The report with what the declarations install marked ``via``, and the dependency data's warnings."""
+    from pipreqs_action.dependency_metadata import dependencies_of
     from pipreqs_action.local_metadata import local_source
-    from pipreqs_action.lock_dependencies import read_lock
     from pipreqs_action.via import declared_requirements, with_via
 
     requirements = declared_requirements(declared)
-    lock = read_lock(settings.path)  # the project's uv.lock / poetry.lock / pdm.lock: the releases it installs
-    if not lock.file and declared.workspace_root:
-        lock = read_lock(Path(declared.workspace_root))  # a uv workspace member: the workspace's one lock file
     dependencies, warnings = dependencies_of(
         requirements,
         index_url=settings.index_url,
         offline=settings.offline,
         lock=lock,
-        local=local_source(declared.local_projects),
+        local=local_source(declared.local_projects, read_project),  # a monorepo's siblings: read for their checks
         optional=features.requirements(),
     )
     groups = {key: name for name, keys in declared.installed_with for key in keys}  # what an enclosing group adds
-    report = with_via(report, dependencies, requirements, features, groups)
-    requires, more = requires_of(candidate_keys(report), index_url=settings.index_url, offline=settings.offline)
-    report = prefer_project_affinity(report, [req.name for req in requirements], requires)
-    return report._replace(warnings=tuple(dict.fromkeys((*report.warnings, *warnings, *more))))
+    return with_via(report, dependencies, requirements, features, groups), warnings
 
 
 def _requirements_file_text(root: Path, declared: Declared) -> str | None:

@@ -227,7 +227,7 @@ def test_a_makefile_target_s_name_and_a_script_s_name_give_the_scope_of_what_the
                 "VAR := x\ninstall:\n\tpip install -r deploy/app.txt\n"
                 "docs: install\n\t@pip install \\\n\t  -r deploy/docs.txt\n"
             ),
-            "run_tests.sh": "pip install -r deploy/checks.txt\n",
+            "run_tests.sh": "# the checks\npip install \\\n  -r deploy/checks.txt\n",
             "deploy/app.txt": "flask\n",
             "deploy/docs.txt": "sphinx\n",
             "deploy/checks.txt": "pytest\n",

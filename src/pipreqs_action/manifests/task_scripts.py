@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipreqs_action.manifests.base import is_dev_name, load_text, real
+from pipreqs_action.manifests.dockerfiles import instructions as joined_lines  # the same "\\" continuations
 
 __all__ = ["Command", "commands", "task_files"]
 
@@ -38,35 +39,17 @@ def task_files(root: Path) -> list[str]:
 
 def commands(root: Path, label: str, fence: Path) -> list[Command]:
     """The commands of a task file (``Unreadable`` when it cannot be read): a script's lines, a Makefile's recipe
-    lines (continuations joined), each marked development by its script's or target's name."""
-    text = load_text(real(root / label), fence)
+    lines (continuations joined, comment lines dropped), each marked development by its script's or target's name."""
+    lines = joined_lines(load_text(real(root / label), fence))
     if label.endswith(".sh"):
         dev = is_dev_name(label)
-        return [Command(number, line, dev) for number, line in enumerate(text.splitlines(), start=1)]
+        return [Command(number, line, dev) for number, line in lines]
     found: list[Command] = []
     target = ""
-    for number, line in _joined(text):
+    for number, line in lines:
         rule = _RULE.match(line)
         if line.startswith("\t"):
             found.append(Command(number, line.strip().lstrip("@-+"), is_dev_name(target)))
         elif rule is not None:
             target = rule.group(1).strip()
     return found
-
-
-def _joined(text: str) -> list[tuple[int, str]]:
-    """Lines with ``\\`` continuations joined, each at its first line."""
-    joined: list[tuple[int, str]] = []
-    pending: list[str] = []
-    start = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not pending:
-            start = number
-        if line.endswith("\\"):
-            pending.append(line[:-1])
-            continue
-        joined.append((start, " ".join([*pending, line])))
-        pending = []
-    if pending:
-        joined.append((start, " ".join(pending)))
-    return joined
