@@ -20,9 +20,10 @@ from actions_toolkit import core
 
 from pipreqs_action import cleanup, limits, pipeline, pr_base, render, runner, source, trigger, workflow_annotations
 from pipreqs_action import issue as issue_module
+from pipreqs_action.action_settings import ActionSettings
 from pipreqs_action.errors import IssueError, NoPythonFiles, PipreqsActionError, SettingsError, SourceError
 from pipreqs_action.model import Location, Report
-from pipreqs_action.settings import ActionSettings, Settings, engine_settings
+from pipreqs_action.settings import Settings, engine_settings
 
 _READ_ONLY = (
     "this run's token is read-only by GitHub's design (pull requests from forks and runs Dependabot triggers "

@@ -10,9 +10,8 @@ from __future__ import annotations
 import shlex
 from collections.abc import Sequence
 
-from packaging.requirements import Requirement as Pep508
-
 from pipreqs_action.model import Advice, FixTarget, Missing
+from pipreqs_action.pep508 import parse
 from pipreqs_action.pins import Mode, format_requirement, mode_for
 
 _COMMANDS = {"uv": "uv add", "poetry": "poetry add", "pdm": "pdm add", "pipenv": "pipenv install"}
@@ -47,5 +46,5 @@ def _entries(target: FixTarget, lines: list[str]) -> tuple[list[str], str]:
 
 def _table_entry(line: str) -> str:
     """``name = "<specifier>"`` as Poetry and Pipenv write an entry (``"*"``: any version)."""
-    requirement = Pep508(line)
+    requirement = parse(line)
     return f'{requirement.name} = "{requirement.specifier or "*"}"'

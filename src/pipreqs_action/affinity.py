@@ -14,13 +14,11 @@ Runs in the pipeline's finishing step, since candidates' metadata may come from 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-
-from packaging.utils import canonicalize_name
 
 from pipreqs_action.dependency_metadata import requirement_names
 from pipreqs_action.model import Missing, Report
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["candidate_keys", "prefer_project_affinity"]
 
@@ -28,16 +26,16 @@ __all__ = ["candidate_keys", "prefer_project_affinity"]
 def candidate_keys(report: Report) -> list[str]:
     """Normalised names of every distribution offered for an ambiguous import: their metadata is needed."""
     names = {name for item in report.missing if item.candidates and not item.via for name in _options(item)}
-    return sorted(str(canonicalize_name(name)) for name in names)
+    return sorted(canonical_name(name) for name in names)
 
 
 def prefer_project_affinity(report: Report, declared: Iterable[str], requires: Mapping[str, Sequence[str]]) -> Report:
     """The report with each ambiguous suggestion replaced by the candidate that fits the declared set best."""
-    keys = {str(canonicalize_name(name)) for name in declared}
+    keys = {canonical_name(name) for name in declared}
     if not keys:
         return report
     missing = tuple(_preferred(item, keys, requires) for item in report.missing)
-    return dataclasses.replace(report, missing=missing)
+    return report._replace(missing=missing)
 
 
 def _options(item: Missing) -> tuple[str, ...]:
@@ -55,7 +53,7 @@ def _preferred(item: Missing, declared: set[str], requires: Mapping[str, Sequenc
 
 
 def _fit(name: str, declared: set[str], requires: Mapping[str, Sequence[str]]) -> tuple[bool, bool]:
-    key = str(canonicalize_name(name))
+    key = canonical_name(name)
     if key in requires:  # its own metadata decides; a family name adds nothing (Bootstrap-Flask requires Flask too)
         return bool(requirement_names(requires[key]) & declared), False
     return False, any(key.startswith(f"{root}-") for root in declared)

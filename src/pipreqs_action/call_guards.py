@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
 from pipreqs_action.ast_names import IMPORT_ERRORS, last_name, names_import_error
 from pipreqs_action.guards import EXCEPT_IMPORT_ERROR, with_context
@@ -101,14 +100,14 @@ def _enclosing_private_def(lines: list[str], index: int) -> str:
     return ""
 
 
-@dataclass
 class _Uses:
     """Every definition, call and other use of the wanted names in one module, with the guard around each call."""
 
-    names: set[str]
-    definitions: dict[str, int] = field(default_factory=dict)
-    calls: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # name -> (line, guard reason or "")
-    other: set[str] = field(default_factory=set)  # names used as a value, not called
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.definitions: dict[str, int] = {}
+        self.calls: dict[str, list[tuple[int, str]]] = {}  # name -> (line, guard reason or "")
+        self.other: set[str] = set()  # names used as a value, not called
 
     def walk(self, body: Sequence[ast.AST], guard: str) -> None:
         for node in body:

@@ -10,11 +10,8 @@ the project out of sync on their own.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-
-from packaging.utils import canonicalize_name
 
 from pipreqs_action import ignores, roles, script_metadata
 from pipreqs_action.guards import TYPE_CHECKING_ONLY, best_reason
@@ -31,6 +28,7 @@ from pipreqs_action.model import (
     Unresolved,
     Unused,
 )
+from pipreqs_action.pep508 import canonical_name
 from pipreqs_action.pins import Mode, format_requirement
 
 
@@ -43,11 +41,16 @@ def compare(scan: ScanResult, declared: Declared, names: ImportNames) -> Report:
     unsatisfied: dict[str, list[ImportRef]] = defaultdict(list)
     silenced: set[Location] = set()  # inline ignore markers that kept an import out of the report
     dev_only: dict[str, list[tuple[str, ImportRef]]] = defaultdict(list)
+    satisfying: dict[str, list[str]] = {}  # import path -> the declared keys providing it (a big app repeats paths)
     for ref in scan.imports:
         if ref.root in declared.first_party:
             continue  # the project itself, or a local project it installs (-e ., ./libs/x)
         for path in names.import_paths(ref):
-            keys = [key for key, provided in providers.items() if names.satisfies(provided, path)]
+            keys = satisfying.get(path)
+            if keys is None:
+                keys = satisfying[path] = [
+                    key for key, provided in providers.items() if names.satisfies(provided, path)
+                ]
             if keys:
                 used.update(keys)
             elif any(names.satisfies(provided, path) for provided in own.get(ref.location.path, ())):
@@ -102,13 +105,13 @@ def _missing(
     suggestions: dict[str, Suggestion] = {}
     for path, refs in unsatisfied.items():
         suggestion = names.suggest(path)
-        keys = {canonicalize_name(name) for name in (suggestion.package, *suggestion.candidates)}
+        keys = {canonical_name(name) for name in (suggestion.package, *suggestion.candidates)}
         if keys & declared:  # declared under the suggested name even though no data links the two
             used.update(keys & declared)
             continue
         if not suggestion.known:  # no data names a distribution: listed by _unresolved, never an alarm
             continue
-        package_key = canonicalize_name(suggestion.package)
+        package_key = canonical_name(suggestion.package)
         suggestions[package_key] = suggestion
         by_package[package_key].extend((path, ref) for ref in refs)
     found = [_one_missing(suggestions[key], refs) for key, refs in by_package.items()]
@@ -156,7 +159,7 @@ def _unresolved(
     found = []
     for path, refs in unsatisfied.items():
         suggestion = names.suggest(path)
-        if suggestion.known or canonicalize_name(suggestion.package) in declared:
+        if suggestion.known or canonical_name(suggestion.package) in declared:
             continue
         required = any(_needed_at_run_time(ref) for ref in refs)
         found.append(Unresolved(path, tuple(sorted({ref.location for ref in refs})), optional=not required))
@@ -184,7 +187,7 @@ def with_requirements(
     "corrected" because PyPI has a newer release) and the packages missing at run time are appended, one line
     each. Without a requirements file (``base_text`` None) the declared requirements are listed first.
     """
-    missing = tuple(item._replace(version=versions.get(canonicalize_name(item.package), "")) for item in report.missing)
+    missing = tuple(item._replace(version=versions.get(canonical_name(item.package), "")) for item in report.missing)
     added = [
         format_requirement(item.package, item.version or None, mode) + (f"; {item.marker}" if item.marker else "")
         for item in missing
@@ -194,7 +197,7 @@ def with_requirements(
         kept = "".join(f"{line}\n" for line in dict.fromkeys(req.line for req in declared.requirements))
     else:
         kept = base_text if not base_text or base_text.endswith("\n") else base_text + "\n"
-    return dataclasses.replace(report, missing=missing, requirements=kept + "".join(f"{line}\n" for line in added))
+    return report._replace(missing=missing, requirements=kept + "".join(f"{line}\n" for line in added))
 
 
 def exit_status(report: Report, fail_on: str) -> int:

@@ -17,14 +17,12 @@ Anything else an unknown distribution might provide stays missing: its name says
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-
-from packaging.utils import canonicalize_name
 
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.mapping import NAMESPACE_ROOTS, ImportNames
 from pipreqs_action.model import Declared, Report, Requirement
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["probably_provided", "suggested_modules"]
 
@@ -99,8 +97,8 @@ def probably_provided(report: Report, declared: Declared, names: ImportNames) ->
             reason = f"probably provided by declared {req.name} ({req.location}): no data knows its modules"
             item = item._replace(optional=True, reason=reason)
         missing.append(item)
-    unused = tuple(item for item in report.unused if canonicalize_name(item.package) not in used)
-    return dataclasses.replace(report, missing=tuple(missing), unused=unused)
+    unused = tuple(item for item in report.unused if canonical_name(item.package) not in used)
+    return report._replace(missing=tuple(missing), unused=unused)
 
 
 def _unknown_declarations(declared: Declared, names: ImportNames) -> Mapping[str, Requirement]:

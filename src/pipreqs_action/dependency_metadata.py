@@ -33,14 +33,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
 
-from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
-
 from pipreqs_action import model
 from pipreqs_action.lock_dependencies import Locked, LockedDependencies
+from pipreqs_action.pep508 import Requirement, allows, canonical_name, parse_or_none
 from pipreqs_action.requires_snapshot import Snapshot
 
 __all__ = [
@@ -257,26 +252,25 @@ def _simple(text: str, extras: frozenset[str]) -> tuple[str, frozenset[str]] | N
 
 def _parsed(text: str, extras: frozenset[str]) -> tuple[str, frozenset[str]] | None:
     parsed = _parse(text)
-    if parsed is None or (parsed.marker is not None and not _holds(str(parsed.marker), extras)):
+    if parsed is None or (parsed.marker is not None and not _holds(parsed.marker, extras)):
         return None
     return _key(parsed.name), frozenset(_key(extra) for extra in parsed.extras)
 
 
 def _key(name: str) -> str:
-    return str(canonicalize_name(name))
+    return canonical_name(name)
 
 
 @functools.lru_cache(maxsize=4096)
 def _parse(text: str) -> Requirement | None:
-    try:
-        return Requirement(text)
-    except InvalidRequirement:
-        return None
+    return parse_or_none(text)
 
 
 @functools.lru_cache(maxsize=4096)
 def _holds(marker: str, extras: frozenset[str]) -> bool:
     """True when ``marker`` holds somewhere: on a usual platform, with a supported Python, for an asked extra."""
+    from packaging.markers import Marker, UndefinedComparison, UndefinedEnvironmentName  # only for a marker
+
     parsed = Marker(marker)
     for extra in (*sorted(extras), ""):
         for platform in _PLATFORMS:
@@ -356,16 +350,6 @@ def split_key(key: str) -> tuple[str, str]:
     return (match[1], key[match.end() :].strip()) if match else (key, "")
 
 
-def allows(specifier: str, version: str) -> bool:
-    """Whether ``specifier`` allows ``version`` (pre-releases included); an unreadable one allows nothing."""
-    if not specifier:
-        return True
-    try:
-        return SpecifierSet(specifier).contains(Version(version), prereleases=True)
-    except (InvalidSpecifier, InvalidVersion):
-        return False
-
-
 def encode_snapshot(about: Mapping[str, str], projects: Mapping[str, tuple[str, Sequence[str]]]) -> str:
     """The snapshot file, a project a line: ``"uvicorn": ["0.32.0", "click h11", {"standard": "httptools ..."}]``.
 
@@ -400,9 +384,9 @@ def _compact(text: str) -> tuple[str, tuple[str, ...]]:
     if parsed is None:
         return "", ()
     head = parsed.name + (f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else "")
-    if parsed.marker is None or _holds(str(parsed.marker), frozenset()):
+    if parsed.marker is None or _holds(parsed.marker, frozenset()):
         return head, ()
-    marker = str(parsed.marker)
+    marker = parsed.marker
     extras = sorted({_key(extra) for extra in _EXTRA_NAMES.findall(marker)})
     wanted = tuple(extra for extra in extras if _holds(marker, frozenset({extra})))
     return (head, wanted) if wanted else ("", ())

@@ -18,7 +18,6 @@ import logging
 import os
 import stat
 from collections.abc import KeysView, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -96,21 +95,35 @@ class _Dir(NamedTuple):
     ignores: IgnoreLevels
 
 
-@dataclass(slots=True)
 class _Walk:
     """State of one discovery; kept in one place so the helpers stay small and the walk stays iterative."""
 
-    root: str  # real path of the root, the fence for symlinks
-    exclude: IgnoreFile | None
-    files: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    visited: set[tuple[int, int]] = field(default_factory=set)
-    dir_links: list[_Dir] = field(default_factory=list)
-    file_links: dict[str, str] = field(default_factory=dict)  # link rel -> target rel
-    markers: list[str] = field(default_factory=list)  # manifests, licence files, *.dist-info folders ("x/")
-    ignored_modules: list[str] = field(default_factory=list)  # .py files ignore files name ("a/config.py", "**/x.py")
-    git_dir: Path | None = None  # the root's .git folder, when it is one
-    tracked: Tracked | None = None  # read from the git index the first time an ignore pattern matches
+    __slots__ = (
+        "dir_links",
+        "exclude",
+        "file_links",
+        "files",
+        "git_dir",
+        "ignored_modules",
+        "markers",
+        "root",
+        "skipped",
+        "tracked",
+        "visited",
+    )
+
+    def __init__(self, root: str, exclude: IgnoreFile | None, git_dir: Path | None) -> None:
+        self.root = root  # real path of the root, the fence for symlinks
+        self.exclude = exclude
+        self.files: list[str] = []
+        self.skipped: list[Skipped] = []
+        self.visited: set[tuple[int, int]] = set()
+        self.dir_links: list[_Dir] = []
+        self.file_links: dict[str, str] = {}  # link rel -> target rel
+        self.markers: list[str] = []  # manifests, licence files, *.dist-info folders ("x/")
+        self.ignored_modules: list[str] = []  # .py files ignore files name ("a/config.py", "**/x.py")
+        self.git_dir = git_dir  # the root's .git folder, when it is one
+        self.tracked: Tracked | None = None  # read from the git index the first time an ignore pattern matches
 
 
 class Tree(NamedTuple):

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.declared import read_declared
 from pipreqs_action.errors import PipreqsActionError, SettingsError
 from pipreqs_action.mapping import ImportNames, load_import_names
 from pipreqs_action.model import ImportRef, Location
+from pipreqs_action.pep508 import canonical_name
 from pipreqs_action.settings import Settings
 
 __all__ = ["Explanation", "explain", "render_explanation"]
@@ -88,8 +87,8 @@ def _declared_by(settings: Settings, names: ImportNames, path: str) -> tuple[str
 
 
 def _ignored(ignore: tuple[str, ...], module: str, path: str, package: str) -> bool:
-    keys = {canonicalize_name(name) for name in ignore}
-    return bool(keys & {canonicalize_name(item) for item in (module, path, path.partition(".")[0], package)})
+    keys = {canonical_name(name) for name in ignore}
+    return bool(keys & {canonical_name(item) for item in (module, path, path.partition(".")[0], package)})
 
 
 def render_explanation(found: Explanation) -> str:

@@ -8,13 +8,11 @@ so ``PyYAML``, ``pyyaml`` and ``py_yaml`` are one name, and an ignore entry may 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
-
-from packaging.utils import canonicalize_name
 
 from pipreqs_action.config import ProjectConfig
 from pipreqs_action.model import ImportRef, Missing, Report, ScanResult
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["apply_config", "drop_first_party"]
 
@@ -36,28 +34,27 @@ def apply_config(report: Report, config: ProjectConfig) -> Report:
     """Drop the findings the configuration silences, and say which configuration file was read."""
     missing_keys = _keys(config.ignore_missing)
     unused_keys = _keys(config.ignore_unused)
-    return dataclasses.replace(
-        report,
+    return report._replace(
         missing=tuple(item for item in report.missing if not _ignored_missing(item, missing_keys)),
-        unused=tuple(item for item in report.unused if canonicalize_name(item.package) not in unused_keys),
+        unused=tuple(item for item in report.unused if canonical_name(item.package) not in unused_keys),
         unresolved=tuple(item for item in report.unresolved if not _ignored_path(item.module, missing_keys)),
         config_file=config.source,
     )
 
 
 def _ignored_path(path: str, keys: frozenset[str]) -> bool:
-    return canonicalize_name(path) in keys or canonicalize_name(path.partition(".")[0]) in keys
+    return canonical_name(path) in keys or canonical_name(path.partition(".")[0]) in keys
 
 
 def _keys(names: Iterable[str]) -> frozenset[str]:
-    return frozenset(canonicalize_name(name) for name in names)
+    return frozenset(canonical_name(name) for name in names)
 
 
 def _ignored_missing(item: Missing, keys: frozenset[str]) -> bool:
     """Ignored by its distribution's name, or when every import it stands for is ignored by name or root."""
     if not keys:
         return False
-    if canonicalize_name(item.package) in keys:
+    if canonical_name(item.package) in keys:
         return True
-    imports = [(canonicalize_name(path), canonicalize_name(path.partition(".")[0])) for path in item.imports]
+    imports = [(canonical_name(path), canonical_name(path.partition(".")[0])) for path in item.imports]
     return bool(imports) and all(full in keys or root in keys for full, root in imports)

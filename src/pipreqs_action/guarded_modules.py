@@ -26,13 +26,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from pipreqs_action.deferred_imports import SEARCH_WORDS
-from pipreqs_action.guards import is_guard_reason
+from pipreqs_action.guards import EXCEPT_IMPORT_ERROR, is_guard_reason
 from pipreqs_action.imports.blocks import Blocks
+from pipreqs_action.install_hints import GuardEvidence, evidence_at
 from pipreqs_action.line_search import line_matches
 from pipreqs_action.model import ImportRef
 from pipreqs_action.reachability import Packages, package_imports
 
-__all__ = ["GuardedImport", "LocalImports", "guarded_by", "guarded_local_imports", "typed_by"]
+__all__ = ["GuardedImport", "LocalImports", "application_guards", "guarded_by", "guarded_local_imports", "typed_by"]
 
 _GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_", "TYPE_CHECKING", *SEARCH_WORDS)
 _INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line_matches
@@ -41,11 +42,17 @@ _INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line
 
 
 class GuardedImport(NamedTuple):
-    """An import of the project's own modules under a guard: where, the guard's reason, the modules it may name."""
+    """An import of the project's own modules under a guard: where, the guard's reason, the modules it may name.
+
+    A ``try`` guard is ``explicit`` when a handler names ImportError (any other guard, ``suppress``, ``find_spec``, a
+    flag, is explicit too); one caught only by a broad handler (``except:``, ``except Exception``) is not, and
+    ``hint`` is then the line of the install hint its handler gives (``install_hints``), 0 for none."""
 
     line: int
     reason: str
     modules: tuple[str, ...]
+    explicit: bool = True
+    hint: int = 0
 
 
 class LocalImports(NamedTuple):
@@ -72,6 +79,7 @@ def guarded_local_imports(
     if not packages.names or not any(word in text for word in _GUARD_WORDS):
         return None
     blocks: Blocks | None = None
+    tree: ast.Module | None = None
     guarded: list[GuardedImport] = []
     typing: dict[int, tuple[str, ...]] = {}  # line -> modules, of the imports under `if TYPE_CHECKING:`
     index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
@@ -89,6 +97,10 @@ def guarded_local_imports(
         named = package_imports(statement, rel, _absolute(statement), packages)
         if named and context.type_only:
             typing[index + 1] = named
+        elif named and context.reason == EXCEPT_IMPORT_ERROR:
+            tree = tree or _parsed(text)
+            evidence = evidence_at(tree, index + 1) if tree else GuardEvidence()
+            guarded.append(GuardedImport(index + 1, context.reason, named, evidence.explicit, evidence.hint))
         elif named:
             guarded.append(GuardedImport(index + 1, context.reason, named))
     if not guarded and not typing:
@@ -98,6 +110,13 @@ def guarded_local_imports(
     others = [(module, names) for module, line, names in modules if line not in skipped]
     typed = tuple(dict.fromkeys(module for named in typing.values() for module in named))
     return LocalImports(tuple(guarded), package_imports(kept, rel, others, packages), typed)
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _statement(lines: list[str], index: int) -> str:
@@ -122,6 +141,26 @@ def _absolute(statement: str) -> list[tuple[str, tuple[str, ...]]]:
     if isinstance(node, ast.ImportFrom) and not node.level and node.module:
         return [(node.module, tuple(alias.name for alias in node.names))]
     return []
+
+
+def application_guards(local: Mapping[str, LocalImports]) -> dict[str, LocalImports]:
+    """An application's guarded imports of its own modules that state an optional feature: those under an explicit
+    guard, and those under a broad ``except`` whose handler tells how to install what is missing (the reason then
+    names the hint). An application wraps a plugin's import in a bare ``except:`` to survive any failure of it, so
+    such an import without a hint is an ordinary one here (``install_hints``)."""
+    found: dict[str, LocalImports] = {}
+    for path, imports in local.items():
+        kept = [item for item in imports.guarded if item.explicit or item.hint]
+        ordinary = [module for item in imports.guarded if not (item.explicit or item.hint) for module in item.modules]
+        hinted = [item if item.explicit else item._replace(reason=_hinted(item, path)) for item in kept]
+        if hinted:
+            unguarded = tuple(dict.fromkeys((*imports.unguarded, *ordinary)))
+            found[path] = imports._replace(guarded=tuple(hinted), unguarded=unguarded)
+    return found
+
+
+def _hinted(item: GuardedImport, path: str) -> str:
+    return f"guarded by a broad except whose handler says how to install it ({path}:{item.hint})"
 
 
 def guarded_by(refs: Iterable[ImportRef], reasons: Mapping[str, str]) -> Iterable[ImportRef]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipreqs_action.ast_names import last_name
 from pipreqs_action.deferred_imports import Checked, deferred_reason, never_checked
@@ -61,8 +61,7 @@ _PLATFORMS = {
 _PLATFORM_PREFIXES = {"win": "win32", "linux": "linux", "darwin": "darwin", "cygwin": "cygwin"}
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """What holds for code at one place; ``within`` adds an enclosing block's context (order does not matter)."""
 
     optional: bool = False
@@ -161,8 +160,7 @@ def with_context(items: list[ast.withitem], checked: Checked = never_checked) ->
 Lookup = Callable[[str], "Names"]
 
 
-@dataclass(frozen=True, slots=True)
-class Names:
+class Names(NamedTuple):
     """What the file says about a bare name used in an ``if`` test."""
 
     flag: bool = False  # set by a guarded import, or from find_spec / an availability helper

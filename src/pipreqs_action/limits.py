@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipreqs_action.errors import LimitExceeded, SettingsError
 
@@ -46,18 +46,23 @@ __all__ = [
 _MIB = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ScanLimits:
-    """What one check may use. The defaults suit the CLI and the Action (a big monorepo takes well under a
-    minute); the API passes smaller ones per request."""
-
+class _Limits(NamedTuple):
     seconds: float = 1800.0  # wall clock for the whole check: walk, scan, manifests, index lookups
     memory_mb: int = 4096  # address space of the checking process (CLI, Action) and of each git it runs
     index_lookups: int = 400  # package-index requests per check (versions and dependency data together)
 
-    def __post_init__(self) -> None:
-        if not self.seconds > 0 or self.memory_mb < 64 or self.index_lookups < 0:
+
+class ScanLimits(_Limits):
+    """What one check may use. The defaults suit the CLI and the Action (a big monorepo takes well under a
+    minute); the API passes smaller ones per request. Checked when made (a ``NamedTuple``: start-up, see
+    ``model``)."""
+
+    __slots__ = ()
+
+    def __new__(cls, seconds: float = 1800.0, memory_mb: int = 4096, index_lookups: int = 400) -> ScanLimits:
+        if not seconds > 0 or memory_mb < 64 or index_lookups < 0:
             raise SettingsError("limits: seconds must be positive, memory at least 64 MB, lookups not negative")
+        return super().__new__(cls, seconds, memory_mb, index_lookups)
 
 
 DEFAULT_LIMITS = ScanLimits()
@@ -83,12 +88,14 @@ def _number(name: str, value: str | float | None, default: float) -> float:
     return number
 
 
-@dataclass(slots=True)
 class _Budget:
-    limits: ScanLimits
-    started: float
-    lookups_left: int
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    __slots__ = ("limits", "lock", "lookups_left", "started")
+
+    def __init__(self, limits: ScanLimits, started: float, lookups_left: int) -> None:
+        self.limits = limits
+        self.started = started
+        self.lookups_left = lookups_left
+        self.lock = threading.Lock()
 
 
 _budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("pipreqs_action_budget", default=None)

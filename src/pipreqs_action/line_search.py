@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["line_matches"]
+from pipreqs_action.lazy_regex import LazyPattern
+
+__all__ = ["LineStarts", "line_matches"]
 
 
 def line_matches(pattern: re.Pattern[str], text: str, word: str) -> Iterator[re.Match[str]]:
@@ -27,3 +29,27 @@ def line_matches(pattern: re.Pattern[str], text: str, word: str) -> Iterator[re.
         if end == -1:
             return
         position = text.find(word, end)
+
+
+class LineStarts:
+    """What ``re.compile("^" + body, re.MULTILINE)`` finds, when no single word marks the lines worth trying.
+
+    The pattern is searched as a newline followed by ``body``: a pattern starting with a character lets the engine
+    jump from one newline to the next instead of trying every position (about three times faster on big files);
+    the text's first line is tried on its own. ``body`` must neither start nor end with a newline.
+    """
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self._first = LazyPattern(body)
+        self._rest = LazyPattern(rf"\n(?:{body})")
+
+    def findall(self, text: str) -> list[str]:
+        """The one group of ``body`` at each line start where it matches, in order."""
+        first = self._first.match(text)
+        found: list[str] = self._rest.findall(text)
+        return [first[1], *found] if first else found
+
+    def found(self, text: str) -> bool:
+        """Whether ``body`` matches at the start of any line."""
+        return self._first.match(text) is not None or self._rest.search(text) is not None

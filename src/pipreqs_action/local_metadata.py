@@ -12,17 +12,15 @@ nothing, and the other sources are asked as before.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from packaging.utils import canonicalize_name
 
 from pipreqs_action.dependency_metadata import DependencySource, split_key
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.lock_dependencies import pep508
 from pipreqs_action.model import Declared, Requirement
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["LOCAL", "local_source", "located"]
 
@@ -40,7 +38,7 @@ def located(declared: Declared, root: Path, enclosing: Declared | None) -> Decla
     for folder in declared.workspace:
         member = identify(root / folder, fence)
         if member.name:
-            found[canonicalize_name(member.name)] = str((root / folder).resolve())
+            found[canonical_name(member.name)] = str((root / folder).resolve())
     for req in declared.requirements:
         path = _folder(req, root, fence) if req.local else None
         if path is not None:
@@ -66,9 +64,10 @@ def _folder(req: Requirement, root: Path, fence: Path) -> Path | None:
     return folder if folder.is_dir() and folder.is_relative_to(fence) else None
 
 
-def local_source(projects: Sequence[tuple[str, str]]) -> DependencySource | None:
+def local_source(projects: Sequence[tuple[str, str]], read: Callable[[Path], Declared]) -> DependencySource | None:
     """A lookup answering for the local projects by name, whatever the declared specifier says: the folder holds
-    what is installed. None when there are none."""
+    what is installed. None when there are none. ``read`` reads a folder's manifests: the check's own cache, since
+    a monorepo's projects are local projects of each other, each read for its own check too."""
     if not projects:
         return None
     folders = dict(projects)
@@ -77,7 +76,7 @@ def local_source(projects: Sequence[tuple[str, str]]) -> DependencySource | None
         found = {}
         for key in keys:
             folder = folders.get(split_key(key)[0])
-            requires = _requires(folder) if folder else None
+            requires = _requires(read, folder) if folder else None
             if requires is not None:
                 found[key] = requires
         return found
@@ -85,14 +84,11 @@ def local_source(projects: Sequence[tuple[str, str]]) -> DependencySource | None
     return lookup
 
 
-@functools.lru_cache(maxsize=256)
-def _requires(folder: str) -> tuple[str, ...] | None:
+def _requires(read: Callable[[Path], Declared], folder: str) -> tuple[str, ...] | None:
     """The project's ``requires_dist`` as its manifests say: runtime requirements, then each extra's with
     ``extra == "name"``. None when its manifests cannot be read."""
-    from pipreqs_action.manifests import read_declared
-
     try:
-        declared = read_declared(Path(folder))
+        declared = read(Path(folder))
     except PipreqsActionError:
         return None
     own = {req.key for req in declared.requirements if req.local}  # ``-e .``: the project itself

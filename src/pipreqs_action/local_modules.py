@@ -55,6 +55,19 @@ class LocalModules:
             else:
                 self._add(pattern)
 
+    def __eq__(self, other: object) -> bool:
+        """The same modules, search roots, package modules and script folders: the same answers."""
+        if not isinstance(other, LocalModules):
+            return NotImplemented
+        return self._state() == other._state()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable caches inside: compared by what it holds, never hashed
+
+    def _state(self) -> tuple[object, ...]:
+        children = {folder: names for folder, names in self._children.items() if names}
+        below = {folder: names for folder, names in self._anywhere_below.items() if names}
+        return (children, below, self._roots, self._package_modules, self._script_folders)
+
     def _add(self, path: str) -> None:
         parts = path.split("/")
         last = len(parts) - 1
@@ -68,10 +81,11 @@ class LocalModules:
             self._children[folder].add(name)
             self._where.setdefault(name, folder)
 
-    def is_local(self, path: str, name: str, *, package_module: bool | None = None) -> bool:
+    def is_local(self, path: str, name: str, *, package_module: bool | None = None, module: str = "") -> bool:
         """Would ``import name`` in the file ``path`` find a module or package of the project?
 
-        ``package_module`` says whether the file has a relative import; None: as told at construction.
+        ``package_module`` says whether the file has a relative import; None: as told at construction. ``module`` is
+        the whole dotted name imported (``name.sub``), when known.
         """
         directory, _, file_name = path.rpartition("/")
         visible = self._visible.get(directory)
@@ -84,9 +98,26 @@ class LocalModules:
         if name in visible and file_name.rpartition(".")[0] == name:
             return self._elsewhere_than(directory, name)
         if name in visible and (parent := self._enclosing_subpackage(directory, name)) is not None:
+            if self._run_from(parent, module):
+                return True
             search = self._search_path(directory)
             return any(self._holds(folder, name) for folder in search if folder != parent)
         return name in visible
+
+    def _run_from(self, parent: str, module: str) -> bool:
+        """A sub-package importing itself by its own name (``from bf.cf import c`` inside ``bf/``) when a script beside
+        it runs from ``parent``: a folder that is no package (no ``__init__.py``) whose files import the package by
+        that name, so Python has it first on ``sys.path``; and the submodule imported is one the package holds
+        (``bf/cf/``), which a library it merely wraps would not share."""
+        if parent not in self._script_folders or "__init__" in self._children.get(parent, ()):
+            return False
+        name, *below = module.split(".")
+        folder = f"{parent}/{name}" if parent else name
+        for part in below:
+            if part not in self._children.get(folder, ()):
+                return False
+            folder = f"{folder}/{part}"
+        return bool(below)
 
     def _enclosing_subpackage(self, directory: str, name: str) -> str | None:
         """The folder holding the sub-package named ``name`` that encloses ``directory``, if one does.
@@ -145,6 +176,22 @@ class LocalModules:
             directory = directory.rpartition("/")[0]
             above.append(directory)
         return tuple(dict.fromkeys((*above, *self._roots)))
+
+    def is_package(self, folder: str) -> bool:
+        """Does ``folder`` ("" = the root) hold an ``__init__.py``?"""
+        return "__init__" in self._children.get(folder, ())
+
+    def names_in(self, folder: str) -> frozenset[str]:
+        """The names ``import`` finds in ``folder`` ("" = the root) itself: its modules and sub-folders."""
+        return frozenset(self._children.get(folder, ())) | self._anywhere_below.get(folder, frozenset())
+
+    def module_in(self, folder: str, name: str) -> str | None:
+        """The file (``folder/name.py``) or package folder (``folder/name/``) that ``import name`` finds in
+        ``folder`` ("" = the root), if the folder holds one."""
+        if not self._holds(folder, name):
+            return None
+        path = f"{folder}/{name}" if folder else name
+        return f"{path}/" if path in self._children else f"{path}.py"
 
     def anywhere(self, name: str) -> str | None:
         """A folder of the tree ("" for the root) holding a module or package ``name``, if any does."""

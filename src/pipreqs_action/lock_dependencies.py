@@ -17,9 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.lazy_regex import LazyPattern
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["LOCK_FILES", "Locked", "LockedDependencies", "pep508", "read_lock"]
 
@@ -86,13 +85,71 @@ def _load(path: Path) -> dict[str, Any]:
     try:
         if path.stat().st_size > MAX_BYTES:
             raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-        return loads(path.read_bytes().decode("utf-8"))
+        return loads(without_unread_values(path.read_bytes().decode("utf-8")))
     except OSError as exc:
         raise ValueError(exc.strerror or type(exc).__name__) from None
     except UnicodeDecodeError:
         raise ValueError("not UTF-8") from None
     except TOMLDecodeError as exc:
         raise ValueError(f"not TOML: {exc}") from None
+
+
+def without_unread_values(text: str) -> str:
+    """The lock's text without what each locked release's files are (uv's ``wheels`` and ``sdist``, poetry's and
+    pdm's ``files``): nothing here reads them, and they are most of a big lock (pydantic-ai's uv.lock: 87 % of
+    1.5 MB), so parsing them was most of the time a lock took. Left out only in a ``[[package]]`` table, and only
+    as uv, poetry and pdm write them: ``files = [`` on a line, then indented lines of flat inline tables, then ``]``;
+    ``sdist = { ... }`` on one line. Anything else, or a text with multi-line strings (where a line may not be what
+    it seems), is parsed whole as before."""
+    if '"""' in text or "'''" in text:
+        return text
+    lines = text.split("\n")
+    kept: list[str] = []
+    table, index = "", 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("["):
+            table = line.rstrip()
+        elif table == "[[package]]" and line in _UNREAD_ARRAYS:
+            end = _array_end(lines, index)
+            if end is None:
+                return text
+            index = end + 1
+            continue
+        elif table == "[[package]]" and line.startswith(_UNREAD_TABLE) and _flat(line[len(_UNREAD_TABLE) - 1 :]):
+            index += 1
+            continue
+        kept.append(line)
+        index += 1
+    return "\n".join(kept)
+
+
+_UNREAD_ARRAYS = ("wheels = [", "files = [")
+_UNREAD_TABLE = "sdist = {"
+# Strings and comments of a TOML line (a basic string with its escapes, a literal one), blanked before brackets
+# are counted; an inline table holding no other table or array.
+_STRINGS = LazyPattern(r"\"[^\"\\\n]*(?:\\.[^\"\\\n]*)*\"|'[^'\n]*'|#[^\n]*")
+_FLAT_TABLE = LazyPattern(r"\{[^{}\[\]\n]*\}")
+
+
+def _array_end(lines: Sequence[str], start: int) -> int | None:
+    """The line closing the array opened on line ``start``: the first line not indented, which must be ``]``, with
+    only flat inline tables between (so no bracket closes the array earlier); None otherwise."""
+    end = start + 1
+    while end < len(lines) and lines[end][:1] in (" ", "\t"):
+        end += 1
+    if end == len(lines) or lines[end] != "]":
+        return None
+    return end if _flat("\n".join(lines[start + 1 : end]), whole=False) else None
+
+
+def _flat(code: str, *, whole: bool = True) -> bool:
+    """Whether ``code`` is one flat inline table (``whole``), or holds no bracket outside flat inline tables."""
+    bare = _STRINGS.sub("", code).rstrip()
+    if whole:
+        return _FLAT_TABLE.fullmatch(bare) is not None
+    rest = _FLAT_TABLE.sub("", bare)
+    return not any(sign in rest for sign in "[]{}")
 
 
 def _packages(data: Mapping[str, Any], file: str) -> dict[str, Locked]:
@@ -103,7 +160,7 @@ def _packages(data: Mapping[str, Any], file: str) -> dict[str, Locked]:
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             continue
-        key = canonicalize_name(entry["name"])
+        key = canonical_name(entry["name"])
         version = _text(entry.get("version"))
         first_version, requires = found.setdefault(key, (version, []))
         requires.extend(item for item in read(entry) if item not in requires)
@@ -154,12 +211,12 @@ def _pdm_requires(entry: Mapping[str, Any]) -> list[str]:
     """pdm locks ``name[extra]`` as an entry of its own (``extras = ["standard"]``) whose dependencies are that
     extra's (and, first, the distribution itself, which is not a requirement of its own)."""
     extras = [str(extra) for extra in _list(entry.get("extras"))]
-    own = canonicalize_name(str(entry.get("name", "")))
+    own = canonical_name(str(entry.get("name", "")))
     found: list[str] = []
     for text in _list(entry.get("dependencies")):
         head, _, marker = str(text).partition(";")
         match = _POETRY_EXTRA_ENTRY.match(head)
-        if not match or (extras and canonicalize_name(match[1]) == own):
+        if not match or (extras and canonical_name(match[1]) == own):
             continue
         inner = [part.strip() for part in (match[2] or "").strip("[]").split(",") if part.strip()]
         found.extend(pep508(match[1], inner, marker.strip(), extra) for extra in extras or [""])

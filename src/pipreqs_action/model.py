@@ -3,18 +3,22 @@
 Every stage takes and returns these frozen values, so stages stay pure and testable in isolation:
 ``scan`` -> ``ScanResult``, ``declared`` -> ``Declared``, ``compare`` -> ``Report``.
 
-WHY ``NamedTuple``: every run creates these classes before it reads a file, and a frozen dataclass costs about ten
-times as much to create as a ``NamedTuple`` (it compiles six to ten generated methods; a ``NamedTuple`` one), which
-on a small repository is a good part of the whole run; a ``NamedTuple`` is also quicker to build per value. They
+WHY ``NamedTuple``: every run creates these classes before it reads a file, and a frozen dataclass costs about four
+times as much to create as a ``NamedTuple`` (it compiles six to ten generated methods; a ``NamedTuple`` one: about
+4 M instructions against 1 M), which on a small repository is a good part of the whole run; importing
+``dataclasses`` at all (``inspect``, ``dis``) is more. A ``NamedTuple`` is also quicker to build per value. They
 compare and hash as their fields do, like the frozen dataclasses they replace (change one with ``_replace``).
-``Report`` stays a dataclass because its ``extra`` is left out of comparisons, ``DeclaredBy`` because a field named
-``count`` would hide ``tuple.count``.
+``DeclaredBy`` is a small class of its own because a field named ``count`` would hide ``tuple.count``.
+
+WHY no ``from __future__ import annotations`` here alone: a ``NamedTuple`` checks each field's annotation as it is
+created, and an annotation kept as text is compiled there, one ``compile`` per field (about 7 M instructions for
+this module's 130 fields, a run's start-up); written as objects they cost nearly nothing. A class used before it is
+defined, and a method's own class, are named in quotes.
 """
 
-from __future__ import annotations
+from typing import Final, NamedTuple
 
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from pipreqs_action.local_modules import LocalModules  # imports nothing of the project: no cycle
 
 
 class Location(NamedTuple):
@@ -77,45 +81,9 @@ class SourceText(NamedTuple):
     scripts: tuple[tuple[int, int, str], ...] = ()
     # Its ``!pip install git+https://host/owner/vista.git`` commands: (file line, PEP 503 name of the repository).
     repositories: tuple[tuple[int, str], ...] = ()
-
-
-class ScriptMetadata(NamedTuple):
-    """A script's PEP 723 inline metadata (``# /// script``): what it declares for itself, and nothing else.
-
-    ``line`` is the block's opening line; ``unusable`` says why a block was found but not read (then it declares
-    nothing); ``problems`` are entries that are not PEP 508, each at its line."""
-
-    path: str
-    line: int
-    requirements: tuple[Requirement, ...] = ()
-    requires_python: str = ""
-    problems: tuple[Skipped, ...] = ()
-    unusable: str = ""
-
-
-class LocalImport(NamedTuple):
-    """An import resolved to the project's own code only after mapping: no distribution is known to provide it,
-    and a module of that name exists elsewhere in the tree (``reason`` says where)."""
-
-    module: str
-    location: Location
-    reason: str
-
-
-class ScanResult(NamedTuple):
-    """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
-
-    imports: tuple[ImportRef, ...]
-    skipped: tuple[Skipped, ...] = ()
-    files_scanned: int = 0
-    elsewhere: tuple[tuple[str, str], ...] = ()  # (import name, folder): a module of that name elsewhere in the tree
-    local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
-    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
-    import_roots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (folder put on sys.path, the packages in it)
-    backends: tuple[tuple[str, str], ...] = ()  # (module, the framework it is named after): backends.py
-    # (app file of a library's packages, the project files its run-time imports load): extra_features follows them
-    module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
+    # Where its kernel works from a line on (``%cd``, ``os.chdir``): (file line, root-relative folder or None when
+    # nobody can tell), in file order (``working_folders``).
+    moves: tuple[tuple[int, str | None], ...] = ()
 
 
 class Requirement(NamedTuple):
@@ -136,6 +104,125 @@ class Requirement(NamedTuple):
     editable: bool = False
     name_guessed: bool = False  # name inferred from a URL without #egg=
     local: bool = False  # the project itself or another folder of the checked tree (``-e .``, ``./libs/x``)
+
+
+class ScriptMetadata(NamedTuple):
+    """A script's PEP 723 inline metadata (``# /// script``): what it declares for itself, and nothing else.
+
+    ``line`` is the block's opening line; ``unusable`` says why a block was found but not read (then it declares
+    nothing); ``problems`` are entries that are not PEP 508, each at its line."""
+
+    path: str
+    line: int
+    requirements: tuple[Requirement, ...] = ()
+    requires_python: str = ""
+    problems: tuple[Skipped, ...] = ()
+    unusable: str = ""
+
+
+class LocalImport(NamedTuple):
+    """An import resolved to the project's own code beyond the plain search of its folders, ``reason`` saying which
+    file and why: no distribution is known to provide it and a module of that name exists elsewhere in the tree; the
+    folder a notebook moved into holds it; a module importing its own name; a folder above a project of its own."""
+
+    module: str
+    location: Location
+    reason: str
+
+
+class InstallHint(NamedTuple):
+    """A distribution an import guard's install hint names, where the hint is, and the files of its feature (the
+    hinting file and those reached only through it): ``hinted_features``."""
+
+    distribution: str
+    location: Location
+    files: tuple[str, ...]
+
+
+class ScanResult(NamedTuple):
+    """Third-party imports of a tree: stdlib, relative, ``__future__`` and local modules already removed."""
+
+    imports: tuple[ImportRef, ...]
+    skipped: tuple[Skipped, ...] = ()
+    files_scanned: int = 0
+    elsewhere: tuple[tuple[str, str], ...] = ()  # (import name, folder): a module of that name elsewhere in the tree
+    local: tuple[LocalImport, ...] = ()  # imports moved out of ``imports`` as the project's own (see LocalImport)
+    stale_ignores: tuple[Location, ...] = ()  # inline ignore markers on stdlib or local imports (ignores.py)
+    import_roots: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (folder put on sys.path, the packages in it)
+    backends: tuple[tuple[str, str], ...] = ()  # (module, the framework it is named after): backends.py
+    # (app file of a library's packages, the project files its run-time imports load): extra_features follows them
+    module_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    scripts: tuple[ScriptMetadata, ...] = ()  # scripts with PEP 723 inline metadata (script_metadata.py)
+    install_hints: tuple[InstallHint, ...] = ()  # extras an import guard's install hint names (hinted_features.py)
+    modules: LocalModules | None = None  # the tree's modules by folder: what a project inside it imports from above
+
+
+class DeclaredBy:
+    """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing.
+    Compared and hashed by its fields, like the frozen values around it."""
+
+    __slots__ = ("count", "dev", "file", "installed_by", "table", "unusable")
+
+    def __init__(
+        self,
+        file: str,
+        table: str = "",
+        count: int = 0,
+        dev: bool = False,
+        unusable: str = "",
+        installed_by: str = "",
+    ) -> None:
+        self.file: Final = file
+        self.table: Final = table  # "[project]", "[dependency-groups] dev", "install_requires"; "" for requirements
+        self.count: Final = count
+        self.dev: Final = dev
+        self.unusable: Final = unusable
+        # who installs a file that no name marks as a manifest: a command's "file:line" ("Dockerfile:5"), or "Binder"
+        self.installed_by: Final = installed_by
+
+    def _fields(self) -> tuple[str, str, int, bool, str, str]:
+        return (self.file, self.table, self.count, self.dev, self.unusable, self.installed_by)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DeclaredBy) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = "file={!r}, table={!r}, count={!r}, dev={!r}, unusable={!r}, installed_by={!r}"
+        return f"DeclaredBy({fields.format(*self._fields())})"
+
+    def moved(self, folder: str) -> "DeclaredBy":
+        """The same contribution, its file named from the folder above (a nested project's report, rebased); so is
+        its installer when that is a command's file ("file:line")."""
+        installed_by = f"{folder}/{self.installed_by}" if ":" in self.installed_by else self.installed_by
+        return DeclaredBy(f"{folder}/{self.file}", self.table, self.count, self.dev, self.unusable, installed_by)
+
+    def installed(self, installed_by: str) -> "DeclaredBy":
+        """The same contribution, installed by ``installed_by``."""
+        return DeclaredBy(self.file, self.table, self.count, self.dev, self.unusable, installed_by)
+
+    def __str__(self) -> str:
+        where = f"{self.file} {self.table}".strip()
+        what = f"unusable: {self.unusable}" if self.unusable else str(self.count)
+        return f"{where} ({what}, installed by {self.installed_by})" if self.installed_by else f"{where} ({what})"
+
+
+class FixTarget(NamedTuple):
+    """The manifest a missing package should be added to, in its own terms.
+
+    ``kind`` is one of requirements, pyproject, setup.cfg, setup.py, Pipfile, conda; ``table`` where in the file
+    (``[project] dependencies``, ``[tool.poetry.dependencies]``, ``install_requires``); ``tool`` the installer
+    whose command adds it (uv, poetry, pdm, or ""); ``library`` when the project is a distributable package, which
+    gets lower bounds rather than exact pins.
+    """
+
+    kind: str
+    file: str
+    table: str = ""
+    tool: str = ""
+    library: bool = False
 
 
 class Declared(NamedTuple):
@@ -165,37 +252,6 @@ class Declared(NamedTuple):
     # the enclosing project's optional groups installed with this one, (name, keys it alone adds): ``inherited`` holds
     # their declarations (``projects.inherit``); kept apart only for the report to say where they come from
     installed_with: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class DeclaredBy:
-    """What one manifest, or one table of it, contributed; ``unusable`` says why a manifest seen gave nothing."""
-
-    file: str
-    table: str = ""  # "[project]", "[dependency-groups] dev", "install_requires"; "" for a requirements file
-    count: int = 0
-    dev: bool = False
-    unusable: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file} {self.table}".strip()
-        return f"{where} (unusable: {self.unusable})" if self.unusable else f"{where} ({self.count})"
-
-
-class FixTarget(NamedTuple):
-    """The manifest a missing package should be added to, in its own terms.
-
-    ``kind`` is one of requirements, pyproject, setup.cfg, setup.py, Pipfile, conda; ``table`` where in the file
-    (``[project] dependencies``, ``[tool.poetry.dependencies]``, ``install_requires``); ``tool`` the installer
-    whose command adds it (uv, poetry, pdm, or ""); ``library`` when the project is a distributable package, which
-    gets lower bounds rather than exact pins.
-    """
-
-    kind: str
-    file: str
-    table: str = ""
-    tool: str = ""
-    library: bool = False
 
 
 class Suggestion(NamedTuple):
@@ -279,8 +335,7 @@ class Unresolved(NamedTuple):
         return "PRA003"
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     """The engine's whole answer. Renderers and front doors read it; nothing mutates it."""
 
     missing: tuple[Missing, ...]
@@ -290,7 +345,6 @@ class Report:
     declared_sources: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     files_scanned: int = 0
-    extra: dict[str, str] = field(default_factory=dict, compare=False)  # source facts: repo, ref, commit
     local: tuple[LocalImport, ...] = ()  # imports taken for the project's own modules, with why
     config_file: str = ""  # the configuration file read ("pyproject.toml"), "" when none
     unresolved: tuple[Unresolved, ...] = ()  # imports no data maps to a distribution: never make in_sync false
@@ -299,7 +353,7 @@ class Report:
     unusable_requirements: tuple[Skipped, ...] = ()  # declared lines that could not be used (not Python files)
     advice: Advice | None = None  # the fix in the target manifest's own terms
     stale_ignores: tuple[Location, ...] = ()  # inline ignore markers that silenced nothing
-    projects: tuple[ProjectReport, ...] = ()  # folders with a manifest of their own, each checked on its own
+    projects: "tuple[ProjectReport, ...]" = ()  # folders with a manifest of their own, each checked on its own
 
     @property
     def required_missing(self) -> tuple[Missing, ...]:

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.model import ImportRef, SourceText
 from pipreqs_action.namespaces import NAMESPACE_ROOTS
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["apply"]
 
@@ -71,14 +70,14 @@ def _named_like(repository: str, ref: ImportRef, names: set[str]) -> bool:
     if repository in names:
         return True
     first = repository.partition("-")[0]
-    return first == canonicalize_name(ref.root) and ref.root not in NAMESPACE_ROOTS
+    return first == canonical_name(ref.root) and ref.root not in NAMESPACE_ROOTS
 
 
 def spellings(ref: ImportRef) -> set[str]:
     """Distribution names the import could be spelt as: each dotted prefix of what it imports."""
     paths = [ref.module, *(f"{ref.module}.{name}" for name in ref.names)]
     parts = [path.split(".") for path in paths]
-    return {canonicalize_name(".".join(dotted[:end])) for dotted in parts for end in range(1, len(dotted) + 1)}
+    return {canonical_name(".".join(dotted[:end])) for dotted in parts for end in range(1, len(dotted) + 1)}
 
 
 def _in_script(ref: ImportRef, scripts: Iterable[tuple[int, int, str]]) -> ImportRef:

@@ -11,9 +11,9 @@ import json
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
+from pipreqs_action import working_folders
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import Skipped, SourceText
@@ -65,6 +65,7 @@ def notebook_source(rel: str, data: bytes) -> SourceText | Skipped:
         installs=code.installs,
         scripts=scripts,
         repositories=code.repositories,
+        moves=working_folders.moves(rel, code.moves),
     )
 
 
@@ -149,6 +150,7 @@ class _Code(NamedTuple):
     installs: tuple[tuple[int, str], ...]  # (line of a pip install command, distribution it installs)
     scripts: tuple[tuple[int, int, str], ...]  # written cells the notebook never imports or runs: (first, last, name)
     repositories: tuple[tuple[int, str], ...] = ()  # (line of a pip install command, repository it installs from)
+    moves: tuple[tuple[int, str], ...] = ()  # (line of a %cd or os.chdir, the folder as written: working_folders)
 
 
 def _code_text(raw: str, cells: list[_Cell]) -> _Code:
@@ -163,6 +165,7 @@ def _code_text(raw: str, cells: list[_Cell]) -> _Code:
     writes: list[str] = []
     installs: list[tuple[int, str]] = []
     repositories: list[tuple[int, str]] = []
+    moves: list[tuple[int, str]] = []
     written_cells: list[tuple[int, int, str, list[str]]] = []
     used: list[str] = []  # lines outside written cells: where the notebook imports or runs what it wrote
     for cell in cells:
@@ -181,10 +184,22 @@ def _code_text(raw: str, cells: list[_Cell]) -> _Code:
         if not _WRITES_A_FILE.match(cell_lines[0] if cell_lines else ""):
             installs.extend(_installs(cell_lines, blanked, cell_map))
             repositories.extend(_installs(cell_lines, blanked, cell_map, installed_repositories))
+        if not written:
+            moves.extend(_moves(cell_lines, blanked, cell_map))
         lines.extend(blanked)
         line_map.extend(cell_map)
     scripts = _unused_scripts(written_cells, used)
-    return _Code("\n".join(lines), tuple(line_map), writes, tuple(installs), scripts, tuple(repositories))
+    return _Code("\n".join(lines), tuple(line_map), writes, tuple(installs), scripts, tuple(repositories), tuple(moves))
+
+
+def _moves(lines: list[str], blanked: list[str], line_map: list[int]) -> list[tuple[int, str]]:
+    """The cell's ``%cd`` and ``os.chdir`` lines: (file line, the folder as written)."""
+    found = []
+    for line, code, file_line in zip(lines, blanked, line_map, strict=True):
+        folder = working_folders.target(line, code)
+        if folder is not None:
+            found.append((file_line, folder))
+    return found
 
 
 def _unused_scripts(
@@ -376,13 +391,15 @@ def _is_ipython_line(line: str) -> bool:
     return stripped[0] in "%!?" or bool(_HELP_RE.fullmatch(stripped) or _CAPTURE_RE.match(stripped))
 
 
-@dataclass(slots=True)
 class _LexState:
     """Just enough of Python's tokenizer to know whether a line starts a new statement."""
 
-    quote: str = ""  # the open triple-quote delimiter, if any
-    depth: int = 0  # open brackets
-    continued: bool = False  # previous line ended with a backslash
+    __slots__ = ("continued", "depth", "quote")
+
+    def __init__(self) -> None:
+        self.quote = ""  # the open triple-quote delimiter, if any
+        self.depth = 0  # open brackets
+        self.continued = False  # previous line ended with a backslash
 
     @property
     def at_line_start(self) -> bool:

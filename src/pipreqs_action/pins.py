@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Literal, get_args
-
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pipreqs_action.errors import SettingsError
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 __all__ = ["DEFAULT_INDEX_URL", "MODES", "Mode", "format_requirement", "mode_for"]
 
@@ -29,6 +30,8 @@ def format_requirement(name: str, version: str | None, mode: Mode) -> str:
         raise SettingsError(f"version mode: expected one of {', '.join(MODES)}, got {mode!r}")
     if not version or mode == "no-pin":
         return name
+    from packaging.version import InvalidVersion, Version  # only with a version to write: an online run
+
     try:
         parsed = Version(version)
     except InvalidVersion:

@@ -21,8 +21,8 @@ found in any file of the project, makes the imports inside every ``with NAME(...
 optional (not those inside a function defined there, which run later), saying where the helper is defined.
 
 The definitions are found while each file is read (``definitions``, only in files that mention both an import
-error and a context manager); the blocks after every file is read (``apply``), parsing only the files that
-name such a helper.
+error and a context manager, parsing only the definitions that could be one); the blocks after every file is read
+(``apply``), parsing only the ``with`` blocks of the files that name such a helper.
 """
 
 from __future__ import annotations
@@ -33,23 +33,143 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 
 from pipreqs_action.ast_names import IMPORT_ERRORS, last_name, names_import_error
+from pipreqs_action.imports.lexical import (
+    bracket_balance,
+    indent_of,
+    string_line_ranges,
+    without_comments,
+    word_ends,
+)
+from pipreqs_action.lazy_regex import LazyPattern
+from pipreqs_action.line_search import line_matches
 from pipreqs_action.model import ImportRef
 
-__all__ = ["apply", "candidates", "definitions", "mentions"]
+__all__ = ["apply", "candidates", "definitions", "mentions", "with_words"]
 
 _SIGNS = ("contextmanager", "__exit__")
 
 
 def definitions(text: str) -> tuple[tuple[str, int], ...]:
-    """The context managers this file defines that swallow an ImportError: (name, line of the definition)."""
+    """The context managers this file defines that swallow an ImportError: (name, line of the definition).
+
+    Only the definitions that could be one are parsed, each on its own: a function under a decorator naming
+    ``contextmanager``, a class around a ``def __exit__`` (big test modules import ``contextmanager`` and name
+    ``ImportError`` without defining a helper, and parsing and walking them whole took most of a monorepo's scan).
+    A definition that does not parse alone (a multi-line class header, a string running out of it) sends the whole
+    file to the parser instead; one that does parse alone is read even when the rest of the file would not."""
     if not any(error in text for error in IMPORT_ERRORS) or not any(sign in text for sign in _SIGNS):
         return ()
+    lines = text.split("\n")
+    in_string = _string_mask(text, len(lines))
+    starts = set()
+    line, counted = 0, 0
+    for position, exits in _definition_lines(text):
+        line += text.count("\n", counted, position)
+        counted = position
+        if in_string[line]:
+            continue
+        start = _class_around(lines, line, in_string) if exits else line
+        if start is None:
+            return _defined_in(text)
+        if start >= 0:
+            starts.add(start)
+    found: dict[tuple[str, int], None] = {}
+    covered = 0
+    for start in sorted(starts):
+        if start < covered:
+            continue  # inside a definition already read (a method of a class read for its __exit__)
+        covered = _definition_end(lines, start, in_string)
+        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip(" \t"))]
+        fragment = "\n".join(_dedented(line, indent) for line in lines[start:covered])
+        try:
+            tree = ast.parse(fragment)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return _defined_in(text)
+        found.update(((name, line + start), None) for name, line in _defined_in_tree(tree))
+    return tuple(found)
+
+
+def _definition_lines(text: str) -> list[tuple[int, bool]]:
+    """Where the lines start that may begin a helper, in order: a decorator naming ``contextmanager`` (False), a
+    ``def __exit__`` (True). Found from the names with C-speed searches: a regex over each line was slower."""
+    found = []
+    for sign in ("contextmanager", "__exit__", "__aexit__"):
+        position = text.find(sign)
+        while position != -1:
+            start = text.rfind("\n", 0, position) + 1
+            head = text[start:position]
+            if sign == "contextmanager":
+                if head.lstrip(" \t").startswith("@"):
+                    found.append((start, False))
+            elif _DEF_BEFORE.fullmatch(head) and word_ends(text, position + len(sign)):
+                found.append((start, True))
+            position = text.find(sign, position + len(sign))
+    return sorted(set(found))
+
+
+_DEF_BEFORE = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]+")
+_CLASS_HEADER = re.compile(r"class\b[^\n]*:$")
+_BLOCK_HEADER = re.compile(r"(?:if|elif|else|for|while|try|except|finally|with|def|async|match|case)\b[^\n]*:$")
+
+
+def _defined_in(text: str) -> tuple[tuple[str, int], ...]:
+    """The same, read from the whole file."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return ()
+    return tuple(_defined_in_tree(tree))
+
+
+def _defined_in_tree(tree: ast.AST) -> Iterator[tuple[str, int]]:
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    return tuple((node.name, node.lineno) for node in ast.walk(tree) if isinstance(node, kinds) and _swallows(node))
+    return ((node.name, node.lineno) for node in ast.walk(tree) if isinstance(node, kinds) and _swallows(node))
+
+
+def _string_mask(text: str, count: int) -> bytearray:
+    """One byte per line: 1 where the line starts inside a multi-line string (a docstring's example is no code)."""
+    mask = bytearray(count)
+    for first, last in string_line_ranges(text):
+        mask[first : last + 1] = b"\x01" * (last + 1 - first)
+    return mask
+
+
+def _class_around(lines: Sequence[str], line: int, in_string: bytearray) -> int | None:
+    """The line of the class whose body defines the ``__exit__`` on ``line``; -1 when its block is no class (a
+    method of nothing, a function's inner def: never a class's ``__exit__``), None when unsure."""
+    indent = indent_of(lines[line])
+    for above in range(line - 1, -1, -1):
+        stripped = lines[above].lstrip(" \t")
+        if not stripped or stripped.startswith("#") or in_string[above] or indent_of(lines[above]) >= indent:
+            continue
+        code = without_comments(stripped).rstrip()
+        if _CLASS_HEADER.match(code):
+            return above
+        return -1 if _BLOCK_HEADER.match(code) else None
+    return -1
+
+
+def _definition_end(lines: Sequence[str], start: int, in_string: bytearray) -> int:
+    """Index after the last line of the definition starting at ``start``: its decorators and header (while brackets
+    are open), then the lines indented deeper, with blank lines, comments and lines inside its strings."""
+    end, balance = start, 0
+    while end < len(lines):
+        code = without_comments(lines[end]).strip()
+        balance += bracket_balance(code)
+        end += 1
+        if balance <= 0 and code and not code.startswith("@"):
+            break
+    indent = indent_of(lines[start])
+    while end < len(lines):
+        stripped = lines[end].lstrip(" \t")
+        if stripped and not stripped.startswith("#") and not in_string[end] and indent_of(lines[end]) <= indent:
+            break
+        end += 1
+    return end
+
+
+def _dedented(line: str, indent: str) -> str:
+    return line[len(indent) :] if line.startswith(indent) else line if line.strip() else ""
 
 
 def _swallows(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
@@ -80,9 +200,19 @@ def candidates(refs: Sequence[ImportRef]) -> set[str]:
     return {ref.location.path for ref in refs if ref.location.path.endswith(".py") and not ref.optional}
 
 
+def with_words(text: str) -> frozenset[str]:
+    """Every word after a ``with`` on its line, recorded while the file is read: the helpers it may open a block
+    on. Only files where one is a helper (``mentions``) are read again once the project's helpers are known."""
+    return frozenset(_WORD.findall("\n".join(_AFTER_WITH.findall(text))))
+
+
+_AFTER_WITH = LazyPattern(r"with([^\n]*)")
+_WORD = LazyPattern(r"\w+")
+
+
 def mentions(text: str, defined: Mapping[str, str]) -> bool:
     """Whether the text opens a ``with`` on one of the helpers (a search; the parse confirms)."""
-    return any(re.search(rf"\bwith\b[^\n]*\b{re.escape(name)}\s*\(", text) for name in defined)
+    return any(name in text and re.search(rf"\bwith\b[^\n]*\b{re.escape(name)}\s*\(", text) for name in defined)
 
 
 def _reason(name: str, where: str) -> str:
@@ -97,9 +227,10 @@ def _guarded_lines(text: str, defined: Mapping[str, str]) -> Iterator[tuple[int,
     and parsing and walking each whole file took seconds). A block that does not parse alone (a header spread over
     several lines, a string running out of it) sends the whole file to the parser instead."""
     lines = text.splitlines(keepends=True)
-    covered = 0
-    for match in _with_pattern(tuple(defined)).finditer(text):
-        start = text.count("\n", 0, match.start())
+    covered, start, counted = 0, 0, 0
+    for match in line_matches(_with_pattern(tuple(defined)), text, "with"):  # each opens a line holding `with`
+        start += text.count("\n", counted, match.start())  # counted on from the last match: big files have hundreds
+        counted = match.start()
         if start < covered:
             continue  # a with inside a block already read
         indent = match.group(1)

@@ -9,11 +9,8 @@ annotations and the one issue of the checked path can name every project.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path, PurePosixPath
-
-from packaging.utils import canonicalize_name
 
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.layout import (
@@ -43,6 +40,7 @@ from pipreqs_action.model import (
     Skipped,
     Unused,
 )
+from pipreqs_action.pep508 import canonical_name
 
 _OWN_PROJECT = OWN_PROJECT
 _SECONDARY_NAMES = SECONDARY_DIRS | TEST_DIRS | E2E_DIRS | VENDOR_DIRS
@@ -71,8 +69,8 @@ def split(
             folders.update(finder.outermost(ref.location.path))
     folders = {folder for folder in folders if example_reason(folder + "/") or not _secondary_folder(folder)}
     folders = {folder for folder in folders if declares(root / folder)}
-    kept = tuple(ref for ref in scanned.imports if not any(_under(ref.location.path, f) for f in folders))
-    skipped = tuple(item for item in scanned.skipped if not any(_under(item.path, f) for f in folders))
+    kept = tuple(ref for ref in scanned.imports if not _in_any(ref.location.path, folders))
+    skipped = tuple(item for item in scanned.skipped if not _in_any(item.path, folders))
     return scanned._replace(imports=kept, skipped=skipped), tuple(sorted(folders))
 
 
@@ -130,7 +128,7 @@ def as_secondary(report: Report, reason: str) -> Report:
     missing = tuple(
         item._replace(optional=True, scope="secondary", reason=f"only in {reason}") for item in report.missing
     )
-    return dataclasses.replace(report, missing=missing, dev_only=())
+    return report._replace(missing=missing, dev_only=())
 
 
 def _secondary_folder(folder: str) -> bool:
@@ -139,8 +137,15 @@ def _secondary_folder(folder: str) -> bool:
     return any(part in _SECONDARY_NAMES for part in folder.split("/"))
 
 
-def _under(path: str, folder: str) -> bool:
-    return path.startswith(f"{folder}/")
+def _in_any(path: str, folders: Collection[str]) -> bool:
+    """Whether ``path`` lies below one of ``folders``: its own few parent folders looked up, not every folder
+    compared (a monorepo has a hundred projects and tens of thousands of imports)."""
+    position = path.find("/")
+    while position != -1:
+        if path[:position] in folders:
+            return True
+        position = path.find("/", position + 1)
+    return False
 
 
 class _ManifestFolders:
@@ -185,14 +190,14 @@ def attach(report: Report, root: Path, folders: Sequence[str], check: Callable[[
         sub = check(root / folder)
         if reason := example_reason(folder + "/"):
             nested = tuple(item._replace(report=as_secondary(item.report, reason)) for item in sub.projects)
-            sub = dataclasses.replace(as_secondary(sub, reason), projects=nested)
-        found.append(ProjectReport(folder, rebase(dataclasses.replace(sub, projects=()), folder)))
+            sub = as_secondary(sub, reason)._replace(projects=nested)
+        found.append(ProjectReport(folder, rebase(sub._replace(projects=()), folder)))
         found += [ProjectReport(f"{folder}/{item.path}", rebase(item.report, folder)) for item in sub.projects]
     if not found:
         return report
     # each file is counted once: in the project that holds it (the root's count is its own files)
     own = max(0, report.files_scanned - sum(item.report.files_scanned for item in found))
-    return dataclasses.replace(report, projects=tuple(found), files_scanned=own)
+    return report._replace(projects=tuple(found), files_scanned=own)
 
 
 def with_workspace(declared: Declared, root: Path) -> Declared:
@@ -204,7 +209,7 @@ def with_workspace(declared: Declared, root: Path) -> Declared:
     fence = root.resolve()
     members = [identify(root / folder, fence) for folder in declared.workspace]
     names = {name for member in members for name in member.import_names}
-    dists = {canonicalize_name(member.name) for member in members if member.name}
+    dists = {canonical_name(member.name) for member in members if member.name}
     return declared._replace(
         requirements=_local(declared.requirements, dists),
         first_party=tuple(sorted({*declared.first_party, *names})),
@@ -288,15 +293,14 @@ def rebase(report: Report, folder: str) -> Report:
     def skipped(items: Sequence[Skipped]) -> tuple[Skipped, ...]:
         return tuple(Skipped(f"{folder}/{item.path}", item.reason) for item in items)
 
-    return dataclasses.replace(
-        report,
+    return report._replace(
         missing=missing(report.missing),
         dev_only=missing(report.dev_only),
         unused=tuple(Unused(item.package, at(item.location) if item.location else None) for item in report.unused),
         skipped=skipped(report.skipped),
         unusable_requirements=skipped(report.unusable_requirements),
         declared_sources=tuple(f"{folder}/{source}" for source in report.declared_sources),
-        declared_by=tuple(dataclasses.replace(item, file=f"{folder}/{item.file}") for item in report.declared_by),
+        declared_by=tuple(item.moved(folder) for item in report.declared_by),
         advice=_advice(report.advice, folder),
         unresolved=tuple(item._replace(locations=tuple(map(at, item.locations))) for item in report.unresolved),
         local=tuple(item._replace(location=at(item.location)) for item in report.local),

@@ -20,32 +20,35 @@ Read from the project's packaging files as text, never run: ``[project.entry-poi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
+from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.base import Unreadable, load_text, real
 
 __all__ = ["PytestPlugins", "find"]
 
 _MODULE = r"(?P<module>[A-Za-z_][\w.]*)(?:[ \t]*:[ \t]*[\w.]+)?"
-_TABLE = re.compile(
+# compiled when a project registers a plugin is looked for (only for a development declaration: start-up)
+_TABLE = LazyPattern(
     r"^[ \t]*\[[ \t]*(?:project\.entry-points|tool\.poetry\.plugins)[ \t]*\.[ \t]*([\"']?)pytest11\1[ \t]*\][ \t]*$",
     re.M,
 )
-_TABLE_ENTRY = re.compile(rf"^[ \t]*[\"']?[\w.-]+[\"']?[ \t]*=[ \t]*[\"']{_MODULE}[\"']", re.M)
-_INLINE = re.compile(r"^[ \t]*[\"']?pytest11[\"']?[ \t]*=[ \t]*\{(?P<body>[^}]*)\}", re.M)
-_QUOTED_VALUE = re.compile(rf"=[ \t]*[\"']{_MODULE}[\"']")
-_CFG_KEY = re.compile(r"^pytest11[ \t]*[=:](?P<rest>[^\n]*)$", re.M)  # a key of [options.entry_points]
-_CFG_ENTRY = re.compile(rf"^[ \t]*[\w.-]+[ \t]*=[ \t]*{_MODULE}[ \t]*$")
-_SETUP_PY = re.compile(r"[\"']pytest11[\"'][ \t]*:[ \t]*(?P<body>\[[^\]]*\]|\([^)]*\)|[\"'][^\"'\n]*[\"'])")
-_STRING_ENTRY = re.compile(rf"[\"'][ \t]*[\w.-]+[ \t]*=[ \t]*{_MODULE}[ \t]*[\"']")
+_TABLE_ENTRY = LazyPattern(rf"^[ \t]*[\"']?[\w.-]+[\"']?[ \t]*=[ \t]*[\"']{_MODULE}[\"']", re.M)
+_INLINE = LazyPattern(r"^[ \t]*[\"']?pytest11[\"']?[ \t]*=[ \t]*\{(?P<body>[^}]*)\}", re.M)
+_QUOTED_VALUE = LazyPattern(rf"=[ \t]*[\"']{_MODULE}[\"']")
+_CFG_KEY = LazyPattern(r"^pytest11[ \t]*[=:](?P<rest>[^\n]*)$", re.M)  # a key of [options.entry_points]
+_CFG_ENTRY = LazyPattern(rf"^[ \t]*[\w.-]+[ \t]*=[ \t]*{_MODULE}[ \t]*$")
+_SETUP_PY = LazyPattern(r"[\"']pytest11[\"'][ \t]*:[ \t]*(?P<body>\[[^\]]*\]|\([^)]*\)|[\"'][^\"'\n]*[\"'])")
+_STRING_ENTRY = LazyPattern(rf"[\"'][ \t]*[\w.-]+[ \t]*=[ \t]*{_MODULE}[ \t]*[\"']")
 
 
-@dataclass(frozen=True)
-class PytestPlugins:
+class PytestPlugins(NamedTuple):
     """The plugin modules a project registers, each with where (``pyproject.toml:43``)."""
 
-    modules: dict[str, str] = field(default_factory=dict)
+    modules: Mapping[str, str] = MappingProxyType({})
 
     def where(self, path: str) -> str:
         """Where the plugin holding the file at ``path`` (relative to the project) is registered, or ""."""

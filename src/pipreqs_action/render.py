@@ -126,6 +126,8 @@ def _declared_by_dict(item: DeclaredBy) -> dict[str, Any]:
     found: dict[str, Any] = {"file": item.file, "table": item.table, "count": item.count, "dev": item.dev}
     if item.unusable:
         found["unusable"] = item.unusable
+    if item.installed_by:
+        found["installed_by"] = item.installed_by
     return found
 
 

@@ -20,46 +20,69 @@ file; the results are put back in path order, so the answer never depends on how
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import logging
 import os
 import re
-import signal
 import sys
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from pipreqs_action import (
     backends,
     call_guards,
+    enclosing_modules,
     files,
+    hinted_features,
     imports,
     notebook_helpers,
     notebook_imports,
     project_guards,
     runtime_provided,
     script_metadata,
+    self_imports,
     stdlib_names,
+    working_folders,
 )
 from pipreqs_action.addons import addon_reasons
+from pipreqs_action.commented_imports import commented_imports, without_commented_imports
 from pipreqs_action.discovery import Tree, discover_tree
-from pipreqs_action.guarded_modules import LocalImports, guarded_by, guarded_local_imports, typed_by
+from pipreqs_action.enclosing_modules import Above
+from pipreqs_action.guarded_modules import (
+    LocalImports,
+    application_guards,
+    guarded_by,
+    guarded_local_imports,
+    typed_by,
+)
+from pipreqs_action.install_hints import has_install_command, hinted_distributions
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline, other_threads
+from pipreqs_action.line_search import LineStarts
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
-from pipreqs_action.model import ImportRef, Location, ScanResult, ScriptMetadata, Skipped, SourceText
+from pipreqs_action.model import (
+    ImportRef,
+    InstallHint,
+    LocalImport,
+    Location,
+    ScanResult,
+    ScriptMetadata,
+    Skipped,
+    SourceText,
+)
 from pipreqs_action.notebook_helpers import NotebookUses
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
     console_scripts,
+    entry_files,
     is_library,
     optional_integrations,
     package_imports,
@@ -93,9 +116,13 @@ class _FileFacts(NamedTuple):
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
     runs_as_main: bool = False  # an `if __name__ == "__main__":` block: an entry point (unreached, local_modules)
     mentions: tuple[str, ...] = ()  # dotted names of the project's modules it names, in an application (unreached)
+    commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
+    hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
+    with_words: frozenset[str] | None = None  # every word after a `with` on its line: the helpers it may open
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
+    local: tuple[LocalImport, ...] = ()  # imports its own code settles as the project's (working_folders, self_imports)
 
 
 FileResult = tuple[list[ImportRef], Skipped | None, _FileFacts]
@@ -109,11 +136,13 @@ def scan(
     secondary: Sequence[str] = (),
     app: Sequence[str] = (),
     declared_in: Sequence[str] = (),
+    above: Mapping[str, Above] | None = None,
 ) -> ScanResult:
     """Read every Python file under ``root`` (never importing or running it) and keep third-party imports.
 
     ``secondary`` and ``app`` are gitignore-style patterns that add secondary code or claim code for the app over
     the defaults (``layout``); ``declared_in`` names the manifests the check reads, whose folders are the app's.
+    ``above``: for a project inside the checked tree, the modules of the folders above it (``enclosing_modules``).
     """
     tree = _without_module_setup_files(root, discover_tree(root, exclude))
     on_disk = LocalModules(tree.files, ignored_modules=tree.ignored_modules)
@@ -123,7 +152,7 @@ def scan(
     mentions = None if library else mention_pattern(packages)
     results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages, mentions), tree.files)
     facts = [file_facts for _, _, file_facts in results]
-    local = _local_modules(tree, facts)
+    local = _local_modules(tree, facts, on_disk)
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
     layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
@@ -132,7 +161,7 @@ def scan(
     layout.add_reasons(integrations)
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_addons(root, tree, facts, results, layout))
-    behind_guard, typing = _behind_guards(root, tree, facts, layout, judged)
+    behind_guard, typing = _behind_guards(root, tree, facts, layout, packages, library=library)
     alternatives = _alternatives(results, layout, judged)
     found: list[ImportRef] = []
     skipped = list(tree.skipped)
@@ -143,6 +172,7 @@ def scan(
             skipped.append(problem)
     stale = tuple(sorted(Location(ref.location.path, ref.ignore_line) for ref in found if ref.module == _STALE))
     found = [ref for ref in found if ref.module != _STALE]
+    found, from_above = enclosing_modules.resolve(found, above or {})
     found = _guarded_by_own_helpers(root, facts, found)
     found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
@@ -156,17 +186,40 @@ def scan(
         backends=alternatives,
         module_imports=_module_imports(facts, layout, judged),
         scripts=tuple(file_facts.script for file_facts in facts if file_facts.script is not None),
+        install_hints=_install_hints(facts, layout, packages),
+        local=(*(item for file_facts in facts for item in file_facts.local), *from_above),
+        modules=local,
     )
+
+
+def _install_hints(facts: list[_FileFacts], layout: Layout, packages: Packages) -> tuple[InstallHint, ...]:
+    """The extras each app file's install hints name, with the files of that feature (``hinted_features``)."""
+    hinting = [file_facts for file_facts in facts if file_facts.hinted and not layout.reason(file_facts.rel)]
+    if not hinting:
+        return ()
+    paths = {file_facts.rel for file_facts in facts if file_facts.rel}
+    edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
+    entries = entry_files({path for path in paths if not layout.reason(path)}, packages, ())
+    found = []
+    for file_facts in hinting:
+        feature = hinted_features.scope(file_facts.rel, entries, edges, packages, paths)
+        found += [InstallHint(name, Location(file_facts.rel, line), feature) for name, line in file_facts.hinted]
+    return tuple(found)
 
 
 def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[ImportRef]) -> list[ImportRef]:
     """Imports inside ``with`` blocks of a context manager the project defines to swallow ImportError
-    (``project_guards``); the files holding a required import are read again only when there is such a helper."""
+    (``project_guards``); the files holding a required import are read again only when there is such a helper, and
+    only those where a ``with`` line names one."""
     defined = {name: f"{file_facts.rel}:{line}" for file_facts in facts for name, line in file_facts.swallowers}
     if not defined:
         return found
     texts = {}
+    may_open = {file_facts.rel: file_facts.with_words for file_facts in facts}
     for rel in sorted(project_guards.candidates(found)):
+        words = may_open.get(rel)
+        if words is not None and words.isdisjoint(defined):
+            continue  # no `with` line of the file names a helper: not read again
         source = files.read_source(root, rel)
         if not isinstance(source, Skipped) and project_guards.mentions(source.text, defined):
             texts[rel] = source.text
@@ -213,6 +266,20 @@ def _module_imports(
     return tuple(found)
 
 
+def _importing_their_packages(facts: list[_FileFacts], on_disk: LocalModules) -> list[str]:
+    """Folders outside any package (no ``__init__.py``) holding a file that imports, by its plain name, a package
+    of that same folder: that file runs as a script from there (``streamlit run demo/app.py`` with ``import
+    widgets.panel`` and ``demo/widgets/``), so the folder is first on ``sys.path`` (``local_modules``)."""
+    found = []
+    for file_facts in facts:
+        folder = file_facts.rel.rpartition("/")[0]
+        if not file_facts.rel or file_facts.package_module or on_disk.is_package(folder):
+            continue
+        if any((on_disk.module_in(folder, name) or "").endswith("/") for name in file_facts.imported_names):
+            found.append(folder)
+    return found
+
+
 def _without_module_setup_files(root: Path, tree: Tree) -> Tree:
     """The tree's markers without the files named ``setup.py`` that are ordinary modules (``setup_script``): no
     manifest, so no project of their own, and their code is the app's, not packaging tooling."""
@@ -234,7 +301,7 @@ def _packages_on_path(tree: Tree, facts: list[_FileFacts], layout: Layout) -> tu
     return tuple(sorted((root, tuple(sorted(names))) for root, names in found.items() if names))
 
 
-def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules:
+def _local_modules(tree: Tree, facts: list[_FileFacts], on_disk: LocalModules) -> LocalModules:
     """The project's modules once every file is read: with the modules files write, the folders they add to
     ``sys.path``, which files are package modules and which folders scripts run from (``local_modules``)."""
     written = [path for file_facts in facts for path in file_facts.writes]
@@ -245,6 +312,7 @@ def _local_modules(tree: Tree, facts: list[_FileFacts]) -> LocalModules:
         for file_facts in facts
         if file_facts.runs_as_main and not file_facts.rel.endswith("__main__.py")
     ]
+    script_folders += _importing_their_packages(facts, on_disk)
     return LocalModules(
         [*tree.files, *written],
         import_roots=roots,
@@ -314,6 +382,11 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
         scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
     )
     mentioned = {name for file_facts in facts for name in file_facts.mentions}
+    commented: dict[str, str] = {}
+    for file_facts in facts:
+        for name, line in file_facts.commented:
+            commented.setdefault(name, f"{file_facts.rel}:{line}")
+    judge = functools.partial(judge, commented=commented)
     found = judge(mentioned=mentioned)
     if not found:
         return {}
@@ -368,21 +441,26 @@ def _root_texts(root: Path, pattern: LazyPattern = _ROOT_TEXT) -> Iterable[str]:
 
 
 def _behind_guards(
-    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages, *, library: bool
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Modules of a library reached only through an import under a guard (``guarded_modules``), and those reached
-    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason."""
+    """Modules reached only through an import under a guard (``guarded_modules``), and, in a library, those reached
+    only through imports under ``if TYPE_CHECKING:`` (typing-only), each with the reason. In an application only
+    the guards that state an optional feature count (``application_guards``)."""
     guarded = {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports}
-    if not guarded:
+    if not library:
+        guarded = application_guards(guarded)
+    if not guarded or not packages.names:
         return {}, {}
     texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
     edges = {file_facts.rel: file_facts.package_imports for file_facts in facts}
     app_code = [path for path in tree.files if not layout.reason(path)]
     scripts = console_scripts(texts)
-    return (
-        reached_only_through_guards(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
-        typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts),
+    behind = reached_only_through_guards(
+        tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts
     )
+    if not library:
+        return behind, {}
+    return behind, typing_only(tree.files, edges, guarded, packages=packages, app_code=app_code, scripts=scripts)
 
 
 def _alternatives(results: list[FileResult], layout: Layout, packages: Packages) -> tuple[tuple[str, str], ...]:
@@ -424,7 +502,8 @@ def _resolved(
     claimed = layout.claimed(path)  # the user's `app` patterns win over what the file says too (runtime_provided)
     for ref in refs:
         if ref.module == _STALE or not (
-            local.is_local(path, ref.root) or any(local.is_local(written, ref.root) for written in writes)
+            local.is_local(path, ref.root, module=ref.module)
+            or any(local.is_local(written, ref.root, module=ref.module) for written in writes)
         ):
             yield ref._replace(secondary=reason) if reason or (claimed and ref.secondary) else ref
         elif ref.ignore_line:
@@ -453,16 +532,21 @@ class _Reader(NamedTuple):
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel))
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
+            facts = facts._replace(with_words=project_guards.with_words(source.text))
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
-        facts = facts._replace(runs_as_main=rel.endswith(".py") and bool(SCRIPT.search(source.text)))
+        runs_as_main = rel.endswith(".py") and "__main__" in source.text and bool(SCRIPT.search(source.text))
+        facts = facts._replace(runs_as_main=runs_as_main)
         if self.mentions is not None:
             own = self.packages.module_of(rel) or ""
-            facts = facts._replace(mentions=mentioned_modules(source.text, self.mentions, own))
-        package_module = rel.endswith(".py") and bool(_RELATIVE_IMPORT.search(source.text))
+            text = without_commented_imports(source.text)
+            facts = facts._replace(mentions=mentioned_modules(text, self.mentions, own))
+            if text is not source.text:
+                facts = facts._replace(commented=commented_imports(source.text))
+        package_module = rel.endswith(".py") and _RELATIVE_IMPORT.found(source.text)
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
@@ -480,6 +564,9 @@ class _Reader(NamedTuple):
                 local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )
         third_party = _third_party(raw, source, self.stdlib, self.local, package_module)
+        third_party, moved = working_folders.resolve(list(third_party), source, self.local)
+        third_party, itself = self_imports.resolve(third_party, source, self.local)
+        facts = facts._replace(local=(*moved, *itself))
         return _as_the_file_says(third_party, source), None, facts
 
     def _uses(self, source: SourceText) -> NotebookUses | None:
@@ -502,9 +589,20 @@ class _Reader(NamedTuple):
         return name != "__future__" and name not in self.stdlib and not local
 
 
+def _hinted(text: str) -> tuple[tuple[str, int], ...]:
+    """The distributions the file's import guards name in an install hint (``install_hints``), read only from a
+    file holding an install command."""
+    if "except" not in text or not has_install_command(text):
+        return ()
+    try:
+        return hinted_distributions(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+
+
 _NO_FACTS = _FileFacts()
-_IMPORTED_NAME = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.MULTILINE)
+_IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
 def _read_all(reader: _Reader, paths: list[str]) -> list[FileResult]:
@@ -542,11 +640,13 @@ def _helper_count(file_count: int) -> int:
     return max(min(cpus, MAX_PROCESSES, file_count // PARALLEL_MIN_FILES + 1) - 1, 0)
 
 
-@dataclass
 class _Child:
-    pid: int
-    pipe: int  # read end (-1 once closed); the helper writes its pickled results into it, then exits
-    running: bool = True
+    __slots__ = ("pid", "pipe", "running")
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid = pid
+        self.pipe = pipe  # read end (-1 once closed); the helper writes its pickled results into it, then exits
+        self.running = True
 
 
 def _fork_helper(reader: _Reader, share: list[str]) -> _Child | None:
@@ -615,6 +715,8 @@ def _reap(child: _Child) -> None:
             os.close(child.pipe)
         child.pipe = -1
     if child.running:
+        import signal  # only a large tree forks helpers: its enums are a cost a small check need not pay
+
         with contextlib.suppress(OSError):
             os.kill(child.pid, signal.SIGKILL)
         _wait(child)
@@ -630,7 +732,7 @@ def _third_party(
     for item in raw:
         root_name = item.module.partition(".")[0]
         ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
-        is_local = local.is_local(source.rel, root_name, package_module=package_module)
+        is_local = local.is_local(source.rel, root_name, package_module=package_module, module=item.module)
         if root_name == "__future__" or root_name in stdlib or is_local:
             if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
                 yield _stale_marker(source.rel, ignore_line)

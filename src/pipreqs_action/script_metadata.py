@@ -19,13 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.base import from_pep508, message, short
 from pipreqs_action.manifests.requires_python import RequiresPython, valid
 from pipreqs_action.model import Declared, DeclaredBy, Location, Requirement, ScriptMetadata, Skipped
+from pipreqs_action.pep508 import InvalidRequirement, parse
 
 __all__ = ["TABLE", "contributions", "declare", "read", "requires_python"]
 
@@ -69,7 +67,7 @@ def _metadata(data: dict[str, object], rel: str, first: int, lines: list[str]) -
     for value in dependencies:
         location = Location(rel, first + 1 + _line_of(value, lines))
         try:
-            requirements.append(from_pep508(Pep508(value.strip()), location, value.strip()))
+            requirements.append(from_pep508(parse(value.strip()), location, value.strip()))
         except InvalidRequirement as exc:
             problems.append(Skipped(str(location), f"{short(value)}: {message(exc)}"))
     return ScriptMetadata(

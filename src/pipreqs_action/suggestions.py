@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from pipreqs_action.import_index import Index, Provider
 from pipreqs_action.model import Suggestion
@@ -38,14 +37,16 @@ CROWDED = 10  # distributions shipping one top-level name: from here on the name
 OWNER_RANK = 3000  # download rank a generic name's owner must reach to be trusted
 
 
-@dataclass(frozen=True)
 class Sources:
     """The data a suggestion is drawn from, most trusted first."""
 
-    overrides: NameTable
-    curated: NameTable
-    pipreqs: NameTable
-    index: Index
+    __slots__ = ("curated", "index", "overrides", "pipreqs")
+
+    def __init__(self, overrides: NameTable, curated: NameTable, pipreqs: NameTable, index: Index) -> None:
+        self.overrides = overrides
+        self.curated = curated
+        self.pipreqs = pipreqs
+        self.index = index
 
     def canonical(self, dist: str) -> str:
         """The name as published (``scikit_learn`` -> ``scikit-learn``, ``pyyaml`` -> ``PyYAML``) when known."""

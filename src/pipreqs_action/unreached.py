@@ -16,7 +16,9 @@ A module is judged unreached only when all of these hold, so that an entry point
 - nothing reaches it by import, nor by a loader naming it (``import_module("app.tasks")``), and no other file of
   the tree, nor a file at the root (README, Dockerfile, Procfile, configuration), names it or a package above it
   by its dotted name or its path (``uvicorn app.main:app``, ``python -m util.plot_utils``, Django's
-  ``"mysite.settings"`` and ``INSTALLED_APPS = ["polls"]``): whatever is named may be run by name.
+  ``"mysite.settings"`` and ``INSTALLED_APPS = ["polls"]``): whatever is named may be run by name. A commented-out
+  import names nothing: it is the author's own word that the module is switched off (``commented_imports``), and the
+  reason then cites it.
 Its imports are then secondary code, with the reason.
 """
 
@@ -57,11 +59,13 @@ def unreached_helpers(
     app_code: Iterable[str],
     scripts: Iterable[str],
     mentioned: Iterable[str],
+    commented: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Files of an application's packages that nothing runs (see the module's docstring), with the reason.
 
     ``edges`` maps a file to the project modules it may import (``reachability.package_imports``); ``scripts`` are
-    the files with an ``if __name__ == "__main__":`` block; ``mentioned`` the dotted names other files name."""
+    the files with an ``if __name__ == "__main__":`` block; ``mentioned`` the dotted names other files name, but in
+    commented-out imports; ``commented`` the modules those name, with where (``commented_imports``)."""
     app, files = set(app_code), set(paths)
     if not any(packages.module_of(path) is None and edges.get(path) for path in app):
         return {}
@@ -75,9 +79,15 @@ def unreached_helpers(
         folder, _, name = path.rpartition("/")
         if module is None or name in ("__init__.py", "__main__.py") or not name.endswith(".py"):
             continue
-        if f"{folder}/__init__.py" in files and folder in in_use and not _named(module, named):
-            found[path] = f"{path}, which nothing in the app imports, runs or names (a helper no entry point reaches)"
+        if folder in in_use and not _named(module, named):
+            found[path] = _reason(path, (commented or {}).get(module))
     return found
+
+
+def _reason(path: str, commented: str | None) -> str:
+    if commented:
+        return f"{path}, which nothing in the app imports, runs or names (its import at {commented} is commented out)"
+    return f"{path}, which nothing in the app imports, runs or names (a helper no entry point reaches)"
 
 
 def _named(module: str, mentioned: set[str]) -> bool:

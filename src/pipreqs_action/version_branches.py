@@ -13,9 +13,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 
-from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
-from packaging.specifiers import SpecifierSet
-
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.requires_python import RequiresPython
 from pipreqs_action.model import ImportRef, ScanResult
@@ -60,6 +57,9 @@ def _judged(ref: ImportRef, supported: RequiresPython | None) -> ImportRef:
 @functools.cache
 def _never_taken(marker: str, specifier: str) -> bool:
     """Whether no release ``specifier`` admits satisfies ``marker`` on any platform (False when in doubt)."""
+    from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+    from packaging.specifiers import SpecifierSet  # both only for a project with a version branch
+
     versions = SpecifierSet(specifier)
     releases = [
         (f"{major}.{minor}", f"{major}.{minor}.{patch}")

@@ -5,15 +5,13 @@ Pure: the dependency data is looked up beforehand (``dependency_lookup``, in the
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-
-from packaging.utils import canonicalize_name
 
 from pipreqs_action.dependency_metadata import Dependencies, split_key
 from pipreqs_action.extra_features import FeatureFiles
 from pipreqs_action.model import Declared, Missing, Report, Requirement
+from pipreqs_action.pep508 import canonical_name
 
 __all__ = ["declared_requirements", "with_via"]
 
@@ -56,7 +54,7 @@ def with_via(
             dev_only.append(item)
     found = tuple(sorted(missing, key=lambda item: item.package.lower()))
     warnings = _judged_by_newer_releases(found, dependencies)
-    return dataclasses.replace(report, missing=found, dev_only=tuple(dev_only), warnings=(*report.warnings, *warnings))
+    return report._replace(missing=found, dev_only=tuple(dev_only), warnings=(*report.warnings, *warnings))
 
 
 def _dev_reason(item: Missing, marked: Missing) -> str:
@@ -75,7 +73,7 @@ def _judged_by_newer_releases(missing: Iterable[Missing], dependencies: Dependen
     newer = {split_key(text)[0]: text for text in dependencies.newer}
     claims = []
     for item in missing:
-        roots = dependencies.through.get(canonicalize_name(item.package), ()) if item.via else ()
+        roots = dependencies.through.get(canonical_name(item.package), ()) if item.via else ()
         if roots and all(root in newer for root in roots):
             claims.append(f"{item.package} through {' or '.join(newer[root] for root in roots)}")
     if not claims:
@@ -100,7 +98,7 @@ def _marked(
     if item.optional or not item.known:
         return item
     for package in (item.package, *item.candidates):
-        key = canonicalize_name(package)
+        key = canonical_name(package)
         roots, reason = _roots(item, dependencies.through.get(key, ()), plain, features)
         if roots:
             via = tuple(names.get(root, root) for root in roots)
@@ -146,30 +144,44 @@ def _roots(
 ) -> tuple[tuple[str, ...], str]:
     """The declarations that install the item wherever it is imported, and why when that takes an extra.
 
-    Those every install gets count always. One an extra declares counts when every app module importing the item
-    needs that extra anyway (``features.certain``: it imports, at top level, something only extras declaring that
-    one provide)."""
+    Those every install gets count always. One an extra declares counts when every app import of the item runs
+    only where that extra is installed (``features.certain_at``): in a module that imports, at top level, something
+    only extras declaring that one provide, or inside a top-level function or class that imports such a thing
+    (an import that needs nothing, guarded or typing-only, does not count against it)."""
     roots = tuple(roots)
     always = tuple(root for root in roots if root in plain)
     if always or not roots:
         return always, ""
-    modules = sorted({location.path for location in item.locations if location.path in features.needs})
-    if not modules:
-        return (), ""
+    locations = [loc for loc in item.locations if loc.path in features.needs or loc.path in features.guarded]
     found: list[str] = []
     extras: set[str] = set()
+    scopes: dict[str, set[str]] = {}  # path -> the definitions whose imports need the extra ("" for the module)
     for root in roots:
         declaring = features.extras_of(root)
-        if all(features.certain(module, declaring) for module in modules):
-            found.append(root)
-            extras.update(name for module in modules for name in features.certain(module, declaring))
+        answers = [(loc.path, features.certain_at(loc, declaring)) for loc in locations]
+        needed = [(path, answer) for path, answer in answers if answer and answer[0]]
+        if not needed or any(answer is None for _, answer in answers):
+            continue
+        found.append(root)
+        for path, (names, definition) in needed:
+            extras.update(names)
+            scopes.setdefault(path, set()).add(definition)
     if not found:
         return (), ""
     named = ", ".join(repr(name) for name in sorted(extras))
-    importing = "the module importing it needs" if len(modules) == 1 else "every module importing it needs"
-    return tuple(
-        found
-    ), f"installed through {', '.join(found)} of the extra {named}, which {importing} ({_why(modules, features)})"
+    modules = sorted(path for path, names in scopes.items() if "" in names)
+    defined = sorted((path, name) for path, names in scopes.items() for name in names if name)
+    if not defined:
+        importing = "the module importing it needs" if len(modules) == 1 else "every module importing it needs"
+        return tuple(found), (
+            f"installed through {', '.join(found)} of the extra {named}, which {importing} ({_why(modules, features)})"
+        )
+    why = [_why(modules, features)] if modules else []
+    why += [f"{name} in {path} imports what only that extra declares" for path, name in defined]
+    return tuple(found), (
+        f"installed through {', '.join(found)} of the extra {named}, which the code importing it needs "
+        f"({'; '.join(why)})"
+    )
 
 
 def _why(modules: Sequence[str], features: FeatureFiles) -> str:

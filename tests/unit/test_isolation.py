@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import multiprocessing
 import time
@@ -54,7 +53,7 @@ def test_a_bug_in_the_child_is_one_line_and_the_next_check_still_runs(tmp_path: 
     """A check that fails with something not ours (here: a malformed setting) gives a one-line error naming only
     the exception's type; the checks after it in the same child run as usual."""
     good = engine_settings(path=tree(tmp_path), offline=True)
-    broken = dataclasses.replace(good, exclude=42)  # type: ignore[arg-type]
+    broken = good._replace(exclude=42)  # type: ignore[arg-type]
     first, second = run_each_isolated([broken, good])
     assert isinstance(first, PipreqsActionError)
     assert str(first) == "internal error: TypeError"
@@ -71,7 +70,7 @@ class _StuckOnArrival:
 def test_a_stuck_child_is_killed_at_its_deadline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(isolation, "_GRACE_SECONDS", 0.5)
     settings = engine_settings(path=tree(tmp_path), offline=True, limits=ScanLimits(seconds=0.5))
-    stuck = dataclasses.replace(settings, overrides={"x": _StuckOnArrival()})  # type: ignore[dict-item]
+    stuck = settings._replace(overrides={"x": _StuckOnArrival()})
     started = time.monotonic()
     outcomes = run_each_isolated([stuck, settings])
     assert time.monotonic() - started < 10

@@ -11,9 +11,10 @@ import pytest
 from tests.pypi_stub import PyPIStub, pypi_fixture  # noqa: F401  (registers the `pypi` fixture)
 
 from pipreqs_action import cli, limits, pipeline, requires_client
+from pipreqs_action.action_settings import ActionSettings
 from pipreqs_action.errors import LimitExceeded, SettingsError
 from pipreqs_action.limits import ScanLimits
-from pipreqs_action.settings import ActionSettings, engine_settings
+from pipreqs_action.settings import engine_settings
 from pipreqs_action.versions import latest_versions
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import guarded_modules, reachability, test_modules
-from pipreqs_action.line_search import line_matches
+from pipreqs_action import guarded_modules, project_guards, reachability, scan, test_modules
+from pipreqs_action.line_search import LineStarts, line_matches
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each pattern searched with line_matches, and the words one of which every match holds (a line is tried per word).
@@ -14,6 +14,7 @@ SEARCHED = [
     (guarded_modules._INDENTED_IMPORT, ("import",)),
     (reachability._RELATIVE, ("import",)),
     (test_modules._FRAMEWORK, ("pytest", "unittest")),
+    (project_guards._with_pattern(("guard", "optional_import_block", "suppress")), ("with",)),
 ]
 CRAFTED = [
     "import os\n    import sys\n\tfrom . import a, b  # import c\nx = 'import'\n    from .m import (\n  y,\n)",
@@ -21,7 +22,10 @@ CRAFTED = [
     "def f():\n    import a; import b\n    from .x import y\n    from .x import z",
     "    import last_line_without_newline",
     "importlib\n  important = 1\n  from x import*\n",
+    "from the docs:\n\n\nfrom .a import b\nimport c\n\n  from\tq import r\r\n\rimport lone_cr",
+    "",
 ]
+AT_LINE_STARTS = [scan._IMPORTED_NAME, scan._RELATIVE_IMPORT]  # each searched as LineStarts
 
 
 def _spans(matches: object) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
@@ -48,3 +52,13 @@ def test_no_match_spans_a_newline_or_lacks_the_words(pattern: re.Pattern[str], w
     for text in _texts():
         for match in pattern.finditer(text):
             assert "\n" not in match.group() and any(word in match.group() for word in words)
+
+
+@pytest.mark.parametrize("searched", AT_LINE_STARTS)
+def test_line_starts_finds_what_the_multiline_pattern_finds(searched: LineStarts) -> None:
+    anchored = re.compile(f"^(?:{searched.body})", re.MULTILINE)
+    for text in _texts():
+        found = anchored.findall(text)
+        if anchored.groups:
+            assert searched.findall(text) == found
+        assert searched.found(text) == bool(found)

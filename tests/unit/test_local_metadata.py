@@ -34,7 +34,7 @@ def test_a_path_requirement_is_located_and_its_manifest_answers_with_its_extras(
     )
     declared = located(read_declared(root), root, None)
     assert dict(declared.local_projects) == {"zq-helpers": str((root / "libs/helpers").resolve())}
-    lookup = local_source(declared.local_projects)
+    lookup = local_source(declared.local_projects, read_declared)
     assert lookup is not None
     answer = lookup(["zq-helpers>=9"])  # the folder is what is installed, whatever the range says
     assert answer == {"zq-helpers>=9": ("click", 'requests; extra == "http"', 'matplotlib; extra == "plots"')}
@@ -48,7 +48,7 @@ def test_a_folder_outside_the_checked_tree_or_absent_is_never_read(tmp_path: Pat
     root = write(tmp_path / "app", {"requirements.txt": f"-e {outside}\n"})
     declared = located(read_declared(root), root, None)
     assert declared.local_projects == ()
-    assert local_source(declared.local_projects) is None
+    assert local_source(declared.local_projects, read_declared) is None
 
 
 def test_a_workspace_member_inherits_the_workspace_root_and_its_members(tmp_path: Path) -> None:

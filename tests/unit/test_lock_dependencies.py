@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipreqs_action.dependency_metadata import installed_through, lock_lookup
-from pipreqs_action.lock_dependencies import read_lock
+from pipreqs_action.lock_dependencies import read_lock, without_unread_values
+from pipreqs_action.toml_documents import loads
 
 UV_LOCK = """\
 version = 1
@@ -161,3 +164,42 @@ def test_a_lock_file_is_parsed_once_per_version_of_it(tmp_path, monkeypatch) -> 
     os.utime(lock, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert list(lock_dependencies.read_lock(tmp_path).known) == ["c"]
     assert len(loads) == 2
+
+
+WHEELS = """\
+[[package]]
+name = "app"
+version = "1.0"
+sdist = { url = "https://x/app-1.0.tar.gz", hash = "sha256:ab", size = 10 }
+wheels = [
+    { url = "https://x/app-1.0-py3-none-any.whl", hash = "sha256:cd", size = 5 },
+    { url = "https://x/app-1.0-{odd}]-name.whl", hash = "sha256:ef" },
+]
+dependencies = [
+    { name = "b" },
+]
+
+[package.extras]
+files = ["c (>=1)"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "left_out"),
+    [
+        (WHEELS, True),  # a package's wheels and sdist; an extra that happens to be named "files" stays
+        (POETRY_LOCK + 'files = [\n    {file = "f.whl", hash = "sha256:00"},\n]\n', False),  # in [package.extras]
+        # an indented key after the array closed early: not as uv writes it, so the whole text is parsed
+        ('[[package]]\nname = "a"\nwheels = [\n    {url = "u"}]\n    dependencies = [\n]\n', False),
+        ('[[package]]\nname = "a"\nwheels = [\n    """x\n]\n"""]\n', False),  # a multi-line string
+    ],
+)
+def test_what_is_never_read_is_left_out_before_parsing(text: str, left_out: bool) -> None:
+    shorter = without_unread_values(text)
+    assert (shorter != text) == left_out
+    assert _packages_read(shorter) == _packages_read(text)
+
+
+def _packages_read(text: str) -> list[dict[str, object]]:
+    unread = {"wheels", "sdist", "files"}
+    return [{key: value for key, value in entry.items() if key not in unread} for entry in loads(text)["package"]]

@@ -66,11 +66,23 @@ def test_a_dev_container_with_comments_and_trailing_commas_gives_each_lifecycle_
     }
 
 
-def test_a_command_value_that_is_not_json_is_passed_over_and_the_rest_still_read(tmp_path: Path) -> None:
+def test_a_comment_between_a_key_and_its_value_is_jsonc_and_the_value_is_read(tmp_path: Path) -> None:
     (tmp_path / ".devcontainer.json").write_text(
-        '{"onCreateCommand": /* no */ "pip install skipped", "postCreateCommand": "pip install kept",}', "utf-8"
+        '{"onCreateCommand": /* a comment */ "pip install first", "postCreateCommand": "pip install second",}', "utf-8"
     )
-    assert _installed(tmp_path) == {"kept": ".devcontainer.json:1"}
+    assert _installed(tmp_path) == {"first": ".devcontainer.json:1", "second": ".devcontainer.json:1"}
+
+
+def test_in_a_file_that_is_not_jsonc_each_value_that_decodes_is_still_read_and_the_file_is_named(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".devcontainer.json").write_text(
+        '{"onCreateCommand": pip install skipped, "postCreateCommand": "pip install kept"}', "utf-8"
+    )
+    declared = read_declared(tmp_path)
+    assert {req.key: str(req.location) for req in declared.installed} == {"kept": ".devcontainer.json:1"}
+    assert len(declared.warnings) == 1
+    assert declared.warnings[0].startswith(".devcontainer.json: not read (not JSON with comments (Expecting value")
 
 
 def test_an_unreadable_environment_file_is_named_with_the_reason(tmp_path: Path) -> None:

@@ -83,6 +83,43 @@ def test_a_helper_that_lets_the_import_error_through_is_not_a_guard(source: str)
     assert project_guards.definitions(textwrap.dedent(source)) == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # a header over several lines, a comment between decorator and def, a method of a class
+        (
+            "class Tools:\n    @contextlib.contextmanager\n    # note\n    def optional(\n"
+            "        self,\n    ) -> None:\n"
+            "        try:\n            yield\n        except ImportError:\n            pass\n",
+            (("optional", 4),),
+        ),
+        # an __exit__ in a class whose header spans lines: read from the whole file
+        (
+            "class Optional(\n    Base,\n):\n    def __exit__(self, kind, *rest):\n"
+            "        return kind is ImportError\n",
+            (("Optional", 1),),
+        ),
+        # an example in a docstring is no definition
+        (
+            '"""Use it so:\n\n@contextmanager\ndef optional():\n    try:\n        yield\n    except ImportError:\n'
+            '        pass\n"""\n',
+            (),
+        ),
+        # an __exit__ under an `if` of the class body, or in a function, is no method Python calls
+        ("class A:\n    if X:\n        def __exit__(self, *a):\n            return ImportError\n", ()),
+        ("def f():\n    def __exit__(*a):\n        return ImportError\n", ()),
+        # a file that does not parse as a whole: the definition, which does, is still read
+        (
+            "@contextmanager\ndef optional():\n    try:\n        yield\n    except ImportError:\n        pass\n"
+            "print 'python 2'\n",
+            (("optional", 2),),
+        ),
+    ],
+)
+def test_each_definition_is_read_on_its_own(text: str, found: tuple[tuple[str, int], ...]) -> None:
+    assert project_guards.definitions(text) == found
+
+
 def test_only_the_imports_the_block_runs_itself_become_optional() -> None:
     text = textwrap.dedent(
         """\
@@ -129,3 +166,21 @@ def test_blocks_are_read_on_their_own_with_the_whole_file_as_fallback(text: str,
 def _imports(text: str) -> list[tuple[str, str]]:
     """(module, its line's text) of each ``import X`` line."""
     return [(line.split()[-1], line) for line in text.splitlines() if line.strip().startswith("import ")]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_again"),
+    [
+        ("with guard():\n    import a\n", True),
+        ("async with lock, guard ():\n    import a\n", True),
+        ("x = 1; with other(), guard(\n    'why'\n):\n    import a\n", True),
+        ('"""Open it with guard() around imports."""\n', True),  # a docstring: the search finds it, the parse decides
+        ("guard()\nwith other():\n    import a\n", False),  # the helper named, but on no `with` line
+    ],
+)
+def test_a_file_is_read_again_only_when_a_with_line_names_a_helper(text: str, read_again: bool) -> None:
+    """``with_words`` (kept while the file is read) holds every helper that ``mentions`` finds in it."""
+    for name in ("guard", "other", "lock"):
+        if project_guards.mentions(text, {name: ""}):
+            assert name in project_guards.with_words(text)
+    assert ("guard" in project_guards.with_words(text)) == read_again

@@ -43,3 +43,25 @@ def test_a_broken_file_or_entry_reads_as_absent_with_a_warning(caplog: pytest.Lo
     text = encode_snapshot({}, {"uvicorn": ("0.32.0", ["click"])}).replace('"click"]', '"click"')
     assert Snapshot(text, "requires_dist.json").get("uvicorn") is None
     assert "requires_dist.json" in caplog.text
+
+
+def test_the_bundled_snapshot_is_in_name_order_so_halving_finds_each_name_and_no_other() -> None:
+    """A lookup halves the lines, which needs them in the order of the names (as ``encode_snapshot`` writes them)."""
+    text = SNAPSHOT.read_text("utf-8")
+    names = list(json.loads(text)["projects"])
+    assert names == sorted(names)
+    lazy = Snapshot(text, "requires_dist.json")
+    near = [name + suffix for name in names[::7] for suffix in ("-", "0", "~")] + ["", "0", "~", '"', "\\"]
+    assert not any(name in lazy for name in near if name not in names)
+
+
+def test_names_json_escapes_are_found_in_their_place() -> None:
+    odd = {
+        name: (f"1.{index}", ["x"])
+        for index, name in enumerate(["a", 'b"c', "b\\c", "caf\u00e9", "z", "\u00e9t\u00e9"])
+    }
+    text = encode_snapshot({}, odd)
+    assert "\\u00e9" in text and Snapshot(text, "x")._whole is None  # read line by line
+    table = Snapshot(text, "x")
+    assert all(table[name][0] == version for name, (version, _) in odd.items())
+    assert table.get("b") is None and table.get("caf") is None

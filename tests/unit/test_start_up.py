@@ -1,9 +1,10 @@
 """Start-up: a check imports what its project needs, and nothing for files the project does not have.
 
 Most of a small project's check is Python importing modules (issue 10: the sample app at Python's start-up
-floor). pip's requirements reader (``urllib.request``, ``http.client``, ``email``, ``ssl``), ``tomllib`` and
-``configparser`` are imported only when a line or a file needs them, and the reader of each kind of manifest only
-for a project that has one; each test runs a check in a fresh process and names what it must not have imported.
+floor). packaging (``pep508`` reads a plain requirement string), pip's requirements reader (``urllib.request``,
+``http.client``, ``email``, ``ssl``), ``tomllib`` and ``configparser`` are imported only when a line or a file
+needs them, and the reader of each kind of manifest only for a project that has one; each test runs a check in a
+fresh process and names what it must not have imported.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ _READERS = tuple(
     f"pipreqs_action.manifests.{kind}" for kind in ("pyproject", "setup_cfg", "setup_py", "pipfile", "conda")
 )
 _WATCHED = (
+    "dataclasses",  # a dataclass compiles its methods as it is made: the engine's values are NamedTuples (model)
+    "packaging",  # its parser (markers, specifiers, tags, platform, subprocess): only for a string it alone reads
     "pip_requirements_parser",
+    "shutil",  # argparse asks it the terminal's width: cli asks os, without shutil's compression modules
+    "signal",  # its enums: only a large tree's forked helpers are signalled
     "urllib.request",
     "http.client",
     "email",
@@ -33,13 +38,13 @@ _WATCHED = (
 )
 
 
-def _imported_by_check(project: Path) -> list[str]:
+def _imported_by_check(project: Path, pip_config: str = os.devnull) -> list[str]:
     """The watched modules a whole offline check of ``project`` imports, in a process of its own."""
     code = (
         f"from pipreqs_action.cli import main; main(['check', {str(project)!r}, '--offline', '-q']);"
         f"import sys; print('imported:' + ','.join(m for m in {_WATCHED!r} if m in sys.modules))"
     )
-    env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}  # no pip.conf of this machine: it is read with configparser
+    env = {**os.environ, "PIP_CONFIG_FILE": pip_config}  # no pip.conf of this machine: it is read with configparser
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     last = done.stdout.splitlines()[-1:]
     assert last and last[0].startswith("imported:"), done.stderr
@@ -60,6 +65,13 @@ def test_the_sample_app_imports_none_of_them() -> None:
 
 def test_plain_requirement_lines_need_neither_pips_reader_nor_toml_nor_ini(tmp_path: Path) -> None:
     assert _imported_by_check(_project(tmp_path, "# the app\nrequests==2.31.0\nPyYAML>=6.0  # config\n")) == []
+
+
+def test_an_offline_check_reads_no_pip_configuration(tmp_path: Path) -> None:
+    """pip's configuration names the index to ask for versions; an offline check asks none."""
+    pip_conf = tmp_path / "pip.conf"
+    pip_conf.write_text("[global]\nindex-url = https://index.example/simple\n", "utf-8")
+    assert _imported_by_check(SAMPLE, str(pip_conf)) == []
 
 
 def test_a_line_only_pips_reader_reads_imports_it(tmp_path: Path) -> None:
@@ -106,3 +118,18 @@ def test_a_check_builds_only_the_check_commands_parser(
     with pytest.raises(SystemExit):
         cli.main(["--help"])
     assert "{check,explain,serve}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("columns", ["", "0", "abc", "57"])
+def test_the_help_is_as_wide_as_shutil_says(monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    """cli asks the terminal's width without shutil, with shutil's answer (``COLUMNS``, else stdout's, else 80)."""
+    import shutil
+
+    from pipreqs_action import cli
+
+    monkeypatch.setenv("COLUMNS", columns)
+    cli._columns.cache_clear()
+    try:
+        assert cli._columns() == shutil.get_terminal_size().columns
+    finally:
+        cli._columns.cache_clear()

@@ -3,8 +3,6 @@ GitHub's real limit of 10 warnings per step, with titles in the manifest's own t
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from tests.unit.test_runner import runner_commands
 
@@ -62,7 +60,7 @@ def test_every_project_of_a_monorepo_is_annotated_in_its_manifests_terms(capsys)
         missing("fastapi", "services/worker/tasks.py"),
         advice=Advice("services/worker/pyproject.toml", kind="pyproject", table="[project] dependencies"),
     )
-    worker = dataclasses.replace(worker, dev_only=(missing("pytest", "services/worker/main.py"),))
+    worker = worker._replace(dev_only=(missing("pytest", "services/worker/main.py"),))
     root = report(
         missing("PyYAML", "app.py"),
         projects=(ProjectReport("services/api", api), ProjectReport("services/worker", worker)),

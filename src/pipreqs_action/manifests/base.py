@@ -12,15 +12,12 @@ import codecs
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.model import DeclaredBy, Location, Requirement, Skipped
+from pipreqs_action.pep508 import InvalidRequirement, canonical_name, parse
+from pipreqs_action.pep508 import Requirement as Pep508
 
 MAX_BYTES = 5 * 1024 * 1024  # a manifest is a few KB; anything this big is junk we should not parse
 MAX_REASON = 200  # parser messages quote the offending line, which may be arbitrarily long
@@ -53,24 +50,24 @@ def is_dev_name(name: str) -> bool:
     return bool(_DEV_NAME.search(name))
 
 
-@dataclass
 class Manifest:
     """The declarations of one manifest file, as read: runtime, extras (optional features) and development."""
 
-    file: str
-    kind: str
-    requirements: list[Requirement] = field(default_factory=list)
-    extras: dict[str, list[Requirement]] = field(default_factory=dict)
-    dev: list[Requirement] = field(default_factory=list)
-    constraints: list[Requirement] = field(default_factory=list)
-    commented: list[Requirement] = field(default_factory=list)
-    problems: list[Skipped] = field(default_factory=list)
-    contributions: list[DeclaredBy] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)  # files read, includes too, in reading order
-    project_name: str = ""  # the distribution this manifest builds, when it says
-    tool: str = ""  # the installer that manages it (uv, poetry, pdm, pipenv), for the command that adds a package
-    workspace: list[str] = field(default_factory=list)  # member folders of a uv workspace rooted here
-    installed: list[Requirement] = field(default_factory=list)  # pip-installed by an environment file's commands
+    def __init__(self, file: str, kind: str) -> None:
+        self.file = file
+        self.kind = kind
+        self.requirements: list[Requirement] = []
+        self.extras: dict[str, list[Requirement]] = {}
+        self.dev: list[Requirement] = []
+        self.constraints: list[Requirement] = []
+        self.commented: list[Requirement] = []
+        self.problems: list[Skipped] = []
+        self.contributions: list[DeclaredBy] = []
+        self.sources: list[str] = []  # files read, includes too, in reading order
+        self.project_name = ""  # the distribution this manifest builds, when it says
+        self.tool = ""  # the installer that manages it (uv, poetry, pdm, pipenv), for the command that adds a package
+        self.workspace: list[str] = []  # member folders of a uv workspace rooted here
+        self.installed: list[Requirement] = []  # pip-installed by an environment file's commands
 
     def add(self, table: str, found: list[Requirement], *, dev: bool = False, extra: str = "") -> None:
         """One table's entries; an empty table is still a declaration, so it is counted as one."""
@@ -195,12 +192,12 @@ def message(error: Exception | str) -> str:
 def from_pep508(req: Pep508, location: Location, line: str) -> Requirement:
     return Requirement(
         name=req.name,
-        key=canonicalize_name(req.name),
+        key=canonical_name(req.name),
         location=location,
         line=line,
-        specifier=str(req.specifier),
+        specifier=req.specifier,
         extras=tuple(sorted(req.extras)),
-        marker=str(req.marker) if req.marker is not None else "",
+        marker=req.marker or "",
         url=req.url or "",
     )
 
@@ -213,16 +210,14 @@ def table(data: Any, *keys: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-@dataclass
 class Lines:
     """Finds the line of a value: TOML, INI and YAML parsers give no positions (or not for list items), and a
     finding should point at the line to edit."""
 
-    text: str
-    file: str
-
-    def __post_init__(self) -> None:
-        self.lines = self.text.split("\n")  # the file's own line ends, as editors count them
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+        self.lines = text.split("\n")  # the file's own line ends, as editors count them
 
     def find(self, pattern: str, start: int = 0) -> int:
         """Index of the first line at or after ``start`` matching ``pattern``; ``start`` when there is none."""
@@ -230,7 +225,10 @@ class Lines:
         return next((i for i in range(start, len(self.lines)) if rx.search(self.lines[i])), start)
 
     def key(self, name: str, start: int) -> int:
-        return self.find(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*[=:]", start)
+        """The line of ``name = ...`` or ``name: ...`` (the name quoted or not), as ``key_pattern`` finds it."""
+        if not name or name != name.strip() or name[0] in _QUOTES:
+            return self.find(key_pattern(name), start)
+        return next((i for i in range(start, len(self.lines)) if _is_key_line(self.lines[i], name)), start)
 
     def header(self, name: str) -> int:
         """The line of a TOML table header ``[a.b]`` (also written ``[ a . "b" ]``)."""
@@ -249,22 +247,66 @@ class Lines:
         for value in values if isinstance(values, list) else []:
             if not isinstance(value, str):
                 continue  # a PEP 735 {include-group = ...} table; handled by its reader
-            start = self.find(_value_pattern(value), start)
+            start = self._value_line(value.strip(), start)
             requirement = pep508(rewrite(value) if rewrite else value, self.location(start), manifest)
             if requirement is not None:
                 found.append(requirement)
         return found
 
+    def _value_line(self, text: str, start: int) -> int:
+        """``find(value_pattern(text), start)``, with string methods: a pattern made for each value was compiled
+        for each value (flask's pyproject.toml: 70 patterns, a tenth of its check's instructions)."""
+        return next((i for i in range(start, len(self.lines)) if _holds_value(self.lines[i], text)), start)
 
-def _value_pattern(value: str) -> str:
+
+# Each ``Lines`` search below is written with string methods for speed and means exactly its pattern (a test compares
+# them on generated lines); ``\s`` and ``str.strip`` take the same characters for whitespace.
+_QUOTES = ("'", '"')
+
+
+def key_pattern(name: str) -> str:
+    """``name`` at a line's start, perhaps quoted, before ``=`` or ``:``: a TOML, INI or YAML key."""
+    return rf"^\s*[\"']?{re.escape(name)}[\"']?\s*[=:]"
+
+
+def _is_key_line(line: str, name: str) -> bool:
+    """Whether ``key_pattern(name)`` matches ``line``; ``name`` is not empty and has no edge whitespace."""
+    head = line.lstrip()
+    head = head[1:] if head[:1] in _QUOTES else head  # the name starts with neither a quote nor whitespace
+    if not head.startswith(name):
+        return False
+    rest = head[len(name) :]
+    rest = (rest[1:] if rest[:1] in _QUOTES else rest).lstrip()
+    return rest[:1] in ("=", ":")
+
+
+def value_pattern(value: str) -> str:
     """A value as TOML and Python quote it, as a YAML list item, or bare on its line or after its key (INI)."""
     text = re.escape(value.strip())
     return rf"[\"']{text}[\"']|^\s*(?:-\s*)?{text}\s*(?:[#;].*)?$|[=:]\s*{text}\s*$"
 
 
+def _holds_value(line: str, text: str) -> bool:
+    """Whether ``value_pattern(text)`` matches ``line``; ``text`` has no edge whitespace (a stripped value)."""
+    size = len(text)
+    at = line.find(text)
+    if at < 0:
+        return False
+    while at >= 0:  # quoted: ["']text["']
+        if at and line[at - 1] in _QUOTES and line[at + size : at + size + 1] in _QUOTES:
+            return True
+        at = line.find(text, at + 1)
+    head = line.lstrip()  # bare on its line, or a list item: ^\s*(-\s*)?text\s*([#;].*)?$
+    for item in (head, head[1:].lstrip()) if head[:1] == "-" else (head,):
+        if item.startswith(text) and item[size:].lstrip()[:1] in ("", "#", ";"):
+            return True
+    end = line.rstrip()  # after a key: [=:]\s*text\s*$
+    return end.endswith(text) and end[: len(end) - size].rstrip()[-1:] in ("=", ":")
+
+
 def pep508(value: str, location: Location, manifest: Manifest) -> Requirement | None:
     try:
-        return from_pep508(Pep508(value.strip()), location, value.strip())
+        return from_pep508(parse(value.strip()), location, value.strip())
     except InvalidRequirement as exc:
         manifest.problem(location, f"{short(value)}: {message(exc)}")
         return None

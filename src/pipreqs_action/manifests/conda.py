@@ -9,11 +9,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, load_text, message, real
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.model import Requirement
+from pipreqs_action.pep508 import canonical_name
 
 # conda package -> the PyPI project it packages, where the names differ. Provenance: the conda-forge feedstock
 # recipes (``meta.yaml`` source URL on files.pythonhosted.org / pypi.org) and Anaconda's defaults channel
@@ -79,7 +78,7 @@ def _conda(entries: list[Any], lines: Lines) -> list[Requirement]:
         name = CONDA_TO_PYPI.get(match["name"].lower(), match["name"])
         start = lines.find(rf"^\s*-\s*{re.escape(entry.strip())}\s*(?:#.*)?$", start)
         location = lines.location(start)
-        found.append(Requirement(name, canonicalize_name(name), location, name))  # conda's specs are not pip's
+        found.append(Requirement(name, canonical_name(name), location, name))  # conda's specs are not pip's
     return found
 
 

@@ -6,21 +6,18 @@ file, ``[tool.setuptools.dynamic]``, ``file:`` in setup.cfg, a conda ``pip:`` in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipreqs_action.manifests.base import Manifest, lexical, real
 from pipreqs_action.manifests.requirements_txt import RequirementsReader
 
 
-@dataclass
 class Context:
-    root: Path  # the checked tree, lexically normalised
-    requirements: RequirementsReader = field(init=False)
-    top_level: list[str] = field(default_factory=list)  # requirements files found or given, not included ones
-
-    def __post_init__(self) -> None:
-        self.requirements = RequirementsReader(self.root, Manifest("requirements", "requirements"))
+    def __init__(self, root: Path) -> None:
+        self.root = root  # the checked tree, lexically normalised
+        self.requirements = RequirementsReader(root, Manifest("requirements", "requirements"))
+        self.top_level: list[str] = []  # requirements files found or given, not included ones
+        self.warnings: list[str] = []  # declarations seen but not read, said to the user
 
     @property
     def fence(self) -> Path:
@@ -29,10 +26,11 @@ class Context:
     def label(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
 
-    def read_requirements(self, path: Path, *, dev: bool = False) -> str:
+    def read_requirements(self, path: Path, *, dev: bool = False, installed_by: str = "") -> str:
         """Read a requirements file into the shared walker (once); its label, as the report names it."""
         path = lexical(self.root, path)
         label = self.label(path)
         inside = path.is_relative_to(self.root)
-        self.requirements.read(path, label, constraint=False, fence=self.fence if inside else None, dev=dev)
+        fence = self.fence if inside else None
+        self.requirements.read(path, label, constraint=False, fence=fence, dev=dev, installed_by=installed_by)
         return label

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipreqs_action.errors import RequirementsError
 from pipreqs_action.lazy_regex import LazyPattern
-from pipreqs_action.manifests import install_commands
+from pipreqs_action.manifests import install_commands, installed_files
 from pipreqs_action.manifests.base import (
     Manifest,
     Unreadable,
@@ -149,7 +149,9 @@ def _discover(context: Context) -> list[Manifest]:
     environment = install_commands.environment_files(root)
     if environment:
         found.append(install_commands.read(root, environment, context.fence))
-    return found
+    installed, warnings = installed_files.find(root, context.fence)
+    context.warnings += warnings
+    return found + installed_files.read(context, installed, found)
 
 
 def _requirement_files(root: Path) -> list[str]:
@@ -207,6 +209,7 @@ def _combine(context: Context, others: list[Manifest], *, explicit: bool) -> Dec
         first_party=_first_party(context, others),
         workspace=tuple(folder for m in others for folder in m.workspace),
         installed=tuple(req for m in others for req in m.installed),
+        warnings=tuple(context.warnings),
     )
 
 

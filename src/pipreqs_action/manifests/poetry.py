@@ -7,14 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import InvalidName, canonicalize_name
-
 from pipreqs_action.manifests.base import Lines, Manifest, from_pep508, is_dev_name, message, short, table
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.model import Location, Requirement
+from pipreqs_action.pep508 import InvalidRequirement, parse
 
 
 def read(data: dict[str, Any], lines: Lines, manifest: Manifest, context: Context) -> None:
@@ -38,6 +34,8 @@ def read(data: dict[str, Any], lines: Lines, manifest: Manifest, context: Contex
 
 def entries(lines: Lines, values: Any, header: str, manifest: Manifest) -> list[Requirement]:
     """Entries of a ``name = spec`` table (Poetry, Pipfile), each at its line; ``python`` is the interpreter."""
+    from packaging.utils import InvalidName  # only a project with such a table imports packaging
+
     start = lines.header(header)
     found: list[Requirement] = []
     for name, spec in (values if isinstance(values, dict) else {}).items():
@@ -63,8 +61,10 @@ def from_table_entry(name: str, spec: Any, location: Location) -> Requirement:
     text += _pep440(details.get("version"))
     if isinstance(details.get("markers"), str):
         text += f"; {details['markers']}"
+    from packaging.utils import canonicalize_name
+
     canonicalize_name(name, validate=True)
-    req = Pep508(text)
+    req = parse(text)
     url = next((str(details[k]) for k in ("git", "url", "path", "file") if k in details), "")
     local = "path" in details
     editable = bool(details.get("develop") or details.get("editable"))
@@ -72,6 +72,8 @@ def from_table_entry(name: str, spec: Any, location: Location) -> Requirement:
 
 
 def _pep440(version: Any) -> str:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         return str(SpecifierSet(version)) if isinstance(version, str) else ""
     except InvalidSpecifier:

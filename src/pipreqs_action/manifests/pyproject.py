@@ -12,12 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-
 from pipreqs_action.manifests import hatch_dynamic, pdm, pep621, pep735, poetry, setuptools_dynamic, uv
 from pipreqs_action.manifests.base import Lines, Manifest, from_pep508, load_toml, table
 from pipreqs_action.manifests.context import Context
+from pipreqs_action.pep508 import parse_or_none
 
 _COMMENTED_ENTRY = re.compile(r"^\s*#+\s*[\"'](?P<text>[^\"']+)[\"']\s*,?\s*(?:#.*)?$")
 
@@ -56,9 +54,8 @@ def _commented(lines: Lines) -> list[Any]:
         match = _COMMENTED_ENTRY.match(line)
         if match is None:
             continue
-        try:
-            req = Pep508(match["text"])
-        except InvalidRequirement:
+        req = parse_or_none(match["text"])
+        if req is None:
             continue
         found.append(from_pep508(req, lines.location(index), match["text"]))
     return found

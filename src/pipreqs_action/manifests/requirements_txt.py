@@ -20,21 +20,9 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
-
-from packaging.requirements import InvalidRequirement
-from packaging.requirements import Requirement as Pep508
-from packaging.utils import (
-    InvalidName,
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
 
 from pipreqs_action.manifests.base import (
     Manifest,
@@ -48,6 +36,8 @@ from pipreqs_action.manifests.base import (
 )
 from pipreqs_action.manifests.project import identify
 from pipreqs_action.model import DeclaredBy, Location, Requirement
+from pipreqs_action.pep508 import Requirement as Pep508
+from pipreqs_action.pep508 import canonical_name, parse, parse_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +53,6 @@ _PLAIN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[{_EXTRA}(?:,{_EXTRA})*\])?
 _PIP_ARCHIVES = (*_ARCHIVE_SUFFIXES, ".tlz", ".tar.lz", ".tar.lzma")  # pip's list, and .git
 
 
-@dataclass
 class RequirementsReader:
     """Walks requirements files depth first, like pip: an included file's lines come where the ``-r`` is, and
     count as the including file's (runtime or development), whatever the included file is called.
@@ -71,11 +60,12 @@ class RequirementsReader:
     ``fence`` is the checked tree: a file in it must not lead us (by symlink or include) to read outside it.
     """
 
-    root: Path
-    manifest: Manifest
-    done: set[tuple[Path, bool]] = field(default_factory=set)
-    reading: list[Path] = field(default_factory=list)
-    first_party: set[str] = field(default_factory=set)
+    def __init__(self, root: Path, manifest: Manifest) -> None:
+        self.root = root
+        self.manifest = manifest
+        self.done: set[tuple[Path, bool]] = set()
+        self.reading: list[Path] = []
+        self.first_party: set[str] = set()
 
     def has_read(self, path: Path) -> bool:
         """Whether a file was read already, as requirements or as constraints."""
@@ -85,7 +75,9 @@ class RequirementsReader:
             return False
         return any(done == found for done, _ in self.done)
 
-    def read(self, path: Path, label: str, *, constraint: bool, fence: Path | None, dev: bool) -> None:
+    def read(
+        self, path: Path, label: str, *, constraint: bool, fence: Path | None, dev: bool, installed_by: str = ""
+    ) -> None:
         real_path = real(path)
         if real_path in self.reading:
             raise Unreadable("include cycle (the file is already being read)")
@@ -107,7 +99,7 @@ class RequirementsReader:
             self.reading.pop()
         if not constraint:
             count = len(self.manifest.dev if dev else self.manifest.requirements) - before
-            self.manifest.contributions.append(DeclaredBy(label, "", count, dev))
+            self.manifest.contributions.append(DeclaredBy(label, "", count, dev, installed_by=installed_by))
         logger.debug("read %s", label)
 
     def line(
@@ -142,9 +134,8 @@ class RequirementsReader:
         match = _COMMENTED.match(raw)
         if match is None:
             return
-        try:
-            req = Pep508(match["text"])
-        except InvalidRequirement:
+        req = parse_or_none(match["text"])
+        if req is None:
             return
         self.manifest.commented.append(from_pep508(req, location, match["text"]))
 
@@ -176,7 +167,7 @@ class RequirementsReader:
             return "cannot tell which distribution this is; ignored"
         return Requirement(
             name=name,
-            key=canonicalize_name(name),
+            key=canonical_name(name),
             location=location,
             line=_requirement_text(raw),
             specifier=str(req.specifier) if req is not None else "",
@@ -247,7 +238,7 @@ def _plain_requirement(line: str) -> Pep508 | None:
     if line.partition("[")[0].lower().endswith(_PIP_ARCHIVES):
         return None
     try:
-        return Pep508(line)
+        return parse(line)
     except Exception:  # whatever packaging raises, pip's reader reports as the line's problem
         return None
 
@@ -297,6 +288,15 @@ def _guess_name(target: str) -> str:
     """The distribution a URL or path most likely holds: its last path component without revision, version and
     archive suffix (``git+https://host/org/my-lib.git@v2`` -> ``my-lib``); "" when that is not a valid name.
     With ``#subdirectory=pkgs/foo`` the project lives in that folder, so its name is the better guess."""
+    from packaging.utils import (  # a URL or path line: rare, and packaging is slow to import
+        InvalidName,
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        canonicalize_name,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+
     parts = urlsplit(target)
     subdirectory = dict(parse_qsl(parts.fragment)).get("subdirectory", "")
     last = PurePosixPath(unquote(subdirectory or parts.path)).name.partition("@")[0]

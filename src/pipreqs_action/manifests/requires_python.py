@@ -12,12 +12,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
-
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipreqs_action.manifests.base import Lines, Unreadable, load_text, real, table, toml_data
 from pipreqs_action.model import Location
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
 
 __all__ = ["RequiresPython", "read"]
 
@@ -30,6 +31,8 @@ class RequiresPython(NamedTuple):
 
     @property
     def versions(self) -> SpecifierSet:
+        from packaging.specifiers import SpecifierSet
+
         return SpecifierSet(self.specifier)
 
 
@@ -50,6 +53,8 @@ def valid(specifier: object, location: Location) -> RequiresPython | None:
     """A ``RequiresPython`` when ``specifier`` is a PEP 440 specifier string, else None."""
     if not isinstance(specifier, str) or not specifier.strip():
         return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # read only when a version branch needs it
+
     try:
         SpecifierSet(specifier.strip())
     except InvalidSpecifier:

@@ -11,13 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from pipreqs_action.manifests.base import Lines, Manifest, Unreadable, is_dev_name, load_text, pep508, real
 from pipreqs_action.manifests.context import Context
 from pipreqs_action.manifests.setup_py_additions import added_entries
 from pipreqs_action.manifests.setup_script import NOT_A_PACKAGING_SCRIPT, is_packaging_script
 from pipreqs_action.model import Location, Requirement
+from pipreqs_action.pep508 import canonical_name
 
 _REQUIREMENTS_FILE = re.compile(r"^[\w./-]*require[\w.-]*\.(?:txt|in)$", re.IGNORECASE)
 
@@ -130,7 +129,7 @@ def _looked_up(node: ast.expr, names: dict[str, ast.expr]) -> Any:
     if len(keys) != len(node.elts):
         return _COMPUTED
     table = {_name_of(text): text for value in names.values() for text in _strings(value)}
-    return [table.get(canonicalize_name(key), key) for key in keys]
+    return [table.get(canonical_name(key), key) for key in keys]
 
 
 def _strings(node: ast.expr) -> list[str]:
@@ -141,7 +140,7 @@ def _strings(node: ast.expr) -> list[str]:
 
 def _name_of(text: str) -> str:
     match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
-    return canonicalize_name(match.group(1)) if match else ""
+    return canonical_name(match.group(1)) if match else ""
 
 
 def _list(

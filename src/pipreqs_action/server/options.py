@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from pipreqs_action.limits import ScanLimits
 from pipreqs_action.server.checks import API_LIMITS, Engine
 from pipreqs_action.server.policy import UrlPolicy
 from pipreqs_action.server.work import Limits
@@ -26,7 +27,7 @@ def from_args(args: argparse.Namespace, index_url: str) -> ServerConfig:
         allow_http=args.allow_http or bool(args.allow_http_host),
         server_url=args.server_url,
     )
-    limits = replace(API_LIMITS, seconds=args.scan_timeout, memory_mb=int(args.max_memory))
+    limits = ScanLimits(args.scan_timeout, int(args.max_memory), API_LIMITS.index_lookups)
     engine = Engine(clone_timeout=args.clone_timeout, offline=args.offline, index_url=index_url, limits=limits)
     work = Limits(
         max_clones=args.max_clones, max_queue=args.max_queue, ttl=args.cache_ttl, revalidate_after=args.recheck_after

@@ -1,0 +1,259 @@
+"""Install hints: a broad ``except`` that tells the user how to install what failed to import.
+
+A bare ``except:`` or ``except Exception:`` around an application's import of one of its own modules is how the
+application survives whatever goes wrong there (a plugin loader logging "Load function plugin failed" around each
+plugin): by itself it says nothing about packages that may be absent, as ``call_guards`` says of such a handler one
+call away. What turns it into a guard is a handler that tells the user how to install what is missing::
+
+    try:
+        from app.vector_fns.store import archive       # store.py imports langchain at its top level
+    except Exception as error:
+        chat.append(["missing dependencies", f"{error}\\n\\nInstall them with" + INSTALL_MSG])
+        return
+
+The author wrote down that the feature's packages may be absent and how to get them: that is the intent an
+``except ImportError`` states. A hint is a string naming an installer command (``pip install``, ``conda install``,
+``uv add``, ``poetry add``...) or a requirements file (``requirements-rag.txt``), found in the handler itself, in a
+module-level string constant the handler names (``INSTALL_MSG = "pip install ..."``), or in a function of the same
+file the handler calls (``except Exception: show_install_help()``).
+
+A handler that names ``ImportError`` or ``ModuleNotFoundError`` needs no hint: it is a guard already.
+
+The distributions the install command of an import guard's handler names (``pip install --upgrade
+aliyun-python-sdk-core==2.13.3 webrtcvad scipy``) are the feature's extras, in the author's words: the feature often
+imports some of them elsewhere, inside its functions (``hinted_features``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from pipreqs_action.ast_names import last_name, names_import_error
+
+__all__ = ["HINT_WORDS", "GuardEvidence", "evidence_at", "has_install_command", "hinted_distributions"]
+
+_HINT = re.compile(
+    r"\b(?:pip3?|conda|mamba|micromamba|uv(?:[ \t]+pip)?|poetry|pipx)[ \t]+(?:install|add)\b"
+    r"|\brequirements[\w.-]*\.(?:txt|in)\b",
+    re.IGNORECASE,
+)
+HINT_WORDS = ("install", "add")  # a file holding neither has no install command
+_COMMAND = re.compile(
+    r"\b(?:pip3?|conda|mamba|micromamba|uv(?:[ \t]+pip)?|poetry|pipx)[ \t]+(?:install|add)\b(?P<args>[^\n`'\"]*)",
+    re.IGNORECASE,
+)
+_REQUIREMENT = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:\[[\w,.-]*\])?(?:[<>=!~;].*)?")
+_TRY: tuple[type[ast.Try], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))  # except* (3.11)
+
+
+class GuardEvidence(NamedTuple):
+    """What the ``try`` statements around one line say: a handler names ImportError (``explicit``), or only broad
+    handlers catch it and one tells how to install (``hint``: the 1-based line of the hint's text, 0 for none)."""
+
+    explicit: bool = False
+    hint: int = 0
+
+
+def evidence_at(tree: ast.Module, line: int) -> GuardEvidence:
+    """The evidence of every ``try`` whose body holds ``line`` (1-based), innermost first.
+
+    The module's hint constants and functions are looked for only once a broad handler needs them: most guards
+    name ImportError, and walking every function of a big module for each of its guarded imports took seconds."""
+    hints: tuple[dict[str, int], dict[str, int]] | None = None
+    hint = 0
+    for handlers in _enclosing_handlers(tree, line):
+        if any(names_import_error(handler.type) for handler in handlers):
+            return GuardEvidence(explicit=True)
+        for handler in handlers:
+            if _is_broad(handler.type) and not hint:
+                hints = hints or (_hint_constants(tree), _hint_functions(tree))
+                hint = _hint_in(handler.body, *hints)
+    return GuardEvidence(hint=hint)
+
+
+def _enclosing_handlers(tree: ast.Module, line: int) -> Iterator[list[ast.ExceptHandler]]:
+    """The handlers of each ``try`` whose body holds the line, innermost first."""
+    found: list[tuple[int, list[ast.ExceptHandler]]] = []
+    for node in _statements_around(tree, line):
+        if isinstance(node, _TRY) and node.body:
+            first, last = node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno
+            if first <= line <= last:
+                found.append((first, node.handlers))
+    for _, handlers in sorted(found, key=lambda item: -item[0]):
+        yield handlers
+
+
+def _statements_around(tree: ast.Module, line: int) -> Iterator[ast.AST]:
+    """The statements (and clauses) spanning ``line``, outermost first: the only ones whose body can hold it, since
+    statements sit only in other statements' bodies, never inside an expression."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        node = todo.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, _CLAUSES) and _spans(child, line):
+                yield child
+                todo.append(child)
+
+
+_CLAUSES = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def _spans(node: ast.AST, line: int) -> bool:
+    start = getattr(node, "lineno", None)  # a match case has no lines of its own: its pattern and body have
+    return start is None or start <= line <= (getattr(node, "end_lineno", None) or start)
+
+
+def _is_broad(kind: ast.expr | None) -> bool:
+    """``except:``, ``except Exception``, ``except BaseException`` (alone or in a tuple): a failed import is caught."""
+    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
+    return kind is None or any(last_name(item) in ("Exception", "BaseException") for item in kinds)
+
+
+def _hint_in(body: Iterable[ast.stmt], constants: dict[str, int], functions: dict[str, int]) -> int:
+    """The line of the first install hint a handler gives: its own text, a constant it names, a function it calls."""
+    for statement in body:
+        for node in ast.walk(statement):
+            line = _text_hint(node)
+            if line:
+                return line
+            if isinstance(node, ast.Name) and node.id in constants:
+                return constants[node.id]
+            if isinstance(node, ast.Call) and last_name(node.func) in functions:
+                return functions[last_name(node.func)]
+    return 0
+
+
+def _hint_constants(tree: ast.Module) -> dict[str, int]:
+    """Module-level names bound to text holding an install hint (``INSTALL_MSG = "pip install ..."``), with the
+    hint's line."""
+    found: dict[str, int] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            line = _hint_line(statement.value)
+            if isinstance(target, ast.Name) and line:
+                found.setdefault(target.id, line)
+    return found
+
+
+def _hint_functions(tree: ast.Module) -> dict[str, int]:
+    """Functions of the module whose body holds an install hint (``def show_install_help(): print("pip ...")``)."""
+    found: dict[str, int] = {}
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            line = _hint_line(statement)
+            if line:
+                found.setdefault(statement.name, line)
+    return found
+
+
+def _hint_line(node: ast.AST) -> int:
+    return next(filter(None, map(_text_hint, ast.walk(node))), 0)
+
+
+def _text_hint(node: ast.AST) -> int:
+    """The line of the hint in a string literal (its first line plus the lines of text before the hint), else 0."""
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+        return 0
+    match = _HINT.search(node.value)
+    return node.lineno + node.value.count("\n", 0, match.start()) if match else 0
+
+
+def has_install_command(text: str) -> bool:
+    """Whether a file's text holds an install command anywhere (a cheap test before parsing it)."""
+    return any(word in text for word in HINT_WORDS) and bool(_COMMAND.search(text))
+
+
+def hinted_distributions(tree: ast.Module) -> tuple[tuple[str, int], ...]:
+    """The distributions named by the install commands that the handlers of import guards give, with the line of
+    each command: ``except ImportError: print("pip install -U torch==2.1 webrtcvad")`` names torch and webrtcvad.
+    Options, requirements files (``-r``), URLs and paths name nothing."""
+    texts: dict[str, list[tuple[str, int]]] | None = (
+        None  # the hinting constants and functions, once a guard needs them
+    )
+    found: dict[str, int] = {}
+    for node in _statements(tree):
+        if not isinstance(node, _TRY) or not _imports_in(node.body):
+            continue
+        for handler in node.handlers:
+            if names_import_error(handler.type) or _is_broad(handler.type):
+                if texts is None:
+                    constants, functions = _hint_constants(tree), _hint_functions(tree)
+                    texts = {**_strings_of(tree, constants), **_strings_of_functions(tree, functions)}
+                for text, line in _handler_texts(handler.body, texts):
+                    for name, offset in _command_names(text):
+                        found.setdefault(name, line + offset)
+    return tuple(sorted(found.items(), key=lambda item: (item[1], item[0])))
+
+
+def _statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """The statements (and clauses) below ``tree`` in ``ast.walk``'s order, their expressions not entered: a statement
+    sits only in another's body, and most of a big module's nodes are expressions."""
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        children = [child for child in ast.iter_child_nodes(node) if isinstance(child, _CLAUSES)]
+        todo.extend(children)
+        yield from children
+
+
+def _imports_in(body: Iterable[ast.stmt]) -> bool:
+    """Whether a ``try`` body imports something (a guard), not only runs code whose failure it reports."""
+    return any(
+        isinstance(node, (ast.Import, ast.ImportFrom))
+        for statement in body
+        for node in (statement, *_statements(statement))
+    )
+
+
+def _handler_texts(body: Iterable[ast.stmt], named: dict[str, list[tuple[str, int]]]) -> Iterator[tuple[str, int]]:
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                yield node.value, node.lineno
+            elif isinstance(node, ast.Name):
+                yield from named.get(node.id, ())
+            elif isinstance(node, ast.Call):
+                yield from named.get(last_name(node.func), ())
+
+
+def _strings_of(tree: ast.Module, names: dict[str, int]) -> dict[str, list[tuple[str, int]]]:
+    """The text of each hinting module-level constant."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name) and target.id in names:
+                found.setdefault(target.id, list(_constants(statement.value)))
+    return found
+
+
+def _strings_of_functions(tree: ast.Module, names: dict[str, int]) -> dict[str, list[tuple[str, int]]]:
+    return {
+        statement.name: list(_constants(statement))
+        for statement in tree.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name in names
+    }
+
+
+def _constants(node: ast.AST) -> Iterator[tuple[str, int]]:
+    for child in ast.walk(node):
+        if isinstance(child, ast.Constant) and isinstance(child.value, str):
+            yield child.value, child.lineno
+
+
+def _command_names(text: str) -> Iterator[tuple[str, int]]:
+    """(distribution, lines into the text) for each requirement an install command in the text names."""
+    for match in _COMMAND.finditer(text):
+        offset = text.count("\n", 0, match.start())
+        words = match["args"].split()
+        for index, word in enumerate(words):
+            if word.startswith("-") or (index and words[index - 1] in ("-r", "-c", "-e", "--requirement")):
+                continue
+            requirement = _REQUIREMENT.fullmatch(word.strip(",;."))
+            if requirement and "/" not in word and ":" not in word.partition(";")[0]:
+                yield requirement["name"], offset
