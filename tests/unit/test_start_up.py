@@ -9,6 +9,7 @@ fresh process and names what it must not have imported.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -38,17 +39,33 @@ _WATCHED = (
 )
 
 
-def _imported_by_check(project: Path, pip_config: str = os.devnull) -> list[str]:
-    """The watched modules a whole offline check of ``project`` imports, in a process of its own."""
-    code = (
-        f"from pipreqs_action.cli import main; main(['check', {str(project)!r}, '--offline', '-q']);"
-        f"import sys; print('imported:' + ','.join(m for m in {_WATCHED!r} if m in sys.modules))"
-    )
-    env = {**os.environ, "PIP_CONFIG_FILE": pip_config}  # no pip.conf of this machine: it is read with configparser
+def _watched_after(code: str, env: dict[str, str] | None = None) -> list[str]:
+    """The watched modules imported once ``code`` has run, in a process of its own."""
+    code += f";import sys; print('imported:' + ','.join(m for m in {_WATCHED!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     last = done.stdout.splitlines()[-1:]
     assert last and last[0].startswith("imported:"), done.stderr
     return [name for name in last[0].removeprefix("imported:").split(",") if name]
+
+
+# What this interpreter's own argparse imports to read a command line is not the check's doing: Python 3.14's
+# argparse colours its help with themes that are dataclasses, so there ``dataclasses`` comes with any CLI.
+@functools.cache
+def _by_argparse() -> frozenset[str]:
+    parse = "import argparse; parser = argparse.ArgumentParser(); parser.add_argument('x'); parser.parse_args(['a'])"
+    return frozenset(_watched_after(parse))
+
+
+def _imported_by_check(project: Path, pip_config: str = os.devnull) -> list[str]:
+    """The watched modules a whole offline check of ``project`` imports, beyond what argparse itself brings."""
+    env = {**os.environ, "PIP_CONFIG_FILE": pip_config}  # no pip.conf of this machine: it is read with configparser
+    code = f"from pipreqs_action.cli import main; main(['check', {str(project)!r}, '--offline', '-q'])"
+    return [name for name in _watched_after(code, env) if name not in _by_argparse()]
+
+
+def test_argparse_alone_brings_none_of_the_engines_readers() -> None:
+    """The allowance above covers only what the standard library pulls in, never one of the readers watched."""
+    assert not _by_argparse() & {"packaging", "pip_requirements_parser", _TOML, "configparser", *_READERS}
 
 
 def _project(root: Path, requirements: str, **files: str) -> Path:
