@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import ast
 
-__all__ = ["IMPORT_ERRORS", "last_name", "names_import_error"]
+__all__ = ["BROAD_ERRORS", "IMPORT_ERRORS", "catches_everything", "last_name", "names_import_error"]
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})  # what a failed import raises
+BROAD_ERRORS = frozenset({"Exception", "BaseException"})  # what catches a failed import among everything else
 
 
 def last_name(node: ast.expr) -> str:
@@ -23,5 +24,15 @@ def last_name(node: ast.expr) -> str:
 
 def names_import_error(kind: ast.expr | None) -> bool:
     """``except ImportError``, ``except (ModuleNotFoundError, OSError)``: the handler names a failed import."""
-    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
-    return any(last_name(item) in IMPORT_ERRORS for item in kinds)
+    return any(last_name(item) in IMPORT_ERRORS for item in _classes(kind))
+
+
+def catches_everything(kind: ast.expr | None) -> bool:
+    """``except:``, ``except Exception``, ``except BaseException`` (alone or in a tuple): a failed import is caught
+    with everything else, without the handler saying so."""
+    return kind is None or any(last_name(item) in BROAD_ERRORS for item in _classes(kind))
+
+
+def _classes(kind: ast.expr | None) -> list[ast.expr]:
+    """The classes an ``except`` clause names: the items of a tuple, the one class, none for a bare ``except:``."""
+    return kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []

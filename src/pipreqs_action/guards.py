@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pipreqs_action.ast_names import last_name
+from pipreqs_action.ast_names import catches_everything, last_name, names_import_error
 from pipreqs_action.deferred_imports import Checked, deferred_reason, never_checked
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -133,10 +133,7 @@ def is_guard_reason(reason: str) -> bool:
 
 
 def handler_catches_import_error(handler: ast.ExceptHandler) -> bool:
-    if handler.type is None:
-        return True
-    kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return any(last_name(kind) in IMPORT_ERRORS for kind in kinds)
+    return names_import_error(handler.type) or catches_everything(handler.type)
 
 
 def with_context(items: list[ast.withitem], checked: Checked = never_checked) -> Context:

@@ -32,20 +32,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-from pipreqs_action.ast_names import last_name, names_import_error
+from pipreqs_action.ast_names import catches_everything, last_name, names_import_error
 
 __all__ = ["HINT_WORDS", "GuardEvidence", "evidence_at", "has_install_command", "hinted_distributions"]
 
-_HINT = re.compile(
-    r"\b(?:pip3?|conda|mamba|micromamba|uv(?:[ \t]+pip)?|poetry|pipx)[ \t]+(?:install|add)\b"
-    r"|\brequirements[\w.-]*\.(?:txt|in)\b",
-    re.IGNORECASE,
-)
+_INSTALLER = r"\b(?:pip3?|conda|mamba|micromamba|uv(?:[ \t]+pip)?|poetry|pipx)[ \t]+(?:install|add)\b"
+_HINT = re.compile(_INSTALLER + r"|\brequirements[\w.-]*\.(?:txt|in)\b", re.IGNORECASE)
 HINT_WORDS = ("install", "add")  # a file holding neither has no install command
-_COMMAND = re.compile(
-    r"\b(?:pip3?|conda|mamba|micromamba|uv(?:[ \t]+pip)?|poetry|pipx)[ \t]+(?:install|add)\b(?P<args>[^\n`'\"]*)",
-    re.IGNORECASE,
-)
+_COMMAND = re.compile(_INSTALLER + r"(?P<args>[^\n`'\"]*)", re.IGNORECASE)
 _REQUIREMENT = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:\[[\w,.-]*\])?(?:[<>=!~;].*)?")
 _TRY: tuple[type[ast.Try], ...] = (ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))  # except* (3.11)
 
@@ -69,7 +63,7 @@ def evidence_at(tree: ast.Module, line: int) -> GuardEvidence:
         if any(names_import_error(handler.type) for handler in handlers):
             return GuardEvidence(explicit=True)
         for handler in handlers:
-            if _is_broad(handler.type) and not hint:
+            if catches_everything(handler.type) and not hint:
                 hints = hints or (_hint_constants(tree), _hint_functions(tree))
                 hint = _hint_in(handler.body, *hints)
     return GuardEvidence(hint=hint)
@@ -105,12 +99,6 @@ _CLAUSES = (ast.stmt, ast.excepthandler, ast.match_case)
 def _spans(node: ast.AST, line: int) -> bool:
     start = getattr(node, "lineno", None)  # a match case has no lines of its own: its pattern and body have
     return start is None or start <= line <= (getattr(node, "end_lineno", None) or start)
-
-
-def _is_broad(kind: ast.expr | None) -> bool:
-    """``except:``, ``except Exception``, ``except BaseException`` (alone or in a tuple): a failed import is caught."""
-    kinds = kind.elts if isinstance(kind, ast.Tuple) else [kind] if kind is not None else []
-    return kind is None or any(last_name(item) in ("Exception", "BaseException") for item in kinds)
 
 
 def _hint_in(body: Iterable[ast.stmt], constants: dict[str, int], functions: dict[str, int]) -> int:
@@ -180,7 +168,7 @@ def hinted_distributions(tree: ast.Module) -> tuple[tuple[str, int], ...]:
         if not isinstance(node, _TRY) or not _imports_in(node.body):
             continue
         for handler in node.handlers:
-            if names_import_error(handler.type) or _is_broad(handler.type):
+            if names_import_error(handler.type) or catches_everything(handler.type):
                 if texts is None:
                     constants, functions = _hint_constants(tree), _hint_functions(tree)
                     texts = {**_strings_of(tree, constants), **_strings_of_functions(tree, functions)}
