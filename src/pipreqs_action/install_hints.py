@@ -200,7 +200,7 @@ def hinted_in_source(text: str) -> tuple[tuple[str, int], ...]:
         return ()
     lines = text.split("\n")
     masked = _string_mask(text, len(lines))
-    found: dict[str, int] = {}
+    guarded: list[tuple[list[ast.ExceptHandler], int]] = []  # each fragment's import guards, and its line offset
     line, counted, covered = 0, 0, 0
     for match in line_matches(_TRY_LINE.compiled(), text, "try"):
         line += text.count("\n", counted, match.start())
@@ -218,12 +218,15 @@ def hinted_in_source(text: str) -> tuple[tuple[str, int], ...]:
             tree = ast.parse(fragment)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return _hinted_in_whole(text)
-        guards = list(_import_guards(tree))
-        if any(_defined_at_top(text, name) for handler in guards for name in _names_in(handler.body)):
-            return _hinted_in_whole(text)
+        guarded.append((list(_import_guards(tree)), offset))
+    names = {name for guards, _ in guarded for handler in guards for name in _names_in(handler.body)}
+    if names and _defined_at_top(text, names):
+        return _hinted_in_whole(text)
+    found: dict[str, int] = {}
+    for guards, offset in guarded:
         named: dict[str, int] = {}
-        for name, at in _commands_of(guards, {}):
-            named.setdefault(name, at + offset)
+        for name, line in _commands_of(guards, {}):
+            named.setdefault(name, line + offset)
         if not named.keys().isdisjoint(found):
             return _hinted_in_whole(text)
         found.update(named)
@@ -275,15 +278,14 @@ def _names_in(body: Iterable[ast.stmt]) -> Iterator[str]:
                 yield last_name(node.func)
 
 
-def _defined_at_top(text: str, name: str) -> bool:
-    """Whether a line may bind ``name`` at the module's top level, by assignment or ``def``: at the start of a line
-    or after a ``;`` (a superset of what ``_hint_constants`` and ``_hint_functions`` read: more lines than those only
-    send the file to the whole parse)."""
-    if name not in text:
-        return False
-    word = re.escape(name)
-    assigned = rf"(?:^|;[ \t]*)\(*{word}[ \t)]*(?:\\\n[ \t]*)*=(?!=)"
-    return bool(re.search(rf"{assigned}|^(?:async[ \t]+)?def[ \t]+{word}\b", text, re.MULTILINE))
+def _defined_at_top(text: str, names: Iterable[str]) -> bool:
+    """Whether a line may bind one of ``names`` at the module's top level, by assignment or ``def``: at the start of
+    a line or after a ``;`` (a superset of what ``_hint_constants`` and ``_hint_functions`` read: more lines than
+    those only send the file to the whole parse). One search for all names, each alternative starting at a newline
+    or a ``;``, which the engine skips to (a pattern anchored with ``^`` is tried at every character)."""
+    word = "|".join(sorted(map(re.escape, names)))
+    binding = rf"\(*(?:{word})[ \t)]*(?:\\\n[ \t]*)*=(?!=)|(?:async[ \t]+)?def[ \t]+(?:{word})\b"
+    return bool(re.match(binding, text) or re.search(rf"(?:\n|;[ \t]*)(?:{binding})", text))
 
 
 def hinted_distributions(tree: ast.Module) -> tuple[tuple[str, int], ...]:
