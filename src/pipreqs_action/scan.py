@@ -34,6 +34,7 @@ from pipreqs_action import (
     backends,
     call_guards,
     enclosing_modules,
+    extractions,
     files,
     hinted_features,
     imports,
@@ -549,7 +550,8 @@ class _Reader(NamedTuple):
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
-            raw = imports.extract(source.text, full=self.full_parse, wanted=wanted)
+            path = f"{self.root}/{rel}"  # the same for every scan that reads this file (extractions)
+            raw = extractions.extract(path, source.text, full=self.full_parse, wanted=wanted)
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
             third_party = _third_party(error.imports, source, self.stdlib, self.local, package_module)
             return _as_the_file_says(third_party, source), Skipped(rel, str(error)), facts
@@ -660,7 +662,8 @@ def _fork_helper(reader: _Reader, share: list[str]) -> _Child | None:
     status = 1
     try:  # the helper process from here on
         os.close(read_end)
-        payload = pickle.dumps([reader(rel) for rel in share], protocol=pickle.HIGHEST_PROTOCOL)
+        extracted = extractions.recording()  # sent back with the results: later scans of these files reuse them
+        payload = pickle.dumps(([reader(rel) for rel in share], extracted), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
         status = 0
@@ -679,11 +682,15 @@ def _collect(child: _Child) -> list[FileResult] | None:
         child.pipe = -1
     status = _wait(child)
     try:
-        results: list[FileResult] = pickle.loads(payload)  # noqa: S301 - written by our own forked helper
+        results: list[FileResult]
+        results, extracted = pickle.loads(payload)  # noqa: S301 - written by our own forked helper
     except Exception as error:  # cut short: the helper died while writing
         log.debug("helper %d failed (wait status %d, %s): reading its files here", child.pid, status, error)
         return None
-    return results if status == 0 else None
+    if status != 0:
+        return None
+    extractions.keep(extracted)
+    return results
 
 
 def _wait(child: _Child) -> int:
