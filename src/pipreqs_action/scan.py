@@ -58,7 +58,6 @@ from pipreqs_action.guarded_modules import (
     guarded_local_imports,
     typed_by,
 )
-from pipreqs_action.install_hints import hinted_in_source
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -531,10 +530,11 @@ class _Reader(NamedTuple):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
+        path = f"{self.root}/{rel}"  # the same for every scan that reads this file (extractions)
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=hinted_in_source(source.text))
-            facts = facts._replace(swallowers=project_guards.definitions(source.text))
-            facts = facts._replace(with_words=project_guards.with_words(source.text))
+            told = extractions.text_facts(path, source.text)
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=told.hinted)
+            facts = facts._replace(swallowers=told.swallowers, with_words=told.with_words)
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
@@ -550,7 +550,6 @@ class _Reader(NamedTuple):
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
-            path = f"{self.root}/{rel}"  # the same for every scan that reads this file (extractions)
             raw = extractions.extract(path, source.text, full=self.full_parse, wanted=wanted)
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
             third_party = _third_party(error.imports, source, self.stdlib, self.local, package_module)

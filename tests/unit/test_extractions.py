@@ -6,15 +6,17 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pipreqs_action import extractions, imports
+from pipreqs_action import extractions, imports, project_guards
 from pipreqs_action.imports.raw import RawImport
+from pipreqs_action.install_hints import hinted_in_source
 
 GUARDED = "try:\n    import yaml\nexcept ImportError:\n    yaml = None\nimport os\n"
 
 
 @pytest.fixture(autouse=True)
-def _nothing_kept() -> Iterator[None]:
+def _nothing_kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     extractions.forget()
+    monkeypatch.setattr(extractions, "_recorded", None)  # a test playing a forked reader records no further
     yield
     extractions.forget()
 
@@ -78,3 +80,23 @@ def test_a_file_that_is_not_python_raises_each_time() -> None:
     for _ in range(2):
         with pytest.raises(imports.NotPython):
             extractions.extract("/t/bad.py", "import os\ndef (:\n", full=True, wanted=lambda name: True)
+
+
+HINTED = (
+    "from contextlib import contextmanager\n\n@contextmanager\ndef optional():\n    try:\n        yield\n"
+    "    except ImportError:\n        pass\n\ntry:\n    import nls\nexcept ImportError:\n"
+    '    print("pip install aliyun-nls")\n\nwith optional():\n    import extra\n'
+)
+
+
+def test_what_a_text_tells_is_what_each_reader_finds_and_is_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    facts = extractions.text_facts("/t/a.py", HINTED)
+    assert facts == extractions.TextFacts(
+        hinted_in_source(HINTED), project_guards.definitions(HINTED), project_guards.with_words(HINTED)
+    )
+    assert facts.hinted and facts.swallowers and "optional" in facts.with_words
+    recorded = extractions.recording()
+    assert extractions.text_facts("/t/b.py", "x = 1\n") == extractions.TextFacts((), (), frozenset())
+    assert list(recorded.facts) == [("/t/b.py", 6, hash("x = 1\n"), False)]  # what a forked reader sends back
+    monkeypatch.setattr("pipreqs_action.extractions.hinted_in_source", lambda text: pytest.fail("worked out again"))
+    assert extractions.text_facts("/t/a.py", HINTED) == facts
