@@ -119,6 +119,7 @@ class _FileFacts(NamedTuple):
     commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
     hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
+    qualified: tuple[str, ...] = ()  # absolute imports of three dotted parts or more (local_modules: sub-packages)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     with_words: frozenset[str] | None = None  # every word after a `with` on its line: the helpers it may open
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -319,6 +320,7 @@ def _local_modules(tree: Tree, facts: list[_FileFacts], on_disk: LocalModules) -
         ignored_modules=tree.ignored_modules,
         package_modules=package_modules,
         script_folders=script_folders,
+        qualified=[module for file_facts in facts for module in file_facts.qualified],
     )
 
 
@@ -531,6 +533,7 @@ class _Reader(NamedTuple):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
+        facts = facts._replace(qualified=tuple(sorted(set(_QUALIFIED_IMPORT.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
             facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
@@ -583,9 +586,10 @@ class _Reader(NamedTuple):
     def _wanted(self, rel: str, name: str, *, package_module: bool = False) -> bool:
         """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own.
 
-        Which folders scripts run from is known once every file is read: until then a package module's import of a
-        name only a package folder holds is kept, and ``_resolved`` settles it."""
-        local = self.local.is_local(rel, name, package_module=package_module)
+        Which folders scripts run from, and which the project's dotted imports name as sub-packages, is known once
+        every file is read: until then a package module's import of a name only a package folder holds, and an import
+        of a name only folders deep above the file hold (``may_hide``), is kept, and ``_resolved`` settles it."""
+        local = self.local.is_local(rel, name, package_module=package_module) and not self.local.may_hide(rel, name)
         return name != "__future__" and name not in self.stdlib and not local
 
 
@@ -602,6 +606,7 @@ def _hinted(text: str) -> tuple[tuple[str, int], ...]:
 
 _NO_FACTS = _FileFacts()
 _IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_QUALIFIED_IMPORT = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
 _RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
@@ -733,6 +738,7 @@ def _third_party(
         root_name = item.module.partition(".")[0]
         ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
         is_local = local.is_local(source.rel, root_name, package_module=package_module, module=item.module)
+        is_local = is_local and not local.may_hide(source.rel, root_name)  # settled once every file is read
         if root_name == "__future__" or root_name in stdlib or is_local:
             if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
                 yield _stale_marker(source.rel, ignore_line)
