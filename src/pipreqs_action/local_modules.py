@@ -260,6 +260,12 @@ class LocalModules:
         path = f"{folder}/{name}" if folder else name
         return f"{path}/" if path in self._children else f"{path}.py"
 
+    def found_from(self, path: str, name: str) -> str | None:
+        """The file or package folder that ``import name`` in the file ``path`` finds first on its search path
+        (``module_in``), if a folder there holds one."""
+        directory = path.rpartition("/")[0]
+        return next(filter(None, (self.module_in(folder, name) for folder in self._search_path(directory))), None)
+
     def anywhere(self, name: str) -> str | None:
         """A folder of the tree ("" for the root) holding a module or package ``name``, if any does."""
         return self._where.get(name)

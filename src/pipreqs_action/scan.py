@@ -60,7 +60,7 @@ from pipreqs_action.guarded_modules import (
 )
 from pipreqs_action.install_hints import has_install_command, hinted_distributions
 from pipreqs_action.integration_names import on_demand_in, split_integrations
-from pipreqs_action.layout import Layout
+from pipreqs_action.layout import Layout, imported_packages
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline, other_threads
@@ -155,7 +155,10 @@ def scan(
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts, on_disk)
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
-    layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
+    named_like_tooling = imported_packages({file_facts.rel: file_facts.imported_names for file_facts in facts}, local)
+    layout = _layout(
+        tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app, imported=named_like_tooling
+    )
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
     imported = _third_party_roots(results)
     integrations, public = split_integrations(_integrations(root, tree, facts, layout, judged), imported, judged)
@@ -332,6 +335,7 @@ def _layout(
     declared_in: Sequence[str],
     secondary: Sequence[str],
     app: Sequence[str],
+    imported: Iterable[str] = (),
 ) -> Layout:
     roots = [folder for file_facts in facts for folder in file_facts.import_roots]
     return Layout(
@@ -340,6 +344,7 @@ def _layout(
         modules=[path for path in tree.files if path.rpartition("/")[2] == SETUP_PY and path not in tree.markers],
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
+        imported=imported,
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
         readme=readme,
         secondary=secondary,
