@@ -33,10 +33,20 @@ from pipreqs_action.line_search import line_matches
 from pipreqs_action.model import ImportRef
 from pipreqs_action.reachability import Packages, package_imports
 
-__all__ = ["GuardedImport", "LocalImports", "application_guards", "guarded_by", "guarded_local_imports", "typed_by"]
+__all__ = [
+    "INDENTED_IMPORT",
+    "GuardedImport",
+    "LocalImports",
+    "absolute_imports",
+    "application_guards",
+    "guarded_by",
+    "guarded_local_imports",
+    "statement_at",
+    "typed_by",
+]
 
 _GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_", "TYPE_CHECKING", *SEARCH_WORDS)
-_INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line_matches
+INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line_matches
     r"^(?P<indent>[ \t]+)(?:from[ \t]+(?P<from>\.*[\w.]*)[ \t]+import\b|import[ \t]+(?P<mod>[\w.]+))", re.M
 )
 
@@ -83,7 +93,7 @@ def guarded_local_imports(
     guarded: list[GuardedImport] = []
     typing: dict[int, tuple[str, ...]] = {}  # line -> modules, of the imports under `if TYPE_CHECKING:`
     index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
-    for match in line_matches(_INDENTED_IMPORT, text, "import"):
+    for match in line_matches(INDENTED_IMPORT, text, "import"):
         target = match["from"] or match["mod"] or ""
         if not target.startswith(".") and target.partition(".")[0] not in packages.names:
             continue
@@ -93,8 +103,8 @@ def guarded_local_imports(
         context = blocks.context_at(index, len(match["indent"]))
         if context is None or not (context.type_only or (context.optional and is_guard_reason(context.reason))):
             continue
-        statement = _statement(blocks.lines, index)
-        named = package_imports(statement, rel, _absolute(statement), packages)
+        statement = statement_at(blocks.lines, index)
+        named = package_imports(statement, rel, absolute_imports(statement), packages)
         if named and context.type_only:
             typing[index + 1] = named
         elif named and context.reason == EXCEPT_IMPORT_ERROR:
@@ -119,7 +129,7 @@ def _parsed(text: str) -> ast.Module | None:
         return None
 
 
-def _statement(lines: list[str], index: int) -> str:
+def statement_at(lines: list[str], index: int) -> str:
     """The statement starting on line ``index``, dedented, its bracketed continuation lines followed."""
     parts = [lines[index].strip()]
     depth = parts[0].count("(") - parts[0].count(")")
@@ -130,7 +140,7 @@ def _statement(lines: list[str], index: int) -> str:
     return "\n".join(parts)
 
 
-def _absolute(statement: str) -> list[tuple[str, tuple[str, ...]]]:
+def absolute_imports(statement: str) -> list[tuple[str, tuple[str, ...]]]:
     """(module, names) of an absolute import statement; nothing for a relative one or one that does not parse."""
     try:
         node = ast.parse(statement.partition(";")[0]).body[0]

@@ -62,9 +62,12 @@ from pipreqs_action.install_hints import has_install_command, hinted_distributio
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
+from pipreqs_action.lazy_integrations import lazy_integrations
+from pipreqs_action.lazy_loads import LazyImports, lazy_package_imports, reached_only_lazily
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline, other_threads
 from pipreqs_action.line_search import LineStarts
+from pipreqs_action.loading_functions import loading_function
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import (
@@ -111,6 +114,7 @@ class _FileFacts(NamedTuple):
     copied_from: str = ""  # the project its header says it was copied from
     package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
     local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
+    lazy_imports: LazyImports | None = None  # in a library, those inside function bodies (lazy_loads)
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
     script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
@@ -150,7 +154,8 @@ def scan(
     packages = Packages(tree.files)  # imports of the project's packages are followed in every tree
     judged = packages if library else Packages(())  # the rules written for a library's packages
     mentions = None if library else mention_pattern(packages)
-    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages, mentions), tree.files)
+    reader = _Reader(root, standard_library(), full_parse, on_disk, packages, mentions, library=library)
+    results = _read_all(reader, tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts, on_disk)
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
@@ -159,6 +164,7 @@ def scan(
     imported = _third_party_roots(results)
     integrations, public = split_integrations(_integrations(root, tree, facts, layout, judged), imported, judged)
     layout.add_reasons(integrations)
+    layout.add_reasons(_lazy_integrations(root, tree, facts, layout, judged, imported))
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_addons(root, tree, facts, results, layout))
     behind_guard, typing = _behind_guards(root, tree, facts, layout, packages, library=library)
@@ -370,6 +376,33 @@ def _integrations(
     return judge(scripts=[*console_scripts(texts), *sorted(run)]) if run else found
 
 
+def _lazy_integrations(
+    root: Path,
+    tree: Tree,
+    facts: list[_FileFacts],
+    layout: Layout,
+    packages: Packages,
+    imported: Mapping[str, Sequence[str]],
+) -> dict[str, str]:
+    """Modules of a library reached only through imports inside the functions that instrument a framework
+    (``lazy_loads``, ``lazy_integrations``), with the reason to show; the files holding those imports are parsed
+    again only when such a module is an integration by name."""
+    lazy = {file_facts.rel: file_facts.lazy_imports for file_facts in facts if file_facts.lazy_imports}
+    if not lazy or not packages.names:
+        return {}
+    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
+    reached = reached_only_lazily(
+        tree.files,
+        {file_facts.rel: file_facts.package_imports for file_facts in facts},
+        lazy,
+        {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports},
+        packages=packages,
+        app_code=[path for path in tree.files if not layout.reason(path)],
+        scripts=console_scripts(texts),
+    )
+    return lazy_integrations(reached, imported, packages, functools.partial(loading_function, root))
+
+
 def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
     """Modules of an application's packages that nothing runs (``unreached``), with the reason; the files at the
     root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it."""
@@ -523,6 +556,7 @@ class _Reader(NamedTuple):
     local: LocalModules
     packages: Packages
     mentions: re.Pattern[str] | None = None  # in an application: what names one of its modules (unreached)
+    library: bool = False  # a packaging manifest at the root: its imports inside functions are read (lazy_loads)
 
     def __call__(self, rel: str) -> FileResult:
         check_deadline()
@@ -563,6 +597,8 @@ class _Reader(NamedTuple):
                 package_imports=package_imports(source.text, rel, modules, self.packages),
                 local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )
+            if self.library:
+                facts = facts._replace(lazy_imports=lazy_package_imports(source.text, rel, lines, self.packages))
         third_party = _third_party(raw, source, self.stdlib, self.local, package_module)
         third_party, moved = working_folders.resolve(list(third_party), source, self.local)
         third_party, itself = self_imports.resolve(third_party, source, self.local)
