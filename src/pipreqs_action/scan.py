@@ -81,6 +81,7 @@ from pipreqs_action.model import (
     SourceText,
 )
 from pipreqs_action.notebook_helpers import NotebookUses
+from pipreqs_action.program_loaded import doc_texts, loaded_by_programs, optional_where_loaded
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
@@ -164,6 +165,7 @@ def scan(
     imported = _third_party_roots(results)
     integrations, public = split_integrations(_integrations(root, tree, facts, layout, judged), imported, judged)
     layout.add_reasons(integrations)
+    loaded = loaded_by_programs(public, imported, judged, doc_texts(root)) if public else {}
     layout.add_reasons(_lazy_integrations(root, tree, facts, layout, judged, imported))
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_addons(root, tree, facts, results, layout))
@@ -173,6 +175,7 @@ def scan(
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
         resolved = on_demand_in(_resolved(refs, local, layout, file_facts.writes), public)
+        resolved = optional_where_loaded(resolved, loaded)
         found.extend(guarded_by(typed_by(resolved, typing), behind_guard))
         if problem is not None:
             skipped.append(problem)
