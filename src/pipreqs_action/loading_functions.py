@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +21,7 @@ from pipreqs_action.model import Skipped
 __all__ = ["LoadingFunction", "loading_function"]
 
 _FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # where a camelCase name starts a word
 
 
 class LoadingFunction(NamedTuple):
@@ -30,9 +32,12 @@ class LoadingFunction(NamedTuple):
     annotated_with: frozenset[str]
 
     def serves(self, frameworks: frozenset[str]) -> bool:
-        """Does it name one of ``frameworks`` (top-level import names, lowercase), or take or return its types?"""
-        own = self.name.rpartition(".")[2].lower()
-        return any(framework in own for framework in frameworks) or bool(self.annotated_with & frameworks)
+        """Does it name one of ``frameworks`` (top-level import names, lowercase) as whole words of its name
+        (``instrument_pydantic_ai``, ``loguru_handler``, ``instrumentFlask``; ``__getattr__`` names no ``attr``), or
+        take or return its types?"""
+        words = _CAMEL.sub("_", self.name.rpartition(".")[2]).lower().strip("_")
+        named = any(re.search(rf"(?:^|_){re.escape(framework)}(?:_|$)", words) for framework in frameworks)
+        return named or bool(self.annotated_with & frameworks)
 
 
 def loading_function(root: Path, rel: str, line: int) -> LoadingFunction | None:

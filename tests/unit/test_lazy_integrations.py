@@ -93,7 +93,9 @@ def test_the_loading_function_is_named_with_its_class_and_its_annotations_resolv
 def test_a_function_serves_a_framework_it_names_or_whose_types_it_takes() -> None:
     assert LoadingFunction("Tracer.instrument_flask", frozenset()).serves(frozenset({"flask"}))
     assert LoadingFunction("instrument", frozenset({"quart"})).serves(frozenset({"quart", "anyio"}))
+    assert LoadingFunction("Tracer.instrumentPydanticAi", frozenset()).serves(frozenset({"pydantic_ai"}))
     assert not LoadingFunction("Tracer.to_table", frozenset()).serves(frozenset({"pyarrow"}))
+    assert not LoadingFunction("__getattr__", frozenset()).serves(frozenset({"attr"}))  # a word, not a part of one
 
 
 def test_a_module_is_set_apart_only_when_every_import_reaching_it_loads_an_integration() -> None:
