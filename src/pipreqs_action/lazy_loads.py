@@ -23,10 +23,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from pipreqs_action.guarded_modules import INDENTED_IMPORT, absolute_imports, statement_at
+from pipreqs_action.guarded_modules import (
+    absolute_imports,
+    indented_package_imports,
+    package_imports_but,
+    statement_at,
+)
 from pipreqs_action.guards import NOTHING
 from pipreqs_action.imports.blocks import Blocks
-from pipreqs_action.line_search import line_matches
 from pipreqs_action.reachability import Packages, entry_files, package_imports, reach, run_time_edges
 
 if TYPE_CHECKING:
@@ -72,17 +76,11 @@ def lazy_package_imports(
     blocks: Blocks | None = None
     lazy: list[LazyImport] = []
     elsewhere: list[tuple[int, int]] = []  # (line index, indent) of the others indented: under TYPE_CHECKING?
-    index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
-    for match in line_matches(INDENTED_IMPORT, text, "import"):
-        target = match["from"] or match["mod"] or ""
-        if not target.startswith(".") and target.partition(".")[0] not in packages.names:
-            continue
-        index += text.count("\n", counted, match.start())
-        counted = match.start()
+    for index, indent in indented_package_imports(text, packages):
         blocks = blocks or Blocks(text)
-        context = blocks.context_at(index, len(match["indent"])) if blocks.in_def(index) else None
+        context = blocks.context_at(index, indent) if blocks.in_def(index) else None
         if context is None or context.type_only:
-            elsewhere.append((index, len(match["indent"])))
+            elsewhere.append((index, indent))
             continue
         statement = statement_at(blocks.lines, index)
         named = package_imports(statement, rel, absolute_imports(statement), packages)
@@ -92,10 +90,7 @@ def lazy_package_imports(
         return None
     # a module the file also imports under TYPE_CHECKING is still loaded only when the function runs
     typing = {line + 1 for line, indent in elsewhere if (blocks.context_at(line, indent) or NOTHING).type_only}
-    skipped = typing | {item.line for item in lazy}
-    kept = "\n".join("" if number in skipped else line for number, line in enumerate(text.split("\n"), 1))
-    others = [(module, names) for module, line, names in modules if line not in skipped]
-    eager = set(package_imports(kept, rel, others, packages))
+    eager = set(package_imports_but(text, rel, modules, packages, typing | {item.line for item in lazy}))
     only = frozenset(module for item in lazy for module in item.modules if module not in eager)
     return LazyImports(tuple(lazy), only)
 

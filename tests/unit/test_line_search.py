@@ -11,7 +11,7 @@ from pipreqs_action.line_search import LineStarts, line_matches
 ROOT = Path(__file__).resolve().parents[2]
 # Each pattern searched with line_matches, and the words one of which every match holds (a line is tried per word).
 SEARCHED = [
-    (guarded_modules.INDENTED_IMPORT, ("import",)),
+    (guarded_modules._INDENTED_IMPORT, ("import",)),
     (reachability._RELATIVE, ("import",)),
     (test_modules._FRAMEWORK, ("pytest", "unittest")),
     (project_guards._with_pattern(("guard", "optional_import_block", "suppress")), ("with",)),
