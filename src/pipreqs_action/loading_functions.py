@@ -32,11 +32,13 @@ class LoadingFunction(NamedTuple):
     annotated_with: frozenset[str]
 
     def serves(self, frameworks: frozenset[str]) -> bool:
-        """Does it name one of ``frameworks`` (top-level import names, lowercase) as whole words of its name
-        (``instrument_pydantic_ai``, ``loguru_handler``, ``instrumentFlask``; ``__getattr__`` names no ``attr``), or
-        take or return its types?"""
-        words = _CAMEL.sub("_", self.name.rpartition(".")[2]).lower().strip("_")
-        named = any(re.search(rf"(?:^|_){re.escape(framework)}(?:_|$)", words) for framework in frameworks)
+        """Does it name one of ``frameworks`` (top-level import names, lowercase) as whole words of its name or its
+        class's (``instrument_pydantic_ai``, ``loguru_handler``, ``instrumentFlask``, ``RwkvAdapter.load_model``;
+        ``__getattr__`` names no ``attr``), or take or return its types?"""
+        words = [_CAMEL.sub("_", part).lower().strip("_") for part in self.name.split(".")]
+        named = any(
+            re.search(rf"(?:^|_){re.escape(framework)}(?:_|$)", part) for framework in frameworks for part in words
+        )
         return named or bool(self.annotated_with & frameworks)
 
 

@@ -94,6 +94,7 @@ def test_a_function_serves_a_framework_it_names_or_whose_types_it_takes() -> Non
     assert LoadingFunction("Tracer.instrument_flask", frozenset()).serves(frozenset({"flask"}))
     assert LoadingFunction("instrument", frozenset({"quart"})).serves(frozenset({"quart", "anyio"}))
     assert LoadingFunction("Tracer.instrumentPydanticAi", frozenset()).serves(frozenset({"pydantic_ai"}))
+    assert LoadingFunction("RwkvAdapter.load_model", frozenset()).serves(frozenset({"rwkv"}))  # its class names it
     assert not LoadingFunction("Tracer.to_table", frozenset()).serves(frozenset({"pyarrow"}))
     assert not LoadingFunction("__getattr__", frozenset()).serves(frozenset({"attr"}))  # a word, not a part of one
 
