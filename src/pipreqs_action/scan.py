@@ -20,7 +20,6 @@ file; the results are put back in path order, so the answer never depends on how
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 import logging
@@ -58,7 +57,7 @@ from pipreqs_action.guarded_modules import (
     guarded_local_imports,
     typed_by,
 )
-from pipreqs_action.install_hints import has_install_command, hinted_distributions
+from pipreqs_action.install_hints import hinted_in_source
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -569,7 +568,7 @@ class _Reader(NamedTuple):
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=hinted_in_source(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
             facts = facts._replace(with_words=project_guards.with_words(source.text))
         facts = facts._replace(uses=self._uses(source))
@@ -626,17 +625,6 @@ class _Reader(NamedTuple):
         name only a package folder holds is kept, and ``_resolved`` settles it."""
         local = self.local.is_local(rel, name, package_module=package_module)
         return name != "__future__" and name not in self.stdlib and not local
-
-
-def _hinted(text: str) -> tuple[tuple[str, int], ...]:
-    """The distributions the file's import guards name in an install hint (``install_hints``), read only from a
-    file holding an install command."""
-    if "except" not in text or not has_install_command(text):
-        return ()
-    try:
-        return hinted_distributions(ast.parse(text))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ()
 
 
 _NO_FACTS = _FileFacts()
