@@ -59,7 +59,7 @@ from pipreqs_action.guarded_modules import (
 )
 from pipreqs_action.install_hints import hinted_in_source
 from pipreqs_action.integration_names import on_demand_in, split_integrations
-from pipreqs_action.layout import Layout
+from pipreqs_action.layout import Layout, imported_packages
 from pipreqs_action.layout import is_test_path as is_test_path
 from pipreqs_action.lazy_integrations import lazy_integrations
 from pipreqs_action.lazy_loads import LazyImports, lazy_package_imports, reached_only_lazily
@@ -123,6 +123,7 @@ class _FileFacts(NamedTuple):
     commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
     hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
+    qualified: tuple[str, ...] = ()  # absolute imports of three dotted parts or more (local_modules: sub-packages)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     with_words: frozenset[str] | None = None  # every word after a `with` on its line: the helpers it may open
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -159,7 +160,10 @@ def scan(
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts, on_disk)
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
-    layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
+    named_like_tooling = imported_packages({file_facts.rel: file_facts.imported_names for file_facts in facts}, local)
+    layout = _layout(
+        tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app, imported=named_like_tooling
+    )
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
     imported = _third_party_roots(results)
     integrations, public = split_integrations(_integrations(root, tree, facts, layout, judged), imported, judged)
@@ -182,7 +186,7 @@ def scan(
     found = [ref for ref in found if ref.module != _STALE]
     found, from_above = enclosing_modules.resolve(found, above or {})
     found = _guarded_by_own_helpers(root, facts, found)
-    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
+    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk, library=library)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
         tuple(found),
@@ -235,14 +239,19 @@ def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[Imp
 
 
 def _installed_one_notebook_away(
-    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules
+    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules, *, library: bool
 ) -> list[ImportRef]:
-    """Imports of helper modules that only notebooks import, each installing them first (``notebook_helpers``).
-    Which project modules the ``.py`` files import is read only for a project with such notebooks."""
+    """Imports of helper modules that only notebooks import, each installing them first, or running them in their
+    kernel (``notebook_helpers``). Which project modules the ``.py`` files import is read only for a project with
+    such notebooks, or (not a library) whose ``.py`` files import the kernel's modules."""
     notebooks = [file_facts.uses for file_facts in facts if file_facts.uses]
-    if not any(use.installs for use in notebooks):
+    installs = any(use.installs for use in notebooks)
+    kernel = bool(notebooks) and not library and notebook_helpers.kernel_imports(found)
+    if not installs and not kernel:
         return found
-    return notebook_helpers.apply(found, [*notebooks, *_script_uses(root, paths, local)], paths)
+    uses = [*notebooks, *_script_uses(root, paths, local)]
+    found = notebook_helpers.apply(found, uses, paths) if installs else found
+    return notebook_helpers.in_kernel(found, uses, paths) if kernel else found
 
 
 def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[NotebookUses]:
@@ -251,8 +260,9 @@ def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[
         if isinstance(source, SourceText):
             names = {first or second for first, second in notebook_helpers.LOCAL_IMPORT.findall(source.text)}
             modules = tuple((name, 0) for name in sorted(names) if local.is_local(rel, name))
-            if modules:
-                yield NotebookUses(rel, modules)
+            script = "__main__" in source.text
+            if modules or script:
+                yield NotebookUses(rel, modules, script=script)
 
 
 def _module_imports(
@@ -327,6 +337,7 @@ def _local_modules(tree: Tree, facts: list[_FileFacts], on_disk: LocalModules) -
         ignored_modules=tree.ignored_modules,
         package_modules=package_modules,
         script_folders=script_folders,
+        qualified=[module for file_facts in facts for module in file_facts.qualified],
     )
 
 
@@ -338,6 +349,7 @@ def _layout(
     declared_in: Sequence[str],
     secondary: Sequence[str],
     app: Sequence[str],
+    imported: Iterable[str] = (),
 ) -> Layout:
     roots = [folder for file_facts in facts for folder in file_facts.import_roots]
     return Layout(
@@ -346,6 +358,7 @@ def _layout(
         modules=[path for path in tree.files if path.rpartition("/")[2] == SETUP_PY and path not in tree.markers],
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
+        imported=imported,
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
         readme=readme,
         secondary=secondary,
@@ -567,6 +580,7 @@ class _Reader(NamedTuple):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
+        facts = facts._replace(qualified=tuple(sorted(set(_QUALIFIED_IMPORT.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
             facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=hinted_in_source(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
@@ -621,14 +635,16 @@ class _Reader(NamedTuple):
     def _wanted(self, rel: str, name: str, *, package_module: bool = False) -> bool:
         """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own.
 
-        Which folders scripts run from is known once every file is read: until then a package module's import of a
-        name only a package folder holds is kept, and ``_resolved`` settles it."""
-        local = self.local.is_local(rel, name, package_module=package_module)
+        Which folders scripts run from, and which the project's dotted imports name as sub-packages, is known once
+        every file is read: until then a package module's import of a name only a package folder holds, and an import
+        of a name only folders deep above the file hold (``may_hide``), is kept, and ``_resolved`` settles it."""
+        local = self.local.is_local(rel, name, package_module=package_module) and not self.local.may_hide(rel, name)
         return name != "__future__" and name not in self.stdlib and not local
 
 
 _NO_FACTS = _FileFacts()
 _IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_QUALIFIED_IMPORT = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
 _RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
@@ -760,6 +776,7 @@ def _third_party(
         root_name = item.module.partition(".")[0]
         ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
         is_local = local.is_local(source.rel, root_name, package_module=package_module, module=item.module)
+        is_local = is_local and not local.may_hide(source.rel, root_name)  # settled once every file is read
         if root_name == "__future__" or root_name in stdlib or is_local:
             if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
                 yield _stale_marker(source.rel, ignore_line)
