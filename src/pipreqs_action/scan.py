@@ -186,7 +186,7 @@ def scan(
     found = [ref for ref in found if ref.module != _STALE]
     found, from_above = enclosing_modules.resolve(found, above or {})
     found = _guarded_by_own_helpers(root, facts, found)
-    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
+    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk, library=library)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
         tuple(found),
@@ -239,14 +239,19 @@ def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[Imp
 
 
 def _installed_one_notebook_away(
-    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules
+    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules, *, library: bool
 ) -> list[ImportRef]:
-    """Imports of helper modules that only notebooks import, each installing them first (``notebook_helpers``).
-    Which project modules the ``.py`` files import is read only for a project with such notebooks."""
+    """Imports of helper modules that only notebooks import, each installing them first, or running them in their
+    kernel (``notebook_helpers``). Which project modules the ``.py`` files import is read only for a project with
+    such notebooks, or (not a library) whose ``.py`` files import the kernel's modules."""
     notebooks = [file_facts.uses for file_facts in facts if file_facts.uses]
-    if not any(use.installs for use in notebooks):
+    installs = any(use.installs for use in notebooks)
+    kernel = bool(notebooks) and not library and notebook_helpers.kernel_imports(found)
+    if not installs and not kernel:
         return found
-    return notebook_helpers.apply(found, [*notebooks, *_script_uses(root, paths, local)], paths)
+    uses = [*notebooks, *_script_uses(root, paths, local)]
+    found = notebook_helpers.apply(found, uses, paths) if installs else found
+    return notebook_helpers.in_kernel(found, uses, paths) if kernel else found
 
 
 def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[NotebookUses]:
@@ -255,8 +260,9 @@ def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[
         if isinstance(source, SourceText):
             names = {first or second for first, second in notebook_helpers.LOCAL_IMPORT.findall(source.text)}
             modules = tuple((name, 0) for name in sorted(names) if local.is_local(rel, name))
-            if modules:
-                yield NotebookUses(rel, modules)
+            script = "__main__" in source.text
+            if modules or script:
+                yield NotebookUses(rel, modules, script=script)
 
 
 def _module_imports(
