@@ -70,6 +70,11 @@ CLASSES: list[tuple[str, str, Callable[[str], bool]]] = [
         "only in modules nothing in the package or app imports (optional integrations, helpers no entry point reaches)",
         _any(r"which nothing in the (package|app) imports"),
     ),
+    (
+        "unnamed-script",
+        "only in scripts that nothing imports and no text of the repository names (maintainer tooling)",
+        _any(r"a script nothing imports and no documentation or other file names"),
+    ),
     ("import-guard", "guarded: except ImportError, suppress, find_spec, availability flags", _any(r"^guarded by ")),
     (
         "hinted-feature",
