@@ -75,6 +75,16 @@ CLASSES: list[tuple[str, str, Callable[[str], bool]]] = [
         "only in scripts that nothing imports and no text of the repository names (maintainer tooling)",
         _any(r"a script nothing imports and no documentation or other file names"),
     ),
+    (
+        "lazy-integration",
+        "only in a library's module loaded only inside the function that instruments its framework (instrument_x)",
+        _any(r", loaded only inside .* \(an optional integration\)"),
+    ),
+    (
+        "program-loaded",
+        "a program's own imports in a module the docs give that program by name (gunicorn -k pkg.workers.Worker)",
+        _any(r"^\S+ loads \S+ by name \("),
+    ),
     ("import-guard", "guarded: except ImportError, suppress, find_spec, availability flags", _any(r"^guarded by ")),
     (
         "hinted-feature",

@@ -8,10 +8,11 @@ be told that ``griffe`` (the namesake distribution) is missing, and that ``griff
 The rule is narrow on purpose. A declared distribution counts only when no source has any module data for it
 (``ImportNames.knows``: then what it provides is unknown, not known to be something else), and an import counts
 only when its name is that distribution's name less a packaging affix: a build qualifier after it
-(``fastmcp-slim``, ``foo-lite``, ``foo-client``, ``griffelib``, a CUDA build tag: ``cuml-cu11``) or a language
-marker before it (``python-foo``, ``py-foo``, ``pyfoo``), or the name with its separators removed (``foo-bar`` ->
-``foobar``). Such an import is reported optional, with the reason ("probably provided by declared fastmcp-slim
-(pyproject.toml:131): no data knows its modules"), never an alarm; the declaration is then used, not unused.
+(``fastmcp-slim``, ``foo-lite``, ``foo-client``, ``griffelib``, a CUDA build tag: ``cuml-cu11``, a brand suffix:
+``haystack-ai`` installs ``haystack``) or a language marker before it (``python-foo``, ``py-foo``, ``pyfoo``), or
+the name with its separators removed (``foo-bar`` -> ``foobar``). Such an import is reported optional, with the
+reason ("probably provided by declared fastmcp-slim (pyproject.toml:131): no data knows its modules"), never an
+alarm; the declaration is then used, not unused.
 Anything else an unknown distribution might provide stays missing: its name says nothing about it.
 """
 
@@ -50,6 +51,7 @@ _QUALIFIERS_AFTER = frozenset(
         "fork",
         "community",
         "plus",
+        "ai",
     }
 )
 # A CUDA build tag after the name: ``cuml-cu11``, ``cudf-cu12``, ``cupy-cuda11x`` (NVIDIA publishes one distribution

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from pipreqs_action.deferred_imports import SEARCH_WORDS
@@ -33,7 +33,18 @@ from pipreqs_action.line_search import line_matches
 from pipreqs_action.model import ImportRef
 from pipreqs_action.reachability import Packages, package_imports
 
-__all__ = ["GuardedImport", "LocalImports", "application_guards", "guarded_by", "guarded_local_imports", "typed_by"]
+__all__ = [
+    "GuardedImport",
+    "LocalImports",
+    "absolute_imports",
+    "application_guards",
+    "guarded_by",
+    "guarded_local_imports",
+    "indented_package_imports",
+    "package_imports_but",
+    "statement_at",
+    "typed_by",
+]
 
 _GUARD_WORDS = ("except", "suppress", "find_spec", "available", "_has_", "HAS_", "TYPE_CHECKING", *SEARCH_WORDS)
 _INDENTED_IMPORT = re.compile(  # one line, holding "import": searched with line_matches
@@ -82,19 +93,13 @@ def guarded_local_imports(
     tree: ast.Module | None = None
     guarded: list[GuardedImport] = []
     typing: dict[int, tuple[str, ...]] = {}  # line -> modules, of the imports under `if TYPE_CHECKING:`
-    index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
-    for match in line_matches(_INDENTED_IMPORT, text, "import"):
-        target = match["from"] or match["mod"] or ""
-        if not target.startswith(".") and target.partition(".")[0] not in packages.names:
-            continue
-        index += text.count("\n", counted, match.start())
-        counted = match.start()
+    for index, indent in indented_package_imports(text, packages):
         blocks = blocks or Blocks(text)
-        context = blocks.context_at(index, len(match["indent"]))
+        context = blocks.context_at(index, indent)
         if context is None or not (context.type_only or (context.optional and is_guard_reason(context.reason))):
             continue
-        statement = _statement(blocks.lines, index)
-        named = package_imports(statement, rel, _absolute(statement), packages)
+        statement = statement_at(blocks.lines, index)
+        named = package_imports(statement, rel, absolute_imports(statement), packages)
         if named and context.type_only:
             typing[index + 1] = named
         elif named and context.reason == EXCEPT_IMPORT_ERROR:
@@ -105,11 +110,32 @@ def guarded_local_imports(
             guarded.append(GuardedImport(index + 1, context.reason, named))
     if not guarded and not typing:
         return None
-    skipped = {item.line for item in guarded} | set(typing)
-    kept = "\n".join("" if number in skipped else line for number, line in enumerate(text.split("\n"), 1))
-    others = [(module, names) for module, line, names in modules if line not in skipped]
+    others = package_imports_but(text, rel, modules, packages, {item.line for item in guarded} | set(typing))
     typed = tuple(dict.fromkeys(module for named in typing.values() for module in named))
-    return LocalImports(tuple(guarded), package_imports(kept, rel, others, packages), typed)
+    return LocalImports(tuple(guarded), others, typed)
+
+
+def indented_package_imports(text: str, packages: Packages) -> Iterator[tuple[int, int]]:
+    """(line index, indent width) of each indented import of the project's packages, relative ones too: the only
+    imports that can sit under a guard or inside a function."""
+    index, counted = 0, 0  # line of the last match and where counting stopped: each newline is counted once
+    for match in line_matches(_INDENTED_IMPORT, text, "import"):
+        target = match["from"] or match["mod"] or ""
+        if not target.startswith(".") and target.partition(".")[0] not in packages.names:
+            continue
+        index += text.count("\n", counted, match.start())
+        counted = match.start()
+        yield index, len(match["indent"])
+
+
+def package_imports_but(
+    text: str, rel: str, modules: Sequence[tuple[str, int, tuple[str, ...]]], packages: Packages, lines: set[int]
+) -> tuple[str, ...]:
+    """The project modules the file may import (``package_imports``) but for the statements starting on ``lines``
+    (1-based). ``modules`` are the file's absolute imports (module, line, names)."""
+    kept = "\n".join("" if number in lines else line for number, line in enumerate(text.split("\n"), 1))
+    others = [(module, names) for module, line, names in modules if line not in lines]
+    return package_imports(kept, rel, others, packages)
 
 
 def _parsed(text: str) -> ast.Module | None:
@@ -119,7 +145,7 @@ def _parsed(text: str) -> ast.Module | None:
         return None
 
 
-def _statement(lines: list[str], index: int) -> str:
+def statement_at(lines: list[str], index: int) -> str:
     """The statement starting on line ``index``, dedented, its bracketed continuation lines followed."""
     parts = [lines[index].strip()]
     depth = parts[0].count("(") - parts[0].count(")")
@@ -130,7 +156,7 @@ def _statement(lines: list[str], index: int) -> str:
     return "\n".join(parts)
 
 
-def _absolute(statement: str) -> list[tuple[str, tuple[str, ...]]]:
+def absolute_imports(statement: str) -> list[tuple[str, tuple[str, ...]]]:
     """(module, names) of an absolute import statement; nothing for a relative one or one that does not parse."""
     try:
         node = ast.parse(statement.partition(";")[0]).body[0]

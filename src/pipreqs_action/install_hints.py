@@ -29,12 +29,22 @@ from __future__ import annotations
 import ast
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from pipreqs_action.ast_names import catches_everything, last_name, names_import_error
+from pipreqs_action.imports.lexical import indent_of, string_line_ranges
+from pipreqs_action.lazy_regex import LazyPattern
+from pipreqs_action.line_search import line_matches
 
-__all__ = ["HINT_WORDS", "GuardEvidence", "evidence_at", "has_install_command", "hinted_distributions"]
+__all__ = [
+    "HINT_WORDS",
+    "GuardEvidence",
+    "evidence_at",
+    "has_install_command",
+    "hinted_distributions",
+    "hinted_in_source",
+]
 
 _INSTALLER = r"\b(?:pip3?|conda|mamba|micromamba|uv(?:[ \t]+pip)?|poetry|pipx)[ \t]+(?:install|add)\b"
 _HINT = re.compile(_INSTALLER + r"|\brequirements[\w.-]*\.(?:txt|in)\b", re.IGNORECASE)
@@ -152,30 +162,165 @@ def _text_hint(node: ast.AST) -> int:
 
 
 def has_install_command(text: str) -> bool:
-    """Whether a file's text holds an install command anywhere (a cheap test before parsing it)."""
-    return any(word in text for word in HINT_WORDS) and bool(_COMMAND.search(text))
+    """Whether a file's text holds an install command anywhere (a cheap test before parsing it).
+
+    The command is tried only where an installer's name starts in the lower-cased text: searched over a whole file,
+    the case-blind pattern has no first letter to skip to and was tried at every character (2 s of a 20 MB
+    monorepo). Lower-casing keeps each character where it was, but for the few that become two characters (then the
+    whole text is searched as before) and the dotless i, which the case-blind pattern takes for an i."""
+    if not any(word in text for word in HINT_WORDS):
+        return False
+    lowered = text.lower().replace("\u0131", "i")
+    if len(lowered) != len(text):
+        return bool(_COMMAND.search(text))
+    for stem in _INSTALLER_STEMS:
+        position = lowered.find(stem)
+        while position != -1:
+            if _COMMAND.match(text, position):
+                return True
+            position = lowered.find(stem, position + 1)
+    return False
+
+
+_INSTALLER_STEMS = ("pip", "conda", "mamba", "micromamba", "uv", "poetry")  # where every installer of _INSTALLER starts
+
+
+def hinted_in_source(text: str) -> tuple[tuple[str, int], ...]:
+    """``hinted_distributions`` of a file's text, parsing only its ``try`` statements that import something.
+
+    WHY: a file with an install command somewhere and an ``except`` was parsed whole (a third of a monorepo's
+    check: its big modules print ``pip install`` hints in some method and guard an import elsewhere), when the
+    guards are a few percent of its text. Each outermost ``try`` holding the word ``import`` is parsed on its own,
+    at its own lines. The whole file is parsed instead, to give exactly the answer ``hinted_distributions`` gives,
+    when a ``try`` does not parse alone (a statement that runs on at a lesser indentation, a string running out of
+    it), when a guard's handler names something defined at the top of the file (a constant or a function that may
+    hold the hint), or when two guards name the same distribution (the line kept depends on the whole tree's order).
+    A file that does not parse as a whole but whose guards do is read from its guards."""
+    if "except" not in text or not has_install_command(text):
+        return ()
+    lines = text.split("\n")
+    masked = _string_mask(text, len(lines))
+    guarded: list[tuple[list[ast.ExceptHandler], int]] = []  # each fragment's import guards, and its line offset
+    line, counted, covered = 0, 0, 0
+    for match in line_matches(_TRY_LINE.compiled(), text, "try"):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        if line < covered or masked[line]:
+            continue  # inside a try read already, or in a string
+        covered = _try_end(lines, line, masked)
+        if not any("import" in code for code in lines[line:covered]):
+            continue
+        fragment = "\n".join(lines[line:covered])
+        offset = line
+        if match.group(1):  # an indented try: its lines as they are, under a header that accepts their indentation
+            fragment, offset = "if 1:\n" + fragment, line - 1
+        try:
+            tree = ast.parse(fragment)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return _hinted_in_whole(text)
+        guarded.append((list(_import_guards(tree)), offset))
+    names = {name for guards, _ in guarded for handler in guards for name in _names_in(handler.body)}
+    if names and _defined_at_top(text, names):
+        return _hinted_in_whole(text)
+    found: dict[str, int] = {}
+    for guards, offset in guarded:
+        named: dict[str, int] = {}
+        for name, line in _commands_of(guards, {}):
+            named.setdefault(name, line + offset)
+        if not named.keys().isdisjoint(found):
+            return _hinted_in_whole(text)
+        found.update(named)
+    return tuple(sorted(found.items(), key=lambda item: (item[1], item[0])))
+
+
+_TRY_LINE = LazyPattern(r"([ \t]*)try\b")  # tried at the start of each line holding "try" (line_matches)
+_CONTINUES_TRY = LazyPattern(r"(?:except|else|finally)\b")
+
+
+def _hinted_in_whole(text: str) -> tuple[tuple[str, int], ...]:
+    try:
+        return hinted_distributions(ast.parse(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+
+
+def _string_mask(text: str, count: int) -> bytearray:
+    """One byte per line: 1 where the line starts inside a multi-line string (a ``try:`` there is no code)."""
+    mask = bytearray(count)
+    for first, last in string_line_ranges(text):
+        mask[first : last + 1] = b"\x01" * (last + 1 - first)
+    return mask
+
+
+def _try_end(lines: Sequence[str], start: int, masked: bytearray) -> int:
+    """Index after the last line of the ``try`` statement at ``start``: the lines indented deeper, blank lines,
+    comments, lines inside its strings, and its ``except``, ``else`` and ``finally`` clauses at its own indentation.
+    A line that continues a statement at a lesser indentation ends it too early: that fragment does not parse."""
+    indent = indent_of(lines[start])
+    end = start + 1
+    while end < len(lines):
+        stripped = lines[end].lstrip(" \t")
+        if stripped and not stripped.startswith("#") and not masked[end]:
+            at = indent_of(lines[end])
+            if at < indent or (at == indent and not _CONTINUES_TRY.match(stripped)):
+                break
+        end += 1
+    return end
+
+
+def _names_in(body: Iterable[ast.stmt]) -> Iterator[str]:
+    """The names a handler looks up in the module's hint constants and functions (``_handler_texts``)."""
+    for statement in body:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name):
+                yield node.id
+            elif isinstance(node, ast.Call) and last_name(node.func):
+                yield last_name(node.func)
+
+
+def _defined_at_top(text: str, names: Iterable[str]) -> bool:
+    """Whether a line may bind one of ``names`` at the module's top level, by assignment or ``def``: at the start of
+    a line or after a ``;`` (a superset of what ``_hint_constants`` and ``_hint_functions`` read: more lines than
+    those only send the file to the whole parse). One search for all names, each alternative starting at a newline
+    or a ``;``, which the engine skips to (a pattern anchored with ``^`` is tried at every character)."""
+    word = "|".join(sorted(map(re.escape, names)))
+    binding = rf"\(*(?:{word})[ \t)]*(?:\\\n[ \t]*)*=(?!=)|(?:async[ \t]+)?def[ \t]+(?:{word})\b"
+    return bool(re.match(binding, text) or re.search(rf"(?:\n|;[ \t]*)(?:{binding})", text))
 
 
 def hinted_distributions(tree: ast.Module) -> tuple[tuple[str, int], ...]:
     """The distributions named by the install commands that the handlers of import guards give, with the line of
     each command: ``except ImportError: print("pip install -U torch==2.1 webrtcvad")`` names torch and webrtcvad.
     Options, requirements files (``-r``), URLs and paths name nothing."""
-    texts: dict[str, list[tuple[str, int]]] | None = (
-        None  # the hinting constants and functions, once a guard needs them
-    )
+    guards = list(_import_guards(tree))
+    if not guards:
+        return ()
+    constants, functions = _hint_constants(tree), _hint_functions(tree)
+    texts = {**_strings_of(tree, constants), **_strings_of_functions(tree, functions)}
     found: dict[str, int] = {}
-    for node in _statements(tree):
-        if not isinstance(node, _TRY) or not _imports_in(node.body):
-            continue
-        for handler in node.handlers:
-            if names_import_error(handler.type) or catches_everything(handler.type):
-                if texts is None:
-                    constants, functions = _hint_constants(tree), _hint_functions(tree)
-                    texts = {**_strings_of(tree, constants), **_strings_of_functions(tree, functions)}
-                for text, line in _handler_texts(handler.body, texts):
-                    for name, offset in _command_names(text):
-                        found.setdefault(name, line + offset)
+    for name, line in _commands_of(guards, texts):
+        found.setdefault(name, line)
     return tuple(sorted(found.items(), key=lambda item: (item[1], item[0])))
+
+
+def _import_guards(tree: ast.AST) -> Iterator[ast.ExceptHandler]:
+    """The handlers of the ``try`` statements that import something, naming ImportError or catching everything, in
+    ``ast.walk``'s order."""
+    for node in _statements(tree):
+        if isinstance(node, _TRY) and _imports_in(node.body):
+            for handler in node.handlers:
+                if names_import_error(handler.type) or catches_everything(handler.type):
+                    yield handler
+
+
+def _commands_of(
+    guards: Iterable[ast.ExceptHandler], texts: dict[str, list[tuple[str, int]]]
+) -> Iterator[tuple[str, int]]:
+    """(distribution, line) for each requirement the install commands of the handlers name, in order."""
+    for handler in guards:
+        for text, line in _handler_texts(handler.body, texts):
+            for name, offset in _command_names(text):
+                yield name, line + offset
 
 
 def _statements(tree: ast.AST) -> Iterator[ast.AST]:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pipreqs_action.model import ImportRef
 from pipreqs_action.reachability import Packages
 
-__all__ = ["on_demand_in", "split_integrations"]
+__all__ = ["is_integration", "on_demand_in", "split_integrations"]
 
 # Folders that hold a library's integrations by convention, whatever each module is named.
 _INTEGRATION_FOLDERS = frozenset({"contrib", "integrations", "integration", "adapters", "adapter"})
@@ -37,14 +37,15 @@ def split_integrations(
     whole: dict[str, str] = {}
     public: dict[str, str] = {}
     for path, reason in unreached.items():
-        if _integration(path, imported.get(path, ()), packages):
+        if is_integration(path, imported.get(path, ()), packages):
             whole[path] = reason
         else:
             public[path] = f"{path} (inside a function), which nothing in the package imports (an optional feature)"
     return whole, public
 
 
-def _integration(path: str, imported: Iterable[str], packages: Packages) -> bool:
+def is_integration(path: str, imported: Iterable[str], packages: Packages) -> bool:
+    """Is the module named after something it imports, or kept where integrations are kept (see above)?"""
     parts = [part.lower() for part in (packages.module_of(path) or "").split(".")[1:]]
     if _INTEGRATION_FOLDERS.intersection(parts):
         return True

@@ -19,9 +19,10 @@ and never makes the report out of sync by default. Rules, outermost folder first
 - ``ci/`` (build and CI jobs), like the maintainer folders below, and ``static/`` when it is no package (the site's
   assets and the scripts that build them);
 - ``examples/``, ``demos/``, ``samples/``, ``tutorials/``, ``benchmarks/``, ``tools/``, ``scripts/``, ``docs/``,
-  unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code), and for
-  ``scripts/`` and ``tools/`` unless the README tells users to run a file in them (``python scripts/txt2img.py``:
-  there they are the app's entry points);
+  ``extras/``, unless the folder is a sub-package of a package (``mypkg/tools/`` is the package's own code) or a
+  package the app's code imports by its name (``imported_packages``: ``netbox/extras/`` is a Django app that the
+  other apps import, ``from extras.models import Tag``), and for ``scripts/`` and ``tools/`` unless the README tells
+  users to run a file in them (``python scripts/txt2img.py``: there they are the app's entry points);
 - notebooks in ``notebooks/`` or ``examples/``, and notebooks at the root, when the repository's main code is
   ``.py`` files: a package, or scripts at the root (``train.py`` beside ``scaling_laws.ipynb``: the notebook is an
   analysis of the app, not the app). In a repository whose code *is* its notebooks (a book, a course, an
@@ -45,7 +46,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
-__all__ = ["MANIFEST_NAMES", "Layout", "is_test_path"]
+    from pipreqs_action.local_modules import LocalModules
+
+__all__ = ["MANIFEST_NAMES", "Layout", "imported_packages", "is_test_path"]
 
 MANIFEST_NAMES = frozenset(
     {"requirements.txt", "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml", "environment.yaml"}
@@ -102,6 +105,31 @@ def is_test_path(path: str) -> bool:
     return _file_reason(pure.name) != "" or any(part in TEST_DIRS or part == "docs" for part in pure.parts[:-1])
 
 
+def imported_packages(imports: Mapping[str, Iterable[str]], modules: LocalModules) -> frozenset[str]:
+    """Package folders named like secondary code (``extras/``, ``tools/``...) that a file outside every folder named
+    so, and outside tests, vendored code and dot-folders, imports by the folder's name, found from that file as Python
+    finds it (``modules``): the app runs that package's code, so the name says nothing about it. ``imports``: each
+    file with the top-level names it imports."""
+    found: set[str] = set()
+    for path, names in imports.items():
+        wanted = [name for name in names if name in SECONDARY_DIRS]
+        if not wanted or _named_apart(path):
+            continue
+        for name in wanted:
+            module = modules.found_from(path, name) or ""
+            if module.endswith("/") and modules.is_package(module.removesuffix("/")):
+                found.add(module.removesuffix("/"))
+    return frozenset(found)
+
+
+def _named_apart(path: str) -> bool:
+    """A file whose own path makes it secondary by name: in a folder named like tests, tooling, vendored code or a
+    dot-folder, or named like a test or packaging file."""
+    folders = PurePosixPath(path).parts[:-1]
+    apart = SECONDARY_DIRS | TEST_DIRS | E2E_DIRS | VENDOR_DIRS
+    return is_test_path(path) or any(part in apart or part.startswith(".") for part in folders)
+
+
 def _is_manifest(path: str) -> bool:
     return path.rpartition("/")[2] in MANIFEST_NAMES
 
@@ -129,6 +157,7 @@ class Layout:
         modules: Iterable[str] = (),
         declared_in: Iterable[str] = (),
         vendored: Iterable[str] = (),
+        imported: Iterable[str] = (),
         copied: Mapping[str, str] | None = None,
         readme: str = "",
         secondary: Sequence[str] = (),
@@ -137,6 +166,7 @@ class Layout:
         self._packages = frozenset(path[: -len("/__init__.py")] for path in paths if path.endswith("/__init__.py"))
         self._package_parents = frozenset(folder.rpartition("/")[0] for folder in self._packages)
         self._vendored = frozenset(folder.strip("/") for folder in vendored if folder.strip("/"))
+        self._imported = frozenset(imported)  # packages named like secondary code that the app imports
         self._copied = dict(copied or {})
         self._modules = frozenset(modules)  # files named like tooling (setup.py) that are the app's modules
         self._later: dict[str, str] = {}
@@ -244,6 +274,8 @@ class Layout:
             return ""
         if name in ENTRY_POINT_DIRS and folder in self._entry_folders:
             return ""
+        if folder in self._imported:
+            return ""  # a package the app's code imports by its name (a Django app named extras/)
         if name in SECONDARY_DIRS or (notebook and name in self._notebook_dirs):
             return f"{name}/"
         return ""

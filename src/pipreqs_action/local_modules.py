@@ -15,6 +15,17 @@ as ``pkg.core.x`` from the folder holding the package, so its absolute ``import 
 ``pkg/redis.py``. For such a file a package folder (with its ``__init__.py``) on the search path counts only when a
 script runs from it (a file there with an ``if __name__ == "__main__":`` block, ``__main__.py`` apart: ``python -m``
 puts the working folder first, not the package's). The root, ``src/`` and the added roots always count.
+
+A folder the project's own imports name as a *sub-package* (``opentelemetry/instrumentation/``, when some file
+imports ``opentelemetry.instrumentation.aio_pika.span_builder`` and the folder holds ``aio_pika/``) is loaded from
+the folder holding its top-level package, never put on ``sys.path`` itself: ``import aio_pika`` in
+``opentelemetry/instrumentation/aio_pika/publish_decorator.py`` wants the library the package instruments, not the
+package. Such a folder above the importing file's own one is searched only when a script runs from it or a file
+adds it to ``sys.path``; its namespace folders (PEP 420, no ``__init__.py``) count like regular packages, since the
+dotted import shows how Python reaches them. The importing file's own folder is always searched (it may run as a
+script, and Python 2 code imported its siblings by their plain names). Which dotted imports the project makes is
+known only once every file is read (``qualified``); until then ``may_hide`` says which imports to keep for that
+answer.
 """
 
 from __future__ import annotations
@@ -38,6 +49,7 @@ class LocalModules:
         ignored_modules: Iterable[str] = (),
         package_modules: Iterable[str] = (),
         script_folders: Iterable[str] = (),
+        qualified: Iterable[str] | None = None,
     ) -> None:
         self._children: dict[str, set[str]] = defaultdict(set)  # folder ("" = root) -> importable names
         self._anywhere_below: dict[str, set[str]] = defaultdict(set)  # folder -> names local to every file under it
@@ -46,6 +58,14 @@ class LocalModules:
         self._visible: dict[str, frozenset[str]] = {}  # folder of an importing file -> names it can import
         self._package_modules = frozenset(package_modules)  # files with a relative import: never run as scripts
         self._script_folders = frozenset(script_folders)  # folders some script runs from (sys.path[0])
+        # dotted name of a package the project imports ("a.b", of "a.b.c.d") -> the names imported from it ("c")
+        named: dict[str, set[str]] = defaultdict(set)
+        for module in qualified or ():
+            parts = module.split(".")
+            for depth in range(2, len(parts)):
+                named[".".join(parts[:depth])].add(parts[depth])
+        self._qualified = None if qualified is None else named
+        self._sub_packages: dict[str, bool] = {}  # folder -> named as a sub-package by the project's imports
         for path in paths:
             self._add(path)
         for pattern in ignored_modules:
@@ -66,7 +86,8 @@ class LocalModules:
     def _state(self) -> tuple[object, ...]:
         children = {folder: names for folder, names in self._children.items() if names}
         below = {folder: names for folder, names in self._anywhere_below.items() if names}
-        return (children, below, self._roots, self._package_modules, self._script_folders)
+        qualified = None if self._qualified is None else {key: names for key, names in self._qualified.items() if names}
+        return (children, below, self._roots, self._package_modules, self._script_folders, qualified)
 
     def _add(self, path: str) -> None:
         parts = path.split("/")
@@ -94,6 +115,8 @@ class LocalModules:
         if package_module is None:
             package_module = path in self._package_modules
         if name in visible and package_module and self._only_in_package_folders(directory, name):
+            return False
+        if name in visible and self._qualified and self._only_in_sub_packages(directory, name):
             return False
         if name in visible and file_name.rpartition(".")[0] == name:
             return self._elsewhere_than(directory, name)
@@ -152,6 +175,50 @@ class LocalModules:
             for folder in holders
         )
 
+    def _only_in_sub_packages(self, directory: str, name: str) -> bool:
+        """Every folder on the search path holding ``name`` lies above ``directory`` and is a sub-package of the
+        project's (named so by its dotted imports) that no script runs from and no file adds to ``sys.path``."""
+        holders = [folder for folder in self._search_path(directory) if self._holds(folder, name)]
+        return bool(holders) and all(
+            folder != directory and self._off_the_path(folder, name) and self._is_sub_package(folder)
+            for folder in holders
+        )
+
+    def may_hide(self, path: str, name: str) -> bool:
+        """Before the project's dotted imports are known (``qualified`` not given): could they make ``import name``
+        in ``path`` the library rather than a folder above the file (``_only_in_sub_packages``)? Then the import is
+        kept until they are. Only folders two levels deep or more can be a sub-package."""
+        if self._qualified is not None:
+            return False
+        directory = path.rpartition("/")[0]
+        holders = [folder for folder in self._search_path(directory) if self._holds(folder, name)]
+        return bool(holders) and all(
+            folder != directory and "/" in folder and self._off_the_path(folder, name) for folder in holders
+        )
+
+    def _off_the_path(self, folder: str, name: str) -> bool:
+        """No script runs from ``folder`` and it is no import root: it is on ``sys.path`` only as a folder above."""
+        return (
+            folder not in self._roots
+            and folder not in self._script_folders
+            and name not in self._anywhere_below.get(folder, ())
+        )
+
+    def _is_sub_package(self, folder: str) -> bool:
+        """The project imports ``folder`` (or the folders ending it) by a dotted name of two parts or more, with a
+        module or package it holds after it: ``opentelemetry.instrumentation.aio_pika`` for
+        ``.../opentelemetry/instrumentation/`` holding ``aio_pika/`` (cached)."""
+        known = self._sub_packages.get(folder)
+        if known is None:
+            parts = folder.split("/")
+            held = self._children.get(folder, set())
+            qualified = self._qualified or {}
+            known = any(
+                not held.isdisjoint(qualified.get(".".join(parts[start:]), ())) for start in range(len(parts) - 1)
+            )
+            self._sub_packages[folder] = known
+        return known
+
     def _holds(self, folder: str, name: str) -> bool:
         return name in self._children.get(folder, ()) or name in self._anywhere_below.get(folder, ())
 
@@ -192,6 +259,12 @@ class LocalModules:
             return None
         path = f"{folder}/{name}" if folder else name
         return f"{path}/" if path in self._children else f"{path}.py"
+
+    def found_from(self, path: str, name: str) -> str | None:
+        """The file or package folder that ``import name`` in the file ``path`` finds first on its search path
+        (``module_in``), if a folder there holds one."""
+        directory = path.rpartition("/")[0]
+        return next(filter(None, (self.module_in(folder, name) for folder in self._search_path(directory))), None)
 
     def anywhere(self, name: str) -> str | None:
         """A folder of the tree ("" for the root) holding a module or package ``name``, if any does."""

@@ -18,13 +18,13 @@ from pipreqs_action import (
     enclosing_modules,
     features,
     hinted_features,
+    image_files,
     limits,
     named_choices,
     projects,
     pytest_plugins,
     roles,
     script_metadata,
-    shipped,
     version_branches,
 )
 from pipreqs_action.advice import advise
@@ -105,10 +105,10 @@ def _run(
     scanned = cloned_repositories.apply(scanned, settings.path, declared, names)  # a README's git clone beside it
     scanned = editions.apply(scanned, settings.path, declared, names)
     scanned = resolve_elsewhere(scanned, names)
-    find_shipped = functools.partial(shipped.find, settings.path)  # read only when something is dev-declared
+    find_shipped = functools.partial(image_files.find_shipped, settings.path)  # only when something is dev-declared
     scanned = roles.unshipped_tooling(scanned, declared, names, find_shipped, config.app)
     find_plugins = functools.partial(pytest_plugins.find, settings.path)  # read only when something is dev-declared
-    scanned = roles.believed(scanned, declared, names, find_plugins)
+    scanned = roles.believed(scanned, declared, names, find_plugins, settings.path)
     report = compare(scanned, declared, names)
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)

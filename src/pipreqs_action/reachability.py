@@ -37,6 +37,7 @@ __all__ = [
     "package_imports",
     "reach",
     "reached_only_through_guards",
+    "run_time_edges",
     "typing_only",
 ]
 
@@ -252,7 +253,7 @@ def reached_only_through_guards(
     files, app = set(paths), set(app_code)
     entries = entry_files(app, packages, scripts)
     unguarded = {path: guarded[path].unguarded if path in guarded else modules for path, modules in edges.items()}
-    run_time = _run_time(edges, guarded)
+    run_time = run_time_edges(edges, guarded)
     behind = reach(entries, run_time, packages, files) - reach(entries, unguarded, packages, files)
     found: dict[str, str] = {}
     for importer, imports in sorted(guarded.items()):
@@ -282,11 +283,11 @@ def typing_only(
         return {}
     files, app = set(paths), set(app_code)
     entries = entry_files(app, packages, scripts)
-    typed = reach(entries, edges, packages, files) - reach(entries, _run_time(edges, local), packages, files)
+    typed = reach(entries, edges, packages, files) - reach(entries, run_time_edges(edges, local), packages, files)
     return {path: f"in typing-only module {path} (imported only under TYPE_CHECKING)" for path in sorted(typed & app)}
 
 
-def _run_time(edges: Mapping[str, Sequence[str]], local: Mapping[str, LocalImports]) -> dict[str, Sequence[str]]:
+def run_time_edges(edges: Mapping[str, Sequence[str]], local: Mapping[str, LocalImports]) -> dict[str, Sequence[str]]:
     """The import graph without the imports under ``if TYPE_CHECKING:``: what running the package can import."""
     return {path: local[path].run_time() if path in local else modules for path, modules in edges.items()}
 

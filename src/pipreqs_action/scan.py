@@ -20,7 +20,6 @@ file; the results are put back in path order, so the answer never depends on how
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 import logging
@@ -58,13 +57,16 @@ from pipreqs_action.guarded_modules import (
     guarded_local_imports,
     typed_by,
 )
-from pipreqs_action.install_hints import has_install_command, hinted_distributions
+from pipreqs_action.install_hints import hinted_in_source
 from pipreqs_action.integration_names import on_demand_in, split_integrations
-from pipreqs_action.layout import Layout
+from pipreqs_action.layout import Layout, imported_packages
 from pipreqs_action.layout import is_test_path as is_test_path
+from pipreqs_action.lazy_integrations import lazy_integrations
+from pipreqs_action.lazy_loads import LazyImports, lazy_package_imports, reached_only_lazily
 from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.limits import check_deadline, other_threads
 from pipreqs_action.line_search import LineStarts
+from pipreqs_action.loading_functions import loading_function
 from pipreqs_action.local_modules import LocalModules
 from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
 from pipreqs_action.model import (
@@ -78,6 +80,7 @@ from pipreqs_action.model import (
     SourceText,
 )
 from pipreqs_action.notebook_helpers import NotebookUses
+from pipreqs_action.program_loaded import doc_texts, loaded_by_programs, optional_where_loaded
 from pipreqs_action.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
@@ -112,6 +115,7 @@ class _FileFacts(NamedTuple):
     copied_from: str = ""  # the project its header says it was copied from
     package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
     local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
+    lazy_imports: LazyImports | None = None  # in a library, those inside function bodies (lazy_loads)
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
     script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
@@ -120,6 +124,7 @@ class _FileFacts(NamedTuple):
     commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
     hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
+    qualified: tuple[str, ...] = ()  # absolute imports of three dotted parts or more (local_modules: sub-packages)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     with_words: frozenset[str] | None = None  # every word after a `with` on its line: the helpers it may open
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -151,15 +156,21 @@ def scan(
     packages = Packages(tree.files)  # imports of the project's packages are followed in every tree
     judged = packages if library else Packages(())  # the rules written for a library's packages
     mentions = None if library else mention_pattern(packages)
-    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages, mentions), tree.files)
+    reader = _Reader(root, standard_library(), full_parse, on_disk, packages, mentions, library=library)
+    results = _read_all(reader, tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts, on_disk)
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
-    layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
+    named_like_tooling = imported_packages({file_facts.rel: file_facts.imported_names for file_facts in facts}, local)
+    layout = _layout(
+        tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app, imported=named_like_tooling
+    )
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
     imported = _third_party_roots(results)
     integrations, public = split_integrations(_integrations(root, tree, facts, layout, judged), imported, judged)
     layout.add_reasons(integrations)
+    loaded = loaded_by_programs(public, imported, judged, doc_texts(root)) if public else {}
+    layout.add_reasons(_lazy_integrations(root, tree, facts, layout, judged, imported))
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
     layout.add_reasons(_stand_alone_tooling(root, tree, facts, layout, packages))
     layout.add_reasons(_addons(root, tree, facts, results, layout))
@@ -169,6 +180,7 @@ def scan(
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
         resolved = on_demand_in(_resolved(refs, local, layout, file_facts.writes), public)
+        resolved = optional_where_loaded(resolved, loaded)
         found.extend(guarded_by(typed_by(resolved, typing), behind_guard))
         if problem is not None:
             skipped.append(problem)
@@ -321,6 +333,7 @@ def _local_modules(tree: Tree, facts: list[_FileFacts], on_disk: LocalModules) -
         ignored_modules=tree.ignored_modules,
         package_modules=package_modules,
         script_folders=script_folders,
+        qualified=[module for file_facts in facts for module in file_facts.qualified],
     )
 
 
@@ -332,6 +345,7 @@ def _layout(
     declared_in: Sequence[str],
     secondary: Sequence[str],
     app: Sequence[str],
+    imported: Iterable[str] = (),
 ) -> Layout:
     roots = [folder for file_facts in facts for folder in file_facts.import_roots]
     return Layout(
@@ -340,6 +354,7 @@ def _layout(
         modules=[path for path in tree.files if path.rpartition("/")[2] == SETUP_PY and path not in tree.markers],
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
+        imported=imported,
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
         readme=readme,
         secondary=secondary,
@@ -370,6 +385,33 @@ def _integrations(
     pattern = mention_pattern(packages)
     run = {name for text in _root_texts(root, _RUN_FILE) for name in mentioned_modules(text, pattern)}
     return judge(scripts=[*console_scripts(texts), *sorted(run)]) if run else found
+
+
+def _lazy_integrations(
+    root: Path,
+    tree: Tree,
+    facts: list[_FileFacts],
+    layout: Layout,
+    packages: Packages,
+    imported: Mapping[str, Sequence[str]],
+) -> dict[str, str]:
+    """Modules of a library reached only through imports inside the functions that instrument a framework
+    (``lazy_loads``, ``lazy_integrations``), with the reason to show; the files holding those imports are parsed
+    again only when such a module is an integration by name."""
+    lazy = {file_facts.rel: file_facts.lazy_imports for file_facts in facts if file_facts.lazy_imports}
+    if not lazy or not packages.names:
+        return {}
+    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
+    reached = reached_only_lazily(
+        tree.files,
+        {file_facts.rel: file_facts.package_imports for file_facts in facts},
+        lazy,
+        {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports},
+        packages=packages,
+        app_code=[path for path in tree.files if not layout.reason(path)],
+        scripts=console_scripts(texts),
+    )
+    return lazy_integrations(reached, imported, packages, functools.partial(loading_function, root))
 
 
 def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
@@ -549,6 +591,7 @@ class _Reader(NamedTuple):
     local: LocalModules
     packages: Packages
     mentions: re.Pattern[str] | None = None  # in an application: what names one of its modules (unreached)
+    library: bool = False  # a packaging manifest at the root: its imports inside functions are read (lazy_loads)
 
     def __call__(self, rel: str) -> FileResult:
         check_deadline()
@@ -557,8 +600,9 @@ class _Reader(NamedTuple):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
+        facts = facts._replace(qualified=tuple(sorted(set(_QUALIFIED_IMPORT.findall(source.text)))))
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=hinted_in_source(source.text))
             facts = facts._replace(swallowers=project_guards.definitions(source.text))
             facts = facts._replace(with_words=project_guards.with_words(source.text))
         facts = facts._replace(uses=self._uses(source))
@@ -589,6 +633,8 @@ class _Reader(NamedTuple):
                 package_imports=package_imports(source.text, rel, modules, self.packages),
                 local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )
+            if self.library:
+                facts = facts._replace(lazy_imports=lazy_package_imports(source.text, rel, lines, self.packages))
         third_party = _third_party(raw, source, self.stdlib, self.local, package_module)
         third_party, moved = working_folders.resolve(list(third_party), source, self.local)
         third_party, itself = self_imports.resolve(third_party, source, self.local)
@@ -609,25 +655,16 @@ class _Reader(NamedTuple):
     def _wanted(self, rel: str, name: str, *, package_module: bool = False) -> bool:
         """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own.
 
-        Which folders scripts run from is known once every file is read: until then a package module's import of a
-        name only a package folder holds is kept, and ``_resolved`` settles it."""
-        local = self.local.is_local(rel, name, package_module=package_module)
+        Which folders scripts run from, and which the project's dotted imports name as sub-packages, is known once
+        every file is read: until then a package module's import of a name only a package folder holds, and an import
+        of a name only folders deep above the file hold (``may_hide``), is kept, and ``_resolved`` settles it."""
+        local = self.local.is_local(rel, name, package_module=package_module) and not self.local.may_hide(rel, name)
         return name != "__future__" and name not in self.stdlib and not local
-
-
-def _hinted(text: str) -> tuple[tuple[str, int], ...]:
-    """The distributions the file's import guards name in an install hint (``install_hints``), read only from a
-    file holding an install command."""
-    if "except" not in text or not has_install_command(text):
-        return ()
-    try:
-        return hinted_distributions(ast.parse(text))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ()
 
 
 _NO_FACTS = _FileFacts()
 _IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_QUALIFIED_IMPORT = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
 _RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
@@ -759,6 +796,7 @@ def _third_party(
         root_name = item.module.partition(".")[0]
         ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
         is_local = local.is_local(source.rel, root_name, package_module=package_module, module=item.module)
+        is_local = is_local and not local.may_hide(source.rel, root_name)  # settled once every file is read
         if root_name == "__future__" or root_name in stdlib or is_local:
             if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
                 yield _stale_marker(source.rel, ignore_line)

@@ -49,10 +49,12 @@ _GLOB = LazyPattern(r"[*?\[]")
 
 
 class Shipped(NamedTuple):
-    """The folders (packages, relative to the project's root) and single-file modules the wheel holds."""
+    """The folders (packages, relative to the project's root) and single-file modules the wheel holds (``by``:
+    what holds them, for a reason; a container image's copied files too, ``image_files``)."""
 
     folders: tuple[str, ...]
     modules: tuple[str, ...] = ()
+    by: str = "the distribution"
 
     def ships(self, path: str) -> bool:
         """Whether the file at ``path`` (relative to the project's root) is in the distribution."""
