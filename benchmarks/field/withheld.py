@@ -102,6 +102,12 @@ CLASSES: list[tuple[str, str, Callable[[str], bool]]] = [
         _any(r"^alternative backend module", r"^an alternative chosen by name", r"^in the .* edition of "),
     ),
     (
+        "value-choice",
+        "imported only in a branch a run-time value chooses (a setting, an argument, a file type), or in a function"
+        " only such branches call",
+        _any(r"^imported only when "),
+    ),
+    (
         "hosted-runtime",
         "only inside a hosted notebook runtime (Colab-only code, the kernel's IPython)",
         _any(r"Google Colab", r"provided by the notebook's kernel"),

@@ -16,6 +16,7 @@ from pipreqs_action import (
     dev_environment,
     editions,
     enclosing_modules,
+    extractions,
     features,
     hinted_features,
     image_files,
@@ -58,6 +59,7 @@ def run(settings: Settings, *, enclosing: Declared | None = None, above: Mapping
 
     Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
     past them, ``LimitExceeded``."""
+    extractions.forget()  # what this check's scans extract is kept for its projects' scans, not for the next check
     with limits.bounded(settings.limits):
         return _run(settings, enclosing, functools.cache(_read_project), above or {})
 
@@ -88,7 +90,7 @@ def _run(
     names = load_import_names(settings.overrides)
     scanned = features.apply(drop_first_party(scanned, config.first_party))
     scanned = hinted_features.apply(scanned, names.provides, names.satisfies)  # extras an install hint names
-    scanned = named_choices.apply(scanned, settings.path)  # one of several implementations, picked by its name
+    scanned = named_choices.apply(scanned, settings.path, settings.exclude)  # picked at run time: by name, by a value
     own_pythons = script_metadata.requires_python(scanned.scripts)  # a script's inline requires-python
     scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice

@@ -34,6 +34,7 @@ from pipreqs_action import (
     backends,
     call_guards,
     enclosing_modules,
+    extractions,
     files,
     hinted_features,
     imports,
@@ -57,7 +58,6 @@ from pipreqs_action.guarded_modules import (
     guarded_local_imports,
     typed_by,
 )
-from pipreqs_action.install_hints import hinted_in_source
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout, imported_packages
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -188,7 +188,7 @@ def scan(
     found = [ref for ref in found if ref.module != _STALE]
     found, from_above = enclosing_modules.resolve(found, above or {})
     found = _guarded_by_own_helpers(root, facts, found)
-    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
+    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk, library=library)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
         tuple(found),
@@ -241,14 +241,19 @@ def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[Imp
 
 
 def _installed_one_notebook_away(
-    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules
+    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules, *, library: bool
 ) -> list[ImportRef]:
-    """Imports of helper modules that only notebooks import, each installing them first (``notebook_helpers``).
-    Which project modules the ``.py`` files import is read only for a project with such notebooks."""
+    """Imports of helper modules that only notebooks import, each installing them first, or running them in their
+    kernel (``notebook_helpers``). Which project modules the ``.py`` files import is read only for a project with
+    such notebooks, or (not a library) whose ``.py`` files import the kernel's modules."""
     notebooks = [file_facts.uses for file_facts in facts if file_facts.uses]
-    if not any(use.installs for use in notebooks):
+    installs = any(use.installs for use in notebooks)
+    kernel = bool(notebooks) and not library and notebook_helpers.kernel_imports(found)
+    if not installs and not kernel:
         return found
-    return notebook_helpers.apply(found, [*notebooks, *_script_uses(root, paths, local)], paths)
+    uses = [*notebooks, *_script_uses(root, paths, local)]
+    found = notebook_helpers.apply(found, uses, paths) if installs else found
+    return notebook_helpers.in_kernel(found, uses, paths) if kernel else found
 
 
 def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[NotebookUses]:
@@ -257,8 +262,9 @@ def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[
         if isinstance(source, SourceText):
             names = {first or second for first, second in notebook_helpers.LOCAL_IMPORT.findall(source.text)}
             modules = tuple((name, 0) for name in sorted(names) if local.is_local(rel, name))
-            if modules:
-                yield NotebookUses(rel, modules)
+            script = "__main__" in source.text
+            if modules or script:
+                yield NotebookUses(rel, modules, script=script)
 
 
 def _module_imports(
@@ -601,10 +607,11 @@ class _Reader(NamedTuple):
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         facts = facts._replace(qualified=tuple(sorted(set(_QUALIFIED_IMPORT.findall(source.text)))))
+        path = f"{self.root}/{rel}"  # the same for every scan that reads this file (extractions)
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=hinted_in_source(source.text))
-            facts = facts._replace(swallowers=project_guards.definitions(source.text))
-            facts = facts._replace(with_words=project_guards.with_words(source.text))
+            told = extractions.text_facts(path, source.text)
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=told.hinted)
+            facts = facts._replace(swallowers=told.swallowers, with_words=told.with_words)
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
@@ -620,7 +627,7 @@ class _Reader(NamedTuple):
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
-            raw = imports.extract(source.text, full=self.full_parse, wanted=wanted)
+            raw = extractions.extract(path, source.text, full=self.full_parse, wanted=wanted)
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
             third_party = _third_party(error.imports, source, self.stdlib, self.local, package_module)
             return _as_the_file_says(third_party, source), Skipped(rel, str(error)), facts
@@ -735,7 +742,8 @@ def _fork_helper(reader: _Reader, share: list[str]) -> _Child | None:
     status = 1
     try:  # the helper process from here on
         os.close(read_end)
-        payload = pickle.dumps([reader(rel) for rel in share], protocol=pickle.HIGHEST_PROTOCOL)
+        extracted = extractions.recording()  # sent back with the results: later scans of these files reuse them
+        payload = pickle.dumps(([reader(rel) for rel in share], extracted), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
         status = 0
@@ -754,11 +762,15 @@ def _collect(child: _Child) -> list[FileResult] | None:
         child.pipe = -1
     status = _wait(child)
     try:
-        results: list[FileResult] = pickle.loads(payload)  # noqa: S301 - written by our own forked helper
+        results: list[FileResult]
+        results, extracted = pickle.loads(payload)  # noqa: S301 - written by our own forked helper
     except Exception as error:  # cut short: the helper died while writing
         log.debug("helper %d failed (wait status %d, %s): reading its files here", child.pid, status, error)
         return None
-    return results if status == 0 else None
+    if status != 0:
+        return None
+    extractions.keep(extracted)
+    return results
 
 
 def _wait(child: _Child) -> int:
