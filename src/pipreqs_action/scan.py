@@ -94,6 +94,7 @@ from pipreqs_action.reachability import (
 )
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.test_modules import TEST_MODULE, is_test_module
+from pipreqs_action.unnamed_scripts import TOOLING, named_scripts, stand_alone_scripts
 from pipreqs_action.unreached import SCRIPT, mention_pattern, mentioned_modules, unreached_helpers
 from pipreqs_action.vendoring import copied_from, vendored_roots
 
@@ -172,6 +173,7 @@ def scan(
     loaded = loaded_by_programs(public, imported, judged, doc_texts(root)) if public else {}
     layout.add_reasons(_lazy_integrations(root, tree, facts, layout, judged, imported))
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
+    layout.add_reasons(_stand_alone_tooling(root, tree, facts, layout, packages))
     layout.add_reasons(_addons(root, tree, facts, results, layout))
     behind_guard, typing = _behind_guards(root, tree, facts, layout, packages, library=library)
     alternatives = _alternatives(results, layout, judged)
@@ -421,14 +423,16 @@ def _lazy_integrations(
 
 def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
     """Modules of an application's packages that nothing runs (``unreached``), with the reason; the files at the
-    root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it."""
+    root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it.
+    A script of those packages is an entry point only when some text names it (``unnamed_scripts``): the tree's
+    texts are read only when a script would otherwise be set apart."""
+    scripts = [file_facts.rel for file_facts in facts if file_facts.runs_as_main]
     judge = functools.partial(
         unreached_helpers,
         tree.files,
         {file_facts.rel: file_facts.package_imports for file_facts in facts},
         packages=packages,
         app_code=[path for path in tree.files if not layout.reason(path)],
-        scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
     )
     mentioned = {name for file_facts in facts for name in file_facts.mentions}
     commented: dict[str, str] = {}
@@ -436,12 +440,34 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
         for name, line in file_facts.commented:
             commented.setdefault(name, f"{file_facts.rel}:{line}")
     judge = functools.partial(judge, commented=commented)
-    found = judge(mentioned=mentioned)
+    in_packages = [path for path in scripts if packages.module_of(path) is not None]
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in in_packages])
     if not found:
         return {}
     pattern = mention_pattern(packages)
-    named = {name for text in _root_texts(root) for name in mentioned_modules(text, pattern)}
-    return judge(mentioned=mentioned | named)
+    mentioned |= {name for text in _root_texts(root) for name in mentioned_modules(text, pattern)}
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in in_packages])
+    candidates = [path for path in in_packages if path in found]
+    tooling = set(candidates) - named_scripts(root, candidates)
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in tooling])
+    return {path: f"{path}, {TOOLING}" if path in tooling else reason for path, reason in found.items()}
+
+
+def _stand_alone_tooling(
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> dict[str, str]:
+    """Scripts outside the packages of a repository whose app is its packages, that use none of its code and that
+    nothing imports or names (``unnamed_scripts``), with the reason; the tree's texts are read only when there is
+    such a script."""
+    candidates = stand_alone_scripts(
+        [file_facts.rel for file_facts in facts if file_facts.runs_as_main and not layout.reason(file_facts.rel)],
+        paths=tree.files,
+        packages=packages,
+        imported={file_facts.rel: file_facts.imported_names for file_facts in facts},
+    )
+    if not candidates or not any(packages.module_of(path) and not layout.reason(path) for path in tree.files):
+        return {}
+    return {path: f"{path}, {TOOLING}" for path in sorted(set(candidates) - named_scripts(root, candidates))}
 
 
 def _addons(
