@@ -71,6 +71,11 @@ CLASSES: list[tuple[str, str, Callable[[str], bool]]] = [
         _any(r"which nothing in the (package|app) imports"),
     ),
     (
+        "unnamed-script",
+        "only in scripts that nothing imports and no text of the repository names (maintainer tooling)",
+        _any(r"a script nothing imports and no documentation or other file names"),
+    ),
+    (
         "lazy-integration",
         "only in a library's module loaded only inside the function that instruments its framework (instrument_x)",
         _any(r", loaded only inside .* \(an optional integration\)"),

@@ -16,6 +16,7 @@ from pipreqs_action import (
     dev_environment,
     editions,
     enclosing_modules,
+    extractions,
     features,
     hinted_features,
     image_files,
@@ -58,6 +59,7 @@ def run(settings: Settings, *, enclosing: Declared | None = None, above: Mapping
 
     Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
     past them, ``LimitExceeded``."""
+    extractions.forget()  # what this check's scans extract is kept for its projects' scans, not for the next check
     with limits.bounded(settings.limits):
         return _run(settings, enclosing, functools.cache(_read_project), above or {})
 

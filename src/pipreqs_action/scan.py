@@ -34,6 +34,7 @@ from pipreqs_action import (
     backends,
     call_guards,
     enclosing_modules,
+    extractions,
     files,
     hinted_features,
     imports,
@@ -57,7 +58,6 @@ from pipreqs_action.guarded_modules import (
     guarded_local_imports,
     typed_by,
 )
-from pipreqs_action.install_hints import hinted_in_source
 from pipreqs_action.integration_names import on_demand_in, split_integrations
 from pipreqs_action.layout import Layout, imported_packages
 from pipreqs_action.layout import is_test_path as is_test_path
@@ -94,6 +94,7 @@ from pipreqs_action.reachability import (
 )
 from pipreqs_action.syspath import import_roots
 from pipreqs_action.test_modules import TEST_MODULE, is_test_module
+from pipreqs_action.unnamed_scripts import TOOLING, named_scripts, stand_alone_scripts
 from pipreqs_action.unreached import SCRIPT, mention_pattern, mentioned_modules, unreached_helpers
 from pipreqs_action.vendoring import copied_from, vendored_roots
 
@@ -171,6 +172,7 @@ def scan(
     loaded = loaded_by_programs(public, imported, judged, doc_texts(root)) if public else {}
     layout.add_reasons(_lazy_integrations(root, tree, facts, layout, judged, imported))
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
+    layout.add_reasons(_stand_alone_tooling(root, tree, facts, layout, packages))
     layout.add_reasons(_addons(root, tree, facts, results, layout))
     behind_guard, typing = _behind_guards(root, tree, facts, layout, packages, library=library)
     alternatives = _alternatives(results, layout, judged)
@@ -420,14 +422,16 @@ def _lazy_integrations(
 
 def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
     """Modules of an application's packages that nothing runs (``unreached``), with the reason; the files at the
-    root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it."""
+    root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it.
+    A script of those packages is an entry point only when some text names it (``unnamed_scripts``): the tree's
+    texts are read only when a script would otherwise be set apart."""
+    scripts = [file_facts.rel for file_facts in facts if file_facts.runs_as_main]
     judge = functools.partial(
         unreached_helpers,
         tree.files,
         {file_facts.rel: file_facts.package_imports for file_facts in facts},
         packages=packages,
         app_code=[path for path in tree.files if not layout.reason(path)],
-        scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
     )
     mentioned = {name for file_facts in facts for name in file_facts.mentions}
     commented: dict[str, str] = {}
@@ -435,12 +439,34 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
         for name, line in file_facts.commented:
             commented.setdefault(name, f"{file_facts.rel}:{line}")
     judge = functools.partial(judge, commented=commented)
-    found = judge(mentioned=mentioned)
+    in_packages = [path for path in scripts if packages.module_of(path) is not None]
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in in_packages])
     if not found:
         return {}
     pattern = mention_pattern(packages)
-    named = {name for text in _root_texts(root) for name in mentioned_modules(text, pattern)}
-    return judge(mentioned=mentioned | named)
+    mentioned |= {name for text in _root_texts(root) for name in mentioned_modules(text, pattern)}
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in in_packages])
+    candidates = [path for path in in_packages if path in found]
+    tooling = set(candidates) - named_scripts(root, candidates)
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in tooling])
+    return {path: f"{path}, {TOOLING}" if path in tooling else reason for path, reason in found.items()}
+
+
+def _stand_alone_tooling(
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> dict[str, str]:
+    """Scripts outside the packages of a repository whose app is its packages, that use none of its code and that
+    nothing imports or names (``unnamed_scripts``), with the reason; the tree's texts are read only when there is
+    such a script."""
+    candidates = stand_alone_scripts(
+        [file_facts.rel for file_facts in facts if file_facts.runs_as_main and not layout.reason(file_facts.rel)],
+        paths=tree.files,
+        packages=packages,
+        imported={file_facts.rel: file_facts.imported_names for file_facts in facts},
+    )
+    if not candidates or not any(packages.module_of(path) and not layout.reason(path) for path in tree.files):
+        return {}
+    return {path: f"{path}, {TOOLING}" for path in sorted(set(candidates) - named_scripts(root, candidates))}
 
 
 def _addons(
@@ -581,10 +607,11 @@ class _Reader(NamedTuple):
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
         facts = facts._replace(qualified=tuple(sorted(set(_QUALIFIED_IMPORT.findall(source.text)))))
+        path = f"{self.root}/{rel}"  # the same for every scan that reads this file (extractions)
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=hinted_in_source(source.text))
-            facts = facts._replace(swallowers=project_guards.definitions(source.text))
-            facts = facts._replace(with_words=project_guards.with_words(source.text))
+            told = extractions.text_facts(path, source.text)
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=told.hinted)
+            facts = facts._replace(swallowers=told.swallowers, with_words=told.with_words)
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
@@ -600,7 +627,7 @@ class _Reader(NamedTuple):
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
-            raw = imports.extract(source.text, full=self.full_parse, wanted=wanted)
+            raw = extractions.extract(path, source.text, full=self.full_parse, wanted=wanted)
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
             third_party = _third_party(error.imports, source, self.stdlib, self.local, package_module)
             return _as_the_file_says(third_party, source), Skipped(rel, str(error)), facts
@@ -715,7 +742,8 @@ def _fork_helper(reader: _Reader, share: list[str]) -> _Child | None:
     status = 1
     try:  # the helper process from here on
         os.close(read_end)
-        payload = pickle.dumps([reader(rel) for rel in share], protocol=pickle.HIGHEST_PROTOCOL)
+        extracted = extractions.recording()  # sent back with the results: later scans of these files reuse them
+        payload = pickle.dumps(([reader(rel) for rel in share], extracted), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
         status = 0
@@ -734,11 +762,15 @@ def _collect(child: _Child) -> list[FileResult] | None:
         child.pipe = -1
     status = _wait(child)
     try:
-        results: list[FileResult] = pickle.loads(payload)  # noqa: S301 - written by our own forked helper
+        results: list[FileResult]
+        results, extracted = pickle.loads(payload)  # noqa: S301 - written by our own forked helper
     except Exception as error:  # cut short: the helper died while writing
         log.debug("helper %d failed (wait status %d, %s): reading its files here", child.pid, status, error)
         return None
-    return results if status == 0 else None
+    if status != 0:
+        return None
+    extractions.keep(extracted)
+    return results
 
 
 def _wait(child: _Child) -> int:

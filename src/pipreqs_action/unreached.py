@@ -12,7 +12,9 @@ A module is judged unreached only when all of these hold, so that an entry point
   some of its files outside packages import its packages: its entry points are known;
 - the module is inside a package folder (with an ``__init__.py``) that those entry points do use (they reach
   another of its modules), and is neither ``__init__.py`` nor ``__main__.py``;
-- it is no script (``if __name__ == "__main__":``): a script is an entry point of its own;
+- it is no script (``if __name__ == "__main__":``) that some text of the tree names: such a script is an entry
+  point of its own; one that nothing names is the maintainers' tooling or a module's self-test (``unnamed_scripts``,
+  whose reason it then gets);
 - nothing reaches it by import, nor by a loader naming it (``import_module("app.tasks")``), and no other file of
   the tree, nor a file at the root (README, Dockerfile, Procfile, configuration), names it or a package above it
   by its dotted name or its path (``uvicorn app.main:app``, ``python -m util.plot_utils``, Django's
@@ -64,8 +66,9 @@ def unreached_helpers(
     """Files of an application's packages that nothing runs (see the module's docstring), with the reason.
 
     ``edges`` maps a file to the project modules it may import (``reachability.package_imports``); ``scripts`` are
-    the files with an ``if __name__ == "__main__":`` block; ``mentioned`` the dotted names other files name, but in
-    commented-out imports; ``commented`` the modules those name, with where (``commented_imports``)."""
+    the files with an ``if __name__ == "__main__":`` block that are entry points; ``mentioned`` the dotted names other
+    files name, but in commented-out imports; ``commented`` the modules those name, with where
+    (``commented_imports``)."""
     app, files = set(app_code), set(paths)
     if not any(packages.module_of(path) is None and edges.get(path) for path in app):
         return {}
