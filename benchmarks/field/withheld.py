@@ -317,7 +317,7 @@ class ClassEstimate:
     def share(self) -> tuple[float, float]:
         """95 % interval of the wrong share: exact for a census, Wilson's for a sample."""
         if self.census:
-            exact = self.wrong / self.size
+            exact = self.wrong / self.size if self.size else 0.0  # nothing of the class is withheld in this run
             return exact, exact
         return wilson(self.wrong, self.sampled)
 
@@ -435,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_counts(withheld, sets)
     print_judged_true(withheld, args.verdicts)
     sample, judged = load_judged(args.judged)
+    judged = [j for j in judged if j.repo in {r.name for r in repos}]  # --batch, --only: the sample of those run
     if judged:
         print_estimate(withheld, judged, sample)
     return 0
