@@ -48,9 +48,10 @@ _kept = Kept({}, {})
 _recorded: Kept | None = None  # in a forked reader: what it extracted, to send back
 
 
-def extract(path: str, text: str, *, full: bool, wanted: Callable[[str], bool]) -> list[RawImport]:
+def extract(path: str, text: str, *, full: bool, wanted: Callable[[str], bool], keep: bool = True) -> list[RawImport]:
     """``imports.extract(text, full=full, wanted=wanted)``, given again when this file was extracted before with
-    the same answers from ``wanted``; raises what it raises."""
+    the same answers from ``wanted``; raises what it raises. ``keep``: whether a later scan may read the file (else
+    nothing is kept: a tree without projects inside it would hold every file's imports for nothing)."""
     key = (path, len(text), hash(text), full)
     kept = _kept.extractions.get(key)
     if kept is not None and all(wanted(name) == answer for name, answer in kept[0]):
@@ -63,18 +64,23 @@ def extract(path: str, text: str, *, full: bool, wanted: Callable[[str], bool]) 
         return asked[name]
 
     found = imports.extract(text, full=full, wanted=answer)
+    if not keep:
+        return found
     _kept.extractions[key] = (tuple(asked.items()), tuple(found))
     if _recorded is not None:
         _recorded.extractions[key] = _kept.extractions[key]
     return found
 
 
-def text_facts(path: str, text: str) -> TextFacts:
-    """What a script's text tells (the same for every scan reading it), worked out once per check."""
+def text_facts(path: str, text: str, *, keep: bool = True) -> TextFacts:
+    """What a script's text tells (the same for every scan reading it), worked out once per check (``keep``: as
+    for ``extract``)."""
     key = (path, len(text), hash(text), False)
     kept = _kept.facts.get(key)
     if kept is None:
         kept = TextFacts(hinted_in_source(text), project_guards.definitions(text), project_guards.with_words(text))
+        if not keep:
+            return kept
         _kept.facts[key] = kept
         if _recorded is not None:
             _recorded.facts[key] = kept

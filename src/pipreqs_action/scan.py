@@ -156,7 +156,8 @@ def scan(
     packages = Packages(tree.files)  # imports of the project's packages are followed in every tree
     judged = packages if library else Packages(())  # the rules written for a library's packages
     mentions = None if library else mention_pattern(packages)
-    reader = _Reader(root, standard_library(), full_parse, on_disk, packages, mentions, library=library)
+    shared = _folders_holding(tree.markers)
+    reader = _Reader(root, standard_library(), full_parse, on_disk, packages, mentions, library=library, shared=shared)
     results = _read_all(reader, tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts, on_disk)
@@ -598,6 +599,7 @@ class _Reader(NamedTuple):
     packages: Packages
     mentions: re.Pattern[str] | None = None  # in an application: what names one of its modules (unreached)
     library: bool = False  # a packaging manifest at the root: its imports inside functions are read (lazy_loads)
+    shared: tuple[str, ...] = ()  # folders ("a/") holding a manifest: projects whose scans read their files again
 
     def __call__(self, rel: str) -> FileResult:
         check_deadline()
@@ -609,7 +611,7 @@ class _Reader(NamedTuple):
         facts = facts._replace(qualified=tuple(sorted(set(_QUALIFIED_IMPORT.findall(source.text)))))
         path = f"{self.root}/{rel}"  # the same for every scan that reads this file (extractions)
         if source.line_map is None:  # a script file, not a notebook
-            told = extractions.text_facts(path, source.text)
+            told = extractions.text_facts(path, source.text, keep=rel.startswith(self.shared))
             facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=told.hinted)
             facts = facts._replace(swallowers=told.swallowers, with_words=told.with_words)
         facts = facts._replace(uses=self._uses(source))
@@ -627,7 +629,8 @@ class _Reader(NamedTuple):
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
-            raw = extractions.extract(path, source.text, full=self.full_parse, wanted=wanted)
+            keep = rel.startswith(self.shared)
+            raw = extractions.extract(path, source.text, full=self.full_parse, wanted=wanted, keep=keep)
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
             third_party = _third_party(error.imports, source, self.stdlib, self.local, package_module)
             return _as_the_file_says(third_party, source), Skipped(rel, str(error)), facts
@@ -667,6 +670,13 @@ class _Reader(NamedTuple):
         of a name only folders deep above the file hold (``may_hide``), is kept, and ``_resolved`` settles it."""
         local = self.local.is_local(rel, name, package_module=package_module) and not self.local.may_hide(rel, name)
         return name != "__future__" and name not in self.stdlib and not local
+
+
+def _folders_holding(markers: Iterable[str]) -> tuple[str, ...]:
+    """The folders below the root holding a manifest (or another marker): the projects inside the tree, whose own
+    scans read their files again (``extractions`` keeps only those files' imports)."""
+    folders = (marker.rstrip("/").rpartition("/")[0] for marker in markers)
+    return tuple(sorted({folder + "/" for folder in folders if folder}))
 
 
 _NO_FACTS = _FileFacts()
