@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import named_choices
+from pipreqs_action import chosen_calls, named_choices
 from pipreqs_action.model import ImportRef, Location, ScanResult
 from pipreqs_action.named_choices import run_time_choices
 
@@ -300,3 +300,22 @@ def test_a_notebook_naming_the_function_keeps_the_import(tmp_path: Path) -> None
     (tmp_path / "demo.ipynb").write_text(json.dumps(notebook), "utf-8")
     found = check(tmp_path, {"providers.py": PROVIDERS}, "providers.py")
     assert (10, "acme_sdk") not in found
+
+
+def test_only_the_files_that_name_a_function_are_kept_read(tmp_path: Path) -> None:
+    """The project's other files are searched for each asked-for name, not held whole for the run: on a big tree
+    (sympy) holding every file's text cost more memory than the rest of the check."""
+    other = """
+        import providers
+        def main(args):
+            if args.acme:
+                providers.acme_stream("hi")
+    """
+    files = {"providers.py": PROVIDERS, "main.py": other, "unrelated.py": "VALUE = 1\n", "café.py": "naïve = 2\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text), "utf-8")
+    project = chosen_calls.ProjectNames(tmp_path, named_choices._uses_of)
+    choosers = project.choosers("acme_stream", "providers.py")
+    assert choosers is not None and [rel for _, _, rel in choosers] == ["main.py"]
+    assert set(project._texts) == {"main.py", "providers.py"}
+    assert list(project._naming("naïve")) == ["café.py"]  # a name in another script is still found
