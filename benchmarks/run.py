@@ -246,8 +246,9 @@ def check_names(tree: Path) -> str:
     Two views: every top-level name per file (the fast path itself), and the third-party names that
     ``scan`` reports, against the ast names passed through the same stdlib and local-module filter.
     """
-    from pipreqs_action import files, imports, scan
-    from pipreqs_action.local_modules import LocalModules
+    from pipreqs_action import imports, scan
+    from pipreqs_action.local.local_modules import LocalModules
+    from pipreqs_action.reading import files
 
     paths, _ = files.discover(tree)
     local, stdlib = LocalModules(paths), scan.standard_library()

@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pipreqs_action import imports, project_guards
+from pipreqs_action import imports
 from pipreqs_action.imports.raw import RawImport
-from pipreqs_action.install_hints import hinted_in_source
+from pipreqs_action.intent import project_guards
+from pipreqs_action.intent.install_hints import hinted_in_source
 
 __all__ = ["Kept", "TextFacts", "extract", "forget", "keep", "recording", "text_facts"]
 

@@ -22,10 +22,17 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pipreqs_action.import_index import INDEX_ENV, Index, default_index_path, shared_index
+from pipreqs_action.metadata.import_index import INDEX_ENV, Index, default_index_path, shared_index
+from pipreqs_action.metadata.name_tables import NameTable, curated, pipreqs_table
+from pipreqs_action.metadata.namespaces import (
+    NAMESPACE_ROOTS,
+    is_namespace,
+    namespace_paths,
+    normalise,
+    prefixes,
+    unversioned,
+)
 from pipreqs_action.model import ImportRef, Suggestion
-from pipreqs_action.name_tables import NameTable, curated, pipreqs_table
-from pipreqs_action.namespaces import NAMESPACE_ROOTS, is_namespace, namespace_paths, normalise, prefixes, unversioned
 from pipreqs_action.suggestions import Sources, suggest, suggestion_source
 
 __all__ = [

@@ -22,12 +22,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from pipreqs_action.guarded_features import GuardedFeatures
-from pipreqs_action.ignore_rules import compile_patterns
+from pipreqs_action.app_code.pytest_plugins import PytestPlugins
+from pipreqs_action.app_code.shipped import Shipped
+from pipreqs_action.intent.guarded_features import GuardedFeatures
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Missing, Requirement, ScanResult
-from pipreqs_action.pytest_plugins import PytestPlugins
-from pipreqs_action.shipped import Shipped
+from pipreqs_action.reading.ignore_rules import compile_patterns
 
 # Modules whose name says they support development: fake data, test factories and mocks, test helpers.
 _DEV_SUPPORT_MODULES = frozenset(

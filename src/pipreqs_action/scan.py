@@ -30,58 +30,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from pipreqs_action import (
-    backends,
-    call_guards,
-    enclosing_modules,
-    extractions,
-    files,
-    hinted_features,
-    imports,
-    notebook_helpers,
-    notebook_imports,
-    project_guards,
-    runtime_provided,
-    script_metadata,
-    self_imports,
-    stdlib_names,
-    working_folders,
-)
-from pipreqs_action.addons import addon_reasons
-from pipreqs_action.commented_imports import commented_imports, without_commented_imports
-from pipreqs_action.discovery import Tree, discover_tree
-from pipreqs_action.enclosing_modules import Above
-from pipreqs_action.guarded_modules import (
-    LocalImports,
-    application_guards,
-    guarded_by,
-    guarded_local_imports,
-    typed_by,
-)
-from pipreqs_action.integration_names import on_demand_in, split_integrations
-from pipreqs_action.layout import Layout, imported_packages
-from pipreqs_action.layout import is_test_path as is_test_path
-from pipreqs_action.lazy_integrations import lazy_integrations
-from pipreqs_action.lazy_loads import LazyImports, lazy_package_imports, reached_only_lazily
-from pipreqs_action.lazy_regex import LazyPattern
-from pipreqs_action.limits import check_deadline, other_threads
-from pipreqs_action.line_search import LineStarts
-from pipreqs_action.loading_functions import loading_function
-from pipreqs_action.local_modules import LocalModules
-from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
-from pipreqs_action.model import (
-    ImportRef,
-    InstallHint,
-    LocalImport,
-    Location,
-    ScanResult,
-    ScriptMetadata,
-    Skipped,
-    SourceText,
-)
-from pipreqs_action.notebook_helpers import NotebookUses
-from pipreqs_action.program_loaded import doc_texts, loaded_by_programs, optional_where_loaded
-from pipreqs_action.reachability import (
+from pipreqs_action import extractions, imports, script_metadata
+from pipreqs_action.app_code import backends
+from pipreqs_action.app_code.addons import addon_reasons
+from pipreqs_action.app_code.integration_names import on_demand_in, split_integrations
+from pipreqs_action.app_code.layout import Layout, imported_packages
+from pipreqs_action.app_code.layout import is_test_path as is_test_path
+from pipreqs_action.app_code.lazy_integrations import lazy_integrations
+from pipreqs_action.app_code.lazy_loads import LazyImports, lazy_package_imports, reached_only_lazily
+from pipreqs_action.app_code.loading_functions import loading_function
+from pipreqs_action.app_code.program_loaded import doc_texts, loaded_by_programs, optional_where_loaded
+from pipreqs_action.app_code.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
     console_scripts,
@@ -92,11 +51,48 @@ from pipreqs_action.reachability import (
     reached_only_through_guards,
     typing_only,
 )
-from pipreqs_action.syspath import import_roots
-from pipreqs_action.test_modules import TEST_MODULE, is_test_module
-from pipreqs_action.unnamed_scripts import TOOLING, named_scripts, stand_alone_scripts
-from pipreqs_action.unreached import SCRIPT, mention_pattern, mentioned_modules, unreached_helpers
-from pipreqs_action.vendoring import copied_from, vendored_roots
+from pipreqs_action.app_code.test_modules import TEST_MODULE, is_test_module
+from pipreqs_action.app_code.unnamed_scripts import TOOLING, named_scripts, stand_alone_scripts
+from pipreqs_action.app_code.unreached import SCRIPT, mention_pattern, mentioned_modules, unreached_helpers
+from pipreqs_action.app_code.vendoring import copied_from, vendored_roots
+from pipreqs_action.intent import (
+    call_guards,
+    hinted_features,
+    notebook_helpers,
+    notebook_imports,
+    project_guards,
+    runtime_provided,
+)
+from pipreqs_action.intent.commented_imports import commented_imports, without_commented_imports
+from pipreqs_action.intent.guarded_modules import (
+    LocalImports,
+    application_guards,
+    guarded_by,
+    guarded_local_imports,
+    typed_by,
+)
+from pipreqs_action.intent.notebook_helpers import NotebookUses
+from pipreqs_action.limits import check_deadline, other_threads
+from pipreqs_action.local import enclosing_modules, self_imports, working_folders
+from pipreqs_action.local.enclosing_modules import Above
+from pipreqs_action.local.local_modules import LocalModules
+from pipreqs_action.local.syspath import import_roots
+from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
+from pipreqs_action.metadata import stdlib_names
+from pipreqs_action.model import (
+    ImportRef,
+    InstallHint,
+    LocalImport,
+    Location,
+    ScanResult,
+    ScriptMetadata,
+    Skipped,
+    SourceText,
+)
+from pipreqs_action.reading import files
+from pipreqs_action.reading.discovery import Tree, discover_tree
+from pipreqs_action.reading.lazy_regex import LazyPattern
+from pipreqs_action.reading.line_search import LineStarts
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.declared_names import suggested_modules
+from pipreqs_action.metadata.declared_names import suggested_modules
 from pipreqs_action.pipeline import run
 from pipreqs_action.render import as_dict
 from pipreqs_action.settings import Settings

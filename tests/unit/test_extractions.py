@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pipreqs_action import extractions, imports, project_guards
+from pipreqs_action import extractions, imports
 from pipreqs_action.imports.raw import RawImport
-from pipreqs_action.install_hints import hinted_in_source
+from pipreqs_action.intent import project_guards
+from pipreqs_action.intent.install_hints import hinted_in_source
 
 GUARDED = "try:\n    import yaml\nexcept ImportError:\n    yaml = None\nimport os\n"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.unit.test_shipped import tree
 
-from pipreqs_action.guarded_features import GuardedFeatures, imported_modules
+from pipreqs_action.intent.guarded_features import GuardedFeatures, imported_modules
 from pipreqs_action.model import ImportRef, Location, ScanResult
 
 GUARD = "guarded by except ImportError"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from tests.unit.test_shipped import tree
 
-from pipreqs_action.image_files import IMAGE, find, find_shipped
+from pipreqs_action.app_code.image_files import IMAGE, find, find_shipped
+from pipreqs_action.app_code.shipped import Shipped
 from pipreqs_action.manifests.dockerfiles import copied_sources
-from pipreqs_action.shipped import Shipped
 
 BASE = "FROM python:3.12-slim\nWORKDIR /code\n"
 

@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from pipreqs_action.install_hints import (
+from pipreqs_action.intent.install_hints import (
     _COMMAND,
     HINT_WORDS,
     GuardEvidence,

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipreqs_action.lazy_integrations import lazy_integrations
-from pipreqs_action.lazy_loads import Crossing, LazyImport, LazyImports, lazy_package_imports, reached_only_lazily
-from pipreqs_action.loading_functions import LoadingFunction, loading_function
-from pipreqs_action.reachability import Packages
+from pipreqs_action.app_code.lazy_integrations import lazy_integrations
+from pipreqs_action.app_code.lazy_loads import (
+    Crossing,
+    LazyImport,
+    LazyImports,
+    lazy_package_imports,
+    reached_only_lazily,
+)
+from pipreqs_action.app_code.loading_functions import LoadingFunction, loading_function
+from pipreqs_action.app_code.reachability import Packages
 from pipreqs_action.scan import scan
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "projects" / "library_lazy_integrations"

@@ -3,9 +3,9 @@ notebooks' installs cover its imports."""
 
 from __future__ import annotations
 
+from pipreqs_action.intent.notebook_helpers import NotebookUses, apply, in_kernel, kernel_imports, kernel_modules
+from pipreqs_action.intent.runtime_provided import KERNEL_REASON
 from pipreqs_action.model import ImportRef, Location
-from pipreqs_action.notebook_helpers import NotebookUses, apply, in_kernel, kernel_imports, kernel_modules
-from pipreqs_action.runtime_provided import KERNEL_REASON
 
 FILES = ["labs/a.ipynb", "labs/b.ipynb", "kit/__init__.py", "kit/core.py", "kit/extra.py", "tool.py", "run.py"]
 

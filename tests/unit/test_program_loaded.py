@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipreqs_action.app_code.program_loaded import doc_texts, loaded_by_programs, optional_where_loaded
+from pipreqs_action.app_code.reachability import Packages
 from pipreqs_action.model import ImportRef, Location
-from pipreqs_action.program_loaded import doc_texts, loaded_by_programs, optional_where_loaded
-from pipreqs_action.reachability import Packages
 from pipreqs_action.scan import scan
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "projects" / "library_program_loaded"

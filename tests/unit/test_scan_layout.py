@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.layout import Layout, imported_packages, is_test_path
-from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.app_code.layout import Layout, imported_packages, is_test_path
+from pipreqs_action.local.local_modules import LocalModules
 from pipreqs_action.scan import scan
 
 PACKAGE_REPO = [

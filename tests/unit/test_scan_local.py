@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.elsewhere import resolve_elsewhere
-from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.local.elsewhere import resolve_elsewhere
+from pipreqs_action.local.local_modules import LocalModules
+from pipreqs_action.local.syspath import import_roots
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import ImportRef, Location, ScanResult, Suggestion
 from pipreqs_action.scan import scan
-from pipreqs_action.syspath import import_roots
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

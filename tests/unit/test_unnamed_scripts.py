@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import unnamed_scripts
-from pipreqs_action.reachability import Packages
+from pipreqs_action.app_code import unnamed_scripts
+from pipreqs_action.app_code.reachability import Packages
+from pipreqs_action.app_code.unnamed_scripts import TOOLING, named_scripts, stand_alone_scripts
 from pipreqs_action.scan import scan
-from pipreqs_action.unnamed_scripts import TOOLING, named_scripts, stand_alone_scripts
 
 SCRIPT = 'import simplejson\n\nif __name__ == "__main__":\n    print(simplejson.dumps({}))\n'
 REPO = {

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import chosen_calls, named_choices
+from pipreqs_action.intent import chosen_calls, named_choices
+from pipreqs_action.intent.named_choices import run_time_choices
 from pipreqs_action.model import ImportRef, Location, ScanResult
-from pipreqs_action.named_choices import run_time_choices
 
 
 def chosen(code: str) -> list[tuple[int, str]]:

@@ -11,8 +11,9 @@ import ast
 import re
 from collections.abc import Callable
 
-from pipreqs_action.deferred_imports import checked_in, never_checked
-from pipreqs_action.guards import (
+from pipreqs_action.imports.lexical import bracket_balance, indent_of, string_line_ranges, without_comments
+from pipreqs_action.intent.deferred_imports import checked_in, never_checked
+from pipreqs_action.intent.guards import (
     EXCEPT_GUARD,
     FUNCTION,
     NOTHING,
@@ -24,7 +25,6 @@ from pipreqs_action.guards import (
     no_names,
     with_context,
 )
-from pipreqs_action.imports.lexical import bracket_balance, indent_of, string_line_ranges, without_comments
 
 # An except clause that would catch a failed import: ImportError, ModuleNotFoundError, or anything broader.
 _CATCHES_IMPORT_ERROR = re.compile(

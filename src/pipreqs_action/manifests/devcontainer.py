@@ -21,9 +21,9 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests import jsonc
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
 __all__ = ["COMMANDS", "DevContainer", "command_values", "commands_of", "configurations", "in_template", "read"]
 

@@ -18,8 +18,8 @@ import shlex
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.pip_commands import requirement_files
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
 __all__ = ["NAME", "Installed", "argv", "copied_sources", "installed_files", "instructions", "run_command"]
 

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from pipreqs_action.layout import E2E_DIRS, MANIFEST_NAMES, SECONDARY_DIRS, TEST_DIRS, VENDOR_DIRS
+from pipreqs_action.app_code.layout import E2E_DIRS, MANIFEST_NAMES, SECONDARY_DIRS, TEST_DIRS, VENDOR_DIRS
 from pipreqs_action.manifests import devcontainer, dockerfiles, task_scripts
 from pipreqs_action.manifests.base import MAX_REASON, Manifest, Unreadable, is_dev_name, load_text, real
 from pipreqs_action.manifests.context import Context
