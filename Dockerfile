@@ -10,7 +10,7 @@
 # Two stages. `builder` installs everything and assembles the final tree with scripts/image_rootfs.sh; the final
 # stage is `FROM scratch` plus that tree: python3.11 and the libraries it links to, the venv (the package with its
 # `action` extra; the import index ships inside the package). No shell, apt, pip, git or build tools: the
-# `repository` input downloads the host's tarball (pipreqs_action.tarball) instead of cloning.
+# `repository` input downloads the host's tarball (pipreqs_action.sources.tarball) instead of cloning.
 FROM debian:bookworm-slim AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \

@@ -60,6 +60,7 @@ class Tool:
     name: str
     argv: tuple[str, ...]
     ok: frozenset[int]
+    cwd: str | None = None  # deptry reads its manifests from the working directory, not from the tree it is given
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def tools(tree: Path) -> list[Tool]:
         )
     deptry = _executable("deptry")
     if deptry:
-        found.append(Tool("deptry", (deptry, "--no-ansi", str(tree), *_deptry_declarations(tree)), frozenset({0, 1})))
+        argv = (deptry, "--no-ansi", ".", *_deptry_declarations(tree))
+        found.append(Tool("deptry", argv, frozenset({0, 1}), cwd=str(tree)))  # run from outside, it reads our manifests
     return found
 
 
@@ -140,7 +142,12 @@ def versions() -> str:
 def run_once(tool: Tool, env: dict[str, str]) -> dict[str, object]:
     """One whole-process run inside a fresh wrapper; the wrapper's own start-up is not timed."""
     wrapper = subprocess.run(
-        [sys.executable, "-I", "-c", _WRAPPER, *tool.argv], capture_output=True, text=True, check=False, env=env
+        [sys.executable, "-I", "-c", _WRAPPER, *tool.argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=tool.cwd,
     )
     if wrapper.returncode != 0:
         return {"rc": -1, "tail": wrapper.stderr.strip()[-200:]}
@@ -239,8 +246,9 @@ def check_names(tree: Path) -> str:
     Two views: every top-level name per file (the fast path itself), and the third-party names that
     ``scan`` reports, against the ast names passed through the same stdlib and local-module filter.
     """
-    from pipreqs_action import files, imports, scan
-    from pipreqs_action.local_modules import LocalModules
+    from pipreqs_action import imports, scan
+    from pipreqs_action.local.local_modules import LocalModules
+    from pipreqs_action.reading import files
 
     paths, _ = files.discover(tree)
     local, stdlib = LocalModules(paths), scan.standard_library()

@@ -7,8 +7,8 @@
 ``index`` installs the pipreqs and pigar releases pinned in ``requirements/data.txt`` (``--no-deps``, into a scratch
 folder, whatever this Python's version: pipreqs 0.5.0 says ``<3.13`` only for its scanner), or reads them from
 ``--from DIR`` (a ``pip install --target`` folder), and rewrites ``data/import_index.bin`` from pigar's database
-(``pipreqs_action.index_build``), ``data/pipreqs_mapping.txt`` from pipreqs' ``mapping`` file, and their license
-texts in ``data/licenses/`` (both ship inside our wheel; pipreqs is Apache-2.0, pigar BSD-3-Clause).
+(``pipreqs_action.metadata.index_build``), ``data/pipreqs_mapping.txt`` from pipreqs' ``mapping`` file, and their
+license texts in ``data/licenses/`` (both ship inside our wheel; pipreqs is Apache-2.0, pigar BSD-3-Clause).
 
 ``popular`` reads the JSON of https://hugovk.github.io/top-pypi-packages/ (``top-pypi-packages-30-days.min.json``:
 its ``rows`` and its ``last_update``, which becomes the snapshot date), or a CSV or TSV with a header: a ``project``
@@ -33,8 +33,8 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pipreqs_action.index_build import read_pigar, write_index
 from pipreqs_action.mapping import ImportNames, load_import_names, normalise
+from pipreqs_action.metadata.index_build import read_pigar, write_index
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "pipreqs_action" / "data"

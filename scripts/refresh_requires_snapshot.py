@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from pipreqs_action.dependency_metadata import SNAPSHOT, encode_snapshot
 from pipreqs_action.mapping import normalise
-from pipreqs_action.name_tables import DATA
+from pipreqs_action.metadata.dependency_metadata import SNAPSHOT, encode_snapshot
+from pipreqs_action.metadata.name_tables import DATA
 
 TIMEOUT = 30.0
 

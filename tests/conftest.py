@@ -13,7 +13,7 @@ pytest_plugins = ["tests.fakegithub.plugin", "tests.pypi_stub", "git_server"]
 @pytest.fixture(scope="session")
 def import_index() -> Path:
     """The import index shipped in the package: every run reads it in place, nothing is built."""
-    from pipreqs_action.import_index import SHIPPED_INDEX
+    from pipreqs_action.metadata.import_index import SHIPPED_INDEX
 
     return SHIPPED_INDEX
 

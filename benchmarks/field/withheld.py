@@ -70,6 +70,21 @@ CLASSES: list[tuple[str, str, Callable[[str], bool]]] = [
         "only in modules nothing in the package or app imports (optional integrations, helpers no entry point reaches)",
         _any(r"which nothing in the (package|app) imports"),
     ),
+    (
+        "unnamed-script",
+        "only in scripts that nothing imports and no text of the repository names (maintainer tooling)",
+        _any(r"a script nothing imports and no documentation or other file names"),
+    ),
+    (
+        "lazy-integration",
+        "only in a library's module loaded only inside the function that instruments its framework (instrument_x)",
+        _any(r", loaded only inside .* \(an optional integration\)"),
+    ),
+    (
+        "program-loaded",
+        "a program's own imports in a module the docs give that program by name (gunicorn -k pkg.workers.Worker)",
+        _any(r"^\S+ loads \S+ by name \("),
+    ),
     ("import-guard", "guarded: except ImportError, suppress, find_spec, availability flags", _any(r"^guarded by ")),
     (
         "hinted-feature",
@@ -85,6 +100,12 @@ CLASSES: list[tuple[str, str, Callable[[str], bool]]] = [
         "alternative-choice",
         "one of several alternatives: backend modules, a branch chosen by name, another edition of a notebook",
         _any(r"^alternative backend module", r"^an alternative chosen by name", r"^in the .* edition of "),
+    ),
+    (
+        "value-choice",
+        "imported only in a branch a run-time value chooses (a setting, an argument, a file type), or in a function"
+        " only such branches call",
+        _any(r"^imported only when "),
     ),
     (
         "hosted-runtime",
@@ -296,7 +317,7 @@ class ClassEstimate:
     def share(self) -> tuple[float, float]:
         """95 % interval of the wrong share: exact for a census, Wilson's for a sample."""
         if self.census:
-            exact = self.wrong / self.size
+            exact = self.wrong / self.size if self.size else 0.0  # nothing of the class is withheld in this run
             return exact, exact
         return wilson(self.wrong, self.sampled)
 
@@ -414,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_counts(withheld, sets)
     print_judged_true(withheld, args.verdicts)
     sample, judged = load_judged(args.judged)
+    judged = [j for j in judged if j.repo in {r.name for r in repos}]  # --batch, --only: the sample of those run
     if judged:
         print_estimate(withheld, judged, sample)
     return 0

@@ -18,12 +18,14 @@ from urllib.parse import urlsplit
 
 from actions_toolkit import core
 
-from pipreqs_action import cleanup, limits, pipeline, pr_base, render, runner, source, trigger, workflow_annotations
-from pipreqs_action import issue as issue_module
-from pipreqs_action.action_settings import ActionSettings
+from pipreqs_action import limits, pipeline, render
 from pipreqs_action.errors import IssueError, NoPythonFiles, PipreqsActionError, SettingsError, SourceError
+from pipreqs_action.github import issue as issue_module
+from pipreqs_action.github import pr_base, runner, trigger, workflow_annotations
+from pipreqs_action.github.action_settings import ActionSettings
 from pipreqs_action.model import Location, Report
 from pipreqs_action.settings import Settings, engine_settings
+from pipreqs_action.sources import cleanup, source
 
 _READ_ONLY = (
     "this run's token is read-only by GitHub's design (pull requests from forks and runs Dependabot triggers "

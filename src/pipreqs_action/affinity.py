@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from pipreqs_action.dependency_metadata import requirement_names
+from pipreqs_action.metadata.dependency_metadata import requirement_names
 from pipreqs_action.model import Missing, Report
 from pipreqs_action.pep508 import canonical_name
 

@@ -381,7 +381,7 @@ def _warn_unmatched_excludes(settings: Settings) -> None:
 
 def _format(report: Report, settings: Settings, args: argparse.Namespace, env: Mapping[str, str]) -> str:
     if args.output_format == "github":
-        from pipreqs_action.workflow_annotations import to_github
+        from pipreqs_action.github.workflow_annotations import to_github
 
         return to_github(report, _repository_prefix(settings.path))
     if settings.output_format != "text":

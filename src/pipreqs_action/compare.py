@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from pipreqs_action import ignores, roles, script_metadata
-from pipreqs_action.guards import TYPE_CHECKING_ONLY, best_reason
+from pipreqs_action.intent.guards import TYPE_CHECKING_ONLY, best_reason
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import (
     Declared,

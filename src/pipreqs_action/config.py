@@ -86,7 +86,7 @@ def _read(path: Path, shown: str) -> str:
 
 
 def _parse(path: Path, shown: str, *, table: str) -> ProjectConfig:
-    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only when a configuration file is read
+    from pipreqs_action.reading.toml_documents import TOMLDecodeError, loads  # only when a configuration file is read
 
     text = _read(path, shown)
     try:

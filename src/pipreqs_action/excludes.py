@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipreqs_action import files
-from pipreqs_action.ignore_rules import compile_patterns
+from pipreqs_action.reading import files
+from pipreqs_action.reading.ignore_rules import compile_patterns
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from pipreqs_action.definitions import Definition
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Location, Requirement, ScanResult
+from pipreqs_action.reading.definitions import Definition
 
 __all__ = ["FeatureFiles", "feature_files"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import ImportRef, Location
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
 _MARKER = LazyPattern(r"#.*?\b(?P<tool>pipreqs-action|deptry)\s*:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?")
 _CODES = {"pipreqs-action": "PRA001", "deptry": "DEP001"}

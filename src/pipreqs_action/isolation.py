@@ -25,11 +25,11 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
-from pipreqs_action import cleanup
 from pipreqs_action.errors import LimitExceeded, PipreqsActionError
 from pipreqs_action.limits import cap_process_memory, stopped_message
 from pipreqs_action.model import Report
 from pipreqs_action.settings import Settings
+from pipreqs_action.sources import cleanup
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ _GRACE_SECONDS = 5.0  # the child's own deadline check comes first; this only ca
 _PRELOAD = [
     "pipreqs_action.pipeline",
     "pipreqs_action.affinity",
-    "pipreqs_action.dependency_metadata",
-    "pipreqs_action.lock_dependencies",
+    "pipreqs_action.metadata.dependency_metadata",
+    "pipreqs_action.metadata.lock_dependencies",
     "pipreqs_action.versions",
     "pipreqs_action.via",
     "pipreqs_action.cli",

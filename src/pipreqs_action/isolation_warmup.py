@@ -35,7 +35,7 @@ def _warm_up() -> None:
                 Path(tmp, name).write_text(text, "utf-8")
             pipeline.run(engine_settings(path=tmp, offline=True))
         # Tables a check reads only when it needs them (a choice among candidates, declared dependencies' own).
-        from pipreqs_action import dependency_metadata, name_tables
+        from pipreqs_action.metadata import dependency_metadata, name_tables
 
         name_tables.popularity()
         dependency_metadata.snapshot()

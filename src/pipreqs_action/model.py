@@ -18,7 +18,7 @@ defined, and a method's own class, are named in quotes.
 
 from typing import Final, NamedTuple
 
-from pipreqs_action.local_modules import LocalModules  # imports nothing of the project: no cycle
+from pipreqs_action.local.local_modules import LocalModules  # imports nothing of the project: no cycle
 
 
 class Location(NamedTuple):

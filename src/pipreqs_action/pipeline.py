@@ -10,43 +10,30 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipreqs_action import (
-    backends,
-    cloned_repositories,
-    dev_environment,
-    editions,
-    enclosing_modules,
-    features,
-    hinted_features,
-    limits,
-    named_choices,
-    projects,
-    pytest_plugins,
-    roles,
-    script_metadata,
-    shipped,
-    version_branches,
-)
+from pipreqs_action import extractions, limits, roles, script_metadata
 from pipreqs_action.advice import advise
+from pipreqs_action.app_code import backends, dev_environment, editions, image_files, projects, pytest_plugins
+from pipreqs_action.app_code.declared_notebooks import as_app_when_declared
 from pipreqs_action.compare import compare, compare_inferred, exit_status, with_requirements
-from pipreqs_action.declared_names import probably_provided
-from pipreqs_action.declared_notebooks import as_app_when_declared
-from pipreqs_action.definitions import top_level_definitions
-from pipreqs_action.elsewhere import resolve_elsewhere
-from pipreqs_action.enclosing_modules import Above
 from pipreqs_action.errors import NoPythonFiles
 from pipreqs_action.extra_features import FeatureFiles, feature_files
 from pipreqs_action.filters import apply_config, drop_first_party
-from pipreqs_action.local_metadata import located
+from pipreqs_action.intent import features, hinted_features, named_choices, version_branches
+from pipreqs_action.local import cloned_repositories, enclosing_modules
+from pipreqs_action.local.elsewhere import resolve_elsewhere
+from pipreqs_action.local.enclosing_modules import Above
 from pipreqs_action.manifests import read_declared, read_text, requires_python
 from pipreqs_action.mapping import load_import_names
-from pipreqs_action.member_lock import as_member, lock_of, locked_member, said_own_extras, said_why_not_via
+from pipreqs_action.metadata.declared_names import probably_provided
+from pipreqs_action.metadata.local_metadata import located
+from pipreqs_action.metadata.member_lock import as_member, lock_of, locked_member, said_own_extras, said_why_not_via
 from pipreqs_action.model import Declared, Report
+from pipreqs_action.reading.definitions import top_level_definitions
 from pipreqs_action.scan import scan
 from pipreqs_action.settings import Settings
 
 if TYPE_CHECKING:  # the lock reader: only a check with something missing reads a lock
-    from pipreqs_action.lock_dependencies import LockedDependencies
+    from pipreqs_action.metadata.lock_dependencies import LockedDependencies
 
 __all__ = ["exit_status", "run", "run_inferred"]
 
@@ -58,6 +45,7 @@ def run(settings: Settings, *, enclosing: Declared | None = None, above: Mapping
 
     Within ``settings.limits`` (time, memory, index lookups; nested projects share the outer check's budget):
     past them, ``LimitExceeded``."""
+    extractions.forget()  # what this check's scans extract is kept for its projects' scans, not for the next check
     with limits.bounded(settings.limits):
         return _run(settings, enclosing, functools.cache(_read_project), above or {})
 
@@ -88,7 +76,7 @@ def _run(
     names = load_import_names(settings.overrides)
     scanned = features.apply(drop_first_party(scanned, config.first_party))
     scanned = hinted_features.apply(scanned, names.provides, names.satisfies)  # extras an install hint names
-    scanned = named_choices.apply(scanned, settings.path)  # one of several implementations, picked by its name
+    scanned = named_choices.apply(scanned, settings.path, settings.exclude)  # picked at run time: by name, by a value
     own_pythons = script_metadata.requires_python(scanned.scripts)  # a script's inline requires-python
     scanned = version_branches.apply(scanned, functools.partial(requires_python.read, settings.path), own_pythons)
     if not scanned.files_scanned and not settings.exclude:  # excluding every file is the user's own choice
@@ -105,10 +93,10 @@ def _run(
     scanned = cloned_repositories.apply(scanned, settings.path, declared, names)  # a README's git clone beside it
     scanned = editions.apply(scanned, settings.path, declared, names)
     scanned = resolve_elsewhere(scanned, names)
-    find_shipped = functools.partial(shipped.find, settings.path)  # read only when something is dev-declared
+    find_shipped = functools.partial(image_files.find_shipped, settings.path)  # only when something is dev-declared
     scanned = roles.unshipped_tooling(scanned, declared, names, find_shipped, config.app)
     find_plugins = functools.partial(pytest_plugins.find, settings.path)  # read only when something is dev-declared
-    scanned = roles.believed(scanned, declared, names, find_plugins)
+    scanned = roles.believed(scanned, declared, names, find_plugins, settings.path)
     report = compare(scanned, declared, names)
     report = probably_provided(report, declared, names)  # by an unknown declared distribution's name
     report = apply_config(report, config)
@@ -201,7 +189,7 @@ def _installed_through(
     if not report.dev_only and not any(not item.optional and item.known for item in report.missing):
         return report
     from pipreqs_action.affinity import candidate_keys, prefer_project_affinity
-    from pipreqs_action.dependency_metadata import requires_of
+    from pipreqs_action.metadata.dependency_metadata import requires_of
     from pipreqs_action.via import declared_requirements
 
     lock = lock_of(declared, settings.path)
@@ -227,8 +215,8 @@ def _with_via(
     read_project: Callable[[Path], Declared],
 ) -> tuple[Report, tuple[str, ...]]:
     """The report with what the declarations install marked ``via``, and the dependency data's warnings."""
-    from pipreqs_action.dependency_metadata import dependencies_of
-    from pipreqs_action.local_metadata import local_source
+    from pipreqs_action.metadata.dependency_metadata import dependencies_of
+    from pipreqs_action.metadata.local_metadata import local_source
     from pipreqs_action.via import declared_requirements, with_via
 
     requirements = declared_requirements(declared)

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
-from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.model import Advice, DeclaredBy, Location, Missing, Report, Unresolved
+from pipreqs_action.reading.lazy_regex import LazyPattern
 from pipreqs_action.terminal import escape_controls, json_safe
 
 Format = Literal["text", "markdown", "json"]

@@ -9,7 +9,9 @@
   ``coverage`` in ``requirements/dev.txt`` and writes ``if os.environ.get("FLASK_COVERAGE"): import coverage``
   says twice that production never runs it; so do a dev-declared ``faker`` in ``app/fake.py`` (a module named for
   development support), an import inside a function, and a dev-declared ``pytest`` in a pytest plugin the package
-  registers under the ``pytest11`` entry point (``redbot/pytest/``: only pytest loads it, ``pytest_plugins``).
+  registers under the ``pytest11`` entry point (``redbot/pytest/``: only pytest loads it, ``pytest_plugins``), and a
+  dev-declared ``minio`` in a management command that imports ``hc/lib/s3.py``, which imports minio under
+  ``except ImportError`` (the app's own optional feature, ``guarded_features``).
   And a package that a project inside this one declares (``extensions/whisper_stt/requirements.txt``) imported by
   the app only on demand (inside a function, under an environment flag) is that part's optional feature. A
   top-level import in the app's own modules stays required: there one signal alone never hides an alarm.
@@ -18,13 +20,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from pipreqs_action.ignore_rules import compile_patterns
+from pipreqs_action.app_code.pytest_plugins import PytestPlugins
+from pipreqs_action.app_code.shipped import Shipped
+from pipreqs_action.intent.guarded_features import GuardedFeatures
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Missing, Requirement, ScanResult
-from pipreqs_action.pytest_plugins import PytestPlugins
-from pipreqs_action.shipped import Shipped
+from pipreqs_action.reading.ignore_rules import compile_patterns
 
 # Modules whose name says they support development: fake data, test factories and mocks, test helpers.
 _DEV_SUPPORT_MODULES = frozenset(
@@ -96,11 +99,14 @@ def believed(
     declared: Declared,
     names: ImportNames,
     find_plugins: Callable[[], PytestPlugins] = PytestPlugins,
+    root: Path | None = None,
 ) -> ScanResult:
     """The scan with app imports that a declaration made for another use explains, when the code agrees: dev-declared
-    and on demand, in a development-support module or in a pytest plugin the project registers (then satisfied, as
-    for tests), or declared by a project inside this one and on demand (then optional, saying where).
-    ``find_plugins`` reads the packaging files' ``pytest11`` entry points, only when something is dev-declared."""
+    and on demand, in a development-support module, in a module built on the one that guards the package, or in a
+    pytest plugin the project registers (then satisfied, as for tests), or declared by a project inside this one and
+    on demand (then optional, saying where). ``find_plugins`` reads the packaging files' ``pytest11`` entry points,
+    only when something is dev-declared; ``root``, the checked tree, whose modules' imports are read for the
+    guarded features (``guarded_features``)."""
     dev = providers(declared.dev, names)
     nested = providers(declared.nested, names)
     if not dev and not nested:
@@ -108,9 +114,10 @@ def believed(
     own = providers([*declared.requirements, *declared.inherited, *declared.installed, *_grouped(declared)], names)
     where = {req.key: str(req.location) for req in reversed([*declared.dev, *declared.nested])}
     plugins = find_plugins() if dev else PytestPlugins()
+    guarded = GuardedFeatures(scan, root) if dev and root is not None else None
     imports = []
     for ref in scan.imports:
-        reason = "" if _not_judged(ref, declared) else _use(ref, own, dev, nested, where, names, plugins)
+        reason = "" if _not_judged(ref, declared) else _use(ref, own, dev, nested, where, names, plugins, guarded)
         imports.append(ref._replace(optional=True, reason=reason) if reason else ref)
     return scan._replace(imports=tuple(imports))
 
@@ -132,6 +139,7 @@ def _use(
     where: Mapping[str, str],
     names: ImportNames,
     plugins: PytestPlugins,
+    guarded: GuardedFeatures | None = None,
 ) -> str:
     """Why the import is optional for the app (the declaration and the code agree), or ""."""
     paths = names.import_paths(ref)
@@ -140,7 +148,7 @@ def _use(
     on_demand = ref.in_function
     for path in paths:
         if key := provider_of(path, dev, names):
-            how = _development_use(ref, plugins)
+            how = _development_use(ref, plugins, guarded)
             if how:
                 return f"declared for development only ({where[key]}), {how}"
         if (key := provider_of(path, nested, names)) and on_demand:
@@ -148,13 +156,17 @@ def _use(
     return ""
 
 
-def _development_use(ref: ImportRef, plugins: PytestPlugins) -> str:
-    """How the code says the import serves development: on demand, in a development-support module, in a pytest
-    plugin (loaded only by pytest); "" when it does not."""
+def _development_use(ref: ImportRef, plugins: PytestPlugins, guarded: GuardedFeatures | None = None) -> str:
+    """How the code says the import serves development, or an optional feature: on demand, in a development-support
+    module, in a module built on the one that guards the package (``guarded_features``), in a pytest plugin (loaded
+    only by pytest); "" when it does not."""
     if ref.in_function:
         return "imported only on demand"
     if _dev_support_module(ref.location.path):
         return "in a development-support module"
+    guard = guarded.guard_of(ref) if guarded else ""
+    if guard:
+        return f"in a module built on {guard}, which guards it: a part of that optional feature"
     registered = plugins.where(ref.location.path)
     return f"in a pytest plugin registered under the pytest11 entry point ({registered})" if registered else ""
 
@@ -199,7 +211,7 @@ def unshipped_tooling(
             tooling.add(path)
     if not tooling:
         return scan
-    why = f"a development script the distribution does not ship (it ships {shipped.what})"
+    why = f"a development script {shipped.by} does not ship (it ships {shipped.what})"
     imports = tuple(
         ref._replace(secondary=why) if ref.location.path in tooling and not ref.secondary else ref
         for ref in scan.imports

@@ -20,7 +20,6 @@ file; the results are put back in path order, so the answer never depends on how
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
 import logging
@@ -31,54 +30,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from pipreqs_action import (
-    backends,
-    call_guards,
-    enclosing_modules,
-    files,
-    hinted_features,
-    imports,
-    notebook_helpers,
-    notebook_imports,
-    project_guards,
-    runtime_provided,
-    script_metadata,
-    self_imports,
-    stdlib_names,
-    working_folders,
-)
-from pipreqs_action.addons import addon_reasons
-from pipreqs_action.commented_imports import commented_imports, without_commented_imports
-from pipreqs_action.discovery import Tree, discover_tree
-from pipreqs_action.enclosing_modules import Above
-from pipreqs_action.guarded_modules import (
-    LocalImports,
-    application_guards,
-    guarded_by,
-    guarded_local_imports,
-    typed_by,
-)
-from pipreqs_action.install_hints import has_install_command, hinted_distributions
-from pipreqs_action.integration_names import on_demand_in, split_integrations
-from pipreqs_action.layout import Layout
-from pipreqs_action.layout import is_test_path as is_test_path
-from pipreqs_action.lazy_regex import LazyPattern
-from pipreqs_action.limits import check_deadline, other_threads
-from pipreqs_action.line_search import LineStarts
-from pipreqs_action.local_modules import LocalModules
-from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
-from pipreqs_action.model import (
-    ImportRef,
-    InstallHint,
-    LocalImport,
-    Location,
-    ScanResult,
-    ScriptMetadata,
-    Skipped,
-    SourceText,
-)
-from pipreqs_action.notebook_helpers import NotebookUses
-from pipreqs_action.reachability import (
+from pipreqs_action import extractions, imports, script_metadata
+from pipreqs_action.app_code import backends
+from pipreqs_action.app_code.addons import addon_reasons
+from pipreqs_action.app_code.integration_names import on_demand_in, split_integrations
+from pipreqs_action.app_code.layout import Layout, imported_packages
+from pipreqs_action.app_code.layout import is_test_path as is_test_path
+from pipreqs_action.app_code.lazy_integrations import lazy_integrations
+from pipreqs_action.app_code.lazy_loads import LazyImports, lazy_package_imports, reached_only_lazily
+from pipreqs_action.app_code.loading_functions import loading_function
+from pipreqs_action.app_code.program_loaded import doc_texts, loaded_by_programs, optional_where_loaded
+from pipreqs_action.app_code.reachability import (
     PACKAGING_MANIFESTS,
     Packages,
     console_scripts,
@@ -89,10 +51,48 @@ from pipreqs_action.reachability import (
     reached_only_through_guards,
     typing_only,
 )
-from pipreqs_action.syspath import import_roots
-from pipreqs_action.test_modules import TEST_MODULE, is_test_module
-from pipreqs_action.unreached import SCRIPT, mention_pattern, mentioned_modules, unreached_helpers
-from pipreqs_action.vendoring import copied_from, vendored_roots
+from pipreqs_action.app_code.test_modules import TEST_MODULE, is_test_module
+from pipreqs_action.app_code.unnamed_scripts import TOOLING, named_scripts, stand_alone_scripts
+from pipreqs_action.app_code.unreached import SCRIPT, mention_pattern, mentioned_modules, unreached_helpers
+from pipreqs_action.app_code.vendoring import copied_from, vendored_roots
+from pipreqs_action.intent import (
+    call_guards,
+    hinted_features,
+    notebook_helpers,
+    notebook_imports,
+    project_guards,
+    runtime_provided,
+)
+from pipreqs_action.intent.commented_imports import commented_imports, without_commented_imports
+from pipreqs_action.intent.guarded_modules import (
+    LocalImports,
+    application_guards,
+    guarded_by,
+    guarded_local_imports,
+    typed_by,
+)
+from pipreqs_action.intent.notebook_helpers import NotebookUses
+from pipreqs_action.limits import check_deadline, other_threads
+from pipreqs_action.local import enclosing_modules, self_imports, working_folders
+from pipreqs_action.local.enclosing_modules import Above
+from pipreqs_action.local.local_modules import LocalModules
+from pipreqs_action.local.syspath import import_roots
+from pipreqs_action.manifests.setup_script import SETUP_PY, packaging_markers
+from pipreqs_action.metadata import stdlib_names
+from pipreqs_action.model import (
+    ImportRef,
+    InstallHint,
+    LocalImport,
+    Location,
+    ScanResult,
+    ScriptMetadata,
+    Skipped,
+    SourceText,
+)
+from pipreqs_action.reading import files
+from pipreqs_action.reading.discovery import Tree, discover_tree
+from pipreqs_action.reading.lazy_regex import LazyPattern
+from pipreqs_action.reading.line_search import LineStarts
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,7 @@ class _FileFacts(NamedTuple):
     copied_from: str = ""  # the project its header says it was copied from
     package_imports: tuple[str, ...] = ()  # modules of the project's packages it may import (reachability)
     local_imports: LocalImports | None = None  # those under a guard, when any is (guarded_modules)
+    lazy_imports: LazyImports | None = None  # in a library, those inside function bodies (lazy_loads)
     test_module: bool = False  # test functions under a name no test convention covers (test_modules)
     script: ScriptMetadata | None = None  # its PEP 723 inline metadata (script_metadata)
     uses: NotebookUses | None = None  # the project's own modules it imports, a notebook's installs (notebook_helpers)
@@ -119,6 +120,7 @@ class _FileFacts(NamedTuple):
     commented: tuple[tuple[str, int], ...] = ()  # modules its commented-out imports name, at lines (unreached)
     hinted: tuple[tuple[str, int], ...] = ()  # distributions its import guards' install hints name (hinted_features)
     imported_names: tuple[str, ...] = ()  # top-level names of every absolute import, the project's own too (addons)
+    qualified: tuple[str, ...] = ()  # absolute imports of three dotted parts or more (local_modules: sub-packages)
     swallowers: tuple[tuple[str, int], ...] = ()  # its context managers swallowing ImportError (project_guards)
     with_words: frozenset[str] | None = None  # every word after a `with` on its line: the helpers it may open
     package_module: bool = False  # a relative import: loaded as part of its package, never run (local_modules)
@@ -150,16 +152,24 @@ def scan(
     packages = Packages(tree.files)  # imports of the project's packages are followed in every tree
     judged = packages if library else Packages(())  # the rules written for a library's packages
     mentions = None if library else mention_pattern(packages)
-    results = _read_all(_Reader(root, standard_library(), full_parse, on_disk, packages, mentions), tree.files)
+    shared = _folders_holding(tree.markers)
+    reader = _Reader(root, standard_library(), full_parse, on_disk, packages, mentions, library=library, shared=shared)
+    results = _read_all(reader, tree.files)
     facts = [file_facts for _, _, file_facts in results]
     local = _local_modules(tree, facts, on_disk)
     readme = "\n".join(_small_text(root / name) for name in tree.markers if name.startswith("README"))
-    layout = _layout(tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app)
+    named_like_tooling = imported_packages({file_facts.rel: file_facts.imported_names for file_facts in facts}, local)
+    layout = _layout(
+        tree, facts, readme=readme, declared_in=declared_in, secondary=secondary, app=app, imported=named_like_tooling
+    )
     layout.add_reasons({file_facts.rel: TEST_MODULE for file_facts in facts if file_facts.test_module})
     imported = _third_party_roots(results)
     integrations, public = split_integrations(_integrations(root, tree, facts, layout, judged), imported, judged)
     layout.add_reasons(integrations)
+    loaded = loaded_by_programs(public, imported, judged, doc_texts(root)) if public else {}
+    layout.add_reasons(_lazy_integrations(root, tree, facts, layout, judged, imported))
     layout.add_reasons(_helpers(root, tree, facts, layout, packages) if mentions else {})
+    layout.add_reasons(_stand_alone_tooling(root, tree, facts, layout, packages))
     layout.add_reasons(_addons(root, tree, facts, results, layout))
     behind_guard, typing = _behind_guards(root, tree, facts, layout, packages, library=library)
     alternatives = _alternatives(results, layout, judged)
@@ -167,6 +177,7 @@ def scan(
     skipped = list(tree.skipped)
     for refs, problem, file_facts in results:
         resolved = on_demand_in(_resolved(refs, local, layout, file_facts.writes), public)
+        resolved = optional_where_loaded(resolved, loaded)
         found.extend(guarded_by(typed_by(resolved, typing), behind_guard))
         if problem is not None:
             skipped.append(problem)
@@ -174,7 +185,7 @@ def scan(
     found = [ref for ref in found if ref.module != _STALE]
     found, from_above = enclosing_modules.resolve(found, above or {})
     found = _guarded_by_own_helpers(root, facts, found)
-    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk)
+    found = _installed_one_notebook_away(root, tree.files, facts, found, on_disk, library=library)
     elsewhere = {ref.root: local.anywhere(ref.root) for ref in found}
     return ScanResult(
         tuple(found),
@@ -227,14 +238,19 @@ def _guarded_by_own_helpers(root: Path, facts: list[_FileFacts], found: list[Imp
 
 
 def _installed_one_notebook_away(
-    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules
+    root: Path, paths: list[str], facts: list[_FileFacts], found: list[ImportRef], local: LocalModules, *, library: bool
 ) -> list[ImportRef]:
-    """Imports of helper modules that only notebooks import, each installing them first (``notebook_helpers``).
-    Which project modules the ``.py`` files import is read only for a project with such notebooks."""
+    """Imports of helper modules that only notebooks import, each installing them first, or running them in their
+    kernel (``notebook_helpers``). Which project modules the ``.py`` files import is read only for a project with
+    such notebooks, or (not a library) whose ``.py`` files import the kernel's modules."""
     notebooks = [file_facts.uses for file_facts in facts if file_facts.uses]
-    if not any(use.installs for use in notebooks):
+    installs = any(use.installs for use in notebooks)
+    kernel = bool(notebooks) and not library and notebook_helpers.kernel_imports(found)
+    if not installs and not kernel:
         return found
-    return notebook_helpers.apply(found, [*notebooks, *_script_uses(root, paths, local)], paths)
+    uses = [*notebooks, *_script_uses(root, paths, local)]
+    found = notebook_helpers.apply(found, uses, paths) if installs else found
+    return notebook_helpers.in_kernel(found, uses, paths) if kernel else found
 
 
 def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[NotebookUses]:
@@ -243,8 +259,9 @@ def _script_uses(root: Path, paths: list[str], local: LocalModules) -> Iterable[
         if isinstance(source, SourceText):
             names = {first or second for first, second in notebook_helpers.LOCAL_IMPORT.findall(source.text)}
             modules = tuple((name, 0) for name in sorted(names) if local.is_local(rel, name))
-            if modules:
-                yield NotebookUses(rel, modules)
+            script = "__main__" in source.text
+            if modules or script:
+                yield NotebookUses(rel, modules, script=script)
 
 
 def _module_imports(
@@ -319,6 +336,7 @@ def _local_modules(tree: Tree, facts: list[_FileFacts], on_disk: LocalModules) -
         ignored_modules=tree.ignored_modules,
         package_modules=package_modules,
         script_folders=script_folders,
+        qualified=[module for file_facts in facts for module in file_facts.qualified],
     )
 
 
@@ -330,6 +348,7 @@ def _layout(
     declared_in: Sequence[str],
     secondary: Sequence[str],
     app: Sequence[str],
+    imported: Iterable[str] = (),
 ) -> Layout:
     roots = [folder for file_facts in facts for folder in file_facts.import_roots]
     return Layout(
@@ -338,6 +357,7 @@ def _layout(
         modules=[path for path in tree.files if path.rpartition("/")[2] == SETUP_PY and path not in tree.markers],
         declared_in=declared_in,
         vendored=vendored_roots(roots, tree.markers),
+        imported=imported,
         copied={file_facts.rel: file_facts.copied_from for file_facts in facts if file_facts.copied_from},
         readme=readme,
         secondary=secondary,
@@ -370,16 +390,45 @@ def _integrations(
     return judge(scripts=[*console_scripts(texts), *sorted(run)]) if run else found
 
 
+def _lazy_integrations(
+    root: Path,
+    tree: Tree,
+    facts: list[_FileFacts],
+    layout: Layout,
+    packages: Packages,
+    imported: Mapping[str, Sequence[str]],
+) -> dict[str, str]:
+    """Modules of a library reached only through imports inside the functions that instrument a framework
+    (``lazy_loads``, ``lazy_integrations``), with the reason to show; the files holding those imports are parsed
+    again only when such a module is an integration by name."""
+    lazy = {file_facts.rel: file_facts.lazy_imports for file_facts in facts if file_facts.lazy_imports}
+    if not lazy or not packages.names:
+        return {}
+    texts = {name: _small_text(root / name) for name in PACKAGING_MANIFESTS if name in tree.markers}
+    reached = reached_only_lazily(
+        tree.files,
+        {file_facts.rel: file_facts.package_imports for file_facts in facts},
+        lazy,
+        {file_facts.rel: file_facts.local_imports for file_facts in facts if file_facts.local_imports},
+        packages=packages,
+        app_code=[path for path in tree.files if not layout.reason(path)],
+        scripts=console_scripts(texts),
+    )
+    return lazy_integrations(reached, imported, packages, functools.partial(loading_function, root))
+
+
 def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages) -> dict[str, str]:
     """Modules of an application's packages that nothing runs (``unreached``), with the reason; the files at the
-    root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it."""
+    root (README, Dockerfile, configuration) are read only when there is such a module, for a name that runs it.
+    A script of those packages is an entry point only when some text names it (``unnamed_scripts``): the tree's
+    texts are read only when a script would otherwise be set apart."""
+    scripts = [file_facts.rel for file_facts in facts if file_facts.runs_as_main]
     judge = functools.partial(
         unreached_helpers,
         tree.files,
         {file_facts.rel: file_facts.package_imports for file_facts in facts},
         packages=packages,
         app_code=[path for path in tree.files if not layout.reason(path)],
-        scripts=[file_facts.rel for file_facts in facts if file_facts.runs_as_main],
     )
     mentioned = {name for file_facts in facts for name in file_facts.mentions}
     commented: dict[str, str] = {}
@@ -387,12 +436,34 @@ def _helpers(root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, pa
         for name, line in file_facts.commented:
             commented.setdefault(name, f"{file_facts.rel}:{line}")
     judge = functools.partial(judge, commented=commented)
-    found = judge(mentioned=mentioned)
+    in_packages = [path for path in scripts if packages.module_of(path) is not None]
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in in_packages])
     if not found:
         return {}
     pattern = mention_pattern(packages)
-    named = {name for text in _root_texts(root) for name in mentioned_modules(text, pattern)}
-    return judge(mentioned=mentioned | named)
+    mentioned |= {name for text in _root_texts(root) for name in mentioned_modules(text, pattern)}
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in in_packages])
+    candidates = [path for path in in_packages if path in found]
+    tooling = set(candidates) - named_scripts(root, candidates)
+    found = judge(mentioned=mentioned, scripts=[path for path in scripts if path not in tooling])
+    return {path: f"{path}, {TOOLING}" if path in tooling else reason for path, reason in found.items()}
+
+
+def _stand_alone_tooling(
+    root: Path, tree: Tree, facts: list[_FileFacts], layout: Layout, packages: Packages
+) -> dict[str, str]:
+    """Scripts outside the packages of a repository whose app is its packages, that use none of its code and that
+    nothing imports or names (``unnamed_scripts``), with the reason; the tree's texts are read only when there is
+    such a script."""
+    candidates = stand_alone_scripts(
+        [file_facts.rel for file_facts in facts if file_facts.runs_as_main and not layout.reason(file_facts.rel)],
+        paths=tree.files,
+        packages=packages,
+        imported={file_facts.rel: file_facts.imported_names for file_facts in facts},
+    )
+    if not candidates or not any(packages.module_of(path) and not layout.reason(path) for path in tree.files):
+        return {}
+    return {path: f"{path}, {TOOLING}" for path in sorted(set(candidates) - named_scripts(root, candidates))}
 
 
 def _addons(
@@ -523,6 +594,8 @@ class _Reader(NamedTuple):
     local: LocalModules
     packages: Packages
     mentions: re.Pattern[str] | None = None  # in an application: what names one of its modules (unreached)
+    library: bool = False  # a packaging manifest at the root: its imports inside functions are read (lazy_loads)
+    shared: tuple[str, ...] = ()  # folders ("a/") holding a manifest: projects whose scans read their files again
 
     def __call__(self, rel: str) -> FileResult:
         check_deadline()
@@ -531,10 +604,12 @@ class _Reader(NamedTuple):
             return [], source, _NO_FACTS
         facts = _FileFacts(rel, import_roots(source.text, rel), source.writes, copied_from(source.text))
         facts = facts._replace(imported_names=tuple(sorted(set(_IMPORTED_NAME.findall(source.text)))))
+        facts = facts._replace(qualified=tuple(sorted(set(_QUALIFIED_IMPORT.findall(source.text)))))
+        path = f"{self.root}/{rel}"  # the same for every scan that reads this file (extractions)
         if source.line_map is None:  # a script file, not a notebook
-            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=_hinted(source.text))
-            facts = facts._replace(swallowers=project_guards.definitions(source.text))
-            facts = facts._replace(with_words=project_guards.with_words(source.text))
+            told = extractions.text_facts(path, source.text, keep=rel.startswith(self.shared))
+            facts = facts._replace(script=script_metadata.read(source.text, rel), hinted=told.hinted)
+            facts = facts._replace(swallowers=told.swallowers, with_words=told.with_words)
         facts = facts._replace(uses=self._uses(source))
         if rel.endswith(".py") and is_test_module(source.text):
             facts = facts._replace(test_module=True)
@@ -550,7 +625,8 @@ class _Reader(NamedTuple):
         facts = facts._replace(package_module=package_module)
         wanted = functools.partial(self._wanted, rel, package_module=package_module)
         try:
-            raw = imports.extract(source.text, full=self.full_parse, wanted=wanted)
+            keep = rel.startswith(self.shared)
+            raw = extractions.extract(path, source.text, full=self.full_parse, wanted=wanted, keep=keep)
         except imports.PartlyRead as error:  # newer syntax than this Python: imports read, the rest not
             third_party = _third_party(error.imports, source, self.stdlib, self.local, package_module)
             return _as_the_file_says(third_party, source), Skipped(rel, str(error)), facts
@@ -563,6 +639,8 @@ class _Reader(NamedTuple):
                 package_imports=package_imports(source.text, rel, modules, self.packages),
                 local_imports=guarded_local_imports(source.text, rel, lines, self.packages),
             )
+            if self.library:
+                facts = facts._replace(lazy_imports=lazy_package_imports(source.text, rel, lines, self.packages))
         third_party = _third_party(raw, source, self.stdlib, self.local, package_module)
         third_party, moved = working_folders.resolve(list(third_party), source, self.local)
         third_party, itself = self_imports.resolve(third_party, source, self.local)
@@ -583,25 +661,23 @@ class _Reader(NamedTuple):
     def _wanted(self, rel: str, name: str, *, package_module: bool = False) -> bool:
         """A name whose imports are kept: neither ``__future__``, the standard library nor the project's own.
 
-        Which folders scripts run from is known once every file is read: until then a package module's import of a
-        name only a package folder holds is kept, and ``_resolved`` settles it."""
-        local = self.local.is_local(rel, name, package_module=package_module)
+        Which folders scripts run from, and which the project's dotted imports name as sub-packages, is known once
+        every file is read: until then a package module's import of a name only a package folder holds, and an import
+        of a name only folders deep above the file hold (``may_hide``), is kept, and ``_resolved`` settles it."""
+        local = self.local.is_local(rel, name, package_module=package_module) and not self.local.may_hide(rel, name)
         return name != "__future__" and name not in self.stdlib and not local
 
 
-def _hinted(text: str) -> tuple[tuple[str, int], ...]:
-    """The distributions the file's import guards name in an install hint (``install_hints``), read only from a
-    file holding an install command."""
-    if "except" not in text or not has_install_command(text):
-        return ()
-    try:
-        return hinted_distributions(ast.parse(text))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ()
+def _folders_holding(markers: Iterable[str]) -> tuple[str, ...]:
+    """The folders below the root holding a manifest (or another marker): the projects inside the tree, whose own
+    scans read their files again (``extractions`` keeps only those files' imports)."""
+    folders = (marker.rstrip("/").rpartition("/")[0] for marker in markers)
+    return tuple(sorted({folder + "/" for folder in folders if folder}))
 
 
 _NO_FACTS = _FileFacts()
 _IMPORTED_NAME = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)")
+_QUALIFIED_IMPORT = LineStarts(r"[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,})")
 _RELATIVE_IMPORT = LineStarts(r"[ \t]*from[ \t]+\.")
 
 
@@ -672,7 +748,8 @@ def _fork_helper(reader: _Reader, share: list[str]) -> _Child | None:
     status = 1
     try:  # the helper process from here on
         os.close(read_end)
-        payload = pickle.dumps([reader(rel) for rel in share], protocol=pickle.HIGHEST_PROTOCOL)
+        extracted = extractions.recording()  # sent back with the results: later scans of these files reuse them
+        payload = pickle.dumps(([reader(rel) for rel in share], extracted), protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
         status = 0
@@ -691,11 +768,15 @@ def _collect(child: _Child) -> list[FileResult] | None:
         child.pipe = -1
     status = _wait(child)
     try:
-        results: list[FileResult] = pickle.loads(payload)  # noqa: S301 - written by our own forked helper
+        results: list[FileResult]
+        results, extracted = pickle.loads(payload)  # noqa: S301 - written by our own forked helper
     except Exception as error:  # cut short: the helper died while writing
         log.debug("helper %d failed (wait status %d, %s): reading its files here", child.pid, status, error)
         return None
-    return results if status == 0 else None
+    if status != 0:
+        return None
+    extractions.keep(extracted)
+    return results
 
 
 def _wait(child: _Child) -> int:
@@ -733,6 +814,7 @@ def _third_party(
         root_name = item.module.partition(".")[0]
         ignore_line = _file_line(source, item.ignore_line) if item.ignore_line else 0
         is_local = local.is_local(source.rel, root_name, package_module=package_module, module=item.module)
+        is_local = is_local and not local.may_hide(source.rel, root_name)  # settled once every file is read
         if root_name == "__future__" or root_name in stdlib or is_local:
             if ignore_line:  # an ignore marker on an import that never needed one: stale (see scan())
                 yield _stale_marker(source.rel, ignore_line)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests.base import from_pep508, message, short
 from pipreqs_action.manifests.requires_python import RequiresPython, valid
 from pipreqs_action.model import Declared, DeclaredBy, Location, Requirement, ScriptMetadata, Skipped
 from pipreqs_action.pep508 import InvalidRequirement, parse
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
 __all__ = ["TABLE", "contributions", "declare", "read", "requires_python"]
 
@@ -46,7 +46,7 @@ def read(text: str, rel: str) -> ScriptMetadata | None:
         return ScriptMetadata(rel, first, unusable=f"{len(blocks)} '# /// script' blocks; PEP 723 allows one")
     lines = blocks[0]["content"].splitlines(keepends=True)
     content = "".join(line[2:] if line.startswith("# ") else line[1:] for line in lines)
-    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only a script with a block needs it
+    from pipreqs_action.reading.toml_documents import TOMLDecodeError, loads  # only a script with a block needs it
 
     try:
         data = loads(content)

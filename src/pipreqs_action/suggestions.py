@@ -25,10 +25,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from pipreqs_action.import_index import Index, Provider
+from pipreqs_action.metadata.import_index import Index, Provider
+from pipreqs_action.metadata.name_tables import NameTable, popularity
+from pipreqs_action.metadata.namespaces import NAMESPACE_ROOTS, is_namespace, normalise, prefixes, root_of, unversioned
 from pipreqs_action.model import Suggestion
-from pipreqs_action.name_tables import NameTable, popularity
-from pipreqs_action.namespaces import NAMESPACE_ROOTS, is_namespace, normalise, prefixes, root_of, unversioned
 
 __all__ = ["MAX_CANDIDATES", "Sources", "suggest", "suggestion_source"]
 

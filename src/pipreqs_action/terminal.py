@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Literal, TextIO
 
-from pipreqs_action.lazy_regex import LazyPattern
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
 Color = Literal["auto", "always", "never"]
 COLORS: tuple[Color, ...] = ("auto", "always", "never")

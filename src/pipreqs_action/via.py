@@ -8,8 +8,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 
-from pipreqs_action.dependency_metadata import Dependencies, split_key
 from pipreqs_action.extra_features import FeatureFiles
+from pipreqs_action.metadata.dependency_metadata import Dependencies, split_key
 from pipreqs_action.model import Declared, Missing, Report, Requirement
 from pipreqs_action.pep508 import canonical_name
 

@@ -67,7 +67,7 @@ ACTION_YML = Path(__file__).resolve().parents[2] / "action.yml"
 METRICS_ENV = "PIPREQS_ACTION_CONTAINER_METRICS"
 STUBBED_ENV = "PIPREQS_ACTION_CONTAINER_STUBBED"
 REGISTRY_ENV = "PIPREQS_ACTION_CONTAINER_REGISTRY"  # 127.0.0.1:PORT of the registry run_container_test.py started
-MARKER = "<!-- pipreqs-action key="  # the tracking issue's hidden, keyed marker (pipreqs_action.issue.marker)
+MARKER = "<!-- pipreqs-action key="  # the tracking issue's hidden, keyed marker (pipreqs_action.github.issue.marker)
 PYYAML = "6.0.1"  # the release the PyPI stand-in offers, so the suggested line is known
 REPOSITORY = "octo/repo"
 TOKEN = "ghs_containerTestToken0000000000000000"  # a fake, in GitHub's token shape

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import __version__, render, runner, terminal
+from pipreqs_action import __version__, render, terminal
 from pipreqs_action.cli import main
+from pipreqs_action.github import runner
 from pipreqs_action.model import Location, Missing, Report
 from tests.functional.expect import copy_project, expectations, project, required_packages
 
@@ -107,7 +108,7 @@ def test_format_github_uses_the_runners_own_writer(capsys, monkeypatch, tmp_path
         skipped=(),
         requirements="PyYAML\n",
     )
-    from pipreqs_action.workflow_annotations import to_github
+    from pipreqs_action.github.workflow_annotations import to_github
 
     assert to_github(report, "sub") == annotations(report, "sub") + render.headline(report) + "\n"
     assert "file=sub/a%2Cb%3Ac.py,line=3" in to_github(report, "sub")

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipreqs_action.dependency_metadata import snapshot_version, split_key
+from pipreqs_action.metadata.dependency_metadata import snapshot_version, split_key
 from tests.functional.expect import expectations, project
 from tests.functional.test_cli import SCHEMA, check_json, cli, missing_named, offline
 from tests.pypi_stub import project_document

@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 import yaml
 
-from pipreqs_action.issue import MARKER, fit_body, issue_key, marker
+from pipreqs_action.github.issue import MARKER, fit_body, issue_key, marker
 from pipreqs_action.model import Missing
 from tests.events import actions_env, event_payload, pull_request_payload, schedule_event
 from tests.fakegithub.server import FakeGitHub

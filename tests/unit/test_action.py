@@ -21,10 +21,12 @@ from tests.git_server import GitServer, basic_auth
 from tests.pypi_stub import PyPIStub
 from tests.unit.test_runner import Command, parse_file_commands, runner_commands
 
-from pipreqs_action import action, issue, runner, source
-from pipreqs_action import issue as issue_module
-from pipreqs_action.issue import MARKER
+from pipreqs_action import action
+from pipreqs_action.github import issue, runner
+from pipreqs_action.github import issue as issue_module
+from pipreqs_action.github.issue import MARKER
 from pipreqs_action.model import Location, Missing, Report, Skipped
+from pipreqs_action.sources import source
 
 REPO = "octo/repo"
 SHA = "5" * 40

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipreqs_action.addons import addon_reasons, installed_names
+from pipreqs_action.app_code.addons import addon_reasons, installed_names
 
 README = "Wrapper\n\nTo install Detectron2, please follow the official instructions.\n"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from tests.functional.expect import copy_project
 
-from pipreqs_action.backends import candidates
+from pipreqs_action.app_code.backends import candidates
+from pipreqs_action.app_code.reachability import Packages
 from pipreqs_action.cli import main
-from pipreqs_action.reachability import Packages
 
 
 def missing(capsys, root: Path) -> dict[str, dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import cleanup
+from pipreqs_action.sources import cleanup
 
 
 def deep_tree(root: Path, depth: int) -> Path:
@@ -77,7 +77,7 @@ def test_sigterm_mid_clone_kills_git_and_removes_the_tree(tmp_path: Path) -> Non
     marker = tmp_path / "made.txt"
     code = (
         "import subprocess, sys, time\n"
-        "from pipreqs_action import cleanup\n"
+        "from pipreqs_action.sources import cleanup\n"
         "cleanup.install_signal_handlers()\n"
         "with cleanup.temporary_directory() as tmp:\n"
         "    child = subprocess.Popen(['sleep', '60'], start_new_session=True)\n"
@@ -108,7 +108,7 @@ def test_sigterm_ends_the_process_also_as_pid_1(tmp_path: Path) -> None:
     marker = tmp_path / "made.txt"
     code = (
         "import os, sys, time\n"
-        "from pipreqs_action import cleanup\n"
+        "from pipreqs_action.sources import cleanup\n"
         "cleanup.install_signal_handlers()\n"
         "with cleanup.temporary_directory() as tmp:\n"
         "    open(sys.argv[1], 'w').write(f'{os.getpid()} {tmp}')\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.functional.expect import copy_project
 
 from pipreqs_action.cli import main
-from pipreqs_action.cloned_repositories import cloned_folders
+from pipreqs_action.local.cloned_repositories import cloned_folders
 
 
 def folders(text: str) -> list[tuple[int, str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipreqs_action.commented_imports import commented_imports, without_commented_imports
+from pipreqs_action.intent.commented_imports import commented_imports, without_commented_imports
 
 TEXT = """\
 def plugins():

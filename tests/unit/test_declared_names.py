@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.declared_names import suggested_modules
+from pipreqs_action.metadata.declared_names import suggested_modules
 from pipreqs_action.pipeline import run
 from pipreqs_action.render import as_dict
 from pipreqs_action.settings import Settings
@@ -21,6 +21,7 @@ from pipreqs_action.settings import Settings
         ("py-foo", {"foo", "pyfoo"}),
         ("pyfoo", {"foo"}),
         ("foo-lite", {"foo", "foolite"}),
+        ("foo-ai", {"foo", "fooai"}),  # a brand suffix: haystack-ai installs haystack
         ("foo-bar", {"foobar"}),  # no affix: only the name without its separators
         ("foo", set()),
         ("pylib", set()),  # what a joined affix leaves must still be a name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipreqs_action.definitions import Definition, top_level_definitions
+from pipreqs_action.reading.definitions import Definition, top_level_definitions
 
 
 def test_each_top_level_function_and_class_spans_its_lines(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from pipreqs_action import dependency_metadata
-from pipreqs_action.dependency_metadata import MAX_DEPTH, encode_snapshot, installed_through, snapshot
+from pipreqs_action.metadata import dependency_metadata
+from pipreqs_action.metadata.dependency_metadata import MAX_DEPTH, encode_snapshot, installed_through, snapshot
 
 
 def table(data: Mapping[str, Sequence[str]]):
@@ -77,7 +77,7 @@ def test_the_first_lookup_that_knows_a_name_answers_and_says_so() -> None:
 
 
 _SOURCES_PROGRAM = """
-from pipreqs_action.dependency_metadata import installed_through
+from pipreqs_action.metadata.dependency_metadata import installed_through
 local = lambda keys: {k: {"core": ["pydantic"], "ext": ["pydantic"]}[k] for k in keys if k in ("core", "ext")}
 snap = lambda keys: {k: ["pydantic"] for k in keys if k in ("fastapi", "web", "zeta")}
 declared = [(name, ()) for name in ("zeta", "core", "fastapi", "ext", "web")]

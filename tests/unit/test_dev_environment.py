@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import dev_environment
+from pipreqs_action.app_code import dev_environment
 from pipreqs_action.manifests import read_declared
 from pipreqs_action.model import ImportRef, Location, ScanResult
 

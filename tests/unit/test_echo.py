@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from tests.unit.test_action import base_inputs, make_step, run
 
-from pipreqs_action import cli, render, runner, source
+from pipreqs_action import cli, render
 from pipreqs_action.errors import SettingsError
+from pipreqs_action.github import runner
+from pipreqs_action.sources import source
 from pipreqs_action.terminal import EscapingFormatter, escape_controls, has_controls, json_safe
 
 ESC_NAME = "evil\x1b]0;owned\x07\x1b[2J.py"
@@ -52,7 +54,7 @@ def test_no_report_format_carries_a_control_character(
 
 
 def test_a_file_named_with_control_characters_is_skipped_with_a_reason(tmp_path: Path) -> None:
-    from pipreqs_action import discovery
+    from pipreqs_action.reading import discovery
 
     files, skipped = discovery.discover(hostile_tree(tmp_path))
     assert files == ["app.py"]

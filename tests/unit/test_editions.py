@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
-from pipreqs_action.editions import Edition, edition_pairs, same_prose, split_name
-from pipreqs_action.files import read_bytes
-from pipreqs_action.notebooks import notebook_prose
+from pipreqs_action.app_code.editions import Edition, edition_pairs, same_prose, split_name
+from pipreqs_action.reading.files import read_bytes
+from pipreqs_action.reading.notebooks import notebook_prose
 
 CHAPTER = (
     "We start with the simplest model there is: a straight line through a cloud of points. The points were measured "

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from pathspec import GitIgnoreSpec
 
-from pipreqs_action import discovery, files, ignore_rules
 from pipreqs_action.errors import SettingsError, SourceError
-from pipreqs_action.files import SourceText, discover, read_source, walk_sources
 from pipreqs_action.model import Skipped
+from pipreqs_action.reading import discovery, files, ignore_rules
+from pipreqs_action.reading.files import SourceText, discover, read_source, walk_sources
 
 
 def put(root: Path, rel: str, content: str | bytes = "import os\n") -> Path:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipreqs_action.hinted_features import apply, scope
+from pipreqs_action.app_code.reachability import Packages
+from pipreqs_action.intent.hinted_features import apply, scope
 from pipreqs_action.model import ImportRef, InstallHint, Location, ScanResult
-from pipreqs_action.reachability import Packages
 
 FILES = ["app.py", "pkg/__init__.py", "pkg/voice.py", "pkg/asr.py", "pkg/shared.py", "pkg/other.py"]
 EDGES = {

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pathspec import GitIgnoreSpec
 
-from pipreqs_action import discovery, ignore_rules
 from pipreqs_action.errors import SettingsError
+from pipreqs_action.reading import discovery, ignore_rules
 
 # Python's re needs 3.5 s for 28 characters and minutes for 40 (issue 11); a linear matcher needs microseconds.
 BACKTRACKING = "*a" * 16 + "*b"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipreqs_action.import_index import PATH_ENTRY, Provider
-from pipreqs_action.index_build import path_entry_modules
 from pipreqs_action.mapping import ImportNames, load_import_names
+from pipreqs_action.metadata.import_index import PATH_ENTRY, Provider
+from pipreqs_action.metadata.index_build import path_entry_modules
 
 PYWIN32_PATH_ENTRY_MODULES = ["winioctlcon", "win32con", "win32evtlogutil", "pywintypes", "win32timezone", "sspi"]
 PYWIN32_TOP_LEVEL = ["win32api", "win32gui", "pythoncom", "win32com", "win32file", "servicemanager"]

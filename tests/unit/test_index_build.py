@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import import_index, index_build, mapping
+from pipreqs_action import mapping
 from pipreqs_action.errors import MappingError
-from pipreqs_action.import_index import PATH_ENTRY, Index, Provider
+from pipreqs_action.metadata import import_index, index_build
+from pipreqs_action.metadata.import_index import PATH_ENTRY, Index, Provider
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("refresh_import_index", ROOT / "scripts" / "refresh_import_index.py")

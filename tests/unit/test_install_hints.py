@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import ast
 
-from pipreqs_action.install_hints import GuardEvidence, evidence_at, hinted_distributions
+import pytest
+
+from pipreqs_action.intent.install_hints import (
+    _COMMAND,
+    HINT_WORDS,
+    GuardEvidence,
+    evidence_at,
+    has_install_command,
+    hinted_distributions,
+    hinted_in_source,
+)
 
 
 def evidence(code: str, marker: str = "from app import feature") -> GuardEvidence:
@@ -85,3 +95,87 @@ def test_a_handler_of_a_try_that_imports_nothing_is_no_import_guard() -> None:
 def test_a_handler_that_catches_no_import_error_names_nothing() -> None:
     code = 'try:\n    import yaml\nexcept ValueError:\n    print("pip install pyyaml")\n'
     assert hinted_distributions(ast.parse(code)) == ()
+
+
+# hinted_in_source reads only the file's guards, and must answer exactly as the whole file's parse does.
+_SOURCES = {
+    "an indented guard in a method": (
+        "class Store:\n    def load(self):\n        try:\n            import faiss\n"
+        '        except ImportError:\n            raise ImportError("pip install faiss-cpu")\n'
+    ),
+    "a nested guard, the hint in a string spanning lines": (
+        "try:\n    try:\n        import a\n    except Exception:\n        raise\n"
+        'except ModuleNotFoundError:\n    print("""missing:\n    conda install  pyarrow\n""")\n'
+    ),
+    "a try: inside a docstring and a try with no import": (
+        'def f():\n    """Example:\n    try:\n        import x\n    except ImportError:\n'
+        '        print("pip install x")\n    """\n    try:\n        run()\n    except Exception:\n'
+        '        print("pip install celery")\n'
+    ),
+    "the same distribution in two guards, the deeper one first in the file": (
+        'def f():\n    try:\n        import a\n    except ImportError:\n        print("pip install torch")\n'
+        'try:\n    import b\nexcept ImportError:\n    print("pip install torch")\n'
+    ),
+    "a handler naming a module constant": (
+        'MSG = "uv add httpx"\n\ntry:\n    import httpx\nexcept ImportError:\n    print(MSG)\n'
+    ),
+    "a handler calling a function of the module": (
+        'def help_me():\n    print("poetry add redis")\n\n'
+        "class C:\n    def f(self):\n        try:\n            import redis\n        except Exception:\n"
+        "            help_me()\n"
+    ),
+    "a statement of the guard running on below its indentation": (
+        'def f():\n    try:\n        import a\n    except ImportError:\n        print(\n"pip install a-dist")\n'
+    ),
+    "else and finally clauses, comments at the margin": (
+        "if True:\n    try:\n        import a\n# a comment\n    except ImportError:\n"
+        '        print("pip3 install a-dist b-dist")\n    else:\n        pass\n    finally:\n        pass\n'
+        'x = "pip install never-a-hint"\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SOURCES))
+def test_reading_only_the_guards_answers_as_the_whole_parse(name: str) -> None:
+    code = _SOURCES[name]
+    assert hinted_in_source(code) == hinted_distributions(ast.parse(code))
+
+
+def test_the_guards_found_by_reading_only_them() -> None:
+    code = _SOURCES["an indented guard in a method"] + _SOURCES["else and finally clauses, comments at the margin"]
+    assert hinted_in_source(code) == (("faiss-cpu", 6), ("a-dist", 12), ("b-dist", 12))
+
+
+def test_two_guards_naming_one_distribution_keep_the_line_the_whole_tree_s_order_finds_first() -> None:
+    assert hinted_in_source(_SOURCES["the same distribution in two guards, the deeper one first in the file"]) == (
+        ("torch", 9),
+    )
+
+
+def test_a_file_with_no_install_command_or_no_except_names_nothing() -> None:
+    assert hinted_in_source("try:\n    import a\nexcept ImportError:\n    print('install a')\n") == ()
+    assert hinted_in_source("import a\nprint('pip install a')\n") == ()
+
+
+_COMMAND_TEXTS = [
+    "print('PIP INSTALL x')  # the installer's words in another case: install",
+    "print('Pip  Install x')",
+    "print('p\u0131p install x')",  # the case-blind pattern takes a dotless i for an i
+    "print('\u0130 then pip install x')",  # a character that lower-casing makes two
+    "print('micromamba install x')",
+    "print('uv pip install x')",
+    "print('pipx add x')",
+    "print('apip install x')",
+    "print('pip uninstall x')",
+    "print('pip installs x')",
+]
+
+
+@pytest.mark.parametrize("text", _COMMAND_TEXTS)
+def test_an_install_command_is_found_where_the_case_blind_pattern_finds_one_in_the_whole_text(text: str) -> None:
+    whole = any(word in text for word in HINT_WORDS) and _COMMAND.search(text) is not None
+    assert has_install_command(text) is whole
+
+
+def test_the_texts_above_hold_commands_and_near_misses() -> None:
+    assert {has_install_command(text) for text in _COMMAND_TEXTS} == {True, False}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pipreqs_action.integration_names import on_demand_in, split_integrations
+from pipreqs_action.app_code.integration_names import on_demand_in, split_integrations
+from pipreqs_action.app_code.reachability import Packages
 from pipreqs_action.model import ImportRef, Location
-from pipreqs_action.reachability import Packages
 
 FILES = ["src/lib/__init__.py", "src/lib/flaskparser.py", "src/lib/audio.py", "src/lib/contrib/otel.py"]
 UNREACHED = {path: f"{path}, unreached" for path in FILES[1:]}

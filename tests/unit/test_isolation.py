@@ -81,7 +81,7 @@ def test_a_stuck_child_is_killed_at_its_deadline(tmp_path: Path, monkeypatch: py
 
 def _what_a_child_starts_with(send: Connection) -> None:
     """In a child of the forkserver, before any check: which of the engine's tables are read already."""
-    from pipreqs_action import dependency_metadata, name_tables
+    from pipreqs_action.metadata import dependency_metadata, name_tables
 
     loaded = [table.cache_info().currsize for table in (name_tables.curated, name_tables.popularity)]
     send.send((*loaded, dependency_metadata.snapshot.cache_info().currsize, gc.get_freeze_count() > 0))

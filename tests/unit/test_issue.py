@@ -11,7 +11,7 @@ from tests.fakegithub import FakeGitHub
 from tests.fakegithub.plugin import DEFAULT_REPO as REPO
 
 from pipreqs_action.errors import IssueError
-from pipreqs_action.issue import (
+from pipreqs_action.github.issue import (
     DEFAULT_LABEL,
     MARKER,
     MAX_ISSUE_BODY,

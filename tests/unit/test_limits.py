@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from tests.pypi_stub import PyPIStub, pypi_fixture  # noqa: F401  (registers the `pypi` fixture)
 
-from pipreqs_action import cli, limits, pipeline, requires_client
-from pipreqs_action.action_settings import ActionSettings
+from pipreqs_action import cli, limits, pipeline
 from pipreqs_action.errors import LimitExceeded, SettingsError
+from pipreqs_action.github.action_settings import ActionSettings
 from pipreqs_action.limits import ScanLimits
+from pipreqs_action.metadata import requires_client
 from pipreqs_action.settings import engine_settings
 from pipreqs_action.versions import latest_versions
 

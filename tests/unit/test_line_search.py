@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import guarded_modules, project_guards, reachability, scan, test_modules
-from pipreqs_action.line_search import LineStarts, line_matches
+from pipreqs_action import scan
+from pipreqs_action.app_code import reachability, test_modules
+from pipreqs_action.intent import guarded_modules, project_guards
+from pipreqs_action.reading.line_search import LineStarts, line_matches
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each pattern searched with line_matches, and the words one of which every match holds (a line is tried per word).

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from pipreqs_action import working_folders
-from pipreqs_action.enclosing_modules import Above, above, resolve
-from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.local import working_folders
+from pipreqs_action.local.enclosing_modules import Above, above, resolve
+from pipreqs_action.local.local_modules import LocalModules
 from pipreqs_action.model import ImportRef, Location
 from pipreqs_action.pipeline import run
 from pipreqs_action.render import as_dict

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipreqs_action.dependency_metadata import installed_through
-from pipreqs_action.local_metadata import local_source, located
 from pipreqs_action.manifests import read_declared
+from pipreqs_action.metadata.dependency_metadata import installed_through
+from pipreqs_action.metadata.local_metadata import local_source, located
 from pipreqs_action.pipeline import run
 from pipreqs_action.render import as_dict
 from pipreqs_action.settings import Settings

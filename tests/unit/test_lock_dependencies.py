@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.dependency_metadata import installed_through, lock_lookup
-from pipreqs_action.lock_dependencies import read_lock, without_unread_values
-from pipreqs_action.toml_documents import loads
+from pipreqs_action.metadata.dependency_metadata import installed_through, lock_lookup
+from pipreqs_action.metadata.lock_dependencies import read_lock, without_unread_values
+from pipreqs_action.reading.toml_documents import loads
 
 UV_LOCK = """\
 version = 1
@@ -148,7 +148,7 @@ def test_a_lock_file_is_parsed_once_per_version_of_it(tmp_path, monkeypatch) -> 
     """Every member of a uv workspace reads the root's lock: one parse serves them all, a rewrite is read again."""
     import os
 
-    from pipreqs_action import lock_dependencies
+    from pipreqs_action.metadata import lock_dependencies
 
     lock = tmp_path / "uv.lock"
     lock.write_text('[[package]]\nname = "a"\nversion = "1"\ndependencies = [{ name = "b" }]\n', "utf-8")

@@ -12,6 +12,11 @@ from pipreqs_action.manifests import read_declared
 from pipreqs_action.manifests.dockerfiles import installed_files
 from pipreqs_action.manifests.jsonc import loads
 from pipreqs_action.pip_commands import installed_names, requirement_files
+from pipreqs_action.pipeline import run
+from pipreqs_action.render import as_dict
+from pipreqs_action.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "projects"
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -265,3 +270,23 @@ def test_a_requirements_file_of_a_folder_that_is_a_project_of_its_own_is_left_to
         },
     )
     assert [req.key for req in read_declared(tmp_path).requirements] == ["uvicorn"]
+
+
+def test_a_project_template_s_dev_container_is_read_as_far_as_it_goes_and_never_named_unreadable() -> None:
+    """``{{cookiecutter.project_slug}}/.devcontainer/devcontainer.json`` holds template markup until it is rendered:
+    the command values that decode are followed like any dev container's, and no warning calls the file broken."""
+    report = as_dict(run(Settings(path=FIXTURES / "template_devcontainer", offline=True)))
+    (template,) = report["projects"]
+    slug = "{{cookiecutter.project_slug}}"
+    assert template["path"] == slug
+    assert report["warnings"] == template["warnings"] == []
+    installed = {item["file"]: item.get("installed_by") for item in template["declared_by"]}
+    assert installed[f"{slug}/.devcontainer/requirements.txt"] == f"{slug}/.devcontainer/devcontainer.json:4"
+    assert template["missing"] == []
+
+
+def test_a_configuration_outside_a_template_folder_that_is_no_json_is_still_named(tmp_path: Path) -> None:
+    """Only a folder named with ``{{ }}`` placeholders makes a template: markup elsewhere is a broken file."""
+    _write(tmp_path, {"{cookie}/.devcontainer/devcontainer.json": '{"name": "{{ name }}", {% if x %}}'})
+    warnings = read_declared(tmp_path / "{cookie}").warnings
+    assert [warning.partition(": ")[0] for warning in warnings] == [".devcontainer/devcontainer.json"]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import import_index, mapping, name_tables, namespaces
+from pipreqs_action import mapping
 from pipreqs_action.mapping import NAMESPACE_ROOTS, ImportNames, load_import_names, normalise
+from pipreqs_action.metadata import import_index, name_tables, namespaces
 from pipreqs_action.model import ImportRef, Location
 
 HERE = Location("app.py", 1)

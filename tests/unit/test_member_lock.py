@@ -6,7 +6,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from pipreqs_action.member_lock import as_member, locked_member
+from pipreqs_action.metadata.member_lock import as_member, locked_member
 from pipreqs_action.model import Declared, Location, Requirement
 
 LOCK = """\

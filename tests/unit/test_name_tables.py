@@ -14,8 +14,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipreqs_action import name_tables
-from pipreqs_action.name_tables import NameTable
+from pipreqs_action.metadata import name_tables
+from pipreqs_action.metadata.name_tables import NameTable
 
 _NAME = st.sampled_from(["yaml", "PyYAML", "py_yaml", "py.yaml", "cv2", "google", "a", "b.c", "Ab_C", "x:y", ""])
 _LINE = st.builds(lambda imp, dist, pad: f"{pad}{imp}:{dist}{pad}", _NAME, _NAME, st.sampled_from(["", "", " ", "\t"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from pipreqs_action.named_choices import chosen_imports
+from pipreqs_action.intent.named_choices import chosen_imports
 
 
 def chosen(code: str, *names: str) -> list[tuple[int, str]]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipreqs_action.named_modules import named_modules
-from pipreqs_action.reachability import Packages, optional_integrations, package_imports
+from pipreqs_action.app_code.reachability import Packages, optional_integrations, package_imports
+from pipreqs_action.local.named_modules import named_modules
 
 PACKAGES = frozenset({"site", "shop"})
 

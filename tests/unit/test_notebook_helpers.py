@@ -3,8 +3,9 @@ notebooks' installs cover its imports."""
 
 from __future__ import annotations
 
+from pipreqs_action.intent.notebook_helpers import NotebookUses, apply, in_kernel, kernel_imports, kernel_modules
+from pipreqs_action.intent.runtime_provided import KERNEL_REASON
 from pipreqs_action.model import ImportRef, Location
-from pipreqs_action.notebook_helpers import NotebookUses, apply
 
 FILES = ["labs/a.ipynb", "labs/b.ipynb", "kit/__init__.py", "kit/core.py", "kit/extra.py", "tool.py", "run.py"]
 
@@ -41,3 +42,43 @@ def test_one_notebook_that_does_not_install_it_first_or_one_script_importing_the
 def test_without_any_notebook_install_nothing_is_resolved() -> None:
     refs = [ref("tool.py")]
     assert apply(refs, [NotebookUses("labs/a.ipynb", (("tool", 10),))], FILES) is refs
+
+
+def test_modules_only_notebooks_load_run_in_their_kernel_through_a_chain_of_such_modules() -> None:
+    files = ["book.ipynb", "preamble.py", "plots/__init__.py", "plots/grid.py", "run.py", "shared.py", "a.py", "b.py"]
+    uses = [
+        NotebookUses("book.ipynb", (("preamble", 1), ("shared", 2))),
+        NotebookUses("preamble.py", (("plots", 0),)),
+        NotebookUses("plots/__init__.py", (("plots", 0),)),  # a package's own modules do not count
+        NotebookUses("run.py", (("shared", 0),)),  # a script outside the notebooks imports shared.py
+        NotebookUses("a.py", (("b", 0),)),  # a cycle no notebook reaches
+        NotebookUses("b.py", (("a", 0),)),
+    ]
+    assert kernel_modules(uses, files) == {
+        "plots/__init__.py": "preamble.py",
+        "plots/grid.py": "preamble.py",
+        "preamble.py": "book.ipynb",
+    }
+
+
+def test_a_module_run_as_a_script_and_what_only_it_loads_leave_the_kernel() -> None:
+    files = ["book.ipynb", "preamble.py", "plots.py"]
+    uses = [
+        NotebookUses("book.ipynb", (("preamble", 1),)),
+        NotebookUses("preamble.py", (("plots", 0),), script=True),
+    ]
+    assert kernel_modules(uses, files) == {}
+
+
+def test_only_the_kernels_modules_become_optional_and_only_in_app_code() -> None:
+    uses = [NotebookUses("book.ipynb", (("preamble", 1),))]
+    refs = [
+        ImportRef("IPython.display", Location("preamble.py", 1)),
+        ImportRef("pandas", Location("preamble.py", 2)),
+        ImportRef("IPython", Location("other.py", 1)),
+    ]
+    assert kernel_imports(refs)
+    marked = in_kernel(refs, uses, ["book.ipynb", "preamble.py", "other.py"])
+    assert [ref.optional for ref in marked] == [True, False, False]
+    assert marked[0].reason == f"{KERNEL_REASON}: only notebooks load this module (book.ipynb)"
+    assert not kernel_imports([ImportRef("IPython", Location("book.ipynb", 3)), refs[1]])

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import notebook_imports, runtime_provided
-from pipreqs_action.declared_notebooks import as_app_when_declared
-from pipreqs_action.layout import ROOT_NOTEBOOK, Layout
+from pipreqs_action.app_code.declared_notebooks import as_app_when_declared
+from pipreqs_action.app_code.layout import ROOT_NOTEBOOK, Layout
+from pipreqs_action.intent import notebook_imports, runtime_provided
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import Declared, ImportRef, Location, Requirement, ScanResult, SourceText
-from pipreqs_action.notebooks import notebook_source
 from pipreqs_action.pip_commands import installed_names, installed_repositories
+from pipreqs_action.reading.notebooks import notebook_source
 from pipreqs_action.scan import scan
 
 

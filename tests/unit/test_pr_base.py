@@ -9,7 +9,7 @@ import pytest
 from tests.events import event_payload, pull_request_payload
 from tests.fakegithub.server import FakeGitHub
 
-from pipreqs_action import pr_base
+from pipreqs_action.github import pr_base
 from pipreqs_action.settings import Settings, engine_settings
 
 REPO = "octo/repo"

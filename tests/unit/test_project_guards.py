@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from pipreqs_action import project_guards
+from pipreqs_action.intent import project_guards
 from pipreqs_action.model import ImportRef, Location
 
 

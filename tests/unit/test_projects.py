@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipreqs_action import projects
+from pipreqs_action.app_code import projects
 from pipreqs_action.model import (
     Declared,
     DeclaredBy,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.pytest_plugins import PytestPlugins, find
+from pipreqs_action.app_code.pytest_plugins import PytestPlugins, find
 
 
 def plugins_of(tmp_path: Path, name: str, text: str) -> dict[str, str]:

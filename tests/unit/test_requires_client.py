@@ -11,9 +11,9 @@ from typing import ClassVar
 import pytest
 from tests.pypi_stub import project_document
 
-from pipreqs_action.dependency_metadata import dependencies_of, snapshot
+from pipreqs_action.metadata.dependency_metadata import dependencies_of, snapshot
+from pipreqs_action.metadata.requires_client import fetch_requires
 from pipreqs_action.model import Location, Requirement
-from pipreqs_action.requires_client import fetch_requires
 
 
 def document(requires: list[str] | None) -> dict[str, object]:

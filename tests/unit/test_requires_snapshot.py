@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from pipreqs_action import requires_snapshot
-from pipreqs_action.dependency_metadata import SNAPSHOT, encode_snapshot
-from pipreqs_action.requires_snapshot import Snapshot
+from pipreqs_action.metadata import requires_snapshot
+from pipreqs_action.metadata.dependency_metadata import SNAPSHOT, encode_snapshot
+from pipreqs_action.metadata.requires_snapshot import Snapshot
 
 
 def test_every_entry_of_the_bundled_snapshot_reads_as_a_whole_parse_reads_it() -> None:

@@ -6,10 +6,10 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from pipreqs_action import roles
+from pipreqs_action.app_code.pytest_plugins import PytestPlugins
+from pipreqs_action.app_code.shipped import Shipped
 from pipreqs_action.mapping import ImportNames, load_import_names
 from pipreqs_action.model import Declared, ImportRef, Location, Requirement, ScanResult
-from pipreqs_action.pytest_plugins import PytestPlugins
-from pipreqs_action.shipped import Shipped
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from actions_toolkit import core
 
-from pipreqs_action import runner
+from pipreqs_action.github import runner
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 ANNOTATE_JS = NODE_DIR / "annotate.js"

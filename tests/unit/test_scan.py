@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import stdlib_names
-from pipreqs_action.layout import is_test_path
-from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.app_code.layout import is_test_path
+from pipreqs_action.local.local_modules import LocalModules
+from pipreqs_action.metadata import stdlib_names
 from pipreqs_action.model import ImportRef, Location
 from pipreqs_action.scan import scan, standard_library
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.layout import Layout, is_test_path
+from pipreqs_action.app_code.layout import Layout, imported_packages, is_test_path
+from pipreqs_action.local.local_modules import LocalModules
 from pipreqs_action.scan import scan
 
 PACKAGE_REPO = [
@@ -293,3 +294,38 @@ def test_a_static_folder_holds_assets_and_the_scripts_that_build_them() -> None:
 )
 def test_a_static_folder_that_is_code_stays_code(paths: list[str]) -> None:
     assert Layout(paths).reason(paths[1]) == ""
+
+
+def test_a_package_named_like_tooling_that_the_app_imports_is_the_app_s_code() -> None:
+    """``mysite/extras/`` is a Django app the other apps import (``from extras.models import Tag``, run from
+    ``mysite/``): its name says nothing. A package the app never imports, or only tests, examples and other tooling
+    import, keeps its name's reason."""
+    paths = [
+        "mysite/manage.py",
+        "mysite/shop/__init__.py",
+        "mysite/shop/views.py",
+        "mysite/extras/__init__.py",
+        "mysite/extras/models.py",
+        "tools/__init__.py",
+        "tools/release.py",
+        "examples/demo.py",
+        "scripts/__init__.py",
+        "scripts/seed.py",
+        "tests/test_shop.py",
+        "docs/conf.py",
+    ]
+    imports = {
+        "mysite/shop/views.py": ["django", "extras"],
+        "mysite/extras/models.py": ["extras", "markdown"],
+        "examples/demo.py": ["tools"],
+        "tests/test_shop.py": ["scripts", "extras"],
+        "docs/conf.py": ["scripts"],
+        "mysite/manage.py": ["docs", "django"],
+    }
+    imported = imported_packages(imports, LocalModules(paths))
+    assert imported == {"mysite/extras"}  # docs/ holds no package; tools/ and scripts/ only tooling and tests import
+    layout = Layout(paths, imported=imported)
+    assert layout.reason("mysite/extras/models.py") == ""
+    assert layout.reason("tools/release.py") == "tools/"
+    assert layout.reason("scripts/seed.py") == "scripts/"
+    assert Layout(paths).reason("mysite/extras/models.py") == "extras/"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.elsewhere import resolve_elsewhere
-from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.local.elsewhere import resolve_elsewhere
+from pipreqs_action.local.local_modules import LocalModules
+from pipreqs_action.local.syspath import import_roots
 from pipreqs_action.mapping import ImportNames
 from pipreqs_action.model import ImportRef, Location, ScanResult, Suggestion
 from pipreqs_action.scan import scan
-from pipreqs_action.syspath import import_roots
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -215,6 +215,42 @@ def test_a_sub_package_named_like_the_library_it_wraps_imports_the_library() -> 
     assert not namespace.is_local("mylib/integrations/graphrag/search.py", "graphrag")  # PEP 420 folder between
     shadowed = LocalModules([*tree, "mylib/integrations/graphrag/graphrag.py"])
     assert shadowed.is_local("mylib/integrations/graphrag/search.py", "graphrag")  # a module inside has the name
+
+
+def test_a_folder_the_project_imports_as_a_sub_package_is_never_on_sys_path() -> None:
+    """``src/acme/instrument/redis/client.py`` doing ``import redis`` while the project imports
+    ``acme.instrument.redis.client``: ``src/acme/instrument/`` (namespace folders, no ``__init__.py``) is the
+    sub-package ``acme.instrument``, so Python never searches it for ``redis``: the import is the library."""
+    tree = [
+        "src/acme/instrument/redis/__init__.py",
+        "src/acme/instrument/redis/client.py",
+        "src/acme/instrument/celery/__init__.py",
+        "src/acme/instrument/compat.py",
+        "svc/src/utils/x.py",
+        "svc/src/a/b.py",
+    ]
+    qualified = ["acme.instrument.redis.client", "svc.models.base"]
+    local = LocalModules(tree, qualified=qualified)
+    assert not local.is_local("src/acme/instrument/redis/client.py", "redis")
+    assert not local.is_local("src/acme/instrument/celery/__init__.py", "redis")  # a sibling sub-package too
+    assert local.is_local("src/acme/instrument/compat.py", "redis")  # its own folder: it may run as a script
+    assert local.is_local("src/acme/instrument/redis/client.py", "acme")  # src/ is an import root
+    assert local.is_local("svc/src/a/b.py", "utils")  # no dotted import names svc/src/: a service run from there
+    assert LocalModules(tree).is_local("src/acme/instrument/redis/client.py", "redis")  # no dotted import known
+    assert LocalModules(tree, qualified=["acme.instrument"]).is_local("src/acme/instrument/redis/client.py", "redis")
+    scripts = LocalModules(tree, qualified=qualified, script_folders=["src/acme/instrument"])
+    assert scripts.is_local("src/acme/instrument/redis/client.py", "redis")  # a script runs from the folder
+    added = LocalModules(tree, qualified=qualified, import_roots=["src/acme/instrument"])
+    assert added.is_local("src/acme/instrument/redis/client.py", "redis")  # a file puts it on sys.path
+
+
+def test_before_the_dotted_imports_are_known_an_import_a_sub_package_may_hide_is_kept() -> None:
+    tree = ["src/acme/instrument/redis/__init__.py", "src/acme/instrument/redis/client.py", "tools/redis.py"]
+    unknown = LocalModules(tree)
+    assert unknown.may_hide("src/acme/instrument/redis/client.py", "redis")
+    assert not unknown.may_hide("tools/redis.py", "redis")  # its own folder holds it
+    assert not unknown.may_hide("tools/x/run.py", "redis")  # tools/ is one level deep: never a sub-package
+    assert not LocalModules(tree, qualified=[]).may_hide("src/acme/instrument/redis/client.py", "redis")
 
 
 def test_a_writefile_cell_resolves_its_imports_from_the_file_it_writes(tmp_path: Path) -> None:

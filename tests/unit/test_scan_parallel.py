@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from pipreqs_action import scan as scan_module
+from pipreqs_action.app_code.reachability import Packages
 from pipreqs_action.limits import stop_process_after
-from pipreqs_action.local_modules import LocalModules
+from pipreqs_action.local.local_modules import LocalModules
 from pipreqs_action.model import Skipped
-from pipreqs_action.reachability import Packages
 from pipreqs_action.scan import scan
 
 pytestmark = [

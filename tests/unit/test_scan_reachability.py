@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipreqs_action.reachability import Packages, console_scripts, optional_integrations, package_imports
+from pipreqs_action.app_code.reachability import Packages, console_scripts, optional_integrations, package_imports
 from pipreqs_action.scan import scan
 
 FILES = [
@@ -149,7 +149,7 @@ def test_scan_counts_dynamically_loaded_extensions_as_app_code() -> None:
 
 
 def test_a_guarded_import_of_a_local_module_is_told_from_the_file_s_other_imports() -> None:
-    from pipreqs_action.guarded_modules import guarded_local_imports
+    from pipreqs_action.intent.guarded_modules import guarded_local_imports
 
     packages = Packages(FILES)
     text = (
@@ -182,7 +182,7 @@ def test_scan_makes_the_imports_of_a_module_behind_a_guard_optional() -> None:
 
 
 def test_imports_under_type_checking_are_told_from_the_file_s_run_time_imports() -> None:
-    from pipreqs_action.guarded_modules import guarded_local_imports
+    from pipreqs_action.intent.guarded_modules import guarded_local_imports
 
     packages = Packages(FILES)
     text = (

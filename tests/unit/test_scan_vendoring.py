@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.discovery import discover, discover_tree
-from pipreqs_action.gitindex import tracked_paths
+from pipreqs_action.app_code.vendoring import copied_from, vendored_roots
+from pipreqs_action.reading.discovery import discover, discover_tree
+from pipreqs_action.reading.gitindex import tracked_paths
 from pipreqs_action.scan import scan
-from pipreqs_action.vendoring import copied_from, vendored_roots
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -16,11 +16,11 @@ from tests.unit.test_server_policy import fake_resolver
 from tests.unit.test_tarball import GOOD, SHA, Host, make_tarball
 from tests.unit.test_tarball import host as tarball_host
 
-from pipreqs_action import source, tarball
 from pipreqs_action.server import policy as policy_module
 from pipreqs_action.server.checks import Answer, Engine, run_job
 from pipreqs_action.server.freshness import remote_commit
 from pipreqs_action.server.policy import UrlPolicy
+from pipreqs_action.sources import source, tarball
 
 FORGE = "forge.test"
 TARBALL = "/api/v3/repos/octo/lib/tarball"

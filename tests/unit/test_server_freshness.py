@@ -12,10 +12,10 @@ import requests
 from tests.api_server import WAIT, local_config, running
 
 from git_server import LOCAL_HOSTS, GitServer, Repo
-from pipreqs_action import source
 from pipreqs_action.server.checks import Engine
 from pipreqs_action.server.freshness import Revalidator, commit_in, remote_commit
 from pipreqs_action.server.policy import UrlPolicy
+from pipreqs_action.sources import source
 
 A, B, C, D = ("a" * 40, "b" * 40, "c" * 40, "d" * 40)
 LISTING = "\n".join(

@@ -5,8 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.action_settings import ActionSettings, read_event, relative_path, requirement_inputs, split_list
 from pipreqs_action.errors import SettingsError
+from pipreqs_action.github.action_settings import (
+    ActionSettings,
+    read_event,
+    relative_path,
+    requirement_inputs,
+    split_list,
+)
 from pipreqs_action.pins import DEFAULT_INDEX_URL
 from pipreqs_action.settings import Settings, engine_settings, http_url, parse_bool, parse_overrides
 

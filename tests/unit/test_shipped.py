@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action.shipped import Shipped, find
+from pipreqs_action.app_code.shipped import Shipped, find
 
 HATCH = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "acme-cli"\n'
 SETUPTOOLS = (

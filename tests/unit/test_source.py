@@ -19,7 +19,7 @@ import requests
 from git_server import LOCAL_HOSTS, GitServer, Repo, basic_auth, git
 from hostile_http import HostileServer
 from pipreqs_action.errors import SettingsError, SourceError
-from pipreqs_action.source import (
+from pipreqs_action.sources.source import (
     Checkout,
     RepoRef,
     clone,

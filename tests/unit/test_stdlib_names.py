@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from pipreqs_action.stdlib_names import TYPING_AND_INTERNAL, is_standard_library, standard_library
+from pipreqs_action.metadata.stdlib_names import TYPING_AND_INTERNAL, is_standard_library, standard_library
 
 PYTHON2_NAMES = [
     "urlparse",

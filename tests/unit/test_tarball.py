@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import source, tarball
 from pipreqs_action.errors import SettingsError, SourceError
+from pipreqs_action.sources import source, tarball
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 TOKEN = "ghs_tarballTestToken000000000000000000"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipreqs_action.test_modules import is_test_module
+from pipreqs_action.app_code.test_modules import is_test_module
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from git_server import HOST, GitServer
-from pipreqs_action import source, wire
 from pipreqs_action.errors import SourceError
 from pipreqs_action.server import guarded_http
+from pipreqs_action.sources import source, wire
 
 NAME = "forge.test"  # no DNS server knows it: only the pinned address reaches the test's server
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import toml_documents
-from pipreqs_action.toml_documents import TOMLDecodeError, loads
+from pipreqs_action.reading import toml_documents
+from pipreqs_action.reading.toml_documents import TOMLDecodeError, loads
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.events import event_payload, github_ref, pull_request_payload
 
-from pipreqs_action.trigger import base_sha, classify
+from pipreqs_action.github.trigger import base_sha, classify
 
 REPO = "octo/repo"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipreqs_action.reachability import Packages
+from pipreqs_action.app_code.reachability import Packages
+from pipreqs_action.app_code.unreached import mention_pattern, mentioned_modules, unreached_helpers
 from pipreqs_action.scan import scan
-from pipreqs_action.unreached import mention_pattern, mentioned_modules, unreached_helpers
 
 HELPER = "util/plot_utils.py, which nothing in the app imports, runs or names (a helper no entry point reaches)"
 

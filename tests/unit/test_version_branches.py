@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipreqs_action import version_branches
+from pipreqs_action.intent import version_branches
 from pipreqs_action.manifests import requires_python
 from pipreqs_action.manifests.requires_python import RequiresPython
 from pipreqs_action.model import ImportRef, Location, ScanResult

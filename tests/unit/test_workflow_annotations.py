@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from tests.unit.test_runner import runner_commands
 
-from pipreqs_action import workflow_annotations
+from pipreqs_action.github import workflow_annotations
 from pipreqs_action.model import Advice, Location, Missing, ProjectReport, Report
 
 

@@ -21,10 +21,10 @@ import ast
 import sys
 from collections.abc import Callable
 
-from pipreqs_action import newer_syntax
 from pipreqs_action.imports import exact
 from pipreqs_action.imports.fast import FastScan
 from pipreqs_action.imports.raw import NotPython, PartlyRead, RawImport
+from pipreqs_action.reading import newer_syntax
 
 __all__ = ["NotPython", "PartlyRead", "RawImport", "extract"]
 

@@ -11,8 +11,9 @@ import ast
 import re
 from collections.abc import Callable
 
-from pipreqs_action.deferred_imports import checked_in, never_checked
-from pipreqs_action.guards import (
+from pipreqs_action.imports.lexical import bracket_balance, indent_of, string_line_ranges, without_comments
+from pipreqs_action.intent.deferred_imports import checked_in, never_checked
+from pipreqs_action.intent.guards import (
     EXCEPT_GUARD,
     FUNCTION,
     NOTHING,
@@ -24,13 +25,13 @@ from pipreqs_action.guards import (
     no_names,
     with_context,
 )
-from pipreqs_action.imports.lexical import bracket_balance, indent_of, string_line_ranges, without_comments
 
 # An except clause that would catch a failed import: ImportError, ModuleNotFoundError, or anything broader.
 _CATCHES_IMPORT_ERROR = re.compile(
     r"except\s*(?::|\*?\s*\(?[^:]*\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b)"
 )
 _HEADER_KEYWORD = re.compile(r"(?:try|except|finally|else|elif|if|with|for|while|def|class|async|match|case)\b")
+_DEF = re.compile(r"(?:async[ \t]+)?def\b")
 _IMPORT_AT_START = re.compile(r"(?:from[ \t]+\.*[\w.]*[ \t]+import|import)\b")
 _INSTALL_WORDS = ("install", "require", "ensure", "pip")
 
@@ -63,6 +64,17 @@ class Blocks:
     def context_at(self, index: int, column: int) -> Context | None:
         """What holds for a statement starting at (index, column), for readers outside the scan (None: unsure)."""
         return self._context(index, column)
+
+    def in_def(self, index: int) -> bool:
+        """Is line ``index`` inside the body of a ``def`` (at any depth, a method's too)? Such code runs only when
+        the function is called, never when the module is imported (a class body, an ``if`` at the top do run)."""
+        line = self._parent(index)
+        while line >= 0:
+            header = self._header_text(line)
+            if header is not None and _DEF.match(header):
+                return True
+            line = self._parent(line)
+        return False
 
     def _context(self, index: int, column: int, *, statement: bool = True, names: bool = True) -> Context | None:
         """What holds for code at (index, column): its one-line header, the statement before it, then every

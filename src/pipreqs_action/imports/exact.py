@@ -9,8 +9,9 @@ import ast
 from collections.abc import Iterator
 
 from pipreqs_action import ignores
-from pipreqs_action.deferred_imports import Checked, checked_in, never_checked
-from pipreqs_action.guards import (
+from pipreqs_action.imports.raw import RawImport, dynamic_target, imports_of
+from pipreqs_action.intent.deferred_imports import Checked, checked_in, never_checked
+from pipreqs_action.intent.guards import (
     EXCEPT_GUARD,
     FUNCTION,
     NOTHING,
@@ -23,7 +24,6 @@ from pipreqs_action.guards import (
     no_names,
     with_context,
 )
-from pipreqs_action.imports.raw import RawImport, dynamic_target, imports_of
 
 
 def read(text: str) -> list[RawImport]:

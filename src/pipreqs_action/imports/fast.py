@@ -6,11 +6,11 @@ import ast
 import re
 
 from pipreqs_action import ignores
-from pipreqs_action.guards import NOTHING
 from pipreqs_action.imports.blocks import Blocks
 from pipreqs_action.imports.lexical import TOKEN, blank, indent_of, word_ends
 from pipreqs_action.imports.raw import RawImport, imports_of, is_absolute
-from pipreqs_action.lazy_regex import LazyPattern
+from pipreqs_action.intent.guards import NOTHING
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
 # A statement starting on this line: at its start, or after a one-line header or `x = 1;` (head is tried last: `??`).
 _STATEMENT_START = re.compile(r"(?P<head>[^#'\"\n]*?[:;])??[ \t]*(?P<stmt>from[ \t]+\.*[\w.]*[ \t]+import\b|import\b)")

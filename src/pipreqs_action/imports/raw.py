@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
-from pipreqs_action.guards import Context
+from pipreqs_action.intent.guards import Context
 
 
 class NotPython(Exception):

@@ -153,7 +153,7 @@ def short(text: str) -> str:
 def load_toml(path: Path, manifest: Manifest, fence: Path | None) -> tuple[dict[str, Any], Lines] | None:
     """A TOML manifest's data and its line finder; None, with the manifest marked unusable and why, when the file
     cannot be read or parsed (Pipfile and pyproject.toml alike)."""
-    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a project with a TOML manifest
+    from pipreqs_action.reading.toml_documents import TOMLDecodeError, loads  # only for a project with a TOML manifest
 
     try:
         text = load_text(real(path), fence)
@@ -173,7 +173,7 @@ def toml_data(path: Path, fence: Path) -> dict[str, Any] | None:
     manifest reader is the one that reports why)."""
     if not path.is_file():
         return None
-    from pipreqs_action.toml_documents import TOMLDecodeError, loads  # only for a TOML file (start-up)
+    from pipreqs_action.reading.toml_documents import TOMLDecodeError, loads  # only for a TOML file (start-up)
 
     try:
         return loads(load_text(real(path), fence))

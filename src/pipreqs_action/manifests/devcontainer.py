@@ -5,10 +5,17 @@ A dev container serves the whole workspace (the folder holding ``.devcontainer``
 there (``"postCreateCommand": "pip install -r requirements.txt"``), and the Dockerfile it builds (``"build":
 {"dockerfile": "Dockerfile", "context": ".."}``, both relative to the configuration file) is the environment the
 code runs in. The file is JSON with comments (``jsonc``); nothing in it is run.
+
+A project template's configuration (``{{cookiecutter.project_slug}}/.devcontainer/devcontainer.json``: a folder of
+its path is named with ``{{ }}`` placeholders, as cookiecutter and copier name what they render) holds template
+markup (``{%- if cookiecutter.editor == "VS Code" %}``) until it is rendered, so it is often no JSON at all: that is
+what a template is, not a broken configuration. It is read like the template's other manifests, as far as it goes:
+each lifecycle command value that decodes where its key stands counts, and nothing warns about the markup.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -16,8 +23,9 @@ from typing import Any, NamedTuple
 
 from pipreqs_action.manifests import jsonc
 from pipreqs_action.manifests.base import Unreadable, load_text, real, table
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
-__all__ = ["COMMANDS", "DevContainer", "commands_of", "configurations", "read"]
+__all__ = ["COMMANDS", "DevContainer", "command_values", "commands_of", "configurations", "in_template", "read"]
 
 # Lifecycle commands (containers.dev reference): a string (a shell line), an array (argv) or an object whose values
 # are either (commands run in parallel).
@@ -30,6 +38,8 @@ COMMANDS = (
     "postAttachCommand",
 )
 _FIXED = (".devcontainer/devcontainer.json", ".devcontainer.json")
+_COMMAND_KEY = LazyPattern(r'"(' + "|".join(COMMANDS) + r')"\s*:\s*')
+_PLACEHOLDER = LazyPattern(r"\{\{.*\}\}")
 
 
 class DevContainer(NamedTuple):
@@ -53,12 +63,23 @@ def configurations(root: Path) -> list[str]:
     return [label for label in found if (root / label).is_file()]
 
 
-def read(root: Path, label: str, fence: Path) -> DevContainer:
-    """One configuration; ``Unreadable`` (saying why) when it cannot be read or is not a JSONC object."""
+def in_template(root: Path, label: str, fence: Path) -> bool:
+    """Whether the configuration ``label`` of the project in ``root`` lies in a project template's folder: a folder
+    between the checked root ``fence`` (itself included) and the file is named with ``{{ }}`` placeholders."""
+    folder = root / label
+    inside = folder.parent.relative_to(fence).parts if folder.parent.is_relative_to(fence) else ()
+    return any(_PLACEHOLDER.search(part) for part in (fence.name, *inside))
+
+
+def read(root: Path, label: str, fence: Path, *, template: bool = False) -> DevContainer:
+    """One configuration; ``Unreadable`` (saying why) when it cannot be read or is not a JSONC object. A
+    ``template``'s configuration that is no JSON yet gives the command values that decode (``command_values``)."""
     text = load_text(real(root / label), fence)
     try:
         data = jsonc.loads(text)
     except ValueError as exc:
+        if template:
+            return DevContainer(label, tuple(command_values(text)))
         raise Unreadable(f"not JSON with comments ({exc})") from None
     except RecursionError:
         raise Unreadable("nested too deeply to read") from None
@@ -75,6 +96,21 @@ def _commands(data: dict[str, Any], text: str) -> tuple[tuple[int, str], ...]:
             line = text.count("\n", 0, match.start()) + 1 if match else 1
             found += [(line, command) for command in commands_of(data[key])]
     return tuple(sorted(found, key=lambda item: item[0]))
+
+
+def command_values(text: str) -> list[tuple[int, str]]:
+    """Each lifecycle command value of a text that is no JSON with comments, where it decodes as JSON where its key
+    stands (line, shell command line); the others are passed over, so that one broken value does not hide them."""
+    found: list[tuple[int, str]] = []
+    decoder = json.JSONDecoder()
+    for match in _COMMAND_KEY.finditer(text):
+        try:
+            value, _ = decoder.raw_decode(text, match.end())
+        except ValueError:
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        found += [(line, command) for command in commands_of(value)]
+    return found
 
 
 def commands_of(value: object) -> list[str]:

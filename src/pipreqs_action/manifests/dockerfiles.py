@@ -18,10 +18,10 @@ import shlex
 from collections.abc import Callable
 from typing import NamedTuple
 
-from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.pip_commands import requirement_files
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
-__all__ = ["NAME", "Installed", "argv", "installed_files", "instructions", "run_command"]
+__all__ = ["NAME", "Installed", "argv", "copied_sources", "installed_files", "instructions", "run_command"]
 
 NAME = re.compile(r"^(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|^[\w.-]+\.(?:Dockerfile|dockerfile)$")
 _RUN = LazyPattern(r"^\s*RUN\s+((?:--\S+\s+)*)(.*)$", re.IGNORECASE)
@@ -104,6 +104,27 @@ def installed_files(text: str, is_folder: Callable[[str], bool]) -> list[Install
                 if source:
                     found.append(Installed(source, line, is_conda))
     return found
+
+
+def copied_sources(text: str) -> tuple[str, ...] | None:
+    """The build-context paths the ``COPY`` / ``ADD`` steps copy into the image (normalised, ``"."`` for the whole
+    context), in order; a copy from another stage or image (``--from``) or a URL copies none of them. None when a
+    step cannot be read that way (a variable in its paths, words that cannot be split): what it copies is unknown."""
+    found: list[str] = []
+    for _, instruction in instructions(text):
+        keyword = _KEYWORD.match(instruction)
+        if keyword is None or keyword.group(1).upper() == "WORKDIR":
+            continue
+        arguments = keyword.group(2)
+        words = argv(arguments) if arguments.lstrip().startswith("[") else _split(arguments)
+        flags = [word for word in words if word.startswith("--")]
+        paths = [word for word in words if not word.startswith("--")]
+        if any(flag.startswith("--from") for flag in flags):
+            continue
+        if len(paths) < 2 or any("$" in path for path in paths):
+            return None
+        found.extend(posixpath.normpath(path.lstrip("/")) for path in paths[:-1] if "://" not in path)
+    return tuple(found)
 
 
 def _in_image(workdir: str, path: str) -> str:

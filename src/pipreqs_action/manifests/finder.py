@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipreqs_action.errors import RequirementsError
-from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests import install_commands, installed_files
 from pipreqs_action.manifests.base import (
     Manifest,
@@ -26,6 +25,7 @@ from pipreqs_action.manifests.context import Context
 from pipreqs_action.manifests.project import identify
 from pipreqs_action.manifests.setup_script import is_manifest_file
 from pipreqs_action.model import Declared, DeclaredBy, FixTarget, Requirement
+from pipreqs_action.reading.lazy_regex import LazyPattern
 
 Reader = Callable[[Path, Context], Manifest]
 

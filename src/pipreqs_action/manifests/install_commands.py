@@ -15,10 +15,8 @@ decoder from where its key stands, so that one broken value elsewhere does not h
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from pipreqs_action.lazy_regex import LazyPattern
 from pipreqs_action.manifests import devcontainer, dockerfiles
 from pipreqs_action.manifests.base import MAX_REASON, Manifest, Unreadable, load_text, real
 from pipreqs_action.model import DeclaredBy, Location, Requirement
@@ -26,7 +24,6 @@ from pipreqs_action.pip_commands import installed_names
 
 __all__ = ["dockerfiles_of", "environment_files", "read"]
 
-_COMMAND_KEY = LazyPattern(r'"(' + "|".join(devcontainer.COMMANDS) + r')"\s*:\s*')
 _FOLDERS = ("", "docker", ".devcontainer")
 
 
@@ -77,22 +74,8 @@ def _devcontainer(root: Path, text: str, label: str, fence: Path) -> list[Requir
     try:
         commands = list(devcontainer.read(root, label, fence).commands)
     except Unreadable:  # the installed-files reader names the file and why; the values that decode still count
-        commands = _command_values(text)
+        commands = devcontainer.command_values(text)
     return [req for line, command in commands for req in _requirements(command, Location(label, line))]
-
-
-def _command_values(text: str) -> list[tuple[int, str]]:
-    """Each lifecycle command value that decodes as JSON where its key stands; the others are passed over."""
-    found: list[tuple[int, str]] = []
-    decoder = json.JSONDecoder()
-    for match in _COMMAND_KEY.finditer(text):
-        try:
-            value, _ = decoder.raw_decode(text, match.end())
-        except ValueError:
-            continue
-        line = text.count("\n", 0, match.start()) + 1
-        found += [(line, command) for command in devcontainer.commands_of(value)]
-    return found
 
 
 def _requirements(command: str, location: Location) -> list[Requirement]:

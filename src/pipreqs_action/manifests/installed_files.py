@@ -23,8 +23,10 @@ build file (development, so no alarm moves), and parsing a monorepo's workflows 
 A file declares for run time when its installer does and its own name does not say development
 (``requirements-dev.txt``), like any requirements file. A named file that is not there, or a configuration that
 cannot be read, is a warning naming it; not for tasks, which often make the file they install (``pip-compile``,
-``uv export``) or install one only when present. A requirements file in a folder that is a
-project of its own (``api/requirements.txt`` beside ``api/main.py``) is that project's: it is read there.
+``uv export``) or install one only when present; nor for a project template's dev container, whose markup is no
+JSON until it is rendered (``devcontainer``: the command values that decode are followed). A requirements file in a
+folder that is a project of its own (``api/requirements.txt`` beside ``api/main.py``) is that project's: it is read
+there.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from pipreqs_action.layout import E2E_DIRS, MANIFEST_NAMES, SECONDARY_DIRS, TEST_DIRS, VENDOR_DIRS
+from pipreqs_action.app_code.layout import E2E_DIRS, MANIFEST_NAMES, SECONDARY_DIRS, TEST_DIRS, VENDOR_DIRS
 from pipreqs_action.manifests import devcontainer, dockerfiles, task_scripts
 from pipreqs_action.manifests.base import MAX_REASON, Manifest, Unreadable, is_dev_name, load_text, real
 from pipreqs_action.manifests.context import Context
@@ -96,7 +98,7 @@ def find(root: Path, fence: Path) -> tuple[list[InstalledFile], list[str]]:
     builds: dict[str, str | None] = dict.fromkeys(dockerfiles_of(root))
     for label in devcontainer.configurations(root):
         try:
-            config = devcontainer.read(root, label, fence)
+            config = devcontainer.read(root, label, fence, template=devcontainer.in_template(root, label, fence))
         except Unreadable as exc:
             found.warnings.append(f"{label}: not read ({exc})")
             continue

@@ -47,7 +47,7 @@ def _pyproject_name(folder: Path, fence: Path) -> str:
     path = folder / "pyproject.toml"
     if not path.is_file():
         return ""
-    from pipreqs_action.toml_documents import loads  # only a folder with a pyproject.toml needs it
+    from pipreqs_action.reading.toml_documents import loads  # only a folder with a pyproject.toml needs it
 
     data = loads(load_text(real(path), fence))
     name = table(data, "project").get("name") or table(data, "tool", "poetry").get("name")

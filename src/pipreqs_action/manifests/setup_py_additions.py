@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipreqs_action import guards
+from pipreqs_action.intent import guards
 
 __all__ = ["Added", "added_entries"]
 

@@ -18,8 +18,8 @@ import ast
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipreqs_action.ast_names import last_name
 from pipreqs_action.manifests.base import Unreadable, load_text, real
+from pipreqs_action.reading.ast_names import last_name
 
 __all__ = ["NOT_A_PACKAGING_SCRIPT", "SETUP_PY", "is_manifest_file", "is_packaging_script", "packaging_markers"]
 

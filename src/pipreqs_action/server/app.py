@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pipreqs_action import isolation, source
+from pipreqs_action import isolation
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.pins import MODES
 from pipreqs_action.server import docs, page
@@ -31,6 +31,7 @@ from pipreqs_action.server.freshness import Revalidator, names_a_commit, remote_
 from pipreqs_action.server.options import ServerConfig
 from pipreqs_action.server.work import Busy, Coalescer
 from pipreqs_action.settings import choice
+from pipreqs_action.sources import source
 
 log = logging.getLogger("pipreqs_action.server")
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from pipreqs_action import cleanup, isolation, pipeline, source
+from pipreqs_action import isolation, pipeline
 from pipreqs_action.errors import (
     LimitExceeded,
     NoPythonFiles,
@@ -32,6 +32,7 @@ from pipreqs_action.pins import DEFAULT_INDEX_URL
 from pipreqs_action.render import to_json
 from pipreqs_action.server.policy import UrlPolicy
 from pipreqs_action.settings import Settings, engine_settings
+from pipreqs_action.sources import cleanup, source
 
 log = logging.getLogger(__name__)
 

@@ -22,10 +22,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 
-from pipreqs_action import source
 from pipreqs_action.errors import PipreqsActionError
 from pipreqs_action.server.checks import Engine
 from pipreqs_action.server.policy import UrlPolicy
+from pipreqs_action.sources import source
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def remote_commit(policy: UrlPolicy, repo: source.RepoRef, ref: str | None, engi
     try:
         target = policy.target(repo)
         if shutil.which("git") is None:
-            from pipreqs_action import tarball
+            from pipreqs_action.sources import tarball
 
             api = tarball.default_api_url(target.repo)
             with policy.download_session(target.repo) as http:

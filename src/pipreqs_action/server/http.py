@@ -20,9 +20,9 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from pipreqs_action import cleanup
 from pipreqs_action.server.app import make_app
 from pipreqs_action.server.options import ServerConfig
+from pipreqs_action.sources import cleanup
 
 log = logging.getLogger("pipreqs_action.server")
 

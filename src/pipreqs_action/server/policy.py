@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import requests
 
-from pipreqs_action import source, tarball
 from pipreqs_action.errors import SettingsError
 from pipreqs_action.server import guarded_http
+from pipreqs_action.sources import source, tarball
 
 DEFAULT_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"})
 
